@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Both install what they need.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export HOST PORT
+
+.PHONY: run test lint system-deps venv translations
+
+# Debian packages: the CJK font that PDFs embed, Chromium for browser tests, poppler for PDF checks.
+system-deps:
+	@bash .ci/system-deps.sh
+
+$(VENV)/.installed: pyproject.toml examples/netsales-hello/pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]' -e examples/netsales-hello
+	@touch $@
+
+venv: $(VENV)/.installed
+
+translations: venv
+	@$(PY) -m core.i18n_compile
+
+run: system-deps venv translations
+	$(VENV)/bin/netsales init --demo
+	$(VENV)/bin/netsales run --host $(HOST) --port $(PORT)
+
+test: system-deps venv translations
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q $(PYTEST_ARGS)

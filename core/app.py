@@ -1,0 +1,127 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core.config import load_config
+from core.extensions import babel, csrf, db, login_manager
+from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build a NetSales application: configuration, extensions, plugins, routes."""
+    from core import CORE_API, hooks, models  # noqa: F401  (models: complete metadata)
+    from core.plugins import PluginEngine
+
+    config = load_config(overrides)
+    app = Flask(
+        "netsales",
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(CORE_STATIC_DIR),
+        instance_path=config["INSTANCE_PATH"],
+    )
+    app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["DATABASE_URL"]))
+
+    engine = PluginEngine(app.config["PLUGIN_PATHS"], core_api=CORE_API)
+    engine.load(hooks)
+    app.extensions["netsales"] = engine
+
+    _init_extensions(app, engine)
+    _register_core_blueprints(app)
+    _register_plugins(app, engine)
+    _install_request_hooks(app, engine)
+
+    with app.app_context():
+        engine.refresh(db.session)
+        if engine.database_ready:
+            from core.setup import sync_declarations
+
+            sync_declarations(app)
+        db.session.remove()
+    return app
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: enforce foreign keys, and let readers work while one process writes."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _translation_dirs(engine: Any) -> str:
+    dirs = [str(Path(__file__).resolve().parent / "translations")]
+    for name in engine.loaded_names():
+        plugin_dir = engine.plugins[name].package_dir
+        if plugin_dir and (plugin_dir / "translations").is_dir():
+            dirs.append(str(plugin_dir / "translations"))
+    return ";".join(dirs)
+
+
+def _init_extensions(app: Flask, engine: Any) -> None:
+    from core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "core_auth.login"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = _translation_dirs(engine)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    from core.identity.session import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _register_core_blueprints(app: Flask) -> None:
+    from core.web import register_core_blueprints
+
+    register_core_blueprints(app)
+
+
+def _register_plugins(app: Flask, engine: Any) -> None:
+    """Every loaded plugin's blueprints are registered at start; the guard below hides disabled ones."""
+    for name in engine.loaded_names():
+        before = set(app.blueprints)
+        engine.call("register_blueprints", only=name, app=app)
+        for blueprint_name in set(app.blueprints) - before:
+            engine.blueprint_owner[blueprint_name] = name
+        engine.call("plugin_init", only=name, app=app, plugin=engine.plugins[name])
+
+
+def _install_request_hooks(app: Flask, engine: Any) -> None:
+    from core.web.headers import add_security_headers
+
+    @app.before_request
+    def refresh_plugins_and_guard() -> None:
+        if request.endpoint == "static":
+            return
+        engine.refresh(db.session)
+        g.netsales = engine
+        if request.blueprints:
+            owner = engine.blueprint_owner.get(request.blueprints[-1])
+            if owner is not None and not engine.is_active(owner):
+                abort(404)
+
+    app.after_request(add_security_headers)

@@ -1,0 +1,223 @@
+"""The ``netsales`` command: init, run, db, plugins, demo, backup, users."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy.engine import make_url
+
+from core.config import ConfigError
+from core.extensions import db
+from core.plugins.engine import PluginError
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return current_app.extensions["netsales"]
+
+
+@click.group(cls=FlaskGroup, add_default_commands=False, add_version_option=False,
+             help="NetSales (網銷管家) administration.")
+def cli() -> None:
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------- init, run, demo
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Also load the demo company if the database is new.")
+@click.option("--admin-password", envvar="NETSALES_ADMIN_PASSWORD", help="Password for a newly created admin.")
+def init(demo: bool, admin_password: str | None) -> None:
+    """Create or upgrade the database, enable the built-in modules, create the administrator. Safe to repeat."""
+    from core.identity.demo import demo_password
+    from core.setup import initialise
+
+    if demo and not admin_password:
+        admin_password = demo_password()  # a new demo database: every demo login shares one password
+    result = initialise(current_app, admin_password=admin_password)
+    if result["enabled"]:
+        click.echo(f"Enabled modules: {', '.join(result['enabled'])}")
+    if demo:
+        _load_demo(strict=False)
+    if result["created_admin"] and not demo:
+        click.echo(f"Created the administrator: login admin, password {result['created_admin']}")
+    click.echo("Database ready.")
+
+
+@cli.command()
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="$PORT or 5000")
+def run(host: str, port: int) -> None:
+    """Serve NetSales with the development server (production: see docs/operations.md)."""
+    shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
+    click.echo(f"NetSales is running at http://{shown}:{port}/  (Ctrl+C stops it)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def _load_demo(strict: bool) -> None:
+    from core.demo import DemoError, load_demo, print_logins
+
+    try:
+        load_demo(current_app, random.Random(20261127))
+    except DemoError as exc:
+        if strict:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Demo company not loaded: {exc}")
+    print_logins(click.echo)
+
+
+@cli.command()
+def demo() -> None:
+    """Load the demo company from every enabled module, into a new database only."""
+    _load_demo(strict=True)
+
+
+# ---------------------------------------------------------------------------------------------------- db
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the core's migrations, then each enabled module's, in dependency order."""
+    from core.setup import upgrade_all
+
+    done = upgrade_all(current_app)
+    click.echo(f"Up to date: {', '.join(done)}")
+
+
+@db_group.command("revision")
+@click.option("--plugin", "owner", default="core", help="The module whose lineage gets the revision.")
+@click.option("-m", "--message", required=True)
+@click.option("--empty", is_flag=True, help="Do not compare the models with the database.")
+def db_revision(owner: str, message: str, empty: bool) -> None:
+    """Write a new migration, compared against the models (the database must be at head first)."""
+    from core.db import migrations
+
+    if owner == "core":
+        lineage = migrations.core_lineage()
+    else:
+        plugin = _engine().plugins.get(owner)
+        if plugin is None or plugin.package_dir is None:
+            raise click.ClickException(f"No installed module called {owner}.")
+        lineage = migrations.Lineage(owner, plugin.package_dir / "migrations" / "versions")
+    path = migrations.revision(db.engine, lineage, message, autogenerate=not empty)
+    click.echo(f"Wrote {path}")
+
+
+# ---------------------------------------------------------------------------------------------------- plugins
+
+
+@cli.group("plugins")
+def plugins_group() -> None:
+    """List, enable and disable modules."""
+
+
+@plugins_group.command("list")
+def plugins_list() -> None:
+    """Every module found, with version, state, dependencies and the regulation clauses it serves."""
+    engine = _engine()
+    engine.refresh(db.session)
+    if not engine.database_ready:
+        click.echo("(the database is not initialised yet: run `netsales init`; all modules show as disabled)")
+    if not engine.plugins:
+        click.echo("No modules are installed.")
+    for name in sorted(engine.plugins):
+        plugin = engine.plugins[name]
+        manifest = plugin.manifest
+        click.echo(f"{name}  {manifest.version if manifest else '?'}  [{engine.state_label(name)}]  ({plugin.source})")
+        if manifest:
+            click.echo(f"    {manifest.title_for('en')}")
+            click.echo(f"    depends: {', '.join(manifest.depends) or '-'}")
+            click.echo(f"    clauses: {', '.join(manifest.clauses) or '-'}")
+
+
+@plugins_group.command("enable")
+@click.argument("name")
+def plugins_enable(name: str) -> None:
+    """Enable a module, and the modules it depends on (it says which)."""
+    from core.setup import enable_plugins
+
+    try:
+        enabled = enable_plugins(current_app, name)
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not enabled:
+        click.echo(f"{name} is already enabled.")
+        return
+    extra = [n for n in enabled if n != name]
+    if extra:
+        click.echo(f"Also enabled, because {name} needs them: {', '.join(extra)}")
+    click.echo(f"Enabled {name}.")
+
+
+@plugins_group.command("disable")
+@click.argument("name")
+def plugins_disable(name: str) -> None:
+    """Disable a module; refused while enabled modules depend on it. Deletes nothing."""
+    from core.setup import disable_plugins
+
+    try:
+        disabled = disable_plugins(current_app, name)
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not disabled:
+        click.echo(f"{name} is already disabled.")
+        return
+    click.echo(f"Disabled {', '.join(disabled)}. Their data is kept; enable to bring it back.")
+
+
+# ---------------------------------------------------------------------------------------------------- backup
+
+
+@cli.command()
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), help="Backup file to write.")
+def backup(target: Path | None) -> None:
+    """Back up the database: SQLite online backup to a file; for PostgreSQL, print the pg_dump command."""
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = target or Path(current_app.instance_path) / "backups" / f"netsales-{stamp}.db"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(url.database)
+        try:
+            with sqlite3.connect(target) as destination:
+                source.backup(destination)  # consistent even while the app is writing
+        finally:
+            source.close()
+        click.echo(f"Backed up to {target}")
+    else:
+        dump_target = target or "netsales-$(date +%Y%m%d-%H%M%S).dump"
+        click.echo("PostgreSQL is backed up with its own tool. Run:")
+        click.echo(f"  pg_dump --format=custom --file={dump_target} "
+                   f"'{url.set(drivername='postgresql').render_as_string(hide_password=False)}'")
+
+
+def _build_app() -> Flask:
+    from core import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    try:
+        app = _build_app()
+    except ConfigError as exc:
+        click.echo(f"NetSales cannot start: {exc}", err=True)
+        sys.exit(2)
+    engine = app.extensions["netsales"]
+    with app.app_context():
+        engine.call("register_cli_commands", include_disabled=True, cli=cli)
+    cli.create_app = lambda *args: app  # type: ignore[attr-defined]
+    cli.main(prog_name="netsales")

@@ -1,0 +1,165 @@
+"""The small frozen records that hooks return. The core validates and sorts them; see core/hookspecs.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+SCOPES = ("own", "team", "all")
+
+
+@dataclass(frozen=True)
+class PermissionDef:
+    """A permission code a plugin declares, e.g. ``crm.customer.view``; record-level ones carry a scope in grants."""
+
+    code: str
+    label: str
+    record_level: bool = False
+    #: Built-in role codes that get this permission when the plugin is first seen, with their scope.
+    default_grants: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: str
+    endpoint: str
+    permission: str | None = None
+    icon: str = ""
+    order: int = 100
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    key: str
+    title: str
+    template: str
+    permission: str | None = None
+    order: int = 100
+    #: Called with the user; returns the template's context.
+    context: Callable[[Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    key: str
+    title: str
+    template: str
+    order: int = 100
+    context: Callable[[Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class SlotContent:
+    """HTML a plugin adds to a named place of another page (already escaped: a markupsafe.Markup)."""
+
+    html: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    label: str
+    type: str = "str"  # str, text, int, decimal, bool, choice
+    default: Any = None
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    key: str
+    func: Callable[[], None]
+    interval_seconds: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportDef:
+    key: str
+    title: str
+    endpoint: str
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open period [start, end) in the company time zone."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class KPIDef:
+    """A KPI: ``compute(user_ids, period)`` returns {user_id: value} by set-based SQL."""
+
+    key: str
+    label: str
+    unit: str
+    compute: Callable[[list[int], Period], dict[int, Decimal]]
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class DatasetColumn:
+    key: str
+    label: str
+    type: str = "str"  # str, int, decimal, date, datetime
+
+
+@dataclass(frozen=True)
+class DatasetDef:
+    """A named data set: ``query(user)`` returns a SQLAlchemy select already limited to the user's scope."""
+
+    key: str
+    label: str
+    columns: tuple[DatasetColumn, ...]
+    permission: str
+    query: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class PurchaseStats:
+    customer_id: int
+    orders: int
+    amount: Decimal
+    last_purchase: date | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    title: str
+    url: str
+    kind: str
+    snippet: str = ""
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    text: str
+    user_id: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ComplianceResult:
+    ratio: Decimal | None
+    text: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class ComplianceCheck:
+    key: str
+    clause: str
+    label: str
+    measure: Callable[[], ComplianceResult] = field(repr=False)

@@ -1,0 +1,1 @@
+"""Database schema management: Alembic lineages for the core and for each plugin."""

@@ -1,0 +1,37 @@
+"""The core's own hook implementations: registered with pluggy as the plugin "core", always active."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from core.contracts import MenuItem, PermissionDef
+from core.hookspecs import hookimpl
+
+
+@hookimpl
+def register_permissions() -> list[PermissionDef]:
+    return [
+        PermissionDef("core.plugins.manage", _l("Enable and disable modules")),
+        PermissionDef("core.users.manage", _l("Manage users and departments")),
+        PermissionDef("core.roles.manage", _l("Edit roles and their permissions")),
+        PermissionDef("core.audit.view", _l("Read the audit trail")),
+        PermissionDef("core.settings.manage", _l("Edit company and module settings")),
+    ]
+
+
+@hookimpl
+def menu_items(user: Any) -> list[MenuItem]:
+    return [
+        MenuItem("core.dashboard", _l("Dashboard"), "core.dashboard", icon="home", order=0),
+        MenuItem("core.plugins", _l("Modules"), "core_admin.plugins", permission="core.plugins.manage",
+                 icon="puzzle", order=900, parent="admin"),
+    ]
+
+
+@hookimpl
+def demo_data(session: Any, rng: Any) -> None:
+    from core.identity.demo import create_demo_people
+
+    create_demo_people(session, rng)

@@ -1,0 +1,1 @@
+"""People and access: users, departments, roles, permissions and grants."""

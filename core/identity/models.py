@@ -1,0 +1,101 @@
+"""People, the org chart, and roles as sets of permission grants (DESIGN.md "The core")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.timeutil import utcnow
+
+#: Positions of R1.2 and R2, plus the company functions the regulation relies on.
+POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager", "hr", "finance", "department_head", "admin", "other")
+
+user_roles = Table(
+    "core_user_role",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", Integer, ForeignKey("core_role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    __tablename__ = "core_department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"), index=True)
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", use_alter=True), index=True)
+
+    parent: Mapped[Department | None] = relationship(remote_side=[id])
+    head: Mapped[User | None] = relationship(foreign_keys=[head_id])
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "core_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Part of the session identity: changing it (password change, deactivation) signs out every session.
+    session_token: Mapped[str] = mapped_column(String(64))
+    position: Mapped[str] = mapped_column(String(32), default="other")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"), index=True)
+    superior_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    hire_date: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    superior: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[superior_id])
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+
+class Permission(db.Model):
+    """A permission code declared by the core or a plugin through register_permissions()."""
+
+    __tablename__ = "core_permission"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Text)
+    record_level: Mapped[bool] = mapped_column(default=False)
+
+
+class Role(db.Model):
+    __tablename__ = "core_role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    builtin: Mapped[bool] = mapped_column(default=False)
+
+    grants: Mapped[list[Grant]] = relationship(back_populates="role", cascade="all, delete-orphan", lazy="selectin")
+
+
+class Grant(db.Model):
+    """A role's permission; for record-level permissions, with the scope own / team / all."""
+
+    __tablename__ = "core_grant"
+    __table_args__ = (UniqueConstraint("role_id", "permission_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("core_role.id", ondelete="CASCADE"), index=True)
+    permission_code: Mapped[str] = mapped_column(ForeignKey("core_permission.code", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(8), default="all")
+
+    role: Mapped[Role] = relationship(back_populates="grants")

@@ -1,0 +1,350 @@
+"""The plugin engine: loads plugins, keeps which are enabled in step with the database, calls their hooks.
+
+Hooks are registered with pluggy (which validates them against core/hookspecs.py), but the engine calls each
+enabled plugin's implementation itself, one at a time, so that a plugin that raises is isolated: it is logged and
+marked broken in this process, and the other plugins' answers still arrive.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from core import hookspecs
+from core.plugins.discovery import Candidate, discover
+from core.plugins.manifest import Manifest, ManifestError, read_manifest
+from core.plugins.models import ChangeCounter, PluginState
+from core.plugins.resolver import resolve
+from core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+CORE = "core"
+COUNTER_NAME = "plugins"
+
+
+class PluginError(Exception):
+    """An enable or disable that cannot be done; the message says why."""
+
+
+@dataclass
+class Plugin:
+    """One installed plugin as the engine knows it."""
+
+    module_name: str
+    package_dir: Path | None
+    source: str
+    manifest: Manifest | None = None
+    load_error: str | None = None
+    module: ModuleType | None = None
+    hooks: ModuleType | None = None
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name if self.manifest else self.module_name
+
+    @property
+    def loaded(self) -> bool:
+        return self.load_error is None and self.manifest is not None
+
+    @property
+    def versions_dir(self) -> Path | None:
+        if self.package_dir is None:
+            return None
+        path = self.package_dir / "migrations" / "versions"
+        return path if path.is_dir() else None
+
+
+class PluginEngine:
+    def __init__(self, extra_paths: Iterable[str] = (), core_api: str = "1.0") -> None:
+        self.extra_paths = tuple(extra_paths)
+        self.core_api = core_api
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, Plugin] = {}
+        self.order: list[str] = []
+        self.blueprint_owner: dict[str, str] = {}
+        self.database_ready = False
+        self._enabled: frozenset[str] = frozenset()
+        self._changed_at: dict[str, Any] = {}
+        self._counter_seen: int | None = None
+        self._runtime_errors: dict[str, str] = {}
+
+    # ------------------------------------------------------------------------------------------------ loading
+
+    def load(self, core_hooks: ModuleType) -> None:
+        """Discover, check and import every plugin, and register the hooks of those that load."""
+        self.pm.register(core_hooks, name=CORE)
+        manifests: dict[str, Manifest] = {}
+        for candidate in discover(self.extra_paths):
+            plugin = self._read(candidate, manifests)
+            self.plugins.setdefault(plugin.name, plugin)
+            if plugin.loaded:
+                manifests[plugin.name] = plugin.manifest  # type: ignore[assignment]
+
+        order, broken = resolve(manifests)
+        for name, reason in broken.items():
+            self.plugins[name].load_error = reason
+        for name in order:
+            plugin = self.plugins[name]
+            failed_deps = [d for d in plugin.manifest.depends if not self.plugins[d].loaded]  # type: ignore[union-attr]
+            if failed_deps:
+                plugin.load_error = f"depends on {', '.join(failed_deps)}, which is broken"
+                continue
+            self._import(plugin)
+        self.order = [name for name in order if self.plugins[name].loaded]
+        self.pm.check_pending()
+
+    def _read(self, candidate: Candidate, manifests: dict[str, Manifest]) -> Plugin:
+        plugin = Plugin(candidate.module_name, candidate.package_dir, candidate.source, load_error=candidate.error)
+        if plugin.load_error:
+            return plugin
+        try:
+            plugin.manifest = read_manifest(candidate.package_dir)  # type: ignore[arg-type]
+        except ManifestError as exc:
+            plugin.load_error = f"invalid plugin.toml: {exc}"
+            return plugin
+        if plugin.name in manifests or plugin.name in self.plugins:
+            plugin.load_error = f"another installed plugin is already called {plugin.name}"
+            plugin.manifest = None
+        elif not plugin.manifest.supports_core(self.core_api):
+            plugin.load_error = f"needs core API {plugin.manifest.core_api}; this NetSales offers {self.core_api}"
+        return plugin
+
+    def _import(self, plugin: Plugin) -> None:
+        try:
+            plugin.module = importlib.import_module(plugin.module_name)
+            if importlib.util.find_spec(f"{plugin.module_name}.models") is not None:
+                importlib.import_module(f"{plugin.module_name}.models")  # its tables join the metadata
+            if importlib.util.find_spec(f"{plugin.module_name}.hooks") is not None:
+                plugin.hooks = importlib.import_module(f"{plugin.module_name}.hooks")
+        except Exception as exc:  # a third party's import may raise anything; it must not stop the app
+            log.exception("plugin %s failed to import", plugin.name)
+            plugin.load_error = f"import failed: {type(exc).__name__}: {exc}"
+            return
+        if plugin.hooks is None:
+            return
+        try:
+            self.pm.register(plugin.hooks, name=plugin.name)
+        except pluggy.PluginValidationError as exc:
+            plugin.load_error = f"invalid hook implementation: {exc}"
+            return
+        unknown = [caller.name for caller in self.pm.get_hookcallers(plugin.hooks) or [] if not caller.has_spec()]
+        if unknown:
+            self.pm.unregister(plugin.hooks)
+            plugin.load_error = f"implements hooks that do not exist: {', '.join(sorted(unknown))}"
+
+    # ------------------------------------------------------------------------------------------------ state
+
+    def loaded_names(self) -> list[str]:
+        return list(self.order)
+
+    def is_enabled(self, name: str) -> bool:
+        return name in self._enabled
+
+    def runtime_error(self, name: str) -> str | None:
+        return self._runtime_errors.get(name)
+
+    def is_active(self, name: str) -> bool:
+        """Enabled, loaded, not failed in this process, and so are all its hard dependencies."""
+        if name == CORE:
+            return True
+        plugin = self.plugins.get(name)
+        if plugin is None or not plugin.loaded or name not in self._enabled or name in self._runtime_errors:
+            return False
+        return all(self.is_active(dep) for dep in plugin.manifest.depends)  # type: ignore[union-attr]
+
+    def active_names(self) -> list[str]:
+        return [name for name in self.order if self.is_active(name)]
+
+    def state_label(self, name: str) -> str:
+        """enabled / disabled / broken: reason, as `netsales plugins list` and the admin page say it."""
+        plugin = self.plugins[name]
+        if not plugin.loaded:
+            return f"broken: {plugin.load_error}"
+        if name in self._runtime_errors:
+            return f"broken: {self._runtime_errors[name]}"
+        if name not in self._enabled:
+            return "disabled"
+        inactive = [d for d in plugin.manifest.depends if not self.is_active(d)]  # type: ignore[union-attr]
+        if inactive:
+            return f"broken: depends on {', '.join(inactive)}, which is not active"
+        return "enabled"
+
+    def refresh(self, session: Any) -> None:
+        """Reload the enabled set if another process (or this one) changed it since we last looked."""
+        try:
+            counter = session.execute(
+                select(ChangeCounter.value).where(ChangeCounter.name == COUNTER_NAME)
+            ).scalar_one_or_none()
+        except SQLAlchemyError:
+            session.rollback()
+            self.database_ready = False
+            self._enabled = frozenset()
+            return
+        self.database_ready = True
+        if counter == self._counter_seen:
+            return
+        rows = session.execute(select(PluginState.name, PluginState.enabled, PluginState.changed_at)).all()
+        for name, _enabled, changed_at in rows:
+            if self._changed_at.get(name) not in (None, changed_at):
+                self._runtime_errors.pop(name, None)  # re-enabled: give it another chance
+            self._changed_at[name] = changed_at
+        self._enabled = frozenset(name for name, enabled, _ in rows if enabled)
+        self._counter_seen = counter
+
+    # ------------------------------------------------------------------------------------------------ enable / disable
+
+    def dependency_closure(self, name: str) -> list[str]:
+        """``name`` and everything it needs, dependencies first."""
+        needed: set[str] = set()
+
+        def visit(current: str) -> None:
+            if current in needed:
+                return
+            needed.add(current)
+            for dep in self.plugins[current].manifest.depends:  # type: ignore[union-attr]
+                visit(dep)
+
+        visit(name)
+        return [n for n in self.order if n in needed]
+
+    def enabled_dependents(self, name: str) -> list[str]:
+        return [
+            other for other in self.order
+            if other in self._enabled and name in self.plugins[other].manifest.depends  # type: ignore[union-attr]
+        ]
+
+    def require_loaded(self, name: str) -> Plugin:
+        plugin = self.plugins.get(name)
+        if plugin is None:
+            raise PluginError(f"No plugin called {name} is installed.")
+        if not plugin.loaded:
+            raise PluginError(f"{name} is broken: {plugin.load_error}")
+        return plugin
+
+    def plan_enable(self, name: str) -> list[str]:
+        """What enabling ``name`` would enable, dependencies first (empty if it is already enabled)."""
+        self.require_loaded(name)
+        wanted = [n for n in self.dependency_closure(name) if n not in self._enabled]
+        # Bridge plugins switch themselves on once everything they depend on is enabled.
+        would_be = set(self._enabled) | set(wanted)
+        for other in self.order:
+            manifest = self.plugins[other].manifest
+            if manifest.auto_enable and other not in would_be and set(manifest.depends) <= would_be:  # type: ignore[union-attr]
+                wanted.append(other)
+                would_be.add(other)
+        return wanted
+
+    def plan_disable(self, name: str) -> list[str]:
+        """What disabling ``name`` would disable: itself and the bridge plugins that need it.
+
+        Raises PluginError naming the other enabled plugins that depend on it."""
+        if name not in self.plugins:
+            raise PluginError(f"No plugin called {name} is installed.")
+        if name not in self._enabled:
+            return []
+        dependents = self.enabled_dependents(name)
+        blocking = [d for d in dependents if not self.plugins[d].manifest.auto_enable]  # type: ignore[union-attr]
+        if blocking:
+            raise PluginError(f"Cannot disable {name}: {', '.join(blocking)} depend on it. Disable them first.")
+        bridges: list[str] = []
+        for dependent in dependents:
+            bridges += [b for b in self.plan_disable(dependent) if b not in bridges]
+        return bridges + [name]
+
+    def set_enabled(self, session: Any, names: Iterable[str], enabled: bool) -> None:
+        """Record the change and bump the counter in the caller's transaction."""
+        now = utcnow()
+        for name in names:
+            state = session.get(PluginState, name)
+            if state is None:
+                state = PluginState(name=name)
+                session.add(state)
+            state.enabled = enabled
+            state.changed_at = now
+            state.last_error = None
+        bump_counter(session, COUNTER_NAME)
+
+    # ------------------------------------------------------------------------------------------------ hook calls
+
+    def call(self, hook_name: str, *, include_disabled: bool = False, only: str | None = None, **kwargs: Any) -> list:
+        """Call ``hook_name`` on the core and each active plugin; return their non-None answers in plugin order.
+
+        ``include_disabled`` reaches every loaded plugin (setup hooks); ``only`` calls one plugin's implementation.
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        expected = set(caller.spec.argnames) if caller.spec else set()
+        if set(kwargs) != expected:
+            raise TypeError(f"hook {hook_name} takes {sorted(expected)}, got {sorted(kwargs)}")
+        if only is not None:
+            names = [only]
+        else:
+            names = [CORE] + (self.loaded_names() if include_disabled else self.active_names())
+        implementations = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+        answers = []
+        for name in names:
+            impl = implementations.get(name)
+            if impl is None:
+                continue
+            try:
+                answer = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            except Exception as exc:  # isolate the plugin; the others still answer
+                if name == CORE:
+                    raise
+                self.isolate(name, hook_name, exc)
+                continue
+            if answer is not None:
+                answers.append(answer)
+        return answers
+
+    def collect(self, hook_name: str, record_type: type, **kwargs: Any) -> list:
+        """Flatten a list hook's answers, keeping only records of ``record_type`` (others are logged)."""
+        records = []
+        for answer in self.call(hook_name, **kwargs):
+            for item in answer if isinstance(answer, list | tuple) else [answer]:
+                if isinstance(item, record_type):
+                    records.append(item)
+                else:
+                    log.warning("hook %s returned %r, not a %s; ignored", hook_name, item, record_type.__name__)
+        return records
+
+    def first(self, hook_name: str, **kwargs: Any) -> Any:
+        answers = self.call(hook_name, **kwargs)
+        return answers[0] if answers else None
+
+    def isolate(self, name: str, hook_name: str, exc: BaseException) -> None:
+        log.exception("plugin %s raised in hook %s; it is now marked broken in this process", name, hook_name)
+        reason = f"raised {type(exc).__name__} in {hook_name}: {exc}"
+        self._runtime_errors[name] = reason
+        _record_error(name, reason)
+
+
+def bump_counter(session: Any, name: str) -> None:
+    changed = session.execute(
+        update(ChangeCounter).where(ChangeCounter.name == name).values(value=ChangeCounter.value + 1)
+    ).rowcount
+    if not changed:
+        session.add(ChangeCounter(name=name, value=1))
+    session.flush()
+
+
+def _record_error(name: str, reason: str) -> None:
+    """Keep the error for the admin page, in a transaction of its own so the caller's is untouched."""
+    from core.extensions import db
+
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(PluginState).where(PluginState.name == name).values(last_error=reason[:2000]))
+    except (SQLAlchemyError, RuntimeError):
+        log.warning("could not record the error of plugin %s", name)

@@ -1,0 +1,248 @@
+"""Pytest fixtures for NetSales and its plugins (registered through the pytest11 entry point).
+
+The schema is migrated once per test session (core and every installed plugin); each test gets an app on it,
+and every table is emptied after the test, so tests are isolated and cheap.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.testing import FlaskClient
+
+from core.testing import TEST_PASSWORD
+from core.testing.database import TestDatabase, empty_all_tables
+
+
+def app_config(database_url: str, instance: Path, **overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "netsales-tests",
+        "WTF_CSRF_ENABLED": False,
+        "INSTANCE_PATH": str(instance),
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def build_app(database_url: str, instance: Path, enable: str = "builtin", **overrides: Any) -> Flask:
+    """An app on ``database_url`` with its declarations synced; ``enable="builtin"`` enables built-in plugins."""
+    from core import create_app
+    from core.extensions import db
+    from core.setup import enable_plugins, sync_declarations
+
+    app = create_app(app_config(database_url, instance, **overrides))
+    with app.app_context():
+        engine = app.extensions["netsales"]
+        engine.refresh(db.session)
+        if not engine.database_ready:
+            return app  # a database still to be migrated (migration tests)
+        sync_declarations(app)
+        if enable == "builtin":
+            for name in engine.order:
+                if engine.plugins[name].source == "builtin" and not engine.is_enabled(name):
+                    enable_plugins(app, name)
+        db.session.remove()
+    return app
+
+
+def migrate_everything(app: Flask) -> None:
+    """Core and every loaded plugin's lineage, so that enabling a plugin in a test costs no DDL."""
+    from core.db import migrations
+    from core.extensions import db
+    from core.setup import plugin_lineage
+
+    with app.app_context():
+        migrations.upgrade(db.engine, migrations.core_lineage())
+        engine = app.extensions["netsales"]
+        for name in engine.order:
+            lineage = plugin_lineage(engine, name)
+            if lineage:
+                migrations.upgrade(db.engine, lineage)
+
+
+@pytest.fixture(scope="session")
+def netsales_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    """The session's test database, migrated to head for the core and every installed plugin."""
+    from core import create_app
+
+    database = TestDatabase(tmp_path_factory.mktemp("db"))
+    instance = tmp_path_factory.mktemp("instance")
+    migrate_everything(create_app(app_config(database.url, instance)))
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[TestDatabase]:
+    """An empty, unmigrated database of the same kind as the session's, for migration tests."""
+    database = TestDatabase(tmp_path / "fresh")
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def plugin_paths() -> list[str]:
+    """Extra plugin folders for this test's apps; temp_plugin adds to it."""
+    return []
+
+
+@pytest.fixture
+def make_app(netsales_database: TestDatabase, tmp_path: Path, plugin_paths: list[str]) -> Iterator[Callable[..., Flask]]:
+    """Build an app on the test database (call it again for a second process on the same database)."""
+    from core.extensions import db
+
+    built: list[Flask] = []
+
+    def factory(enable: str = "builtin", **overrides: Any) -> Flask:
+        overrides.setdefault("PLUGIN_PATHS", list(plugin_paths))
+        app = build_app(netsales_database.url, tmp_path / "instance", enable=enable, **overrides)
+        built.append(app)
+        return app
+
+    yield factory
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+    if built:
+        with built[0].app_context():
+            empty_all_tables(db.engine)
+            for app in built:
+                with app.app_context():
+                    db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """A NetSales app with the built-in plugins enabled, inside an app context."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    """Flask-SQLAlchemy's ``db``, on the isolated test database (``db.session`` for queries)."""
+    from core.extensions import db as database
+
+    return database
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def cli_runner(app: Flask) -> Callable[..., Result]:
+    """Run a ``netsales`` command against the test app: ``cli_runner("plugins", "list")``."""
+    from core.cli import cli
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        cli.create_app = lambda *a: app  # type: ignore[attr-defined]
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    """Create a user (committed); password is core.testing.TEST_PASSWORD. Roles default to sales_rep."""
+    from core.extensions import db as database
+    from core.identity.users import create_user
+
+    counter = {"n": 0}
+
+    def factory(login: str | None = None, roles: list[str] | None = None, **fields: Any) -> Any:
+        counter["n"] += 1
+        login = login or f"user{counter['n']}"
+        fields.setdefault("name", login.title())
+        user = create_user(database.session, login=login, password=TEST_PASSWORD,
+                           roles=["sales_rep"] if roles is None else roles, **fields)
+        database.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[Any], FlaskClient]:
+    """Sign ``user`` in on the test client (a session cookie, as after a real sign-in)."""
+
+    def sign_in(user: Any, on: FlaskClient | None = None) -> FlaskClient:
+        target = on or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+
+    return sign_in
+
+
+@pytest.fixture
+def enable_plugin(app: Flask) -> Callable[[str], list[str]]:
+    from core.setup import enable_plugins
+
+    return lambda name: enable_plugins(app, name)
+
+
+@pytest.fixture
+def disable_plugin(app: Flask) -> Callable[[str], list[str]]:
+    from core.setup import disable_plugins
+
+    return lambda name: disable_plugins(app, name)
+
+
+@pytest.fixture
+def temp_plugin(tmp_path: Path, plugin_paths: list[str]) -> Iterator[Callable[..., Path]]:
+    """Write a plugin package for this test: ``temp_plugin("demo1", hooks='...', depends=["x"])``.
+
+    Call it before building the app (use ``make_app`` rather than ``app``). Its module is forgotten afterwards.
+    """
+    folder = tmp_path / "temp_plugins"
+    folder.mkdir()
+    plugin_paths.append(str(folder))
+    written: list[str] = []
+
+    def write(name: str, hooks: str = "", init: str = "", manifest: str | None = None, **fields: Any) -> Path:
+        package = folder / name
+        package.mkdir()
+        (package / "__init__.py").write_text(textwrap.dedent(init))
+        if hooks:
+            header = "from core.hookspecs import hookimpl\n"
+            (package / "hooks.py").write_text(header + textwrap.dedent(hooks))
+        if manifest is None:
+            values = {"name": name, "version": "0.1.0", "core_api": ">=1.0,<2", "title": name, **fields}
+            manifest = "".join(f"{key} = {_toml_value(value)}\n" for key, value in values.items())
+        (package / "plugin.toml").write_text(manifest)
+        written.append(name)
+        _forget(name)
+        return package
+
+    yield write
+    for name in written:
+        _forget(name)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def _forget(module_name: str) -> None:
+    for loaded in [m for m in sys.modules if m == module_name or m.startswith(f"{module_name}.")]:
+        del sys.modules[loaded]

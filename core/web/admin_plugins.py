@@ -1,0 +1,67 @@
+"""The modules page: every plugin found, its state, and enable / disable buttons."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from core.plugins.engine import PluginError
+from core.security import require
+from core.setup import disable_plugins, enable_plugins
+
+bp = Blueprint("core_admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/plugins")
+@require("core.plugins.manage")
+def plugins():  # type: ignore[no-untyped-def]
+    engine = current_app.extensions["netsales"]
+    locale = str(get_locale())
+    rows = []
+    for name in sorted(engine.plugins):
+        plugin = engine.plugins[name]
+        manifest = plugin.manifest
+        rows.append({
+            "name": name,
+            "title": manifest.title_for(locale) if manifest else name,
+            "summary": manifest.summary_for(locale) if manifest else "",
+            "version": manifest.version if manifest else "",
+            "depends": manifest.depends if manifest else (),
+            "clauses": manifest.clauses if manifest else (),
+            "source": plugin.source,
+            "state": engine.state_label(name),
+            "enabled": engine.is_enabled(name),
+            "loaded": plugin.loaded,
+        })
+    return render_template("admin/plugins.html", rows=rows)
+
+
+@bp.post("/plugins/<name>/enable")
+@require("core.plugins.manage")
+def enable(name: str):  # type: ignore[no-untyped-def]
+    try:
+        enabled = enable_plugins(current_app, name)
+    except PluginError as exc:
+        flash(str(exc), "error")
+    else:
+        if enabled:
+            flash(_("Enabled: %(names)s.", names=", ".join(enabled)), "success")
+        else:
+            flash(_("%(name)s was already enabled.", name=name), "info")
+    return redirect(url_for("core_admin.plugins"))
+
+
+@bp.post("/plugins/<name>/disable")
+@require("core.plugins.manage")
+def disable(name: str):  # type: ignore[no-untyped-def]
+    try:
+        disabled = disable_plugins(current_app, name)
+    except PluginError as exc:
+        flash(str(exc), "error")
+    else:
+        if disabled:
+            flash(_("Disabled: %(names)s. Their data is kept.", names=", ".join(disabled)), "success")
+        else:
+            flash(_("%(name)s was already disabled.", name=name), "info")
+    return redirect(url_for("core_admin.plugins"))
