@@ -27,6 +27,7 @@ run: system-deps venv translations
 	$(VENV)/bin/netsales init --demo
 	$(VENV)/bin/netsales run --host $(HOST) --port $(PORT)
 
+# The whole suite: core, built-in plugins and the example third-party plugin, after a lint of the whole tree.
 test: system-deps venv translations
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q tests examples/netsales-hello/tests $(PYTEST_ARGS)

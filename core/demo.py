@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.identity.demo import SHOWCASE_LOGINS, demo_password
+from core.identity.demo import SHOWCASE_LOGINS, create_demo_people, demo_password
 from core.identity.models import User
 
 
@@ -26,6 +26,7 @@ def load_demo(app: Flask, rng: Random) -> None:
     others = db.session.scalar(select(func.count(User.id)).where(User.login != "admin"))
     if others:
         raise DemoError("this database already has people in it; the demo company only goes into a new database")
+    create_demo_people(db.session, rng)
     engine.call("demo_data", session=db.session, rng=rng)
     db.session.commit()
 

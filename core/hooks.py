@@ -29,9 +29,3 @@ def menu_items(user: Any) -> list[MenuItem]:
                  icon="puzzle", order=900, parent="admin"),
     ]
 
-
-@hookimpl
-def demo_data(session: Any, rng: Any) -> None:
-    from core.identity.demo import create_demo_people
-
-    create_demo_people(session, rng)
