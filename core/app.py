@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -34,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["DATABASE_URL"]))
 
     engine = PluginEngine(app.config["PLUGIN_PATHS"], core_api=CORE_API)
-    engine.load(hooks)
+    engine.load([hooks, *(importlib.import_module(name) for name in hooks.CORE_HOOK_MODULES)])
     app.extensions["netsales"] = engine
 
     _init_extensions(app, engine)
@@ -84,6 +86,7 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "core_auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = _translation_dirs(engine)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

@@ -1,4 +1,8 @@
-"""The core's own hook implementations: registered with pluggy as the plugin "core", always active."""
+"""The core's own hook implementations: registered with pluggy as the plugin "core", always active.
+
+Each core service with hooks of its own (its permissions, menu items, jobs) keeps them in its own hooks module and
+is listed in CORE_HOOK_MODULES; they are registered beside this one and are always active too.
+"""
 
 from __future__ import annotations
 
@@ -29,3 +33,7 @@ def menu_items(user: Any) -> list[MenuItem]:
                  icon="puzzle", order=900, parent="admin"),
     ]
 
+
+
+#: Core service hook modules, registered after this one. Add yours here (one line).
+CORE_HOOK_MODULES: list[str] = []

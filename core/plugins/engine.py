@@ -74,6 +74,8 @@ class PluginEngine:
         self.plugins: dict[str, Plugin] = {}
         self.order: list[str] = []
         self.blueprint_owner: dict[str, str] = {}
+        #: pluggy names of the core's hook modules (core.hooks and each core service's hooks): always active.
+        self.core_names: list[str] = []
         self.database_ready = False
         self._enabled: frozenset[str] = frozenset()
         self._changed_at: dict[str, Any] = {}
@@ -82,9 +84,12 @@ class PluginEngine:
 
     # ------------------------------------------------------------------------------------------------ loading
 
-    def load(self, core_hooks: ModuleType) -> None:
-        """Discover, check and import every plugin, and register the hooks of those that load."""
-        self.pm.register(core_hooks, name=CORE)
+    def load(self, core_hooks: list[ModuleType]) -> None:
+        """Register the core's own hook modules, then discover, check and import every plugin."""
+        for module in core_hooks:
+            name = CORE if module.__name__ == "core.hooks" else f"{CORE}:{module.__name__}"
+            self.pm.register(module, name=name)
+            self.core_names.append(name)
         manifests: dict[str, Manifest] = {}
         for candidate in discover(self.extra_paths):
             plugin = self._read(candidate, manifests)
@@ -157,7 +162,7 @@ class PluginEngine:
 
     def is_active(self, name: str) -> bool:
         """Enabled, loaded, not failed in this process, and so are all its hard dependencies."""
-        if name == CORE:
+        if name in self.core_names:
             return True
         plugin = self.plugins.get(name)
         if plugin is None or not plugin.loaded or name not in self._enabled or name in self._runtime_errors:
@@ -287,10 +292,12 @@ class PluginEngine:
         expected = set(caller.spec.argnames) if caller.spec else set()
         if set(kwargs) != expected:
             raise TypeError(f"hook {hook_name} takes {sorted(expected)}, got {sorted(kwargs)}")
-        if only is not None:
+        if only == CORE:
+            names = list(self.core_names)
+        elif only is not None:
             names = [only]
         else:
-            names = [CORE] + (self.loaded_names() if include_disabled else self.active_names())
+            names = self.core_names + (self.loaded_names() if include_disabled else self.active_names())
         implementations = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
         answers = []
         for name in names:
@@ -300,7 +307,7 @@ class PluginEngine:
             try:
                 answer = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
             except Exception as exc:  # isolate the plugin; the others still answer
-                if name == CORE:
+                if name in self.core_names:
                     raise
                 self.isolate(name, hook_name, exc)
                 continue

@@ -80,6 +80,13 @@ def migrate_everything(app: Flask) -> None:
                 migrations.upgrade(db.engine, lineage)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogues, so that pages render in Chinese as they do for users."""
+    from core.i18n_compile import compile_all
+
+    compile_all()
+
+
 @pytest.fixture(scope="session")
 def netsales_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
     """The session's test database, migrated to head for the core and every installed plugin."""

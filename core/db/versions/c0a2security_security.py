@@ -1,0 +1,26 @@
+"""core: login throttling, API tokens, audit trail
+
+Revision ID: c0a2security
+Revises: c0a1identity
+Create Date: 2026-11-27 13:40:00
+
+Owned by the security work; left empty until its tables exist.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = "c0a2security"
+down_revision: str | None = "c0a1identity"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,169 @@
+"""Translation catalogues: extract the strings of the core or a plugin, update its catalogues, check them.
+
+    python -m core.i18n_tools update            # core: core/ and templates/ -> core/translations
+    python -m core.i18n_tools update plugins/crm
+    python -m core.i18n_tools check              # exit 1 if any catalogue is missing, stale, untranslated or fuzzy
+    python -m core.i18n_tools todo [dir]         # the Chinese entries still to translate, as JSON
+    python -m core.i18n_tools apply file.json [dir]   # fill Chinese entries from {"msgid": "译文"}
+
+English catalogues fill each entry with its source text (the source language is English); Chinese entries are
+translated by hand in the .po files.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from core.paths import PROJECT_ROOT
+
+LOCALES = ("zh_Hans", "en")
+METHODS = [("**/tests/**", "ignore"), ("**/migrations/**", "ignore"), ("**.py", "python"),
+           ("**/templates/**.html", "jinja2.ext:babel_extract")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+JINJA_OPTIONS = {"extensions": "jinja2.ext.do"}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Sources and catalogues of one translation domain: the core, or one plugin."""
+
+    name: str
+    sources: tuple[Path, ...]
+    translations: Path
+
+
+def core_domain() -> Domain:
+    return Domain("core", (PROJECT_ROOT / "core", PROJECT_ROOT / "templates"), PROJECT_ROOT / "core" / "translations")
+
+
+def plugin_domain(package_dir: Path) -> Domain:
+    return Domain(package_dir.name, (package_dir,), package_dir / "translations")
+
+
+def all_domains() -> list[Domain]:
+    domains = [core_domain()]
+    for pattern in ("plugins/*/plugin.toml", "examples/*/*/plugin.toml"):
+        domains += [plugin_domain(p.parent) for p in sorted(PROJECT_ROOT.glob(pattern))]
+    return domains
+
+
+def extract(domain: Domain) -> Catalog:
+    template = Catalog(project="NetSales", charset="utf-8")
+    for source in domain.sources:
+        methods = [("**.html", "jinja2.ext:babel_extract")] if source.name == "templates" else METHODS
+        for filename, lineno, message, comments, context in extract_from_dir(
+            source, methods, keywords=KEYWORDS, comment_tags=("NOTE:",),
+            options_map={"**.html": JINJA_OPTIONS, "**/templates/**.html": JINJA_OPTIONS},
+        ):
+            template.add(message, None, [(str(source.name + "/" + filename), lineno)],
+                         auto_comments=comments, context=context)
+    return template
+
+
+def catalogue_path(domain: Domain, locale: str) -> Path:
+    return domain.translations / locale / "LC_MESSAGES" / "messages.po"
+
+
+def load(path: Path, locale: str) -> Catalog:
+    if not path.exists():
+        return Catalog(locale=locale, project="NetSales", charset="utf-8")
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def update(domain: Domain) -> None:
+    template = extract(domain)
+    for locale in LOCALES:
+        path = catalogue_path(domain, locale)
+        catalog = load(path, locale)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        if locale == "en":
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            write_po(fh, catalog, width=120, omit_header=False, sort_output=True)
+
+
+def problems(domain: Domain) -> list[str]:
+    """What is wrong with a domain's catalogues: missing, stale (source strings not in it), untranslated, fuzzy."""
+    template = extract(domain)
+    found = []
+    for locale in LOCALES:
+        path = catalogue_path(domain, locale)
+        if not template and not path.exists():
+            continue
+        if not path.exists():
+            found.append(f"{path}: missing ({len(template)} strings to translate)")
+            continue
+        catalog = load(path, locale)
+        for message in template:
+            if message.id and message.id not in catalog:
+                found.append(f"{path}: not extracted yet: {message.id!r}")
+        for message in catalog:
+            if not message.id:
+                continue
+            if message.fuzzy:
+                found.append(f"{path}: fuzzy: {message.id!r}")
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings):
+                found.append(f"{path}: untranslated: {message.id!r}")
+    return found
+
+
+def untranslated(domain: Domain, locale: str = "zh_Hans") -> list[str]:
+    return [m.id for m in load(catalogue_path(domain, locale), locale) if m.id and not m.string]
+
+
+def apply(domain: Domain, translations: dict[str, str], locale: str = "zh_Hans") -> int:
+    path = catalogue_path(domain, locale)
+    catalog = load(path, locale)
+    applied = 0
+    for message in catalog:
+        if isinstance(message.id, str) and message.id in translations:
+            message.string = translations[message.id]
+            message.flags.discard("fuzzy")
+            applied += 1
+    with open(path, "wb") as fh:
+        write_po(fh, catalog, width=120, sort_output=True)
+    return applied
+
+
+def main(argv: list[str]) -> int:
+    command, *targets = argv or ["check"]
+    if command == "apply":
+        import json
+
+        mapping = json.loads(Path(targets.pop(0)).read_text(encoding="utf-8"))
+        domains = [plugin_domain(Path(t).resolve()) for t in targets] if targets else [core_domain()]
+        print(f"Applied {sum(apply(d, mapping) for d in domains)} translations.")
+        return 0
+    domains = [plugin_domain(Path(t).resolve()) for t in targets] if targets else all_domains()
+    if command == "update":
+        for domain in domains:
+            update(domain)
+        return 0
+    if command == "todo":
+        import json
+
+        print(json.dumps({d.name: untranslated(d) for d in domains}, ensure_ascii=False, indent=1))
+        return 0
+    if command == "check":
+        found = [p for d in domains for p in problems(d)]
+        print("\n".join(found) or "All catalogues complete.")
+        return 1 if found else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
