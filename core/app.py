@@ -35,7 +35,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["DATABASE_URL"]))
 
-    engine = PluginEngine(app.config["PLUGIN_PATHS"], core_api=CORE_API)
+    engine = PluginEngine(app.config["PLUGIN_PATHS"], core_api=CORE_API,
+                          refresh_seconds=float(app.config["PLUGIN_REFRESH_SECONDS"]))
     engine.load([hooks, *(importlib.import_module(name) for name in hooks.CORE_HOOK_MODULES)])
     app.extensions["netsales"] = engine
 
@@ -120,7 +121,7 @@ def _install_request_hooks(app: Flask, engine: Any) -> None:
     def refresh_plugins_and_guard() -> None:
         if request.endpoint == "static":
             return
-        engine.refresh(db.session)
+        engine.refresh_if_due(db.session)
         g.netsales = engine
         if request.blueprints:
             owner = engine.blueprint_owner.get(request.blueprints[-1])

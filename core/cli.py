@@ -133,6 +133,9 @@ def plugins_list() -> None:
         click.echo("(the database is not initialised yet: run `netsales init`; all modules show as disabled)")
     if not engine.plugins:
         click.echo("No modules are installed.")
+    for name, enabled in sorted(engine.missing.items()):
+        was = "enabled" if enabled else "disabled"
+        click.echo(f"{name}  ?  [not installed: {was} in the database; its data is kept]")
     for name in sorted(engine.plugins):
         plugin = engine.plugins[name]
         manifest = plugin.manifest
@@ -176,6 +179,31 @@ def plugins_disable(name: str) -> None:
         click.echo(f"{name} is already disabled.")
         return
     click.echo(f"Disabled {', '.join(disabled)}. Their data is kept; enable to bring it back.")
+
+
+@plugins_group.command("uninstall")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def plugins_uninstall(name: str, yes: bool) -> None:
+    """Drop a disabled module's tables and data, after a backup. Cannot be undone except from the backup."""
+    from core.setup import uninstall_plugin
+
+    engine = _engine()
+    engine.refresh(db.session)
+    if name in engine.plugins and engine.is_enabled(name):
+        raise click.ClickException(f"Disable {name} before uninstalling it.")
+    if not yes:
+        click.confirm(f"This deletes every record of {name} for good. A backup is taken first. Continue?",
+                      abort=True)
+    ctx = click.get_current_context()
+    ctx.invoke(backup, target=None)
+    if make_url(current_app.config["DATABASE_URL"]).get_backend_name() != "sqlite" and not yes:
+        click.confirm("Run the pg_dump command above now, in another terminal. Done?", abort=True)
+    try:
+        dropped = uninstall_plugin(current_app, name)
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Uninstalled {name}; dropped tables: {', '.join(dropped) or 'none'}.")
 
 
 # ---------------------------------------------------------------------------------------------------- backup

@@ -104,3 +104,40 @@ def initialise(app: Flask, admin_password: str | None = None) -> dict[str, Any]:
         db.session.commit()
         result["created_admin"] = password
     return result
+
+
+def uninstall_plugin(app: Flask, name: str) -> list[str]:
+    """Drop a disabled plugin's tables by migrating its lineage down to nothing, and forget its state.
+
+    Irreversible: the CLI asks for confirmation and takes a backup first. Returns the tables dropped.
+    """
+    from sqlalchemy import inspect, text
+
+    from core.plugins.engine import PluginError
+    from core.plugins.models import PluginState
+
+    engine = engine_of(app)
+    engine.refresh(db.session)
+    plugin = engine.require_loaded(name)
+    if engine.is_enabled(name):
+        raise PluginError(f"Disable {name} before uninstalling it.")
+    others = [
+        other for other in engine.order
+        if name in engine.plugins[other].manifest.depends and plugin_lineage(engine, other)  # type: ignore[union-attr]
+        and migrations.current(db.engine, plugin_lineage(engine, other)) is not None  # type: ignore[arg-type]
+    ]
+    if others:
+        raise PluginError(f"Uninstall {', '.join(others)} first: their tables refer to {name}'s.")
+    lineage = plugin_lineage(engine, name)
+    dropped: list[str] = []
+    if lineage:
+        dropped = migrations.owned_tables(db.engine, lineage)
+        migrations.downgrade(db.engine, lineage, "base")
+        if lineage.version_table in inspect(db.engine).get_table_names():
+            with db.engine.begin() as connection:
+                connection.execute(text(f'DROP TABLE "{lineage.version_table}"'))
+    state = db.session.get(PluginState, plugin.name)
+    if state is not None:
+        db.session.delete(state)
+    db.session.commit()
+    return dropped

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,9 @@ class Plugin:
 
 
 class PluginEngine:
-    def __init__(self, extra_paths: Iterable[str] = (), core_api: str = "1.0") -> None:
+    def __init__(self, extra_paths: Iterable[str] = (), core_api: str = "1.0", refresh_seconds: float = 0) -> None:
         self.extra_paths = tuple(extra_paths)
+        self.refresh_seconds = refresh_seconds
         self.core_api = core_api
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -80,6 +82,9 @@ class PluginEngine:
         self._enabled: frozenset[str] = frozenset()
         self._changed_at: dict[str, Any] = {}
         self._counter_seen: int | None = None
+        self._checked_at = 0.0
+        #: Plugins the database knows (enabled or not) that are no longer installed, e.g. after `pip uninstall`.
+        self.missing: dict[str, bool] = {}
         self._runtime_errors: dict[str, str] = {}
 
     # ------------------------------------------------------------------------------------------------ loading
@@ -186,8 +191,15 @@ class PluginEngine:
             return f"broken: depends on {', '.join(inactive)}, which is not active"
         return "enabled"
 
+    def refresh_if_due(self, session: Any) -> None:
+        """Per-request check, at most every ``refresh_seconds`` (0: every request; one indexed single-row read)."""
+        if self.refresh_seconds and time.monotonic() - self._checked_at < self.refresh_seconds:
+            return
+        self.refresh(session)
+
     def refresh(self, session: Any) -> None:
         """Reload the enabled set if another process (or this one) changed it since we last looked."""
+        self._checked_at = time.monotonic()
         try:
             counter = session.execute(
                 select(ChangeCounter.value).where(ChangeCounter.name == COUNTER_NAME)
@@ -206,6 +218,7 @@ class PluginEngine:
                 self._runtime_errors.pop(name, None)  # re-enabled: give it another chance
             self._changed_at[name] = changed_at
         self._enabled = frozenset(name for name, enabled, _ in rows if enabled)
+        self.missing = {name: enabled for name, enabled, _ in rows if name not in self.plugins}
         self._counter_seen = counter
 
     # ------------------------------------------------------------------------------------------------ enable / disable

@@ -30,11 +30,28 @@ def plugins():  # type: ignore[no-untyped-def]
             "depends": manifest.depends if manifest else (),
             "clauses": manifest.clauses if manifest else (),
             "source": plugin.source,
-            "state": engine.state_label(name),
+            "state": _state_text(engine.state_label(name)),
+            "state_kind": engine.state_label(name).split(":")[0],
             "enabled": engine.is_enabled(name),
             "loaded": plugin.loaded,
         })
+    for name, was_enabled in sorted(engine.missing.items()):
+        rows.append({
+            "name": name, "title": name, "summary": "", "version": "", "depends": (), "clauses": (),
+            "source": "", "enabled": False, "loaded": False, "state_kind": "missing",
+            "state": _("not installed (was enabled; its data is kept)") if was_enabled
+            else _("not installed (its data is kept)"),
+        })
     return render_template("admin/plugins.html", rows=rows)
+
+
+def _state_text(label: str) -> str:
+    kind, _sep, reason = label.partition(": ")
+    if kind == "enabled":
+        return _("enabled")
+    if kind == "disabled":
+        return _("disabled")
+    return _("broken: %(reason)s", reason=reason)
 
 
 @bp.post("/plugins/<name>/enable")
