@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import live_server, make_page, page  # noqa: F401  (browser-test fixtures)
 from core.testing.database import TestDatabase, empty_all_tables
 
 
@@ -171,22 +172,26 @@ def cli_runner(app: Flask) -> Callable[..., Result]:
     return invoke
 
 
-@pytest.fixture
-def make_user(app: Flask) -> Callable[..., Any]:
-    """Create a user (committed); password is core.testing.TEST_PASSWORD. Roles default to sales_rep."""
+def make_user_now(login: str, roles: list[str] | None = None, **fields: Any) -> Any:
+    """Create and commit a user in the current app context; the password is core.testing.TEST_PASSWORD."""
     from core.extensions import db as database
     from core.identity.users import create_user
 
+    fields.setdefault("name", login.title())
+    user = create_user(database.session, login=login, password=TEST_PASSWORD,
+                       roles=["sales_rep"] if roles is None else roles, **fields)
+    database.session.commit()
+    return user
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    """Create a user (committed); password is core.testing.TEST_PASSWORD. Roles default to sales_rep."""
     counter = {"n": 0}
 
     def factory(login: str | None = None, roles: list[str] | None = None, **fields: Any) -> Any:
         counter["n"] += 1
-        login = login or f"user{counter['n']}"
-        fields.setdefault("name", login.title())
-        user = create_user(database.session, login=login, password=TEST_PASSWORD,
-                           roles=["sales_rep"] if roles is None else roles, **fields)
-        database.session.commit()
-        return user
+        return make_user_now(login or f"user{counter['n']}", roles, **fields)
 
     return factory
 

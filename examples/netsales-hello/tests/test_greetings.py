@@ -17,8 +17,9 @@ def test_a_colleague_posts_a_greeting_and_everyone_reads_it(app, client, make_us
 
 def test_an_empty_or_overlong_greeting_is_refused_and_nothing_is_saved(app, client, make_user, login_as,
                                                                         enable_plugin):
-    from core.extensions import db
     from netsales_hello.models import Greeting
+
+    from core.extensions import db
 
     enable_plugin("hello")
     login_as(make_user())

@@ -1,0 +1,133 @@
+"""Shared benchmark tools: build an app on a scratch database, time pages against the SQL they run.
+
+Benchmarks print ratios, not seconds, so that their targets mean the same on any machine:
+- page / SQL: a request's wall time divided by the time spent executing its SQL (the rest is Python: routing,
+  ORM, templates). A list page that stays near 1-2 does its work in the database.
+- large / small: the same page at two data sizes; near 1 means the page does not grow with the table.
+
+Usage from a benchmark module:
+
+    with bench_app("crm") as app:          # SQLite file, or $NETSALES_BENCH_DATABASE_URL (PostgreSQL)
+        build_data(app, n=100_000)
+        timing = time_page(app, "/crm/customers?grade=A", user_login="manager")
+        print(timing.report("customer list"))
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from core.testing.database import TestDatabase
+from core.testing.plugin import build_app, migrate_everything
+
+
+@dataclass
+class PageTiming:
+    page_seconds: float
+    sql_seconds: float
+    statements: int
+    status: int
+
+    @property
+    def ratio(self) -> float:
+        return self.page_seconds / self.sql_seconds if self.sql_seconds else float("inf")
+
+    def report(self, label: str) -> str:
+        return (f"{label:<40} page/SQL = {self.ratio:5.2f}   ({self.statements} statements, "
+                f"page {self.page_seconds * 1000:.1f} ms, SQL {self.sql_seconds * 1000:.1f} ms, HTTP {self.status})")
+
+
+@contextmanager
+def bench_app(*plugins: str) -> Iterator[Flask]:
+    """An app on a new, migrated database with ``plugins`` enabled. PostgreSQL when NETSALES_BENCH_DATABASE_URL
+    (or NETSALES_TEST_DATABASE_URL) is set, else a SQLite file in a temp folder."""
+    url = os.environ.get("NETSALES_BENCH_DATABASE_URL") or os.environ.get("NETSALES_TEST_DATABASE_URL")
+    if url:
+        os.environ["NETSALES_TEST_DATABASE_URL"] = url
+    folder = Path(tempfile.mkdtemp(prefix="netsales-bench-"))
+    database = TestDatabase(folder)
+    try:
+        from core import create_app
+        from core.testing.plugin import app_config
+
+        migrate_everything(create_app(app_config(database.url, folder)))
+        app = build_app(database.url, folder, enable="builtin", TESTING=False)
+        with app.app_context():
+            from core.setup import enable_plugins
+
+            for name in plugins:
+                enable_plugins(app, name)
+        yield app
+    finally:
+        database.drop()
+
+
+class SQLTimer:
+    """Sums the time the database spends on each statement of an engine while active."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self.seconds = 0.0
+        self.statements = 0
+        self._started: list[float] = []
+
+    def _before(self, *args) -> None:  # type: ignore[no-untyped-def]
+        self._started.append(time.perf_counter())
+
+    def _after(self, *args) -> None:  # type: ignore[no-untyped-def]
+        self.seconds += time.perf_counter() - self._started.pop()
+        self.statements += 1
+
+    def __enter__(self) -> SQLTimer:
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+
+def time_page(app: Flask, url: str, user_login: str, repeat: int = 7) -> PageTiming:
+    """Median over ``repeat`` requests (after one warm-up) of the page time and of its SQL time."""
+    from core.extensions import db
+    from core.identity.models import User
+
+    with app.app_context():
+        user = db.session.query(User).filter_by(login=user_login).one()
+        key = user.get_id()
+        engine = db.engine
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = key
+    client.get(url)  # warm caches and compiled queries, as a running server has
+    pages, sqls, counts, status = [], [], [], 0
+    for _ in range(repeat):
+        with SQLTimer(engine) as timer:
+            started = time.perf_counter()
+            response = client.get(url)
+            pages.append(time.perf_counter() - started)
+        sqls.append(timer.seconds)
+        counts.append(timer.statements)
+        status = response.status_code
+    return PageTiming(statistics.median(pages), statistics.median(sqls), max(counts), status)
+
+
+def time_call(function, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+    """Median wall time of ``function()``."""
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
