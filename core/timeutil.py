@@ -1,8 +1,38 @@
 """Time: stored in UTC, shown and bucketed in the company time zone."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
     """Naive UTC, as stored in the database (SQLite keeps no zone)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def company_zone() -> ZoneInfo:
+    from flask import current_app
+
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_midnight_utc(day: date, zone: ZoneInfo | None = None) -> datetime:
+    """The naive UTC instant at which ``day`` begins in the company time zone (for period bounds in SQL)."""
+    local = datetime.combine(day, time.min, tzinfo=zone or company_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def period_bounds(period: Any, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
+    """[start, end) of a contracts.Period as naive UTC datetimes, the period being in the company time zone."""
+    return local_midnight_utc(period.start, zone), local_midnight_utc(period.end, zone)
+
+
+def month_period(year: int, month: int) -> Any:
+    from core.contracts import Period
+
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    return Period(date(year, month, 1), end)
+
+
+def local_today(zone: ZoneInfo | None = None) -> date:
+    return datetime.now(zone or company_zone()).date()

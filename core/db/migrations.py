@@ -46,8 +46,19 @@ def core_lineage() -> Lineage:
     return Lineage("core", CORE_VERSIONS)
 
 
+_scripts: dict[Path, tuple[float, ScriptDirectory]] = {}
+
+
 def _script(lineage: Lineage) -> ScriptDirectory:
-    return ScriptDirectory(str(TEMPLATE_DIR), version_locations=[str(lineage.versions_dir)])
+    """The lineage's script directory, parsed once per process while its folder is unchanged (enabling a plugin
+    checks its migrations; re-reading every revision file each time made that slow)."""
+    folder = lineage.versions_dir
+    stamp = folder.stat().st_mtime if folder.exists() else 0.0
+    cached = _scripts.get(folder)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, ScriptDirectory(str(TEMPLATE_DIR), version_locations=[str(folder)]))
+        _scripts[folder] = cached
+    return cached[1]
 
 
 def _include(lineage: Lineage) -> Callable[..., bool]:

@@ -48,20 +48,23 @@ def build_app(database_url: str, instance: Path, enable: str = "builtin", **over
     """An app on ``database_url`` with its declarations synced; ``enable="builtin"`` enables built-in plugins."""
     from core import create_app
     from core.extensions import db
-    from core.setup import enable_plugins, sync_declarations
-
     app = create_app(app_config(database_url, instance, **overrides))
     app.test_client_class = IsolatedClient
     with app.app_context():
         engine = app.extensions["netsales"]
         engine.refresh(db.session)
         if not engine.database_ready:
-            return app  # a database still to be migrated (migration tests)
-        sync_declarations(app)
+            return app  # a database still to be migrated (migration tests); create_app synced otherwise
         if enable == "builtin":
-            for name in engine.order:
-                if engine.plugins[name].source == "builtin" and not engine.is_enabled(name):
-                    enable_plugins(app, name)
+            # The session's schema is already migrated (netsales_database): record the state and seed, as
+            # enabling does, without asking Alembic about each lineage again.
+            builtin = [n for n in engine.order if engine.plugins[n].source == "builtin" and not engine.is_enabled(n)]
+            if builtin:
+                engine.set_enabled(db.session, builtin, True)
+                for name in builtin:
+                    engine.call("seed_data", only=name, session=db.session)
+                db.session.commit()
+                engine.refresh(db.session)
         db.session.remove()
     return app
 

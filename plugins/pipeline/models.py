@@ -1,0 +1,322 @@
+"""The pipeline's tables (all named pipeline_*). Rules live in services/, not here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.timeutil import utcnow
+
+#: The six stages of R6, in order.
+STAGES = ("development", "needs", "quotation", "negotiation", "contract", "after_sales")
+DEAL_STATUSES = ("open", "won", "lost")
+QUOTATION_STATES = ("draft", "pending_approval", "approved", "sent", "accepted", "rejected", "superseded")
+ORDER_STATUSES = ("confirmed", "in_production", "shipped", "delivered", "completed", "cancelled")
+CHANNELS = ("direct", "tmall", "jd", "douyin", "wechat_shop", "website", "other")
+TICKET_KINDS = ("support", "training", "complaint")
+TICKET_STATES = ("open", "in_progress", "resolved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+MONEY = Numeric(14, 2)
+
+
+class Product(db.Model):
+    """A catalogue entry and its product-knowledge page (R2.1.2)."""
+
+    __tablename__ = "pipeline_product"
+    __view_permission__ = "pipeline.product.view"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    list_price: Mapped[Decimal] = mapped_column(MONEY)
+    #: Unit cost, for profit (pipeline.profit).
+    cost: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    unit: Mapped[str] = mapped_column(String(20), default="件")
+    #: VAT rate as a fraction: 0.13 for 13%.
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0.13"))
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    features: Mapped[str | None] = mapped_column(Text)
+    advantages: Mapped[str | None] = mapped_column(Text)
+    selling_points: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Deal(db.Model):
+    """A sales opportunity moving through the six stages of R6; won or lost at the end."""
+
+    __tablename__ = "pipeline_deal"
+    __owner__ = "owner_id"
+    __view_permission__ = "pipeline.deal.view"
+    __table_args__ = (
+        Index("ix_pipeline_deal_status_stage", "status", "stage"),
+        Index("ix_pipeline_deal_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16), default="development")
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    expected_value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    expected_close: Mapped[date | None]
+    # Needs discovery (R6.2.1): the customer's situation, pain points and goals.
+    situation: Mapped[str | None] = mapped_column(Text)
+    pain_points: Mapped[str | None] = mapped_column(Text)
+    goals: Mapped[str | None] = mapped_column(Text)
+    # Negotiation (R6.4.2): the customer's concerns and bottom line.
+    concerns: Mapped[str | None] = mapped_column(Text)
+    bottom_line: Mapped[str | None] = mapped_column(Text)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    lost_to_competitor: Mapped[str | None] = mapped_column(String(200))
+    stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Optimistic lock: two people moving the same deal at once end with one move and one refusal.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    closed_at: Mapped[datetime | None]
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer = relationship("Customer", lazy="joined")
+    owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
+
+
+class DealStageChange(db.Model):
+    __tablename__ = "pipeline_deal_stage_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(16))
+    to_stage: Mapped[str] = mapped_column(String(16))
+    backwards: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Quotation(db.Model):
+    """A quotation and solution (R6.3.1). A revision supersedes the earlier one, which is kept unchanged."""
+
+    __tablename__ = "pipeline_quotation"
+    __owner__ = "owner_id"
+    __view_permission__ = "pipeline.deal.view"
+    __table_args__ = (UniqueConstraint("number", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    valid_until: Mapped[date]
+    solution: Mapped[str | None] = mapped_column(Text)
+    terms: Mapped[str | None] = mapped_column(Text)
+    subtotal: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    discount_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    tax_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    #: The largest line discount, in percent: what the discount approval compares with the role limits (R6.4.2).
+    max_discount: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    #: "supervisor" or "manager" while an approval is needed; None when within the owner's own limit.
+    approval_level: Mapped[str | None] = mapped_column(String(16))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    sent_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    response_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    deal = relationship("Deal")
+    lines: Mapped[list[QuotationLine]] = relationship(back_populates="quotation", cascade="all, delete-orphan",
+                                                      order_by="QuotationLine.position", lazy="selectin")
+
+
+class QuotationLine(db.Model):
+    __tablename__ = "pipeline_quotation_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quotation_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotation.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    product_id: Mapped[int] = mapped_column(ForeignKey("pipeline_product.id"))
+    description: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    #: Percent off the unit price, 0–100.
+    discount: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    net: Mapped[Decimal] = mapped_column(MONEY)
+    tax: Mapped[Decimal] = mapped_column(MONEY)
+    gross: Mapped[Decimal] = mapped_column(MONEY)
+
+    quotation: Mapped[Quotation] = relationship(back_populates="lines")
+    product = relationship("Product", lazy="joined")
+
+
+class DiscountDecision(db.Model):
+    """Who approved or refused a quotation's discount, and why (R6.4.2)."""
+
+    __tablename__ = "pipeline_discount_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quotation_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotation.id"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    approved: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Contract(db.Model):
+    """A signed sales contract (R6.5.1); the signed file is an attachment of this record."""
+
+    __tablename__ = "pipeline_contract"
+    __owner__ = "owner_id"
+    __view_permission__ = "pipeline.deal.view"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    signed_on: Mapped[date]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    terms: Mapped[str | None] = mapped_column(Text)
+    signed_file_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Order(db.Model):
+    """An order, from an accepted quotation or an online shop (R6.5.2–R6.5.3)."""
+
+    __tablename__ = "pipeline_order"
+    __owner__ = "owner_id"
+    __view_permission__ = "pipeline.order.view"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_number"),
+        Index("ix_pipeline_order_owner_ordered", "owner_id", "ordered_at"),
+        Index("ix_pipeline_order_status_ordered", "status", "ordered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), default="direct", index=True)
+    external_number: Mapped[str | None] = mapped_column(String(64))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
+    quotation_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_quotation.id"))
+    status: Mapped[str] = mapped_column(String(16), default="confirmed")
+    ordered_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking_number: Mapped[str | None] = mapped_column(String(100))
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    cost_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    delivered_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer = relationship("Customer", lazy="joined")
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan",
+                                                  lazy="selectin")
+
+
+class OrderLine(db.Model):
+    __tablename__ = "pipeline_order_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("pipeline_product.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    #: Net revenue of the line (after discount, before tax).
+    revenue: Mapped[Decimal] = mapped_column(MONEY)
+    cost: Mapped[Decimal] = mapped_column(MONEY)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class OrderNotice(db.Model):
+    """Who was told about an order step, how, and when (R6.5.2 departments, R6.5.3 the customer)."""
+
+    __tablename__ = "pipeline_order_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    audience: Mapped[str] = mapped_column(String(16))  # customer or department
+    channel: Mapped[str] = mapped_column(String(16))  # email, sms, in_app
+    recipient: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderStatusChange(db.Model):
+    __tablename__ = "pipeline_order_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowUp(db.Model):
+    """The after-delivery follow-up of R6.6.1, scheduled N days after delivery."""
+
+    __tablename__ = "pipeline_follow_up"
+    __owner__ = "owner_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    due_on: Mapped[date] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Ticket(db.Model):
+    """An after-sales service ticket (R6.6.2): support, training request or complaint."""
+
+    __tablename__ = "pipeline_ticket"
+    __owner__ = "assignee_id"
+    __view_permission__ = "pipeline.ticket.view"
+    __table_args__ = (Index("ix_pipeline_ticket_state_due", "state", "sla_due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    sla_due_at: Mapped[datetime]
+    resolution: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
+
+    customer = relationship("Customer", lazy="joined")
+
+
+class SalesTarget(db.Model):
+    """A sales target (R2.3.1, R2.2.1): the company's year (user and month empty), a representative's year, or a
+    representative's month."""
+
+    __tablename__ = "pipeline_sales_target"
+    __table_args__ = (UniqueConstraint("year", "user_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    month: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
