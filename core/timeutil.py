@@ -36,3 +36,8 @@ def month_period(year: int, month: int) -> Any:
 
 def local_today(zone: ZoneInfo | None = None) -> date:
     return datetime.now(zone or company_zone()).date()
+
+
+def local_to_utc(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
+    """A naive wall-clock time in the company zone (as shops and people write it) as stored naive UTC."""
+    return moment.replace(tzinfo=zone or company_zone()).astimezone(UTC).replace(tzinfo=None)
