@@ -30,4 +30,5 @@ run: system-deps venv translations
 # The whole suite: core, built-in plugins and the example third-party plugin, after a lint of the whole tree.
 test: system-deps venv translations
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q tests examples/netsales-hello/tests $(PYTEST_ARGS)
+	@# Bytecode caching matters here: pytest rewrites every core and plugin module it imports.
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q tests plugins examples/netsales-hello/tests $(PYTEST_ARGS)

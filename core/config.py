@@ -62,7 +62,8 @@ def _embedded_secret_key(folder: Path) -> str:
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Merge the configuration sources in order; later sources win."""
-    folder = instance_path()
+    overrides = dict(overrides or {})
+    folder = Path(overrides["INSTANCE_PATH"]).resolve() if overrides.get("INSTANCE_PATH") else instance_path()
     with open(CONFIG_DIR / "default.toml", "rb") as fh:
         config: dict[str, Any] = tomllib.load(fh)
     instance_file = _instance_file(folder)
@@ -72,7 +73,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     for name, raw in os.environ.items():
         if name.startswith(ENV_PREFIX) and name not in (f"{ENV_PREFIX}CONFIG", f"{ENV_PREFIX}INSTANCE_PATH"):
             config[name[len(ENV_PREFIX):]] = _parse_env_value(raw)
-    config.update(overrides or {})
+    config.update(overrides)
 
     config["INSTANCE_PATH"] = str(folder)
     config["DATABASE_URL"] = normalise_database_url(str(config["DATABASE_URL"]).replace("{instance}", str(folder)))

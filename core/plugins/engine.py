@@ -191,6 +191,14 @@ class PluginEngine:
             return f"broken: depends on {', '.join(inactive)}, which is not active"
         return "enabled"
 
+    def forget_runtime_state(self) -> None:
+        """Forget what this process learnt at run time (isolated plugins, the last counter seen): tests reuse an
+        app across a database that is reset under it."""
+        self._runtime_errors.clear()
+        self._changed_at.clear()
+        self._counter_seen = None
+        self.missing = {}
+
     def refresh_if_due(self, session: Any) -> None:
         """Per-request check, at most every ``refresh_seconds`` (0: every request; one indexed single-row read)."""
         if self.refresh_seconds and time.monotonic() - self._checked_at < self.refresh_seconds:

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from core.testing import TEST_PASSWORD
 from core.testing.browser import live_server, make_page, page  # noqa: F401  (browser-test fixtures)
-from core.testing.database import TestDatabase, empty_all_tables
+from core.testing.database import TestDatabase
 
 
 def app_config(database_url: str, instance: Path, **overrides: Any) -> dict[str, Any]:
@@ -117,9 +117,35 @@ def plugin_paths() -> list[str]:
     return []
 
 
+@pytest.fixture(scope="session")
+def shared_app(netsales_database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The session's app with the built-in plugins enabled, built once; the `app` fixture lends it to each test."""
+    from core.extensions import db
+    from core.testing.database import Baseline
+
+    application = build_app(netsales_database.url, tmp_path_factory.mktemp("shared-instance"))
+    with application.app_context():
+        application.extensions["netsales_test_baseline"] = Baseline(db.engine)
+        db.session.remove()
+    application.extensions["netsales_test_config"] = dict(application.config)
+    return application
+
+
 @pytest.fixture
-def make_app(netsales_database: TestDatabase, tmp_path: Path, plugin_paths: list[str]) -> Iterator[Callable[..., Flask]]:
-    """Build an app on the test database (call it again for a second process on the same database)."""
+def _restore_database(shared_app: Flask) -> Iterator[None]:
+    """After the test, put every table back to the session's baseline (the test's rows go, seed data stays)."""
+    yield
+    from core.extensions import db
+
+    with shared_app.app_context():
+        db.session.remove()
+        shared_app.extensions["netsales_test_baseline"].restore(db.engine)
+
+
+@pytest.fixture
+def make_app(_restore_database: None, netsales_database: TestDatabase, tmp_path: Path,
+             plugin_paths: list[str]) -> Iterator[Callable[..., Flask]]:
+    """Build a new app on the test database (call it again for a second process on the same database)."""
     from core.extensions import db
 
     built: list[Flask] = []
@@ -134,20 +160,18 @@ def make_app(netsales_database: TestDatabase, tmp_path: Path, plugin_paths: list
     for app in built:
         with app.app_context():
             db.session.remove()
-    if built:
-        with built[0].app_context():
-            empty_all_tables(db.engine)
-            for app in built:
-                with app.app_context():
-                    db.engine.dispose()
+            db.engine.dispose()
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
-    """A NetSales app with the built-in plugins enabled, inside an app context."""
-    application = make_app()
-    with application.app_context():
-        yield application
+def app(shared_app: Flask, _restore_database: None) -> Iterator[Flask]:
+    """A NetSales app with the built-in plugins enabled, inside an app context. It is shared by the session's
+    tests: its configuration and plugin state are reset for each; use `make_app` for an app of your own."""
+    shared_app.config.clear()
+    shared_app.config.update(shared_app.extensions["netsales_test_config"])
+    shared_app.extensions["netsales"].forget_runtime_state()
+    with shared_app.app_context():
+        yield shared_app
 
 
 @pytest.fixture
