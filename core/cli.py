@@ -248,4 +248,11 @@ def main() -> None:
     with app.app_context():
         engine.call("register_cli_commands", include_disabled=True, cli=cli)
     cli.create_app = lambda *args: app  # type: ignore[attr-defined]
-    cli.main(prog_name="netsales")
+    from core.audit import audit_actor
+
+    with audit_actor("cli"):  # changes made from the command line are recorded as the CLI's
+        cli.main(prog_name="netsales")
+
+
+cli.add_command(__import__("core.identity.cli", fromlist=["users_group"]).users_group)
+__import__("core.jobs.cli", fromlist=["attach"]).attach(cli)  # `jobs` group; `run` also runs due jobs

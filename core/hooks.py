@@ -18,10 +18,6 @@ from core.hookspecs import hookimpl
 def register_permissions() -> list[PermissionDef]:
     return [
         PermissionDef("core.plugins.manage", _l("Enable and disable modules")),
-        PermissionDef("core.users.manage", _l("Manage users and departments")),
-        PermissionDef("core.roles.manage", _l("Edit roles and their permissions")),
-        PermissionDef("core.audit.view", _l("Read the audit trail")),
-        PermissionDef("core.settings.manage", _l("Edit company and module settings")),
     ]
 
 
@@ -36,4 +32,9 @@ def menu_items(user: Any) -> list[MenuItem]:
 
 
 #: Core service hook modules, registered after this one. Add yours here (one line).
-CORE_HOOK_MODULES: list[str] = []
+CORE_HOOK_MODULES: list[str] = [
+    "core.jobs.hooks", "core.notifications.hooks", "core.settings.hooks",
+    "core.identity.hooks",
+    "core.regulation.hooks",
+    "core.audit.hooks", "core.auth.hooks",
+]

@@ -29,7 +29,13 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    return current_app.config["TIMEZONE"]
+    """The company time zone from the settings page, else the configuration (also when the database is down)."""
+    try:
+        from core.settings import get_setting
+
+        return get_setting("core.timezone") or current_app.config["TIMEZONE"]
+    except Exception:  # no database, no settings table yet: the configured zone still formats times
+        return current_app.config["TIMEZONE"]
 
 
 def source_text(text: Any) -> str:

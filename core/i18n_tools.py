@@ -87,8 +87,9 @@ def update(domain: Domain) -> None:
         catalog.obsolete.clear()
         if locale == "en":
             for message in catalog:
-                if message.id and not message.string:
-                    message.string = message.id
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and not all(strings):
+                    message.string = message.id  # the source text; a tuple (singular, plural) for plurals
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
             write_po(fh, catalog, width=120, omit_header=False, sort_output=True)
@@ -107,7 +108,7 @@ def problems(domain: Domain) -> list[str]:
             continue
         catalog = load(path, locale)
         for message in template:
-            if message.id and message.id not in catalog:
+            if message.id and catalog.get(message.id, context=message.context) is None:
                 found.append(f"{path}: not extracted yet: {message.id!r}")
         for message in catalog:
             if not message.id:

@@ -1,4 +1,5 @@
-"""Access decisions: every view declares who may reach it, and ``can`` answers for one user and permission."""
+"""Access decisions: every view declares who may reach it, ``can`` answers for one user and permission, and
+``scoped`` limits a query to the records a user may see (own / team / all, DESIGN.md "Access", R2.1–R2.3)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g
 from flask_login import current_user
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 F = TypeVar("F", bound=Callable[..., Any])
+Q = TypeVar("Q", bound=Select)
 
 ACCESS_ATTRIBUTE = "_netsales_access"
 ADMIN_ROLE = "admin"
+#: Scopes from narrowest to widest: a representative's own records, a supervisor's team, everything (R2).
+SCOPE_ORDER = {"own": 0, "team": 1, "all": 2}
 
 
 def public(view: F) -> F:
@@ -56,30 +62,140 @@ def view_access(view: Callable[..., Any]) -> tuple[str, str | None] | None:
     return getattr(view, ACCESS_ATTRIBUTE, None)
 
 
+# ---------------------------------------------------------------------------------------------------- request cache
+
+
+def _cache(name: str) -> dict[Any, Any]:
+    """A dict on flask.g: lives for one request (or one CLI command), so role edits apply on the next request."""
+    return g.setdefault(name, {})
+
+
+def clear_access_cache() -> None:
+    """Forget this request's cached grants and teams, after changing roles, grants or superiors."""
+    for name in ("_netsales_grants", "_netsales_teams", "_netsales_record_level"):
+        g.pop(name, None)
+
+
 def granted_scopes(user: Any) -> dict[str, str]:
     """{permission code: widest scope} over the user's roles, computed once per request."""
-    cache = g.setdefault("_netsales_grants", {})
+    cache = _cache("_netsales_grants")
     if user.id not in cache:
-        order = {"own": 0, "team": 1, "all": 2}
         scopes: dict[str, str] = {}
         for role in user.roles:
             for grant in role.grants:
                 known = scopes.get(grant.permission_code)
-                if known is None or order[grant.scope] > order[known]:
+                if known is None or SCOPE_ORDER[grant.scope] > SCOPE_ORDER[known]:
                     scopes[grant.permission_code] = grant.scope
         cache[user.id] = scopes
     return cache[user.id]
+
+
+def team_ids(user: Any) -> set[int]:
+    """The user and everyone below them in the reporting lines, recursively (R2.2.2: a supervisor's team).
+
+    One recursive query, cached for the request."""
+    from core.extensions import db
+    from core.identity.org import team_member_ids
+
+    cache = _cache("_netsales_teams")
+    if user.id not in cache:
+        cache[user.id] = team_member_ids(db.session, user.id)
+    return cache[user.id]
+
+
+def _record_level_codes() -> set[str]:
+    from core.extensions import db
+    from core.identity.models import Permission
+
+    cache = _cache("_netsales_record_level")
+    if "codes" not in cache:
+        cache["codes"] = set(db.session.scalars(select(Permission.code).where(Permission.record_level)))
+    return cache["codes"]
 
 
 def is_admin(user: Any) -> bool:
     return any(role.code == ADMIN_ROLE for role in user.roles)
 
 
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and bool(user.active)
+
+
+def scope_for(user: Any, permission: str) -> str | None:
+    """The widest scope ``user`` holds ``permission`` with ("own", "team", "all"), or None without a grant.
+
+    Administrators hold every permission with scope "all"; a grant on a permission that is not record-level
+    counts as "all" whatever scope it carries."""
+    if not _signed_in(user):
+        return None
+    if is_admin(user):
+        return "all"
+    scope = granted_scopes(user).get(permission)
+    if scope is None:
+        return None
+    return scope if permission in _record_level_codes() else "all"
+
+
+def owner_column(model: Any) -> InstrumentedAttribute:
+    """The model's owner column, named by its ``__owner__`` class attribute (e.g. ``__owner__ = "owner_id"``)."""
+    name = getattr(model, "__owner__", None)
+    if not name:
+        raise TypeError(f"{model.__name__} declares no __owner__ column; record scopes need one")
+    return getattr(model, name)
+
+
+def scoped(query: Q, model: Any, permission: str, user: Any = None) -> Q:
+    """Restrict ``query`` (a select over ``model``) to the rows ``user`` may reach through ``permission``:
+    own → rows they own, team → rows their team owns, all → every row, no grant → no row."""
+    user = current_user if user is None else user
+    column = owner_column(model)
+    scope = scope_for(user, permission)
+    if scope is None:
+        return query.where(false())
+    if scope == "all":
+        return query
+    if scope == "own":
+        return query.where(column == user.id)
+    return query.where(column.in_(sorted(team_ids(user))))
+
+
+def _owner_in_scope(user: Any, permission: str, obj: Any) -> bool:
+    if permission not in _record_level_codes() or not getattr(type(obj), "__owner__", None):
+        return True
+    scope = scope_for(user, permission)
+    owner = getattr(obj, type(obj).__owner__)
+    if scope == "all":
+        return True
+    if scope == "own":
+        return owner == user.id
+    return scope == "team" and owner in team_ids(user)
+
+
 def can(user: Any, permission: str, obj: Any = None) -> bool:
-    """True if ``user`` holds ``permission`` (administrators hold all) and no plugin's permission_check vetoes it."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+    """True if ``user`` holds ``permission`` (administrators hold all), ``obj`` (if given, with an ``__owner__``
+    and a record-level permission) lies within their scope, and no plugin's permission_check vetoes it."""
+    if not _signed_in(user):
         return False
     if not (is_admin(user) or permission in granted_scopes(user)):
         return False
+    if obj is not None and not is_admin(user) and not _owner_in_scope(user, permission, obj):
+        return False
     verdicts = current_app.extensions["netsales"].call("permission_check", user=user, permission=permission, obj=obj)
     return False not in verdicts
+
+
+def get_scoped_or_404(model: Any, ident: Any, permission: str, user: Any = None) -> Any:
+    """The ``model`` record ``ident`` if ``user`` may reach it through ``permission``; otherwise 404, not 403, so
+    that nobody learns whether another person's record exists (IDOR)."""
+    from core.extensions import db
+
+    user = current_user if user is None else user
+    key = model.__mapper__.primary_key[0]
+    try:
+        query = select(model).where(key == key.type.python_type(ident))
+    except (TypeError, ValueError):
+        abort(404)
+    record = db.session.scalar(scoped(query, model, permission, user))
+    if record is None or not can(user, permission, record):
+        abort(404)
+    return record

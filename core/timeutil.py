@@ -11,9 +11,10 @@ def utcnow() -> datetime:
 
 
 def company_zone() -> ZoneInfo:
-    from flask import current_app
+    """The company time zone (settings page, else configuration): periods and days are counted in it."""
+    from core.i18n import select_timezone
 
-    return ZoneInfo(current_app.config["TIMEZONE"])
+    return ZoneInfo(select_timezone())
 
 
 def local_midnight_utc(day: date, zone: ZoneInfo | None = None) -> datetime:

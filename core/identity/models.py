@@ -39,7 +39,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    #: Indexed for the users list's default sort and its position filter.
+    name: Mapped[str] = mapped_column(String(120), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
     locale: Mapped[str | None] = mapped_column(String(16))
@@ -47,7 +48,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     #: Part of the session identity: changing it (password change, deactivation) signs out every session.
     session_token: Mapped[str] = mapped_column(String(64))
-    position: Mapped[str] = mapped_column(String(32), default="other")
+    position: Mapped[str] = mapped_column(String(32), default="other", index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"), index=True)
     superior_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
     hire_date: Mapped[date | None]

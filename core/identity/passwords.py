@@ -8,17 +8,28 @@ from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 10
 _hasher = PasswordHasher()
+#: For the test suite only (config PASSWORD_HASH_FAST): the same algorithm at its smallest cost, so that hundreds
+#: of test users do not spend minutes hashing. Verification reads the cost from each hash, so both verify alike.
+_fast_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def _current_hasher() -> PasswordHasher:
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.config.get("PASSWORD_HASH_FAST"):
+        return _fast_hasher
+    return _hasher
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _current_hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _current_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

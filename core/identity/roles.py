@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.contracts import SCOPES, PermissionDef
 from core.i18n import source_text
-from core.identity.models import Grant, Permission, Role
+from core.identity.models import Grant, Permission, Role, user_roles
 
 #: code -> (name, the scope its record-level grants get by default)
 BUILTIN_ROLES: dict[str, tuple[Any, str]] = {
@@ -54,4 +55,74 @@ def sync_permissions(session: Any, declared: dict[str, list[PermissionDef]]) -> 
                         roles[role_code].grants.append(Grant(permission_code=definition.code, scope=scope))
             permission.label = source_text(definition.label)
             permission.record_level = definition.record_level
+    session.flush()
+
+
+# ---------------------------------------------------------------------------------------------------- editing roles
+
+ROLE_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+
+
+class RoleError(ValueError):
+    """The role cannot be changed as asked; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.field = field
+
+
+def create_role(session: Any, code: str, name: str) -> Role:
+    """A custom role, with no grants yet."""
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if not re.match(ROLE_CODE_PATTERN, code):
+        raise RoleError(_l("Use 2 to 40 lower-case letters, digits or _, starting with a letter."), "code")
+    if session.scalar(select(Role.id).where(Role.code == code)) is not None:
+        raise RoleError(_l("A role with this code exists already."), "code")
+    if not name or len(name) > 120:
+        raise RoleError(_l("A name of 1 to 120 characters is required."), "name")
+    role = Role(code=code, name=name, builtin=False)
+    session.add(role)
+    session.flush()
+    return role
+
+
+def set_grants(session: Any, role: Role, name: str, grants: dict[str, str]) -> None:
+    """Replace the role's grants with ``grants`` ({permission code: scope}); scopes matter for record-level
+    permissions only ("all" is stored for the others). Takes effect on everyone's next request."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise RoleError(_l("A name of 1 to 120 characters is required."), "name")
+    permissions = {p.code: p for p in session.scalars(select(Permission).where(Permission.code.in_(list(grants))))}
+    unknown = set(grants) - set(permissions)
+    if unknown:
+        raise RoleError(_l("Unknown permissions: %(codes)s.", codes=", ".join(sorted(unknown))), "grants")
+    for scope in grants.values():
+        if scope not in SCOPES:
+            raise RoleError(_l("Unknown scope %(scope)s.", scope=scope), "grants")
+    role.name = name
+    current = {grant.permission_code: grant for grant in role.grants}
+    for code, grant in current.items():
+        if code not in grants:
+            role.grants.remove(grant)
+    for code, scope in grants.items():
+        stored = scope if permissions[code].record_level else "all"
+        if code in current:
+            current[code].scope = stored
+        else:
+            role.grants.append(Grant(permission_code=code, scope=stored))
+    session.flush()
+
+
+def role_user_count(session: Any, role: Role) -> int:
+    return session.scalar(select(func.count()).select_from(user_roles).where(user_roles.c.role_id == role.id)) or 0
+
+
+def delete_role(session: Any, role: Role) -> None:
+    """Built-in roles are never deleted; a custom role is deleted only while nobody holds it."""
+    if role.builtin:
+        raise RoleError(_l("Built-in roles cannot be deleted; edit their permissions instead."))
+    if role_user_count(session, role):
+        raise RoleError(_l("People still hold this role; take it from them first."))
+    session.delete(role)
     session.flush()

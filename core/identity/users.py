@@ -1,23 +1,81 @@
-"""Creating and changing users: the rules every way in (admin page, CLI, import, demo) goes through."""
+"""Creating and changing users: the rules every way in (admin page, CLI, import, demo) goes through.
+
+A user is never deleted (issue 3): they are deactivated, which ends their sessions, and can be reactivated."""
 
 from __future__ import annotations
 
+import re
 import secrets
+import string
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
-from core.identity.models import POSITIONS, Role, User
+from core.identity.models import POSITIONS, Department, Role, User
+from core.identity.org import superior_creates_cycle
 from core.identity.passwords import hash_password, password_problems
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+#: Fields an administrator may change after creation (the login stays: other systems and logs refer to it).
+EDITABLE_FIELDS = ("name", "email", "phone", "position", "department_id", "superior_id", "hire_date", "locale")
 
 
 class UserError(ValueError):
-    """A user cannot be created or changed as asked; the message says why, for the person who asked."""
+    """A user cannot be created or changed as asked; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.field = field
 
 
 def new_session_token() -> str:
     return secrets.token_hex(16)
+
+
+def generate_password(length: int = 14) -> str:
+    """A random password that meets the policy (letters and digits, never the login)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if not password_problems(candidate):
+            return candidate
+
+
+def _check_fields(session: Any, user_id: int | None, fields: dict[str, Any]) -> None:
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise UserError(_l("A name is required."), "name")
+    if len((fields.get("name") or "").strip()) > 120:
+        raise UserError(_l("Use at most %(n)d characters.", n=120), "name")
+    email = fields.get("email")
+    if email and (len(email) > 200 or not EMAIL_PATTERN.match(email)):
+        raise UserError(_l("This is not a valid e-mail address."), "email")
+    if fields.get("phone") and len(fields["phone"]) > 40:
+        raise UserError(_l("Use at most %(n)d characters.", n=40), "phone")
+    if "position" in fields and fields["position"] not in POSITIONS:
+        raise UserError(_l("Unknown position %(position)s.", position=fields["position"]), "position")
+    department_id = fields.get("department_id")
+    if department_id is not None and session.get(Department, department_id) is None:
+        raise UserError(_l("This department does not exist."), "department_id")
+    superior_id = fields.get("superior_id")
+    if superior_id is not None:
+        if superior_id == user_id:
+            raise UserError(_l("A person cannot be their own superior."), "superior_id")
+        if session.get(User, superior_id) is None:
+            raise UserError(_l("This superior does not exist."), "superior_id")
+        if superior_creates_cycle(session, user_id, superior_id):
+            raise UserError(_l("This superior reports to this person already: the reporting lines would form "
+                               "a circle."), "superior_id")
+
+
+def _roles(session: Any, codes: list[str] | tuple[str, ...]) -> list[Role]:
+    rows = list(session.scalars(select(Role).where(Role.code.in_(list(codes))))) if codes else []
+    missing = set(codes) - {r.code for r in rows}
+    if missing:
+        raise UserError(_l("Unknown roles: %(roles)s.", roles=", ".join(sorted(missing))), "roles")
+    return rows
 
 
 def create_user(
@@ -28,7 +86,7 @@ def create_user(
     password: str | None = None,
     email: str | None = None,
     phone: str | None = None,
-    roles: list[str] = (),  # type: ignore[assignment]
+    roles: list[str] | tuple[str, ...] = (),
     position: str = "other",
     department_id: int | None = None,
     superior_id: int | None = None,
@@ -36,30 +94,73 @@ def create_user(
     locale: str | None = None,
     check_password: bool = True,
 ) -> User:
-    login = login.strip()
-    if not login or len(login) > 64:
-        raise UserError("A login name of 1 to 64 characters is required.")
-    if position not in POSITIONS:
-        raise UserError(f"Unknown position {position!r}.")
-    if session.scalar(select(User.id).where(User.login == login)) is not None:
-        raise UserError(f"The login {login} is already taken.")
+    """Create an active user; without a password they cannot sign in until one is set."""
+    login = (login or "").strip()
+    if not LOGIN_PATTERN.match(login):
+        raise UserError(_l("A login of 1 to 64 letters, digits or . _ @ - is required."), "login")
+    if session.scalar(select(User.id).where(func.lower(User.login) == login.lower())) is not None:
+        raise UserError(_l("The login %(login)s is already taken.", login=login), "login")
+    _check_fields(session, None, {"name": name or login, "email": email, "phone": phone, "position": position,
+                                  "department_id": department_id, "superior_id": superior_id})
     if password and check_password:
         problems = password_problems(password, login)
         if problems:
-            raise UserError(" ".join(problems))
-    role_rows = list(session.scalars(select(Role).where(Role.code.in_(list(roles))))) if roles else []
-    missing = set(roles) - {r.code for r in role_rows}
-    if missing:
-        raise UserError(f"Unknown roles: {', '.join(sorted(missing))}.")
+            raise UserError(" ".join(problems), "password")
     user = User(
-        login=login, name=name.strip() or login, email=email, phone=phone, position=position,
-        department_id=department_id, superior_id=superior_id, hire_date=hire_date, locale=locale,
-        password_hash=hash_password(password) if password else None, session_token=new_session_token(),
-        roles=role_rows,
+        login=login, name=(name or "").strip() or login, email=email or None, phone=phone or None,
+        position=position, department_id=department_id, superior_id=superior_id, hire_date=hire_date,
+        locale=locale or None, password_hash=hash_password(password) if password else None,
+        session_token=new_session_token(), roles=_roles(session, roles), active=True,
     )
     session.add(user)
     session.flush()
     return user
+
+
+def update_user(session: Any, user: User, roles: list[str] | tuple[str, ...] | None = None, **fields: Any) -> User:
+    """Change the editable fields (EDITABLE_FIELDS) and, if given, the roles. Validates before changing anything."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    _check_fields(session, user.id, fields)
+    role_rows = _roles(session, roles) if roles is not None else None
+    if role_rows is not None and user.roles and any(r.code == "admin" for r in user.roles) \
+            and not any(r.code == "admin" for r in role_rows):
+        _keep_an_administrator(session, user)
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        setattr(user, key, value if key != "name" else (value or user.login))
+    if role_rows is not None:
+        user.roles = role_rows
+    session.flush()
+    return user
+
+
+def _keep_an_administrator(session: Any, user: User) -> None:
+    """Refuse a change that would leave no active administrator: nobody could manage the system any more."""
+    others = session.scalar(
+        select(func.count(User.id)).where(User.active, User.id != user.id, User.roles.any(Role.code == "admin"))
+    )
+    if not others:
+        raise UserError(_l("This is the last active administrator; make someone else an administrator first."),
+                        "roles")
+
+
+def deactivate_user(session: Any, user: User) -> None:
+    """Deactivate: the user cannot sign in, and every open session ends (the session token changes)."""
+    if not user.active:
+        return
+    if any(role.code == "admin" for role in user.roles):
+        _keep_an_administrator(session, user)
+    user.active = False
+    user.session_token = new_session_token()
+    session.flush()
+
+
+def reactivate_user(session: Any, user: User) -> None:
+    user.active = True
+    session.flush()
 
 
 def set_password(user: User, password: str, check: bool = True) -> None:
@@ -67,6 +168,6 @@ def set_password(user: User, password: str, check: bool = True) -> None:
     if check:
         problems = password_problems(password, user.login)
         if problems:
-            raise UserError(" ".join(problems))
+            raise UserError(" ".join(problems), "password")
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()

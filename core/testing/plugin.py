@@ -28,6 +28,7 @@ def app_config(database_url: str, instance: Path, **overrides: Any) -> dict[str,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "netsales-tests",
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_FAST": True,
         "INSTANCE_PATH": str(instance),
         "SERVER_NAME": None,
     }
@@ -171,6 +172,10 @@ def app(shared_app: Flask, _restore_database: None) -> Iterator[Flask]:
     shared_app.config.update(shared_app.extensions["netsales_test_config"])
     shared_app.extensions["netsales"].forget_runtime_state()
     with shared_app.app_context():
+        from core.extensions import db
+
+        # Read the restored plugin state now, so that the test's first request makes the same queries as the next.
+        shared_app.extensions["netsales"].refresh(db.session)
         yield shared_app
 
 
@@ -211,24 +216,36 @@ def make_user_now(login: str, roles: list[str] | None = None, **fields: Any) -> 
     return user
 
 
+def _current_or(fallback: Flask) -> Flask:
+    """The app of the test's current app context (an app of its own from make_app, or the shared one)."""
+    from flask import current_app, has_app_context
+
+    return current_app._get_current_object() if has_app_context() else fallback
+
+
 @pytest.fixture
-def make_user(app: Flask) -> Callable[..., Any]:
-    """Create a user (committed); password is core.testing.TEST_PASSWORD. Roles default to sales_rep."""
+def make_user(request: pytest.FixtureRequest, _restore_database: None) -> Callable[..., Any]:
+    """Create a user (committed) in the current app context (the shared `app` when there is none); the password
+    is core.testing.TEST_PASSWORD. Roles default to sales_rep."""
+    from flask import has_app_context
+
     counter = {"n": 0}
 
     def factory(login: str | None = None, roles: list[str] | None = None, **fields: Any) -> Any:
         counter["n"] += 1
+        if not has_app_context():
+            request.getfixturevalue("app")  # pushes the shared app's context for the rest of the test
         return make_user_now(login or f"user{counter['n']}", roles, **fields)
 
     return factory
 
 
 @pytest.fixture
-def login_as(client: FlaskClient) -> Callable[[Any], FlaskClient]:
-    """Sign ``user`` in on the test client (a session cookie, as after a real sign-in)."""
+def login_as(request: pytest.FixtureRequest) -> Callable[[Any], FlaskClient]:
+    """Sign ``user`` in on the test client, or on the client ``on`` (a session cookie, as after a real sign-in)."""
 
     def sign_in(user: Any, on: FlaskClient | None = None) -> FlaskClient:
-        target = on or client
+        target = on or request.getfixturevalue("client")
         with target.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
@@ -238,17 +255,19 @@ def login_as(client: FlaskClient) -> Callable[[Any], FlaskClient]:
 
 
 @pytest.fixture
-def enable_plugin(app: Flask) -> Callable[[str], list[str]]:
+def enable_plugin(shared_app: Flask, _restore_database: None) -> Callable[[str], list[str]]:
+    """Enable a plugin (and what it needs) through the current app."""
     from core.setup import enable_plugins
 
-    return lambda name: enable_plugins(app, name)
+    return lambda name: enable_plugins(_current_or(shared_app), name)
 
 
 @pytest.fixture
-def disable_plugin(app: Flask) -> Callable[[str], list[str]]:
+def disable_plugin(shared_app: Flask, _restore_database: None) -> Callable[[str], list[str]]:
+    """Disable a plugin through the current app (refused while others need it)."""
     from core.setup import disable_plugins
 
-    return lambda name: disable_plugins(app, name)
+    return lambda name: disable_plugins(_current_or(shared_app), name)
 
 
 @pytest.fixture

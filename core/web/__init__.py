@@ -4,11 +4,17 @@ from flask import Flask
 
 
 def register_core_blueprints(app: Flask) -> None:
-    from core.web import admin_plugins, auth, dashboard, errors, health, navigation
+    from core.web import admin_plugins, dashboard, errors, health, locale, navigation
 
-    app.register_blueprint(auth.bp)
+    app.register_blueprint(__import__("core.auth.views", fromlist=["bp"]).bp)  # sign-in, password
+    app.register_blueprint(__import__("core.audit.views", fromlist=["bp"]).bp)  # the audit trail
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin_plugins.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(__import__("core.identity.views", fromlist=["bp"]).bp)  # people and access
+    for service in ("jobs", "notifications", "settings"): app.register_blueprint(__import__(f"core.{service}.views", fromlist=["bp"]).bp)  # noqa: E701
+    for content in ("attachments", "timeline", "search", "regulation"): app.register_blueprint(__import__(f"core.{content}.views", fromlist=["bp"]).bp)  # noqa: E701
     errors.register(app)
     navigation.register(app)
+    locale.register(app)  # /locale, formatting filters
+    __import__("core.api", fromlist=["register"]).register(app)  # JSON API, tokens (after the error pages)

@@ -1,10 +1,16 @@
-"""The navigation menu, built from the menu_items hook and filtered by permission."""
+"""The navigation menu, built from the menu_items hook and filtered by permission.
+
+``netsales_menu()`` (templates) is the flat list; ``netsales_nav()`` groups it for the layout: top-level items with
+their children (items whose ``parent`` is another item's key), and an Administration section for items whose
+parent is "admin". An item whose parent is unknown (its plugin is disabled, say) is shown at the top level rather
+than lost.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -12,8 +18,11 @@ from werkzeug.routing import BuildError
 from core.contracts import MenuItem
 from core.security import can
 
+ADMIN_SECTION = "admin"
+
 
 def menu_for(user: Any) -> list[dict[str, Any]]:
+    """The menu items ``user`` may open, in order; items whose endpoint does not exist are left out."""
     engine = current_app.extensions["netsales"]
     items = engine.collect("menu_items", MenuItem, user=user)
     visible = []
@@ -29,10 +38,59 @@ def menu_for(user: Any) -> list[dict[str, Any]]:
     return visible
 
 
+def is_active(url: str, path: str) -> bool:
+    """The item for this page, or for a page below it (/crm/customers/7 lights "Customers")."""
+    if url == "/":
+        return path == "/"
+    return path == url or path.startswith(url.rstrip("/") + "/")
+
+
+def nav_tree(items: list[dict[str, Any]], path: str) -> dict[str, list[dict[str, Any]]]:
+    """{"main": [...], "admin": [...]}: each entry a copy of the item with ``children`` and ``active``."""
+    entries = {item["key"]: {**item, "children": [], "active": is_active(item["url"], path)} for item in items}
+    main: list[dict[str, Any]] = []
+    admin: list[dict[str, Any]] = []
+    for item in items:
+        entry = entries[item["key"]]
+        parent = item["parent"]
+        if parent == ADMIN_SECTION:
+            admin.append(entry)
+        elif parent and parent in entries and parent != item["key"]:
+            entries[parent]["children"].append(entry)
+        else:
+            main.append(entry)
+    for entry in entries.values():
+        if any(child["active"] for child in entry["children"]):
+            entry["open"] = True
+    # Only the most specific match is marked current: "/" must not light up on every page.
+    matches = [e for e in entries.values() if e["active"]]
+    best = max(matches, key=lambda e: len(e["url"]), default=None)
+    for entry in entries.values():
+        entry["current"] = entry is best
+    return {"main": main, "admin": admin}
+
+
+def _cached_menu() -> list[dict[str, Any]]:
+    """Computed once per request: the layout asks for it in several places."""
+    if "_netsales_menu" not in g:
+        g._netsales_menu = menu_for(current_user) if current_user.is_authenticated else []
+    return g._netsales_menu
+
+
+def _company_name() -> str:
+    try:
+        from core.settings import get_setting
+
+        return get_setting("core.company_name") or current_app.config["COMPANY_NAME"]
+    except Exception:  # the error page for an unreachable database still needs a title
+        return current_app.config["COMPANY_NAME"]
+
+
 def register(app: Flask) -> None:
     @app.context_processor
     def inject_menu() -> dict[str, Any]:
-        def menu() -> list[dict[str, Any]]:
-            return menu_for(current_user) if current_user.is_authenticated else []
+        def nav() -> dict[str, list[dict[str, Any]]]:
+            return nav_tree(_cached_menu(), request.path)
 
-        return {"netsales_menu": menu, "company_name": current_app.config["COMPANY_NAME"], "get_locale": get_locale}
+        return {"netsales_menu": _cached_menu, "netsales_nav": nav,
+                "company_name": _company_name(), "get_locale": get_locale}

@@ -5,8 +5,110 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.contracts import PurchaseStats, ScheduledJob
+from flask_babel import lazy_gettext as _l
+
+from core.contracts import (
+    DashboardWidget,
+    DatasetDef,
+    MenuItem,
+    PurchaseStats,
+    ScheduledJob,
+    SearchResult,
+    TimelineEntry,
+)
 from core.hookspecs import hookimpl
+
+
+@hookimpl
+def register_blueprints(app: Any) -> None:
+    from plugins.pipeline.api import bp as api_bp
+    from plugins.pipeline.views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+
+
+@hookimpl
+def menu_items(user: Any) -> list[MenuItem]:
+    return [
+        MenuItem("pipeline", _l("Sales pipeline"), "pipeline.board", permission="pipeline.deal.view",
+                 icon="kanban", order=200),
+        MenuItem("pipeline.deals", _l("Deals"), "pipeline.deals", permission="pipeline.deal.view", order=201,
+                 parent="pipeline"),
+        MenuItem("pipeline.approvals", _l("Discount approvals"), "pipeline.approvals",
+                 permission="pipeline.discount.approve", order=202, parent="pipeline"),
+        MenuItem("pipeline.orders", _l("Orders"), "pipeline.orders", permission="pipeline.order.view", order=203,
+                 parent="pipeline"),
+        MenuItem("pipeline.tickets", _l("Service tickets"), "pipeline.tickets", permission="pipeline.ticket.view",
+                 order=204, parent="pipeline"),
+        MenuItem("pipeline.products", _l("Products"), "pipeline.products", permission="pipeline.product.view",
+                 order=205, parent="pipeline"),
+        MenuItem("pipeline.targets", _l("Sales targets"), "pipeline.targets", permission="pipeline.deal.view",
+                 order=206, parent="pipeline"),
+    ]
+
+
+@hookimpl
+def dashboard_widgets(user: Any) -> list[DashboardWidget]:
+    from plugins.pipeline import widgets
+
+    return [
+        DashboardWidget("pipeline.target", _l("My target progress"), "pipeline/widgets/target.html",
+                        permission="pipeline.deal.view", order=10, context=widgets.target_progress),
+        DashboardWidget("pipeline.stages", _l("My deals by stage"), "pipeline/widgets/stages.html",
+                        permission="pipeline.deal.view", order=11, context=widgets.deals_by_stage),
+        DashboardWidget("pipeline.overdue", _l("My overdue follow-ups and tickets"), "pipeline/widgets/overdue.html",
+                        permission="pipeline.order.view", order=12, context=widgets.overdue_work),
+    ]
+
+
+@hookimpl
+def global_search(query: str, user: Any, limit: int) -> list[SearchResult]:
+    from plugins.pipeline.search import search
+
+    return search(query, user, limit)
+
+
+@hookimpl
+def object_url(obj: Any) -> str | None:
+    from flask import url_for
+
+    from plugins.pipeline.models import Contract, Deal, Order, Product, Quotation, Ticket
+
+    if isinstance(obj, Deal):
+        return url_for("pipeline.deal", deal_id=obj.id)
+    if isinstance(obj, Contract):
+        return url_for("pipeline.deal", deal_id=obj.deal_id)
+    if isinstance(obj, Quotation):
+        return url_for("pipeline.quotation", quotation_id=obj.id)
+    if isinstance(obj, Order):
+        return url_for("pipeline.order", order_id=obj.id)
+    if isinstance(obj, Product):
+        return url_for("pipeline.product", product_id=obj.id)
+    if isinstance(obj, Ticket):
+        return url_for("pipeline.ticket", ticket_id=obj.id)
+    return None
+
+
+@hookimpl
+def timeline_entries(obj: Any) -> list[TimelineEntry]:
+    from plugins.pipeline.timeline import entries_for
+
+    return entries_for(obj)
+
+
+@hookimpl
+def register_datasets() -> list[DatasetDef]:
+    from plugins.pipeline.datasets import definitions
+
+    return definitions()
+
+
+@hookimpl
+def demo_data(session: Any, rng: Any) -> None:
+    from plugins.pipeline.demo import load
+
+    load(session, rng)
 
 
 @hookimpl

@@ -16,14 +16,17 @@ def register_blueprints(app: Any) -> None:
     from netsales_hello.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(__import__("netsales_hello.api", fromlist=["bp"]).bp)  # /api/v1/hello
 
 
 @hookimpl
 def register_permissions() -> list[PermissionDef]:
     everyone = tuple((role, "all") for role in ("sales_rep", "sales_supervisor", "sales_manager", "hr", "finance",
                                                 "department_head"))
+    # Record-level: a representative reads their own greetings, a supervisor their team's, the others all (R2).
+    scoped = (("sales_rep", "own"), ("sales_supervisor", "team"), *everyone[2:])
     return [
-        PermissionDef("hello.greeting.view", _l("Read greetings"), default_grants=everyone),
+        PermissionDef("hello.greeting.view", _l("Read greetings"), record_level=True, default_grants=scoped),
         PermissionDef("hello.greeting.create", _l("Post greetings"), default_grants=everyone),
     ]
 
@@ -42,8 +45,8 @@ def global_search(query: str, user: Any, limit: int) -> list[SearchResult]:
     if not can(user, "hello.greeting.view"):
         return []
     return [
-        SearchResult(title=g.text[:60], url=url_for("hello.index"), kind="greeting")
-        for g in search_greetings(db.session, query, limit)
+        SearchResult(title=g.text[:60], url=url_for("hello.detail", greeting_id=g.id), kind="greeting")
+        for g in search_greetings(db.session, query, limit, user=user)
     ]
 
 

@@ -13,9 +13,10 @@ from core.timeutil import utcnow
 
 class Greeting(db.Model):
     __tablename__ = "hello_greeting"
+    #: The owner column that record scopes (own / team / all) filter on: core.security.scoped reads it.
+    __owner__ = "author_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(280))
-    #: The owner column that record scopes (own / team / all) filter on.
     author_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

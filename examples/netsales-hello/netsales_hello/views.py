@@ -1,4 +1,4 @@
-"""The greetings page: read them, post one."""
+"""The greetings pages: read them (within one's scope), post one, open one."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from core.extensions import db
-from core.security import can, require
+from core.security import can, get_scoped_or_404, require
 from netsales_hello.models import Greeting
-from netsales_hello.services import MAX_LENGTH, post_greeting
+from netsales_hello.services import MAX_LENGTH, VIEW, post_greeting, visible_greetings
 
 bp = Blueprint("hello", __name__, url_prefix="/hello", template_folder="templates")
 
@@ -35,5 +34,13 @@ def index():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(_("Greeting posted."), "success")
             return redirect(url_for("hello.index"))
-    greetings = db.session.scalars(select(Greeting).order_by(Greeting.created_at.desc()).limit(50)).all()
+    greetings = visible_greetings(db.session, current_user)
     return render_template("hello/index.html", form=form, greetings=greetings)
+
+
+@bp.get("/<int:greeting_id>")
+@require(VIEW)
+def detail(greeting_id: int):  # type: ignore[no-untyped-def]
+    # Another person's greeting outside the reader's scope answers 404, as if it did not exist (IDOR).
+    greeting = get_scoped_or_404(Greeting, greeting_id, VIEW)
+    return render_template("hello/detail.html", greeting=greeting)

@@ -54,3 +54,13 @@ def deal(db, team, customer):
 @pytest.fixture
 def next_month():
     return date.today() + timedelta(days=30)
+
+
+@pytest.fixture
+def english(app):
+    """Service messages in English (the source language) for tests that match their wording; the pages' tests
+    keep the default Chinese."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield

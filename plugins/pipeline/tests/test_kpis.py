@@ -3,9 +3,13 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from core.contracts import Period
 from plugins.pipeline import kpis
 from plugins.pipeline.models import Order, OrderLine
+
+pytestmark = pytest.mark.usefixtures("english")  # they match the services' English messages
 
 
 def order(db, owner, customer, product, when, revenue, cost, status="completed"):

@@ -9,6 +9,8 @@ from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.orders import change_status, order_from_quotation
 from plugins.pipeline.services.quotations import LineInput, create_quotation, mark_sent, record_response
 
+pytestmark = pytest.mark.usefixtures("english")  # they match the services' English messages
+
 
 @pytest.fixture
 def accepted(db, deal, team, products, next_month):

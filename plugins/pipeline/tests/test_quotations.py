@@ -15,6 +15,8 @@ from plugins.pipeline.services.quotations import (
     revise_quotation,
 )
 
+pytestmark = pytest.mark.usefixtures("english")  # they match the services' English messages
+
 
 def test_totals_and_tax_match_to_the_fen(db, deal, team, products, next_month):
     lines = [LineInput(products[0].id, Decimal("3"), Decimal("19800.00"), Decimal("3")),

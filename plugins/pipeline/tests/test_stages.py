@@ -8,6 +8,8 @@ from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.quotations import LineInput, create_quotation, mark_sent
 from plugins.pipeline.services.stages import lose_deal, move_deal
 
+pytestmark = pytest.mark.usefixtures("english")  # they match the services' English messages
+
 
 def test_stages_cannot_be_skipped(db, deal, team):
     with pytest.raises(PipelineError, match="one stage at a time"):

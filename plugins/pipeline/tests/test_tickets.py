@@ -7,6 +7,8 @@ import pytest
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.tickets import change_state, escalate_overdue, open_ticket
 
+pytestmark = pytest.mark.usefixtures("english")  # they match the services' English messages
+
 
 def test_the_sla_follows_the_priority_and_resolving_needs_a_resolution(db, team, customer):
     ticket = open_ticket(db.session, customer_id=customer.id, kind="complaint", priority="urgent",

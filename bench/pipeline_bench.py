@@ -1,0 +1,176 @@
+"""Benchmark of the sales pipeline (issue 6 "Performance"): prints ratios, not seconds.
+
+- page / SQL for the board, the deal list and the order list (target at most 2);
+- the pipeline.revenue KPI for every representative for one month / one SQL GROUP BY over the same rows (target at
+  most 1.5);
+- the quotation PDF through core.pdf.render_pdf / WeasyPrint writing the same HTML to a file directly (target at
+  most 1.5).
+
+The issue's full size (1,000,000 order lines, 20,000 open deals) takes long to build on a small machine; the sizes
+are parameters:
+
+    .venv/bin/python -m bench.pipeline_bench                         # 100,000 lines, 5,000 deals, SQLite
+    .venv/bin/python -m bench.pipeline_bench --lines 1000000 --deals 20000
+    NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.pipeline_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, insert, select
+
+from bench.harness import bench_app, time_call, time_page
+
+REPS = 40
+CUSTOMERS = 2000
+PRODUCTS = 40
+BATCH = 10_000
+
+
+def build_data(app: Flask, lines: int, deals: int, rng: random.Random) -> None:
+    """A manager, supervisors, ``REPS`` representatives, customers, products, orders of 1–3 lines spread over two
+    years, and open deals in every stage: bulk inserts in batches."""
+    from core.extensions import db
+    from core.identity.users import create_user
+    from core.timeutil import utcnow
+    from plugins.crm.models import Customer
+    from plugins.pipeline.models import STAGES, Deal, Order, OrderLine, Product
+
+    with app.app_context():
+        manager = create_user(db.session, login="manager", name="经理", roles=["sales_manager"],
+                              position="sales_manager", password="bench-password-1")
+        supervisors = [create_user(db.session, login=f"sup{i}", name=f"主管{i}", roles=["sales_supervisor"],
+                                   position="sales_supervisor", superior_id=manager.id, password="bench-password-1")
+                       for i in range(4)]
+        reps = [create_user(db.session, login=f"rep{i}", name=f"代表{i}", roles=["sales_rep"], position="sales_rep",
+                            superior_id=supervisors[i % 4].id, password="bench-password-1") for i in range(REPS)]
+        db.session.flush()
+        rep_ids = [r.id for r in reps]
+        customer_ids = list(db.session.scalars(insert(Customer).returning(Customer.id, sort_by_parameter_order=True), [
+            {"name": f"客户{i}", "name_key": f"客户{i}", "owner_id": rep_ids[i % REPS], "state": "customer",
+             "kind": "company"} for i in range(CUSTOMERS)]))
+        products = [Product(sku=f"B-{i:03d}", name=f"产品{i}", category=f"类别{i % 5}",
+                            list_price=Decimal(100 + i * 10), cost=Decimal(50 + i * 5), tax_rate=Decimal("0.13"))
+                    for i in range(PRODUCTS)]
+        db.session.add_all(products)
+        db.session.flush()
+        now = utcnow()
+        made = 0
+        order_number = 0
+        while made < lines:
+            orders, baskets = [], []
+            for _ in range(min(BATCH, lines - made)):
+                customer = rng.randrange(CUSTOMERS)
+                order_number += 1
+                orders.append({"number": f"B-{order_number:08d}", "channel": "tmall", "version": 1,
+                               "customer_id": customer_ids[customer], "owner_id": rep_ids[customer % REPS],
+                               "status": "completed", "ordered_at": now - timedelta(minutes=rng.randrange(1051200)),
+                               "total": Decimal("0"), "cost_total": Decimal("0")})
+                baskets.append(rng.randint(1, 3))
+            ids = list(db.session.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), orders))
+            rows = []
+            for order_id, count in zip(ids, baskets, strict=True):
+                for _ in range(count):
+                    product = products[rng.randrange(PRODUCTS)]
+                    rows.append({"order_id": order_id, "product_id": product.id, "quantity": Decimal(1),
+                                 "unit_price": product.list_price, "revenue": product.list_price, "cost": product.cost})
+            db.session.execute(insert(OrderLine), rows)
+            made += len(rows)
+        for start in range(0, deals, BATCH):
+            db.session.execute(insert(Deal), [
+                {"title": f"商机{i}", "customer_id": customer_ids[i % CUSTOMERS], "owner_id": rep_ids[i % REPS],
+                 "stage": STAGES[i % 6], "status": "open", "expected_value": Decimal(1000 + i % 50 * 100),
+                 "version": 1, "stage_entered_at": now - timedelta(minutes=i)}
+                for i in range(start, min(deals, start + BATCH))])
+        db.session.commit()
+
+
+def kpi_ratio(app: Flask) -> str:
+    """pipeline.revenue for all representatives for last month / the one GROUP BY it should amount to."""
+    from core.extensions import db
+    from core.identity.models import User
+    from core.timeutil import month_period, period_bounds
+    from plugins.pipeline.kpis import revenue
+    from plugins.pipeline.models import Order, OrderLine
+
+    with app.app_context():
+        ids = list(db.session.scalars(select(User.id).where(User.position == "sales_rep")))
+        first = date.today().replace(day=1) - timedelta(days=1)
+        period = month_period(first.year, first.month)
+        start, end = period_bounds(period)
+        raw = (select(Order.owner_id, func.sum(OrderLine.revenue)).join(OrderLine, OrderLine.order_id == Order.id)
+               .where(Order.owner_id.in_(ids), Order.status != "cancelled", Order.ordered_at >= start,
+                      Order.ordered_at < end)
+               .group_by(Order.owner_id))
+        kpi_time = time_call(lambda: revenue(ids, period))
+        sql_time = time_call(lambda: db.session.execute(raw).all())
+        return f"{'KPI pipeline.revenue, all reps, one month':<40} KPI/GROUP BY = {kpi_time / sql_time:5.2f}   " \
+               f"({len(ids)} reps, KPI {kpi_time * 1000:.1f} ms, GROUP BY {sql_time * 1000:.1f} ms)"
+
+
+def pdf_ratio(app: Flask) -> str:
+    """render_pdf (template + CJK font + restricted fetcher) / WeasyPrint writing the same HTML to a file."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from core.extensions import db
+    from core.identity.models import User
+    from core.pdf import font_face_css
+    from plugins.pipeline.models import Deal, Product
+    from plugins.pipeline.pdf import quotation_html, quotation_pdf
+    from plugins.pipeline.services.quotations import LineInput, create_quotation
+
+    with app.app_context(), app.test_request_context():
+        deal = db.session.scalar(select(Deal).limit(1))
+        owner = db.session.get(User, deal.owner_id)
+        product_ids = list(db.session.scalars(select(Product.id).limit(8)))
+        quotation = create_quotation(db.session, deal, owner, [LineInput(pid, Decimal(2)) for pid in product_ids],
+                                     date.today() + timedelta(days=30), "方案说明", "款到发货")
+        db.session.commit()
+        html = quotation_html(quotation)
+        target = Path(tempfile.mkdtemp()) / "direct.pdf"
+        ours = time_call(lambda: quotation_pdf(quotation))
+
+        def direct_pdf() -> None:  # the same HTML and the same embedded CJK font, straight to a file
+            fonts = FontConfiguration()
+            HTML(string=html).write_pdf(target, stylesheets=[CSS(string=font_face_css(), font_config=fonts)],
+                                        font_config=fonts)
+
+        direct = time_call(direct_pdf)
+        return f"{'quotation PDF':<40} render_pdf/WeasyPrint = {ours / direct:5.2f}   " \
+               f"(ours {ours * 1000:.0f} ms, direct {direct * 1000:.0f} ms)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=100_000, help="order lines to build (default 100,000)")
+    parser.add_argument("--deals", type=int, default=5_000, help="open deals to build (default 5,000)")
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+    with bench_app("crm", "pipeline") as app:
+        started = time.perf_counter()
+        build_data(app, args.lines, args.deals, random.Random(args.seed))
+        print(f"built {args.lines:,} order lines and {args.deals:,} open deals in "
+              f"{time.perf_counter() - started:.0f} s on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
+        for label, url, login in (("board (manager, all deals)", "/pipeline/board", "manager"),
+                                  ("board (supervisor, team)", "/pipeline/board", "sup0"),
+                                  ("deal list (manager)", "/pipeline/deals", "manager"),
+                                  ("deal list, filtered and sorted", "/pipeline/deals?stage=negotiation&sort=-value",
+                                   "manager"),
+                                  ("order list (manager)", "/pipeline/orders", "manager"),
+                                  ("order list (representative)", "/pipeline/orders", "rep1")):
+            print(time_page(app, url, login).report(label))
+        print(kpi_ratio(app))
+        print(pdf_ratio(app))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Signing in and out, and changing one's own password (issue 3 §4).
+
+Blueprint ``core_auth``: ``login``, ``logout``, ``change_password``. Every form carries a CSRF token (Flask-WTF).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from core.auth.forms import LoginForm, PasswordChangeForm
+from core.auth.redirects import safe_next
+from core.auth.throttle import Lockout, clear_failures, client_address, lockout_for, record_failure
+from core.extensions import db
+from core.identity.models import User
+from core.identity.passwords import hash_password, verify_password
+from core.identity.users import set_password
+from core.security import authenticated, public
+
+bp = Blueprint("core_auth", __name__)
+
+_dummy_hash: list[str] = []
+
+
+@bp.record_once
+def _harden_cookies(state: BlueprintSetupState) -> None:
+    """Cookies a script cannot read, not sent on cross-site requests, and only over HTTPS in production."""
+    config = state.app.config
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    for name in ("SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SAMESITE"):
+        if config.get(name) not in ("Lax", "Strict"):
+            config[name] = "Lax"
+    if config.get("PRODUCTION"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def lockout_message(lockout: Lockout) -> str:
+    return ngettext("Too many attempts. Try again in %(num)d minute.",
+                    "Too many attempts. Try again in %(num)d minutes.", lockout.minutes)
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The active user with this login and password, else None. Unknown logins cost a hash check too, so the
+    response time does not reveal which accounts exist."""
+    user = db.session.scalar(select(User).where(User.login == login))
+    if user is None or not user.password_hash:
+        if not _dummy_hash:
+            _dummy_hash.append(hash_password("not-a-real-password"))
+        verify_password(_dummy_hash[0], password)
+        return None
+    if verify_password(user.password_hash, password) and user.active:
+        return user
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():  # type: ignore[no-untyped-def]
+    target = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(safe_next(target))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        login_name = form.login.data.strip()
+        address = client_address()
+        lockout = lockout_for(db.session, login_name, address)
+        if lockout is None:
+            user = authenticate(login_name, form.password.data)
+            if user is not None:
+                clear_failures(db.session, login_name)
+                db.session.commit()
+                login_user(user, remember=form.remember.data)
+                return redirect(safe_next(target))
+            record_failure(db.session, login_name, address)
+            db.session.commit()
+            lockout = lockout_for(db.session, login_name, address)
+        # The same answers whether or not the account exists.
+        if lockout is None:
+            flash(_("Wrong login or password."), "error")
+        else:
+            flash(lockout_message(lockout), "error")
+            status = 429
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@authenticated
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()  # also clears the remember-me cookie
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core_auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@authenticated
+def change_password():  # type: ignore[no-untyped-def]
+    user: Any = current_user._get_current_object()
+    form = PasswordChangeForm(login=user.login)
+    status = 200
+    if form.validate_on_submit():
+        address = client_address()
+        lockout = lockout_for(db.session, user.login, address)
+        if lockout is not None:
+            form.current_password.errors.append(lockout_message(lockout))
+            status = 429
+        elif not verify_password(user.password_hash, form.current_password.data):
+            # Guessing the current password from an unattended session counts like failed sign-ins.
+            record_failure(db.session, user.login, address)
+            db.session.commit()
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            had_remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            set_password(user, form.new_password.data)  # a new session token: every other session ends
+            clear_failures(db.session, user.login)
+            db.session.commit()
+            login_user(user, remember=had_remember_cookie)  # this session continues under the new token
+            flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
+            return redirect(url_for("core.dashboard"))
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,124 @@
+"""``netsales users``: create, list, set-password, import (issue 3 §6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from core.extensions import db
+from core.identity.importer import ImportFileError, import_users
+from core.identity.models import POSITIONS, Department, User
+from core.identity.users import UserError, create_user, generate_password, set_password
+
+
+@click.group("users", cls=AppGroup)  # AppGroup: each command runs in an app context
+def users_group() -> None:
+    """Create, list and import people; set a password."""
+
+
+def _find(login: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Nobody has the login {login}.")
+    return user
+
+
+@users_group.command("create")
+@click.argument("login")
+@click.option("--name", required=True, help="Full name, e.g. 王芳.")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--position", type=click.Choice(POSITIONS), default="other", show_default=True)
+@click.option("--role", "roles", multiple=True, help="Role code; repeat for several (sales_rep, admin, ...).")
+@click.option("--department", help="Department name.")
+@click.option("--superior", help="Login of the superior.")
+@click.option("--password", help="Leave out to be asked; --generate makes one.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it.")
+def users_create(login: str, name: str, email: str | None, phone: str | None, position: str,
+                 roles: tuple[str, ...], department: str | None, superior: str | None, password: str | None,
+                 generate: bool) -> None:
+    """Create a user."""
+    department_id = None
+    if department:
+        department_id = db.session.scalar(select(Department.id).where(Department.name == department))
+        if department_id is None:
+            raise click.ClickException(f"No department is called {department}.")
+    superior_id = _find(superior).id if superior else None
+    if generate:
+        password = generate_password()
+    elif not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, login=login, name=name, email=email, phone=phone, position=position,
+                           roles=list(roles), department_id=department_id, superior_id=superior_id,
+                           password=password)
+    except UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.login} ({user.name}).")
+    if generate:
+        click.echo(f"Password: {password}")
+
+
+@users_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include deactivated users.")
+def users_list(show_all: bool) -> None:
+    """Every active user: login, name, position, roles."""
+    query = select(User).order_by(User.login)
+    if not show_all:
+        query = query.where(User.active)
+    users = list(db.session.scalars(query))
+    if not users:
+        click.echo("No users.")
+    for user in users:
+        state = "" if user.active else "  [deactivated]"
+        roles = ",".join(sorted(role.code for role in user.roles)) or "-"
+        click.echo(f"{user.login:<20} {user.name:<16} {user.position:<18} {roles}{state}")
+
+
+@users_group.command("set-password")
+@click.argument("login")
+@click.option("--password", help="Leave out to be asked; --generate makes one.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it.")
+def users_set_password(login: str, password: str | None, generate: bool) -> None:
+    """Set a user's password (the password policy applies); ends their sessions."""
+    user = _find(login)
+    if generate:
+        password = generate_password()
+    elif not password:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(user, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Password of {user.login} changed.")
+    if generate:
+        click.echo(f"Password: {password}")
+
+
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report; save nothing.")
+def users_import(file: Path, dry_run: bool) -> None:
+    """Import people from a CSV or XLSX file (columns: login,name,email,phone,position,department,
+    superior_login,hire_date,roles). All rows or none."""
+    try:
+        report = import_users(db.session, file.name, file.read_bytes(), dry_run=dry_run)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for row in report.error_rows:
+        for error in row.errors:
+            click.echo(f"line {row.line} ({row.login or '-'}): {error}")
+    if not report.ok:
+        db.session.rollback()
+        raise click.ClickException(f"{len(report.error_rows)} rows have errors; nothing was imported.")
+    if dry_run:
+        click.echo(f"Dry run: {len(report.rows)} rows are fine; nothing was saved.")
+        return
+    db.session.commit()
+    click.echo(f"Imported {report.created} people. Set their passwords with `netsales users set-password`.")

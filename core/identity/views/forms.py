@@ -1,0 +1,101 @@
+"""Forms of the identity pages; choices are filled per request (departments, people and roles change)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.extensions import db
+from core.identity.models import Department, Role, User
+from core.identity.positions import position_choices
+from core.identity.roles import ROLE_CODE_PATTERN
+from core.identity.users import EMAIL_PATTERN
+
+
+def _optional_id(value: Any) -> int | None:
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def department_choices() -> list[tuple[Any, str]]:
+    rows = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
+    return [(None, str(_l("(none)")))] + [(dept_id, name) for dept_id, name in rows]
+
+
+def people_choices(exclude: int | None = None) -> list[tuple[Any, str]]:
+    query = select(User.id, User.name, User.login).where(User.active).order_by(User.name)
+    if exclude is not None:
+        query = query.where(User.id != exclude)
+    return [(None, str(_l("(none)")))] + [(uid, f"{name} ({login})") for uid, name, login in db.session.execute(query)]
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(code, str(_l(name)) if builtin else name) for code, name, builtin in db.session.execute(
+        select(Role.code, Role.name, Role.builtin).order_by(Role.builtin.desc(), Role.name))]
+
+
+LOCALE_CHOICES = [("", _l("Company default")), ("zh_Hans", "简体中文"), ("en", "English")]
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=200), Regexp(
+        EMAIL_PATTERN, message=_l("This is not a valid e-mail address."))])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    position = SelectField(_l("Position"), choices=[])
+    department_id = SelectField(_l("Department"), coerce=_optional_id, choices=[], validate_choice=False)
+    superior_id = SelectField(_l("Superior"), coerce=_optional_id, choices=[], validate_choice=False)
+    hire_date = DateField(_l("Hire date"), validators=[Optional()])
+    roles = MultiCheckboxField(_l("Roles"), choices=[])
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+
+    def fill_choices(self, user_id: int | None) -> None:
+        self.position.choices = position_choices()
+        self.department_id.choices = department_choices()
+        self.superior_id.choices = people_choices(exclude=user_id)
+        self.roles.choices = role_choices()
+
+
+class NewUserForm(UserForm):
+    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)],
+                             description=_l("Leave empty to generate one; it is shown once."))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[Optional(), Length(max=200)],
+                             description=_l("Leave empty to generate one; it is shown once."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+    dry_run = BooleanField(_l("Dry run: check the file, save nothing"), default=True)
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    parent_id = SelectField(_l("Parent department"), coerce=_optional_id, choices=[], validate_choice=False)
+    head_id = SelectField(_l("Head"), coerce=_optional_id, choices=[], validate_choice=False)
+
+
+class NewRoleForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Regexp(
+        ROLE_CODE_PATTERN, message=_l("Use 2 to 40 lower-case letters, digits or _, starting with a letter."))])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+
+
+class RoleNameForm(FlaskForm):
+    """The role's name; its grants come as one checkbox and one scope select per permission (see roles view)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])

@@ -1,0 +1,205 @@
+"""Administration of users: list, create, edit, deactivate / reactivate, password reset (core.users.manage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
+
+from core.extensions import db
+from core.identity.models import POSITIONS, Department, Role, User
+from core.identity.positions import position_choices
+from core.identity.users import (
+    UserError,
+    create_user,
+    deactivate_user,
+    generate_password,
+    reactivate_user,
+    set_password,
+    update_user,
+)
+from core.identity.views import bp
+from core.identity.views.forms import (
+    NewUserForm,
+    PasswordResetForm,
+    UserForm,
+    department_choices,
+    role_choices,
+)
+from core.identity.views.paging import page_number, paginate
+from core.security import clear_access_cache, require
+
+SORTS = {
+    "name": User.name,
+    "login": User.login,
+    "position": User.position,
+    "department": Department.name,
+    "hire_date": User.hire_date,
+    "created": User.created_at,
+}
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that matches ``text`` literally anywhere (escape character: backslash)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def user_list_query(args: Any) -> Select:
+    """The users list's query for the request's search, filters and sort (no paging)."""
+    query = (select(User).outerjoin(Department, User.department_id == Department.id)
+             .options(joinedload(User.department), joinedload(User.superior)))
+    text = (args.get("q") or "").strip()
+    if text:
+        pattern = like_pattern(text)
+        query = query.where(or_(*(column.ilike(pattern, escape="\\")
+                                  for column in (User.login, User.name, User.email, User.phone))))
+    department = args.get("department", "")
+    if department.isdigit():
+        query = query.where(User.department_id == int(department))
+    if args.get("position") in POSITIONS:
+        query = query.where(User.position == args["position"])
+    if args.get("role"):
+        query = query.where(User.roles.any(Role.code == args["role"]))
+    active = args.get("active", "1")
+    if active in ("1", "0"):
+        query = query.where(User.active.is_(active == "1"))
+    column = SORTS.get(args.get("sort", ""), User.name)
+    order = column.desc() if args.get("dir") == "desc" else column.asc()
+    return query.order_by(order, User.id)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _field_error(form: Any, exc: UserError) -> None:
+    field = getattr(form, exc.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, str(exc)]
+    else:
+        flash(str(exc), "error")
+
+
+@bp.get("/admin/users")
+@require("core.users.manage")
+def users():  # type: ignore[no-untyped-def]
+    page = paginate(user_list_query(request.args), page_number())
+
+    def list_url(**changes: Any) -> str:
+        """This list's URL with some of its arguments changed (sort, page), keeping the others."""
+        return url_for("core_identity.users", **{**request.args.to_dict(), **changes})
+
+    return render_template(
+        "admin/users/list.html", page=page, args=request.args, departments=department_choices()[1:],
+        positions=position_choices(), roles=role_choices(), list_url=list_url,
+        page_url=lambda n: list_url(page=n),
+    )
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@require("core.users.manage")
+def user_new():  # type: ignore[no-untyped-def]
+    form = NewUserForm()
+    form.fill_choices(None)
+    if form.validate_on_submit():
+        password = form.password.data or generate_password()
+        try:
+            user = create_user(
+                db.session, login=form.login.data, name=form.name.data, password=password,
+                email=form.email.data or None, phone=form.phone.data or None, position=form.position.data,
+                department_id=form.department_id.data, superior_id=form.superior_id.data,
+                hire_date=form.hire_date.data, locale=form.locale.data or None, roles=form.roles.data,
+            )
+        except UserError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            if not form.password.data:
+                return render_template("admin/users/password_shown.html", user=user, password=password)
+            flash(_("%(name)s can now sign in as %(login)s.", name=user.name, login=user.login), "success")
+            return redirect(url_for("core_identity.users"))
+    return render_template("admin/users/form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@require("core.users.manage")
+def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    form.fill_choices(user.id)
+    if request.method == "GET":
+        form.roles.data = [role.code for role in user.roles]
+        form.locale.data = user.locale or ""
+    if form.validate_on_submit():
+        try:
+            update_user(
+                db.session, user, roles=form.roles.data, name=form.name.data, email=form.email.data,
+                phone=form.phone.data, position=form.position.data, department_id=form.department_id.data,
+                superior_id=form.superior_id.data, hire_date=form.hire_date.data, locale=form.locale.data,
+            )
+        except UserError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            clear_access_cache()
+            flash(_("Saved %(name)s.", name=user.name), "success")
+            return redirect(url_for("core_identity.users"))
+    return render_template("admin/users/form.html", form=form, user=user)
+
+
+@bp.post("/admin/users/<int:user_id>/deactivate")
+@require("core.users.manage")
+def user_deactivate(user_id: int):  # type: ignore[no-untyped-def]
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate yourself."), "error")
+        return redirect(url_for("core_identity.user_edit", user_id=user.id))
+    try:
+        deactivate_user(db.session, user)
+    except UserError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is deactivated and signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("core_identity.user_edit", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@require("core.users.manage")
+def user_reactivate(user_id: int):  # type: ignore[no-untyped-def]
+    user = _user_or_404(user_id)
+    reactivate_user(db.session, user)
+    db.session.commit()
+    flash(_("%(name)s is active again.", name=user.name), "success")
+    return redirect(url_for("core_identity.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@require("core.users.manage")
+def user_password(user_id: int):  # type: ignore[no-untyped-def]
+    user = _user_or_404(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        password = form.password.data or generate_password()
+        try:
+            set_password(user, password)  # the policy of core/identity/passwords.py applies
+        except UserError as exc:
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            if not form.password.data:
+                return render_template("admin/users/password_shown.html", user=user, password=password)
+            flash(_("The password of %(name)s is changed; their sessions have ended.", name=user.name), "success")
+            return redirect(url_for("core_identity.user_edit", user_id=user.id))
+    return render_template("admin/users/password.html", form=form, user=user)

@@ -1,0 +1,6 @@
+"""In-app notifications, and email through an outbox that a job sends (a page never waits on SMTP)."""
+
+from core.notifications.outbox import queue_email
+from core.notifications.service import notify
+
+__all__ = ["notify", "queue_email"]

@@ -1,0 +1,230 @@
+"""The email outbox: ``queue_email`` adds a message in the caller's transaction; the ``core.send_outbox`` job
+sends waiting messages with smtplib. A down server means "try again later, waiting longer each time"; nothing is
+lost, and a message is marked sent, in its own commit, the moment the server accepts it."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from core.extensions import db
+from core.jobs.runner import new_worker_id
+from core.notifications.models import EmailOutbox
+from core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "OUTBOX_RETRY_SECONDS": 60,  # first wait after a failed attempt; doubles each time
+    "OUTBOX_MAX_BACKOFF_SECONDS": 3600,
+    "OUTBOX_MAX_ATTEMPTS": 30,  # about a day of retries at the longest wait, then the message is given up
+    "OUTBOX_LEASE_SECONDS": 600,
+    "OUTBOX_BATCH": 50,
+    "SMTP_TIMEOUT_SECONDS": 30,
+}
+
+
+class OutboxError(RuntimeError):
+    """Sending could not proceed (no SMTP settings, server down); the job shows it as its error."""
+
+
+def _config(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def _single_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def valid_address(address: str) -> bool:
+    name, addr = parseaddr(address)
+    return bool(addr) and "@" in addr and not any(c in address for c in "\r\n")
+
+
+def queue_email(to: str, subject: str, body: str, html: str | None = None) -> EmailOutbox:
+    """Queue an email in the caller's transaction (it goes out only if that commits). Raises ValueError on a bad
+    address. The ``core.send_outbox`` job sends it."""
+    if not valid_address(to):
+        raise ValueError(f"not an email address: {to!r}")
+    message = EmailOutbox(to=to.strip(), subject=_single_line(subject)[:900], body_text=body, body_html=html,
+                          next_attempt_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _claimable(now: datetime) -> list[Any]:
+    return [EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_not(None),
+            EmailOutbox.next_attempt_at <= now,
+            or_(EmailOutbox.locked_until.is_(None), EmailOutbox.locked_until < now)]
+
+
+def _claim_batch(worker: str, now: datetime) -> list[EmailOutbox]:
+    """Lease up to a batch of due messages in one UPDATE (the conditions are repeated outside the subquery, so a
+    message another worker leased meanwhile is skipped) and return them."""
+    db.session.commit()
+    batch = (select(EmailOutbox.id).where(*_claimable(now))
+             .order_by(EmailOutbox.next_attempt_at, EmailOutbox.id).limit(_config("OUTBOX_BATCH")))
+    db.session.execute(
+        update(EmailOutbox).where(EmailOutbox.id.in_(batch.scalar_subquery()), *_claimable(now))
+        .values(locked_by=worker, locked_until=now + timedelta(seconds=_config("OUTBOX_LEASE_SECONDS")))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(db.session.scalars(
+        select(EmailOutbox).where(EmailOutbox.locked_by == worker, EmailOutbox.sent_at.is_(None))
+        .order_by(EmailOutbox.id)
+    ))
+
+
+def _release(worker: str, ids: list[int]) -> None:
+    db.session.execute(update(EmailOutbox).where(EmailOutbox.id.in_(ids), EmailOutbox.locked_by == worker)
+                       .values(locked_by=None, locked_until=None).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _mark_sent(worker: str, message_id: int) -> None:
+    db.session.execute(update(EmailOutbox).where(EmailOutbox.id == message_id, EmailOutbox.locked_by == worker)
+                       .values(sent_at=utcnow(), next_attempt_at=None, locked_by=None, locked_until=None,
+                               last_error=None, attempts=EmailOutbox.attempts + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _mark_failed(worker: str, messages: list[EmailOutbox], error: str) -> None:
+    """Count a failed attempt on each message and schedule the next one (or give up after the maximum)."""
+    now = utcnow()
+    for message in messages:
+        attempts = message.attempts + 1
+        wait = min(_config("OUTBOX_RETRY_SECONDS") * 2 ** (attempts - 1), _config("OUTBOX_MAX_BACKOFF_SECONDS"))
+        next_at = None if attempts >= _config("OUTBOX_MAX_ATTEMPTS") else now + timedelta(seconds=wait)
+        db.session.execute(update(EmailOutbox).where(EmailOutbox.id == message.id, EmailOutbox.locked_by == worker)
+                           .values(attempts=attempts, next_attempt_at=next_at, last_error=error[:2000],
+                                   locked_by=None, locked_until=None)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    sender: str
+    tls: str  # starttls, ssl, none
+
+
+def smtp_settings() -> SmtpSettings:
+    from core.settings import get_setting
+
+    return SmtpSettings(
+        host=(get_setting("core.smtp_host") or "").strip(), port=int(get_setting("core.smtp_port")),
+        user=get_setting("core.smtp_user") or "", password=get_setting("core.smtp_password") or "",
+        sender=(get_setting("core.smtp_sender") or "").strip(), tls=get_setting("core.smtp_tls"),
+    )
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    timeout = _config("SMTP_TIMEOUT_SECONDS")
+    context = ssl.create_default_context()
+    if settings.tls == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+    try:
+        if settings.tls == "starttls":
+            smtp.starttls(context=context)
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _build(message: EmailOutbox, sender: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["Subject"] = message.subject
+    mail["From"] = sender
+    mail["To"] = message.to
+    mail["Date"] = formatdate(localtime=False)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    mail["Message-ID"] = make_msgid(idstring=f"netsales-{message.id}", domain=domain)
+    mail.set_content(message.body_text)
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html")
+    return mail
+
+
+_PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused,
+              smtplib.SMTPNotSupportedError, UnicodeError)
+
+
+def send_outbox() -> int:
+    """Send the due messages; returns how many went out. Raises OutboxError (after recording every message's
+    attempt) when it could not reach the server, so that the job shows the failure and backs off."""
+    worker = new_worker_id()
+    messages = _claim_batch(worker, utcnow())
+    if not messages:
+        return 0
+    settings = smtp_settings()
+    if not settings.host or not valid_address(settings.sender):
+        _release(worker, [m.id for m in messages])  # not an attempt: they wait for the settings
+        raise OutboxError("email is not configured: set the SMTP server and the sender address in the settings")
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        _mark_failed(worker, messages, f"cannot reach {settings.host}:{settings.port}: {exc}")
+        raise OutboxError(f"cannot reach the SMTP server {settings.host}:{settings.port}: {exc}") from exc
+    sent = 0
+    try:
+        for index, message in enumerate(messages):
+            try:
+                smtp.send_message(_build(message, settings.sender))
+            except _PERMANENT as exc:  # this message only; the connection is still good
+                _mark_failed(worker, [message], f"{type(exc).__name__}: {exc}")
+                continue
+            except (OSError, smtplib.SMTPException) as exc:  # the connection broke: the rest wait for next time
+                _mark_failed(worker, messages[index:], f"{type(exc).__name__}: {exc}")
+                raise OutboxError(f"the SMTP server dropped the connection: {exc}") from exc
+            _mark_sent(worker, message.id)
+            sent += 1
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return sent
+
+
+@dataclass(frozen=True)
+class OutboxSummary:
+    pending: int
+    sent: int
+    dead: int
+    problems: list[EmailOutbox]
+
+
+def outbox_summary(limit: int = 20) -> OutboxSummary:
+    """Counts for the jobs page, and the latest messages that failed at least once and are not sent (two queries)."""
+    counts = db.session.execute(select(
+        func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_not(None)),
+        func.count().filter(EmailOutbox.sent_at.is_not(None)),
+        func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_(None)),
+    )).one()
+    problems = list(db.session.scalars(
+        select(EmailOutbox).where(EmailOutbox.sent_at.is_(None), EmailOutbox.attempts > 0)
+        .order_by(EmailOutbox.id.desc()).limit(limit)
+    ))
+    return OutboxSummary(pending=counts[0], sent=counts[1], dead=counts[2], problems=problems)
+

@@ -1,0 +1,101 @@
+"""/notifications: the signed-in user's notifications (newest first, paginated in SQL), mark read, email choice;
+and the ``unread_notifications`` template variable for the header badge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.local import LocalProxy
+
+from core.extensions import db
+from core.notifications.models import Notification
+from core.notifications.service import (
+    mark_all_read,
+    mark_read,
+    render_message,
+    set_email_preference,
+    unread_count,
+    wants_email,
+)
+from core.security import authenticated
+
+bp = Blueprint("core_notifications", __name__, url_prefix="/notifications")
+
+PER_PAGE = 25
+
+
+@bp.get("/")
+@authenticated
+def index():  # type: ignore[no-untyped-def]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == current_user.id))
+    rows = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    items = [{"n": n, "text": render_message(n)} for n in rows]
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    return render_template("notifications/index.html", items=items, page=page, pages=pages, total=total,
+                           email_wanted=wants_email(current_user), has_email=bool(current_user.email))
+
+
+@bp.post("/<int:notification_id>/read")
+@authenticated
+def read(notification_id: int):  # type: ignore[no-untyped-def]
+    notification = mark_read(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    db.session.commit()
+    if request.form.get("open") and notification.url:
+        return redirect(notification.url)  # a local path: notify() accepts nothing else
+    return redirect(url_for("core_notifications.index", page=request.form.get("page", 1, type=int)))
+
+
+@bp.post("/read-all")
+@authenticated
+def read_all():  # type: ignore[no-untyped-def]
+    count = mark_all_read(current_user)
+    db.session.commit()
+    flash(_("Marked %(count)s notifications as read.", count=count), "success")
+    return redirect(url_for("core_notifications.index"))
+
+
+@bp.post("/preferences")
+@authenticated
+def preferences():  # type: ignore[no-untyped-def]
+    wanted = request.form.get("email") in ("1", "on", "true", "y")
+    if wanted and not current_user.email:
+        flash(_("Your profile has no email address, so notifications cannot be emailed to you."), "error")
+        return redirect(url_for("core_notifications.index"))
+    set_email_preference(current_user, wanted)
+    db.session.commit()
+    flash(_("You will also get your notifications by email.") if wanted
+          else _("You will get your notifications here only."), "success")
+    return redirect(url_for("core_notifications.index"))
+
+
+def _unread_for_current_user() -> int:
+    """Counted once per request, only if a template shows it; 0 when signed out or the database is down."""
+    if not (current_user and current_user.is_authenticated):
+        return 0
+    key = (id(request._get_current_object()), current_user.id)  # type: ignore[attr-defined]
+    cached = g.get("_netsales_unread")
+    if cached is None or cached[0] != key:
+        try:
+            count = unread_count(current_user)
+        except SQLAlchemyError:  # the 503 page renders the layout too
+            db.session.rollback()
+            count = 0
+        cached = g._netsales_unread = (key, count)
+    return cached[1]
+
+
+@bp.app_context_processor
+def inject_unread() -> dict[str, Any]:
+    return {"unread_notifications": LocalProxy(_unread_for_current_user)}

@@ -1,0 +1,126 @@
+"""Reading REGULATION.md into clauses by their IDs (R4.3.2 = chapter 4, section 3, item 2).
+
+The document's shapes:
+    ## 1. 總則 — General provisions                  chapter R1
+    ### 2.1 網絡銷售代表 — Sales representative         section R2.1
+    **R1.1 目的** 中文正文 …                           a clause in bold, its English on the next line
+    - R1.3.1 合法合規原則:中文 … — Legality …: English  an item, Chinese — English
+and, under "Beyond the source", English-only items (R9.x, R10 …); one of them completes R9.2.3.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+SOURCE = Path(__file__).with_name("REGULATION.md")
+
+CHAPTER = re.compile(r"^##\s+(\d+)\.\s+(.+?)\s+—\s+(.+)$")
+SECTION = re.compile(r"^###\s+(\d+(?:\.\d+)+)\s+(.+?)\s+—\s+(.+)$")
+BOLD = re.compile(r"^\*\*(R\d+(?:\.\d+)*)\s+(.+?)\*\*\s*(.*)$")
+ITEM = re.compile(r"^-\s+(R\d+(?:\.(?:\d+|x))*)\s+(.*)$")
+BEYOND = "## Beyond the source"
+#: A short Chinese heading before the colon: "背景調查:對擬錄用人員…".
+ZH_TITLE = re.compile(r"^([^:：,,。]{2,12})[:：](.+)$", re.S)
+EN_TITLE = re.compile(r"^([^:.;]{2,60}?):\s+(.+)$", re.S)
+
+
+@dataclass(frozen=True)
+class ClauseText:
+    clause_id: str
+    title_zh: str
+    title_en: str
+    text_zh: str
+    text_en: str
+
+
+def _split_zh(text: str) -> tuple[str, str]:
+    match = ZH_TITLE.match(text)
+    return (match.group(1).strip(), match.group(2).strip()) if match else ("", text.strip())
+
+
+def _split_en(text: str) -> tuple[str, str]:
+    match = EN_TITLE.match(text)
+    if not match:
+        return "", text.strip()
+    body = match.group(2).strip()
+    return match.group(1).strip(), body[:1].upper() + body[1:]
+
+
+def _beyond_item(clause_id: str, rest: str) -> ClauseText:
+    """An English-only item: "Over-budget control: spending is …" (a parenthesis in the title goes to the text)."""
+    title, text = _split_en(rest) if ":" in rest[:160] else ("", rest)
+    if not title and ":" in rest:
+        title, _, text = rest.partition(":")
+    note = ""
+    if "(" in title:
+        title, _, note = title.partition("(")
+        note = "(" + note.strip()
+    text = f"{note} {text.strip()}".strip()
+    return ClauseText(clause_id, "", title.strip(), "", text)
+
+
+def parse(markdown: str) -> list[ClauseText]:
+    """Every clause in document order. Chapters and sections are clauses too, with titles and no text."""
+    clauses: dict[str, ClauseText] = {}
+    lines = markdown.splitlines()
+    beyond = False
+    pending_bold: str | None = None  # a bold clause whose English follows on the next line
+    for line in lines:
+        line = line.rstrip()
+        if line.startswith(BEYOND):
+            beyond, pending_bold = True, None
+            continue
+        if not line:
+            continue
+        if beyond:
+            item = ITEM.match(line)
+            if not item:
+                continue
+            clause_id, rest = item.groups()
+            if rest.startswith("(completion)") and clause_id in clauses:
+                # Our completion of the clause where the source breaks off.
+                known = clauses[clause_id]
+                completion = rest[len("(completion)"):].strip()
+                clauses[clause_id] = replace(known, text_en=f"{known.text_en}\n\n{completion}".strip())
+            elif clause_id not in clauses:
+                clauses[clause_id] = _beyond_item(clause_id, rest)
+            continue
+        if (match := CHAPTER.match(line)) or (match := SECTION.match(line)):
+            number, zh, en = match.groups()
+            clauses[f"R{number}"] = ClauseText(f"R{number}", zh, en, "", "")
+            pending_bold = None
+        elif match := BOLD.match(line):
+            clause_id, title_zh, rest = match.groups()
+            text_zh, title_en = (rest, "") if re.search(r"[\u4e00-\u9fff]", rest) else ("", rest)
+            clauses[clause_id] = ClauseText(clause_id, title_zh.strip(), title_en.strip(), text_zh.strip(), "")
+            pending_bold = clause_id if text_zh else None
+        elif match := ITEM.match(line):
+            clause_id, rest = match.groups()
+            zh, _, en = rest.partition(" — ")
+            title_zh, text_zh = _split_zh(zh)
+            title_en, text_en = _split_en(en) if title_zh else ("", en.strip())
+            clauses[clause_id] = ClauseText(clause_id, title_zh, title_en, text_zh, text_en)
+            pending_bold = None
+        elif pending_bold:
+            known = clauses[pending_bold]
+            title_en, text_en = _split_en(line)
+            clauses[pending_bold] = replace(known, title_en=title_en, text_en=text_en)
+            pending_bold = None
+    return list(clauses.values())
+
+
+def parse_source() -> list[ClauseText]:
+    """The regulation as shipped (core/regulation/REGULATION.md, a copy of the company's original)."""
+    return parse(SOURCE.read_text(encoding="utf-8"))
+
+
+def parent_ids(clause_id: str) -> list[str]:
+    """The clause's ancestors, nearest first: R5.2.1 → [R5.2, R5]."""
+    parts = clause_id.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+
+
+def depth(clause_id: str) -> int:
+    return clause_id.count(".")

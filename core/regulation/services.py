@@ -1,0 +1,168 @@
+"""The regulation's clauses: seeding from the shipped copy, editing, and what serves each clause."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.contracts import ComplianceCheck, ComplianceResult
+from core.extensions import db
+from core.regulation.models import RegulationClause
+from core.regulation.parser import parent_ids, parse_source
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 200
+MAX_TEXT = 20000
+
+
+class ClauseError(ValueError):
+    """An edit that is refused: {field: message}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def ensure_seeded(session: Any) -> int:
+    """On first use, fill the table from core/regulation/REGULATION.md. Returns how many clauses were added.
+
+    Idempotent and safe when two processes start at once: the unique clause id lets only one of them in."""
+    if session.scalar(select(func.count()).select_from(RegulationClause)):
+        return 0
+    clauses = parse_source()
+    try:
+        for order, clause in enumerate(clauses):
+            session.add(RegulationClause(clause_id=clause.clause_id, title_zh=clause.title_zh,
+                                         title_en=clause.title_en, text_zh=clause.text_zh,
+                                         text_en=clause.text_en, sort_order=order * 10))
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # another process seeded it meanwhile
+        return 0
+    return len(clauses)
+
+
+def all_clauses(session: Any) -> list[RegulationClause]:
+    return list(session.scalars(select(RegulationClause).order_by(RegulationClause.sort_order,
+                                                                  RegulationClause.id)))
+
+
+def get_clause(session: Any, clause_id: str) -> RegulationClause | None:
+    return session.scalar(select(RegulationClause).where(RegulationClause.clause_id == clause_id))
+
+
+def update_clause(clause: RegulationClause, user: Any, *, title_zh: str, title_en: str, text_zh: str,
+                  text_en: str) -> RegulationClause:
+    """Change a clause's wording (the audit trail records who changed what); the caller commits."""
+    values = {"title_zh": title_zh.strip(), "title_en": title_en.strip(),
+              "text_zh": text_zh.strip(), "text_en": text_en.strip()}
+    errors: dict[str, str] = {}
+    for name in ("title_zh", "title_en"):
+        if len(values[name]) > MAX_TITLE:
+            errors[name] = _("At most %(max)d characters.", max=MAX_TITLE)
+    for name in ("text_zh", "text_en"):
+        if len(values[name]) > MAX_TEXT:
+            errors[name] = _("At most %(max)d characters.", max=MAX_TEXT)
+    if not any(values.values()):
+        errors["title_zh"] = _("A clause needs a title or a text in at least one language.")
+    if errors:
+        raise ClauseError(errors)
+    for name, value in values.items():
+        setattr(clause, name, value)
+    clause.updated_by_id = user.id
+    db.session.flush()
+    return clause
+
+
+# ---------------------------------------------------------------------------------------------------- what serves a clause
+
+
+@dataclass
+class ServingPlugin:
+    name: str
+    title: str
+    #: The manifest clause that matched: the clause itself or one of its parents.
+    via: str
+
+
+@dataclass
+class CheckFigure:
+    plugin: str
+    check: ComplianceCheck
+    #: None when measuring failed: the page shows the figure as unavailable.
+    result: ComplianceResult | None
+
+
+@dataclass
+class ClauseView:
+    clause: RegulationClause
+    plugins: list[ServingPlugin] = field(default_factory=list)
+    checks: list[CheckFigure] = field(default_factory=list)
+
+
+@dataclass
+class RegulationView:
+    clauses: list[ClauseView]
+    #: Checks whose clause is not in the company's copy (shown apart, not dropped).
+    unplaced: list[CheckFigure] = field(default_factory=list)
+
+
+def _serving(clause_id: str, locale: str) -> list[ServingPlugin]:
+    engine = current_app.extensions["netsales"]
+    wanted = [clause_id, *parent_ids(clause_id)]
+    serving = []
+    for name in engine.active_names():
+        manifest = engine.plugins[name].manifest
+        via = next((c for c in wanted if c in manifest.clauses), None)
+        if via:
+            serving.append(ServingPlugin(name, manifest.title_for(locale), via))
+    return serving
+
+
+def _measure(plugin: str, check: ComplianceCheck) -> CheckFigure:
+    """Run one check; one that raises (or returns something else) is unavailable and the page still renders.
+
+    A savepoint keeps a failed query from spoiling the request's transaction (PostgreSQL aborts it otherwise)."""
+    try:
+        with db.session.begin_nested():
+            result = check.measure()
+        if not isinstance(result, ComplianceResult):
+            raise TypeError(f"measure returned {type(result).__name__}, not ComplianceResult")
+    except Exception:  # a plugin's measure may fail in any way; the regulation page must not
+        log.exception("compliance check %s of %s failed", check.key, plugin)
+        result = None
+    return CheckFigure(plugin, check, result)
+
+
+def compliance_figures() -> list[CheckFigure]:
+    """Every active plugin's compliance checks (and the core's), measured now."""
+    engine = current_app.extensions["netsales"]
+    figures = []
+    for name in ["core", *engine.active_names()]:
+        for answer in engine.call("compliance_checks", only=name):
+            for check in answer if isinstance(answer, list | tuple) else [answer]:
+                if isinstance(check, ComplianceCheck):
+                    figures.append(_measure(name, check))
+    return figures
+
+
+def regulation_view(session: Any, locale: str) -> RegulationView:
+    """The clauses in order, each with the plugins that serve it and the live figures of its checks."""
+    views = [ClauseView(clause, _serving(clause.clause_id, locale)) for clause in all_clauses(session)]
+    by_id = {view.clause.clause_id: view for view in views}
+    unplaced = []
+    for figure in compliance_figures():
+        target = next((by_id[c] for c in [figure.check.clause, *parent_ids(figure.check.clause)] if c in by_id),
+                      None)
+        if target is None:
+            unplaced.append(figure)
+        else:
+            target.checks.append(figure)
+    return RegulationView(views, unplaced)

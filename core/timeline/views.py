@@ -1,0 +1,74 @@
+"""Posting a comment on a record's timeline; the timeline itself is rendered by the record's own page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from core.attachments.feedback import pop_errors, remember_error, safe_next
+from core.attachments.records import can_see, record_key, record_url, visible_record
+from core.attachments.services import human_size, max_bytes
+from core.attachments.sniff import ACCEPT
+from core.extensions import db
+from core.security import authenticated
+from core.timeline.mentions import MENTION
+from core.timeline.services import MAX_COMMENT_LENGTH, CommentError, add_comment, timeline_for
+
+bp = Blueprint("core_timeline", __name__, url_prefix="/timeline")
+
+
+@bp.post("/<record_type>/<int:record_id>/comments")
+@authenticated
+def comment(record_type: str, record_id: int):  # type: ignore[no-untyped-def]
+    obj = visible_record(record_type, record_id, current_user)
+    if obj is None:
+        abort(404)
+    back = safe_next(record_url(obj) or request.referrer or "/")
+    back = back if "#" in back else back + "#timeline"
+    body = request.form.get("body", "")
+    try:
+        result = add_comment(obj, body, current_user)
+    except CommentError as exc:
+        db.session.rollback()
+        remember_error(record_type, record_id, "body", str(exc), value=body[:MAX_COMMENT_LENGTH * 2])
+        return redirect(back)
+    db.session.commit()
+    if result.not_notified:
+        flash(_("Not notified, as they may not see this record: %(names)s.",
+                names=", ".join(u.name for u in result.not_notified)), "warning")
+    return redirect(back)
+
+
+@bp.app_template_global("timeline_context")
+def timeline_context(obj: Any) -> dict[str, Any]:
+    """What templates/timeline/_timeline.html needs for ``obj``: entries, form targets, remembered errors."""
+    record_type, record_id = record_key(obj)
+    return {
+        "timeline": timeline_for(obj),
+        "may_see": can_see(current_user, obj),
+        "comment_url": url_for("core_timeline.comment", record_type=record_type, record_id=record_id),
+        "upload_url": url_for("core_attachments.upload", record_type=record_type, record_id=record_id),
+        "errors": pop_errors(record_type, record_id),
+        "next": request.full_path.rstrip("?") if request.query_string else request.path,
+        "accept": ACCEPT,
+        "max_size": human_size(max_bytes()),
+        "max_length": MAX_COMMENT_LENGTH,
+    }
+
+
+
+@bp.app_template_filter("comment_html")
+def comment_html(body: str) -> Markup:
+    """A comment as HTML: escaped, line breaks kept, @mentions marked."""
+    html = str(escape(body))
+    html = MENTION.sub(lambda m: f'<span class="mention">@{m.group(1)}</span>', html)
+    return Markup(html.replace("\n", "<br>\n"))
+
+
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    return human_size(size)

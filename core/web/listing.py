@@ -1,0 +1,411 @@
+"""List pages: a SQLAlchemy select turned into one page of rows from the request's arguments.
+
+Sorting only on whitelisted columns, search over given columns, filters whose values are validated, pagination in
+SQL (two queries a page whatever the row count: one count, one page), and CSV / XLSX export of the same selection.
+Templates render a :class:`Page` with the macros in templates/macros/lists.html; docs/ui.md shows the whole recipe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, inspect, or_, select
+from sqlalchemy.sql import Select
+from werkzeug.exceptions import BadRequest
+
+from core.extensions import db
+
+#: Page sizes a user may pick; anything else falls back to the list's default.
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+MAX_SEARCH_LENGTH = 100
+#: An export is one request: keep it bounded so that a huge table cannot exhaust the worker's memory.
+EXPORT_MAX_ROWS = 50_000
+EXPORT_FORMATS = ("csv", "xlsx")
+#: Argument names the list itself uses; everything else is left to the page (and kept in its links).
+RESERVED_ARGS = ("page", "per_page", "sort", "q", "export")
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: comparing SQL columns builds expressions, not booleans
+class Filter:
+    """A filter shown above a list. Build one with :meth:`choice`, :meth:`date_from` or :meth:`date_to`.
+
+    ``choices`` may be a callable (evaluated per request, so labels follow the user's language). A value that is
+    not one of the choices, or not a date, is ignored and reported in ``Page.errors``: never a server error.
+    """
+
+    key: str
+    label: str
+    column: Any
+    kind: str = "choice"  # choice, date_from, date_to
+    choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = ()
+    coerce: Callable[[str], Any] = str
+
+    @classmethod
+    def choice(cls, key: str, label: str, column: Any,
+               choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]],
+               coerce: Callable[[str], Any] = str) -> Filter:
+        """Rows whose ``column`` equals the chosen value (``coerce`` turns the text into the column's type)."""
+        return cls(key, label, column, "choice", choices, coerce)
+
+    @classmethod
+    def date_from(cls, key: str, label: str, column: Any) -> Filter:
+        """Rows on or after a date; for a (UTC) datetime column the day starts at midnight in the company zone."""
+        return cls(key, label, column, "date_from")
+
+    @classmethod
+    def date_to(cls, key: str, label: str, column: Any) -> Filter:
+        """Rows on or before a date (inclusive: the whole day, in the company time zone)."""
+        return cls(key, label, column, "date_to")
+
+    def options(self) -> list[tuple[str, str]]:
+        return [(str(v), str(label)) for v, label in (self.choices() if callable(self.choices) else self.choices)]
+
+    def condition(self, raw: str) -> Any:
+        """The SQL condition for ``raw``; raises ValueError for a value the filter does not accept."""
+        if self.kind == "choice":
+            if raw not in {value for value, _label in self.options()}:
+                raise ValueError(raw)
+            return self.column == self.coerce(raw)
+        day = date.fromisoformat(raw)
+        if self.kind == "date_to":
+            day += timedelta(days=1)
+        bound: Any = day
+        if _is_datetime_column(self.column):
+            bound = _local_midnight_as_utc(day)
+        return self.column >= bound if self.kind == "date_from" else self.column < bound
+
+
+def _is_datetime_column(column: Any) -> bool:
+    try:
+        return column.type.python_type is datetime
+    except (AttributeError, NotImplementedError):
+        return False
+
+
+def _local_midnight_as_utc(day: date) -> datetime:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.combine(day, time.min, zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+class ListQuery:
+    """A list's rules: which columns sort, which are searched, which filters apply, and page sizes.
+
+    ``ListQuery(select(Customer), sorts={"name": Customer.name, "created": Customer.created_at},
+    default_sort="-created", search=[Customer.name, Customer.phone], filters=[Filter.choice(...)])``;
+    then ``listing.page(request.args)`` in the view. The select should already be limited to what the user may
+    see (the record-scope helper) and eager-load what the template shows, so the page costs two queries.
+    """
+
+    def __init__(self, stmt: Select, *, sorts: Mapping[str, Any], default_sort: str,
+                 search: Sequence[Any] = (), filters: Sequence[Filter] = (), per_page: int = 25,
+                 max_per_page: int = 100) -> None:
+        if default_sort.lstrip("-") not in sorts:
+            raise ValueError(f"default_sort {default_sort!r} is not one of the sortable columns {list(sorts)}")
+        self.stmt = stmt
+        self.sorts = dict(sorts)
+        self.default_sort = default_sort
+        self.search_columns = tuple(search)
+        self.filters = tuple(filters)
+        self.per_page = per_page
+        self.max_per_page = max_per_page
+        self._tiebreak = _primary_key(stmt)
+
+    # -- reading the arguments -----------------------------------------------------------------------------------
+
+    def sort_key(self, args: Mapping[str, str]) -> str:
+        wanted = (args.get("sort") or "").strip()
+        return wanted if wanted.lstrip("-") in self.sorts and wanted.count("-") <= 1 else self.default_sort
+
+    def per_page_for(self, args: Mapping[str, str]) -> int:
+        try:
+            value = int(args.get("per_page", ""))
+        except ValueError:
+            return self.per_page
+        return min(max(value, 1), self.max_per_page)
+
+    @staticmethod
+    def search_text(args: Mapping[str, str]) -> str:
+        return " ".join((args.get("q") or "").split())[:MAX_SEARCH_LENGTH]
+
+    # -- building the query --------------------------------------------------------------------------------------
+
+    def filtered(self, args: Mapping[str, str]) -> tuple[Select, dict[str, str], dict[str, str]]:
+        """The select with search and filters applied (no order, no page), the accepted filter values and the
+        messages for rejected ones."""
+        stmt = self.stmt
+        active: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        for flt in self.filters:
+            raw = (args.get(flt.key) or "").strip()
+            if not raw:
+                continue
+            try:
+                stmt = stmt.where(flt.condition(raw))
+            except (ValueError, TypeError):
+                errors[flt.key] = _("“%(value)s” is not a valid value for %(filter)s.", value=raw[:40],
+                                    filter=flt.label)
+            else:
+                active[flt.key] = raw
+        text = self.search_text(args)
+        if text and self.search_columns:
+            terms = []
+            for word in text.split(" "):
+                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                terms.append(or_(*(column.ilike(pattern, escape="\\") for column in self.search_columns)))
+            stmt = stmt.where(and_(*terms))
+        return stmt, active, errors
+
+    def ordered(self, stmt: Select, sort: str) -> Select:
+        column = self.sorts[sort.lstrip("-")]
+        order = [column.desc() if sort.startswith("-") else column.asc()]
+        if self._tiebreak is not None and self._tiebreak is not column:
+            order.append(self._tiebreak.desc() if sort.startswith("-") else self._tiebreak.asc())
+        return stmt.order_by(None).order_by(*order)
+
+    # -- running it ----------------------------------------------------------------------------------------------
+
+    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
+        """One page of rows for ``args`` (default: the request's query string). Two queries."""
+        args = request.args if args is None else args
+        session = session or db.session
+        stmt, active, errors = self.filtered(args)
+        sort = self.sort_key(args)
+        per_page = self.per_page_for(args)
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        pages = max(1, math.ceil(total / per_page))
+        try:
+            number = int(args.get("page", "1"))
+        except ValueError:
+            number = 1
+        number = min(max(number, 1), pages)  # past the end: the last page, not an empty one
+        items: list[Any] = []
+        if total:
+            query = self.ordered(stmt, sort).limit(per_page).offset((number - 1) * per_page)
+            result = session.execute(query)
+            items = list(result.scalars() if _single_entity(stmt) else result.all())
+        return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort,
+                    q=self.search_text(args), active_filters=active, errors=errors, args=_plain_args(args))
+
+    def export_rows(self, args: Mapping[str, str] | None = None, session: Any = None,
+                    limit: int = EXPORT_MAX_ROWS) -> list[Any]:
+        """Every row of the current selection (search, filters, sort), at most ``limit``: what an export writes."""
+        args = request.args if args is None else args
+        session = session or db.session
+        stmt, _active, _errors = self.filtered(args)
+        result = session.execute(self.ordered(stmt, self.sort_key(args)).limit(limit))
+        return list(result.scalars() if _single_entity(stmt) else result.all())
+
+
+def _primary_key(stmt: Select) -> Any:
+    """The selected entity's primary key, appended to every sort so that pages never overlap or skip rows."""
+    descriptions = stmt.column_descriptions
+    entity = descriptions[0].get("entity") if descriptions else None
+    if entity is None:
+        return None
+    keys = inspect(entity).primary_key
+    return keys[0] if len(keys) == 1 else None
+
+
+def _single_entity(stmt: Select) -> bool:
+    descriptions = stmt.column_descriptions
+    return len(descriptions) == 1 and isinstance(descriptions[0].get("type"), type) \
+        and descriptions[0].get("entity") is descriptions[0].get("type")
+
+
+def _plain_args(args: Mapping[str, str]) -> dict[str, str]:
+    if hasattr(args, "to_dict"):
+        return {key: value for key, value in args.to_dict(flat=True).items() if value != ""}
+    return {key: value for key, value in args.items() if value not in ("", None)}
+
+
+@dataclass
+class Page:
+    """One page of a list, with what its template needs to draw search, filters, sort links and pagination."""
+
+    listing: ListQuery
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    q: str
+    active_filters: dict[str, str]
+    errors: dict[str, str]
+    args: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+    @property
+    def filtering(self) -> bool:
+        """True when search or filters narrow the list: the empty state then says "no match", not "no rows"."""
+        return bool(self.q or self.active_filters)
+
+    def url(self, **changes: Any) -> str:
+        """This list's URL with ``changes`` applied (None removes an argument); keeps the view's own arguments."""
+        args = dict(self.args)
+        for key, value in changes.items():
+            if value is None or value == "":
+                args.pop(key, None)
+            else:
+                args[key] = str(value)
+        return url_for(request.endpoint or "", **(request.view_args or {}), **args)
+
+    def clear_url(self) -> str:
+        """The list without search and filters (sort and page size kept)."""
+        return self.url(q=None, page=None, **dict.fromkeys((f.key for f in self.listing.filters), None))
+
+    def page_url(self, number: int) -> str:
+        return self.url(page=None if number == 1 else number)
+
+    def sort_url(self, key: str) -> str:
+        """Clicking a column sorts by it ascending; clicking it again reverses."""
+        return self.url(sort=f"-{key}" if self.sort == key else key, page=None)
+
+    def sort_state(self, key: str) -> str | None:
+        if self.sort == key:
+            return "ascending"
+        if self.sort == f"-{key}":
+            return "descending"
+        return None
+
+    def export_url(self, fmt: str) -> str:
+        return self.url(export=fmt, page=None)
+
+    def page_numbers(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link, with None where a run is left out: 1 … 4 5 [6] 7 8 … 20."""
+        wanted = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers: list[int | None] = []
+        for number in sorted(n for n in wanted if 1 <= n <= self.pages):
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+# ---------------------------------------------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """A column of an export: ``value(row)`` if given, else the row's attribute or key named ``key``."""
+
+    key: str
+    label: str
+    value: Callable[[Any], Any] | None = None
+
+    def get(self, row: Any) -> Any:
+        if self.value is not None:
+            return self.value(row)
+        if isinstance(row, Mapping):
+            return row.get(self.key)
+        return getattr(row, self.key, None)
+
+
+def export_response(rows: Iterable[Any], columns: Sequence[ExportColumn | tuple[str, str]], format: str,
+                    filename: str = "export") -> Response:
+    """A download of ``rows``: CSV (UTF-8 with a BOM, so that Excel reads Chinese) or XLSX (openpyxl).
+
+    Datetimes (stored in UTC) are written in the company time zone; money stays exact (Decimal). Raises
+    BadRequest (400) for an unknown format.
+    """
+    if format not in EXPORT_FORMATS:
+        raise BadRequest(_("Unknown export format: %(format)s.", format=str(format)[:10]))
+    cols = [c if isinstance(c, ExportColumn) else ExportColumn(c[0], c[1]) for c in columns]
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    header = [str(c.label) for c in cols]
+    table = ([_cell(c.get(row), zone) for c in cols] for row in rows)
+    if format == "csv":
+        body, mimetype = _csv_bytes(header, table), "text/csv; charset=utf-8"
+    else:
+        body = _xlsx_bytes(header, table)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    name = f"{filename}.{format}"
+    ascii_name = name.encode("ascii", "ignore").decode() or f"export.{format}"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}'
+    )
+    return response
+
+
+def _cell(value: Any, zone: ZoneInfo) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # stored naive UTC
+            value = value.replace(tzinfo=ZoneInfo("UTC"))
+        return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
+    if value is None or isinstance(value, bool | int | Decimal | float | date):
+        return value
+    return str(value)
+
+
+def _csv_bytes(header: list[str], table: Iterable[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in table:
+        writer.writerow([_csv_text(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value  # a spreadsheet must not run a cell as a formula (CSV injection)
+    return str(value)
+
+
+def _xlsx_bytes(header: list[str], table: Iterable[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(header)
+    for row in table:
+        sheet.append([_xlsx_value(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def wants_export(args: Mapping[str, str] | None = None) -> str | None:
+    """The export format the request asks for (``?export=csv``), or None for the HTML page."""
+    args = request.args if args is None else args
+    return args.get("export") or None

@@ -1,0 +1,79 @@
+"""Record scopes for customers (R2, R11): a representative reaches their own customers, a supervisor their team's,
+a manager all. The rule itself is the core's (``core.security.scoped``); this module adds the CRM's two twists:
+merged-away files are hidden, and the unassigned lead pool is reachable by those who distribute it (R2.2.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.extensions import db
+from core.identity.models import User
+from core.security import can, scope_for, scoped, team_ids
+from plugins.crm.models import Customer
+
+VIEW = "crm.customer.view"
+EDIT = "crm.customer.edit"
+ASSIGN = "crm.customer.assign"
+
+
+def scope_of(user: Any, permission: str) -> str | None:
+    return scope_for(user, permission)
+
+
+def owner_condition(user: Any, permission: str, column: Any = None) -> ColumnElement[bool]:
+    """A WHERE condition on an owner ``column`` (default Customer.owner_id) for ``user``'s scope."""
+    column = Customer.owner_id if column is None else column
+    scope = scope_for(user, permission)
+    if scope == "all":
+        return column.is_(None) | column.isnot(None)
+    if scope == "team":
+        return column.in_(sorted(team_ids(user)))
+    if scope == "own":
+        return column == user.id
+    return column.is_(None) & column.isnot(None)
+
+
+def scoped_customers(user: Any, permission: str = VIEW, stmt: Select | None = None) -> Select:
+    """``stmt`` (default: every live customer) limited to ``user``'s scope on ``permission``."""
+    stmt = select(Customer) if stmt is None else stmt
+    return scoped(stmt, Customer, permission, user).where(Customer.merged_into_id.is_(None))
+
+
+def pool_customers(user: Any, stmt: Select | None = None) -> Select:
+    """The unassigned lead pool, for those who may assign customers (empty for everyone else)."""
+    stmt = select(Customer) if stmt is None else stmt
+    stmt = stmt.where(Customer.owner_id.is_(None), Customer.merged_into_id.is_(None))
+    return stmt if scope_for(user, ASSIGN) else stmt.where(Customer.id.is_(None))
+
+
+def may(user: Any, permission: str, customer: Customer) -> bool:
+    """True if ``user`` holds ``permission`` on this customer (the core checks the owner against the scope)."""
+    if customer.owner_id is None:
+        return scope_for(user, permission) is not None and (
+            scope_for(user, permission) == "all" or scope_for(user, ASSIGN) is not None)
+    return can(user, permission, customer)
+
+
+def get_customer_or_404(customer_id: int, user: Any, permission: str = VIEW) -> Customer:
+    """The customer if ``user`` may reach it; 404 otherwise, so that ids of others' customers reveal nothing."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None or customer.merged_into_id is not None or not may(user, permission, customer):
+        abort(404)
+    return customer
+
+
+def assignable_users(user: Any) -> list[User]:
+    """Active sales people ``user`` may give customers to: their team (supervisor) or everyone (manager)."""
+    scope = scope_for(user, ASSIGN)
+    stmt = (select(User).where(User.active.is_(True),
+                               User.position.in_(("sales_rep", "sales_supervisor", "sales_manager")))
+            .order_by(User.name))
+    if scope == "team":
+        stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
+    elif scope != "all":
+        return []
+    return list(db.session.scalars(stmt))

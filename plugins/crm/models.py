@@ -1,0 +1,372 @@
+"""The CRM's tables (all named crm_*). Business rules live in services/, not here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.timeutil import utcnow
+
+KINDS = ("company", "individual")
+#: The lifecycle of R6.1.2: a lead is screened into a prospect with purchase intent, then a customer.
+STATES = ("lead", "prospect", "customer", "inactive", "lost")
+SOURCES = ("online_platform", "social_media", "industry_forum", "referral", "event", "online_shop", "other")
+GRADES = ("A", "B", "C")
+INTERACTION_KINDS = ("call", "visit", "message", "email", "meeting", "revisit")
+CHANNELS = ("email", "sms", "phone", "wechat")
+
+
+class Customer(db.Model):
+    """A customer file (R5.1.1): a company or a person, from lead to customer."""
+
+    __tablename__ = "crm_customer"
+    __owner__ = "owner_id"
+    __view_permission__ = "crm.customer.view"
+    __table_args__ = (
+        Index("ix_crm_customer_owner_updated", "owner_id", "updated_at"),
+        Index("ix_crm_customer_grade_name", "grade", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="company")
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    #: The name reduced for duplicate detection (lower case, no spaces, punctuation or company suffix).
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="lead", index=True)
+    source: Mapped[str | None] = mapped_column(String(32))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: Digits only, so that "138-0013 8000" and "13800138000" are the same number.
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    wechat: Mapped[str | None] = mapped_column(String(100))
+    needs: Mapped[str | None] = mapped_column(Text)
+    potential_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    #: Null for the unassigned lead pool that supervisors distribute (R2.2.3).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    grade: Mapped[str | None] = mapped_column(String(1), index=True)
+    grade_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    #: A manager's override (R5.2.1) holds until it is lifted; the nightly regrade leaves it alone.
+    grade_locked: Mapped[bool] = mapped_column(default=False)
+    orders_count: Mapped[int] = mapped_column(Integer, default=0)
+    purchase_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    last_purchase_on: Mapped[date | None] = mapped_column(index=True)
+    completeness: Mapped[int] = mapped_column(Integer, default=0)
+    contacts_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_interaction_at: Mapped[datetime | None]
+    became_customer_at: Mapped[datetime | None] = mapped_column(index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    archived: Mapped[bool] = mapped_column(default=False, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
+    tags: Mapped[list[CustomerTag]] = relationship(back_populates="customer", cascade="all, delete-orphan",
+                                                   lazy="selectin", order_by="CustomerTag.tag")
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+
+class CustomerTag(db.Model):
+    __tablename__ = "crm_customer_tag"
+    __table_args__ = (UniqueConstraint("customer_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id", ondelete="CASCADE"), index=True)
+    tag: Mapped[str] = mapped_column(String(50), index=True)
+
+    customer: Mapped[Customer] = relationship(back_populates="tags")
+
+
+class Contact(db.Model):
+    """A person at a customer. Personal data under PIPL (R11): consent is recorded per contact."""
+
+    __tablename__ = "crm_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    wechat: Mapped[str | None] = mapped_column(String(100))
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    anonymised_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consents: Mapped[list[Consent]] = relationship(back_populates="contact", order_by="Consent.id",
+                                                   cascade="all, delete-orphan")
+
+
+class Consent(db.Model):
+    """What a contact agreed to, for which purpose and channels, and when (PIPL; R11)."""
+
+    __tablename__ = "crm_consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(200))
+    #: Comma-separated channels from CHANNELS, e.g. "email,sms".
+    channels: Mapped[str] = mapped_column(String(100))
+    granted_on: Mapped[date]
+    withdrawn_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(300))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contact: Mapped[Contact] = relationship(back_populates="consents")
+
+    @property
+    def channel_list(self) -> list[str]:
+        return [c for c in self.channels.split(",") if c]
+
+
+class Interaction(db.Model):
+    """A call, visit, message, email, meeting or revisit with its outcome and next step (R2.1.3, R5.3.1)."""
+
+    __tablename__ = "crm_interaction"
+    __table_args__ = (
+        Index("ix_crm_interaction_customer_at", "customer_id", "occurred_at"),
+        Index("ix_crm_interaction_user_next", "user_id", "next_step_done", "next_step_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime]
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(String(300))
+    next_step_on: Mapped[date | None]
+    next_step_done: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+class Revisit(db.Model):
+    """A revisit the customer's service plan calls for (R5.2.2, R5.3.1); done on time when done by its due date."""
+
+    __tablename__ = "crm_revisit"
+    __table_args__ = (Index("ix_crm_revisit_owner_open", "owner_id", "done_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    grade: Mapped[str | None] = mapped_column(String(1))
+    due_on: Mapped[date] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+    done_on_time: Mapped[bool | None]
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("crm_interaction.id"))
+    reminded_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServicePlan(db.Model):
+    """Per grade: revisit interval, service level and marketing strategy (R5.2.2)."""
+
+    __tablename__ = "crm_service_plan"
+
+    grade: Mapped[str] = mapped_column(String(1), primary_key=True)
+    revisit_interval_days: Mapped[int] = mapped_column(Integer)
+    service_level: Mapped[str] = mapped_column(String(200))
+    strategy: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OwnershipChange(db.Model):
+    """Who owned a customer, when, and who moved it (R2.2.3)."""
+
+    __tablename__ = "crm_ownership_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GradeChange(db.Model):
+    """The grade history (R5.2.1): automatic regrades and managers' overrides with their reason."""
+
+    __tablename__ = "crm_grade_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    old_grade: Mapped[str | None] = mapped_column(String(1))
+    new_grade: Mapped[str | None] = mapped_column(String(1))
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    #: "auto", "override" or "release" (an override lifted).
+    source: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Purchase(db.Model):
+    """A purchase imported from an online shop's export: CRM's own figures for grading when no pipeline answers."""
+
+    __tablename__ = "crm_purchase"
+    __table_args__ = (UniqueConstraint("shop", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    shop: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[str] = mapped_column(String(100))
+    ordered_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GradeInput(db.Model):
+    """Scratch rows of one regrade: purchase figures per customer, so that grading is one set-based UPDATE."""
+
+    __tablename__ = "crm_grade_input"
+    __audit__ = False
+
+    customer_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    orders: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    last_purchase: Mapped[date | None]
+
+
+class MergeRecord(db.Model):
+    """A merge of two customer files (R5.1.2), with a snapshot of the file that was merged away."""
+
+    __tablename__ = "crm_merge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    snapshot: Mapped[str] = mapped_column(Text)
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Survey(db.Model):
+    """A satisfaction survey (R4.3.3): only the token's hash is kept; the link is single use and expires."""
+
+    __tablename__ = "crm_survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id"), index=True)
+    #: The representative whose service is rated.
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Campaign(db.Model):
+    """An email or SMS campaign to a segment (R5.3.2)."""
+
+    __tablename__ = "crm_campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    #: The segment as JSON: grades, tags, regions, states, purchased_since, purchased_before.
+    segment: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class CampaignMessage(db.Model):
+    """One message of a campaign to one contact, with its unsubscribe token's hash."""
+
+    __tablename__ = "crm_campaign_message"
+    __audit_redact__ = ("unsubscribe_hash",)
+    __table_args__ = (UniqueConstraint("campaign_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("crm_campaign.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("crm_contact.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    #: queued, sent, failed
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    error: Mapped[str | None] = mapped_column(String(300))
+    unsubscribe_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime | None]
+    unsubscribed_at: Mapped[datetime | None]
+
+
+class CustomerEvent(db.Model):
+    """A customer event: seminar, product experience session (R5.3.3)."""
+
+    __tablename__ = "crm_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    location: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventAttendee(db.Model):
+    """An invitee or registrant of an event; someone not yet a customer becomes a lead on attending."""
+
+    __tablename__ = "crm_event_attendee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("crm_event.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("crm_contact.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    company: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    #: invited, registered, attended, absent
+    status: Mapped[str] = mapped_column(String(12), default="invited")
+    rating: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccessLog(db.Model):
+    """Exports, bulk views and personal-data requests (R11): who took which customer data out, and when."""
+
+    __tablename__ = "crm_access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ImportUpload(db.Model):
+    """An uploaded import file between its dry run and the real import (in the database, so any process of the
+    application can finish it); deleted once imported, or after a day."""
+
+    __tablename__ = "crm_import_upload"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,144 @@
+"""The expenses list pages as core list queries (core.web.listing): what each list sorts, searches and filters,
+and what its CSV / XLSX export holds. Each starts from a select already limited to what the user may see (R2),
+so a page costs a fixed number of queries (count, rows, eager loads) whatever the number of claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from core.identity.models import Department
+from core.web.listing import ExportColumn, Filter, ListQuery
+from plugins.expenses import services
+from plugins.expenses.models import (
+    BUDGET_APPROVED,
+    BUDGET_DRAFT,
+    CLAIM_STATES,
+    DEPT_APPROVED,
+    Budget,
+    Category,
+    Claim,
+)
+
+CLAIM_SEARCH = (Claim.number, Claim.title)
+
+
+def _state_choices() -> list[tuple[str, str]]:
+    return [(state, services.state_label(state)) for state in CLAIM_STATES]
+
+
+def _over_budget_filter() -> Filter:
+    """Claims a review found over budget under a "warn" policy (every reviewer must see them)."""
+    return Filter.choice("over_budget", _l("Budget"), Claim.over_budget, lambda: [("1", _("Over budget"))],
+                         coerce=lambda _raw: True)
+
+
+def claim_list(user: Any) -> ListQuery:
+    """Expenses → Claims: every claim ``user`` may see (own / team / all, R2), newest first."""
+    return ListQuery(
+        services.claims_query(user).options(joinedload(Claim.claimant)),
+        sorts={"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
+               "total": Claim.total, "state": Claim.state},
+        default_sort="-created",
+        search=CLAIM_SEARCH,
+        filters=[
+            Filter.choice("state", _l("State"), Claim.state, _state_choices),
+            # "mine" narrows a team's or the company's list to the user's own claims.
+            Filter.choice("mine", _l("Claimant"), Claim.claimant_id, lambda: [("1", _("Only mine"))],
+                          coerce=lambda _raw: user.id),
+            _over_budget_filter(),
+            Filter.date_from("since", _l("Created from"), Claim.created_at),
+            Filter.date_to("until", _l("Created until"), Claim.created_at),
+        ],
+    )
+
+
+def review_list(user: Any) -> ListQuery:
+    """Claims waiting for ``user``'s department-level review (R9.2.2), oldest first."""
+    return ListQuery(
+        services.department_queue(user).options(joinedload(Claim.claimant)),
+        sorts={"waiting": Claim.submitted_at, "number": Claim.number, "total": Claim.total},
+        default_sort="waiting",
+        search=CLAIM_SEARCH,
+        filters=[_over_budget_filter()],
+    )
+
+
+def finance_list(user: Any, state: str) -> ListQuery:
+    """Claims waiting for finance's re-review (``state`` dept_head_approved) or payment (finance_approved), R9.2.3;
+    never the user's own."""
+    waiting = Claim.dept_approved_at if state == DEPT_APPROVED else Claim.finance_approved_at
+    return ListQuery(
+        services.finance_queue(user, state).options(joinedload(Claim.claimant)),
+        sorts={"waiting": waiting, "number": Claim.number, "total": Claim.total},
+        default_sort="waiting",
+        search=CLAIM_SEARCH,
+        filters=[_over_budget_filter()],
+        max_per_page=500,  # a batch payment may cover a long list at once
+    )
+
+
+def budget_list(year: int, sort: str = "") -> ListQuery:
+    """Budget lines of ``year`` (R9.1.2); the view turns the page's rows into BudgetFigures. Only a sort by what
+    is left joins every line's figures; otherwise they are summed for the shown lines alone."""
+    query = services.budget_lines_query(year, with_usage=sort.lstrip("-") == "remaining")
+    sorts: dict[str, Any] = {"department": Department.name, "category": Category.position, "amount": Budget.amount}
+    if "committed" in query.selected_columns:
+        sorts["remaining"] = services.budget_remaining_column(query)
+    return ListQuery(
+        query,
+        sorts=sorts,
+        default_sort="department",
+        filters=[
+            Filter.choice("state", _l("State"), Budget.state,
+                          lambda: [(BUDGET_APPROVED, _("Approved")), (BUDGET_DRAFT, _("Draft"))]),
+            Filter.choice("category", _l("Category"), Budget.category_id, _category_choices, coerce=int),
+        ],
+        per_page=50,
+    )
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    from core.extensions import db
+
+    return [(str(c.id), services.category_label(c)) for c in services.active_categories(db.session)]
+
+
+def claim_columns() -> list[ExportColumn]:
+    """The columns of a claim list export (CSV / XLSX)."""
+    return [
+        ExportColumn("number", _("Number")),
+        ExportColumn("title", _("Purpose")),
+        ExportColumn("claimant", _("Claimant"), value=lambda c: c.claimant.name),
+        ExportColumn("total", _("Amount")),
+        ExportColumn("state", _("State"), value=lambda c: services.state_label(c.state)),
+        ExportColumn("created_at", _("Created")),
+        ExportColumn("submitted_at", _("Submitted")),
+        ExportColumn("paid_at", _("Paid")),
+    ]
+
+
+def budget_columns() -> list[ExportColumn]:
+    """The columns of a budget export: one row a budget line with its live figures."""
+    return [
+        ExportColumn("year", _("Year")),
+        ExportColumn("department", _("Department")),
+        ExportColumn("category", _("Category")),
+        ExportColumn("state", _("State"), value=lambda f: _("Approved") if f.state == BUDGET_APPROVED else _("Draft")),
+        ExportColumn("allocated", _("Allocated")),
+        ExportColumn("committed", _("Committed")),
+        ExportColumn("spent", _("Spent")),
+        ExportColumn("remaining", _("Remaining")),
+    ]
+
+
+def spend_columns() -> list[ExportColumn]:
+    """The spend-against-budget report (reporting.spend_by_month rows) as an export: one column a month."""
+    months = [ExportColumn(f"m{month}", str(month), value=lambda row, i=month - 1: row["months"][i])
+              for month in range(1, 13)]
+    return [ExportColumn("department", _("Department")), ExportColumn("category", _("Category")), *months,
+            ExportColumn("committed", _("Committed")), ExportColumn("spent", _("Spent")),
+            ExportColumn("allocated", _("Allocated")), ExportColumn("remaining", _("Remaining"))]

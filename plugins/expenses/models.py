@@ -1,0 +1,253 @@
+"""Tables of the expenses plugin (R9), all named expenses_*.
+
+Money is Numeric(14, 2) and Decimal in Python. Claims carry a version column: every update is conditional on the
+version read, so two people acting on one claim at once resolve to exactly one change (DESIGN.md "Conventions").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from core.extensions import db
+from core.identity.models import Department, User
+from core.timeutil import utcnow
+
+MONEY = Numeric(14, 2)
+
+# Claim states (R9.2.1–R9.2.3 and its completion in REGULATION.md "Beyond the source").
+DRAFT = "draft"
+SUBMITTED = "submitted"
+DEPT_APPROVED = "dept_head_approved"
+FINANCE_APPROVED = "finance_approved"
+PAID = "paid"
+RETURNED = "returned"
+REJECTED = "rejected"
+CLAIM_STATES = (DRAFT, SUBMITTED, DEPT_APPROVED, FINANCE_APPROVED, PAID, RETURNED, REJECTED)
+#: Approved by the department head or finance but not paid yet: the budget's "committed" figure.
+COMMITTED_STATES = (DEPT_APPROVED, FINANCE_APPROVED)
+#: States in which the claimant may change the claim.
+EDITABLE_STATES = (DRAFT, RETURNED)
+
+BUDGET_DRAFT = "draft"
+BUDGET_APPROVED = "approved"
+BUDGET_STATES = (BUDGET_DRAFT, BUDGET_APPROVED)
+
+POLICY_WARN = "warn"
+POLICY_BLOCK = "block"
+POLICIES = (POLICY_WARN, POLICY_BLOCK)
+
+
+class Category(db.Model):
+    """An expense category (R9.1.1); each carries its over-budget policy (R9.x)."""
+
+    __tablename__ = "expenses_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    over_budget_policy: Mapped[str] = mapped_column(String(8), default=POLICY_WARN)
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(Integer, default=100)
+
+
+class Budget(db.Model):
+    """An annual budget line of one department and category (R9.1.1); it counts only once approved."""
+
+    __tablename__ = "expenses_budget"
+    __table_args__ = (
+        UniqueConstraint("department_id", "category_id", "year"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        Index("ix_expenses_budget_year_state", "year", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("core_department.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("expenses_category.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    state: Mapped[str] = mapped_column(String(12), default=BUDGET_DRAFT)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    approved_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    department: Mapped[Department] = relationship()
+    category: Mapped[Category] = relationship()
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    months: Mapped[list[BudgetMonth]] = relationship(
+        back_populates="budget", cascade="all, delete-orphan", order_by="BudgetMonth.month"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class BudgetMonth(db.Model):
+    """The optional monthly split of a budget line; when present, the twelve months add up to the year."""
+
+    __tablename__ = "expenses_budget_month"
+    __table_args__ = (
+        UniqueConstraint("budget_id", "month"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("expenses_budget.id", ondelete="CASCADE"))
+    month: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+
+    budget: Mapped[Budget] = relationship(back_populates="months")
+
+
+class Claim(db.Model):
+    """A reimbursement claim (報銷單, R9.2.1) and where it stands in its review."""
+
+    __tablename__ = "expenses_claim"
+    __owner__ = "claimant_id"
+    __view_permission__ = "expenses.claim.view"
+    __table_args__ = (
+        Index("ix_expenses_claim_state_submitted", "state", "submitted_at"),
+        Index("ix_expenses_claim_claimant_created", "claimant_id", "created_at"),
+        Index("ix_expenses_claim_approver_state", "approver_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    claimant_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    #: The person who must give the department-level approval (R9.2.2), fixed at submission.
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    #: Set when a review found the claim over its budget under a "warn" policy: every reviewer sees it.
+    over_budget: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    dept_approved_at: Mapped[datetime | None]
+    finance_approved_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    #: When the waiting reviewer was last reminded (the reminder job sends at most one a day).
+    reminded_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    claimant: Mapped[User] = relationship(foreign_keys=[claimant_id])
+    approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])
+    department: Mapped[Department | None] = relationship()
+    lines: Mapped[list[ClaimLine]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimLine.position"
+    )
+    events: Mapped[list[ClaimEvent]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimEvent.id"
+    )
+    payment: Mapped[Payment | None] = relationship(back_populates="claim", uselist=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimLine(db.Model):
+    """One expense of a claim, with its invoice number and receipts."""
+
+    __tablename__ = "expenses_claim_line"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_expenses_claim_line_category_date", "category_id", "expense_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    expense_date: Mapped[date]
+    category_id: Mapped[int] = mapped_column(ForeignKey("expenses_category.id"))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    description: Mapped[str] = mapped_column(String(300))
+    invoice_number: Mapped[str] = mapped_column(String(60))
+    #: The normalised invoice number while the claim is not rejected, NULL once rejected: the unique index makes
+    #: "the same invoice is never reimbursed twice" hold even for two claims saved at the same moment (R9.2.1).
+    invoice_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="lines")
+    category: Mapped[Category] = relationship()
+    receipts: Mapped[list[Receipt]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", order_by="Receipt.id"
+    )
+
+
+class Receipt(db.Model):
+    """The invoice or receipt of a line (R9.2.1): an image or a PDF, kept in the database so that every app
+    process on every host serves it, and never served from the web root."""
+
+    __tablename__ = "expenses_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim_line.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    line: Mapped[ClaimLine] = relationship(back_populates="receipts")
+
+
+class ClaimEvent(db.Model):
+    """The claim's history: every submission, review decision (with its reason), payment and every change made
+    after the first submission. Never edited; reviews on the printed form come from here."""
+
+    __tablename__ = "expenses_claim_event"
+    __table_args__ = (Index("ix_expenses_claim_event_claim_action", "claim_id", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: What changed (a list of "field: old → new" lines) or the over-budget warning shown at that step.
+    details: Mapped[str] = mapped_column(Text, default="")
+
+    claim: Mapped[Claim] = relationship(back_populates="events")
+    user: Mapped[User] = relationship()
+
+
+class Payment(db.Model):
+    """The payment of a claim (R9.2.3 completion). One claim, one payment: the unique claim_id is the last
+    guard against paying twice."""
+
+    __tablename__ = "expenses_payment"
+    __table_args__ = (Index("ix_expenses_payment_paid_on", "paid_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim.id"), unique=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    paid_on: Mapped[date]
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    batch: Mapped[str | None] = mapped_column(String(40), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="payment")
+    recorded_by: Mapped[User] = relationship()

@@ -1,0 +1,96 @@
+"""The list pages on the core list tools: filters, sorting, exports of the same (scoped) selection, bad input."""
+
+from __future__ import annotations
+
+import io
+
+from plugins.expenses import services
+from plugins.expenses.tests.conftest import budget, draft, line, to_paid
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_the_claim_list_filters_by_state_and_owner_and_searches(app, db, company, client, login_as):
+    mine = draft(db, company.head, line(company.travel, invoice="H1"), title="Head's own trip")
+    submitted = draft(db, company.rep, line(company.travel, invoice="R1"), title="Beijing fair")
+    services.transition(db.session, submitted, company.rep, "submit")
+    kept = draft(db, company.rep, line(company.office, invoice="R2"), title="Printer paper")
+    db.session.commit()
+    login_as(company.head)  # the head sees the team's claims and their own (R2 "team")
+    everything = client.get("/expenses/").get_data(as_text=True)
+    assert all(c.number in everything for c in (mine, submitted, kept))
+    only_mine = client.get("/expenses/?mine=1").get_data(as_text=True)
+    assert mine.number in only_mine and submitted.number not in only_mine
+    waiting = client.get("/expenses/?state=submitted").get_data(as_text=True)
+    assert submitted.number in waiting and kept.number not in waiting
+    found = client.get("/expenses/?q=beijing").get_data(as_text=True)
+    assert submitted.number in found and kept.number not in found
+
+
+def test_a_bad_filter_value_is_explained_not_an_error(app, db, company, client, login_as):
+    draft(db, company.rep, line(company.travel))
+    login_as(company.rep)
+    response = client.get("/expenses/?state=nonsense&since=yesterday&sort=password")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("field-error") == 2
+
+
+def test_the_claim_export_holds_the_filtered_selection_and_only_what_the_user_may_see(app, db, company, client,
+                                                                                       login_as):
+    own = draft(db, company.rep, line(company.travel, "12.30", invoice="E1"), title="Taxi")
+    other = draft(db, company.rep2, line(company.travel, invoice="E2"), title="Not mine")
+    login_as(company.rep)
+    rows = _csv(client.get("/expenses/?export=csv"))
+    numbers = [row[0] for row in rows[1:]]
+    assert numbers == [own.number] and other.number not in numbers
+    assert rows[1][3] == "12.30"
+    xlsx = client.get("/expenses/?export=xlsx&state=paid")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert client.get("/expenses/?export=pdf").status_code == 400
+
+
+def test_budgets_sort_by_what_is_left_and_export_the_live_figures(app, db, company, client, login_as):
+    budget(db, company, company.travel, "1000.00")
+    budget(db, company, company.office, "50.00")
+    to_paid(db, company, draft(db, company.rep, line(company.office, "80.00", invoice="B1")))
+    login_as(company.finance)
+    page = client.get("/expenses/budgets?sort=remaining").get_data(as_text=True)
+    assert page.index("¥-30.00") < page.index("¥1,000.00")  # the line over budget first
+    rows = _csv(client.get("/expenses/budgets?export=csv&sort=remaining"))
+    assert rows[1][4:] == ["50.00", "0.00", "80.00", "-30.00"]
+    assert rows[2][-1] == "1000.00"
+    only_drafts = client.get("/expenses/budgets?state=draft").get_data(as_text=True)
+    assert "empty-state" in only_drafts
+
+
+def test_the_spend_report_exports_as_a_table(app, db, company, client, login_as):
+    budget(db, company, company.travel, "500.00")
+    to_paid(db, company, draft(db, company.rep, line(company.travel, "120.00", invoice="S1")))
+    login_as(company.finance)
+    rows = _csv(client.get("/expenses/reports?export=csv"))
+    assert rows[0][:2] and len(rows[0]) == 2 + 12 + 4
+    assert rows[1][0] == "Sales" and rows[1][-4:] == ["0.00", "120.00", "500.00", "380.00"]
+
+
+def test_the_finance_queue_pays_only_the_ticked_claims(app, db, company, client, login_as):
+    claims = []
+    for number in range(2):
+        claim = draft(db, company.rep, line(company.travel, invoice=f"F{number}"))
+        for user, action in ((company.rep, "submit"), (company.head, "approve"), (company.finance, "finance_approve")):
+            services.transition(db.session, claim, user, action)
+        claims.append(claim)
+    db.session.commit()
+    login_as(company.finance2)
+    page = client.get("/expenses/finance?stage=pay").get_data(as_text=True)
+    assert f'name="ids" value="{claims[0].id}"' in page
+    today = services.platform.local_today().isoformat()
+    nothing = client.post("/expenses/finance/pay", data={"paid_on": today, "method": "cash"}, follow_redirects=True)
+    assert nothing.status_code == 200 and "flash-warning" in nothing.get_data(as_text=True)
+    client.post("/expenses/finance/pay", data={"ids": [str(claims[1].id)], "paid_on": today, "method": "cash"})
+    db.session.expire_all()
+    assert [c.state for c in claims] == ["finance_approved", "paid"]

@@ -1,0 +1,203 @@
+"""The pages and the JSON API: scoping, refusals with clear messages, receipts, fixed query counts."""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+
+from plugins.expenses import services
+from plugins.expenses.tests.conftest import PNG, draft, line, to_paid
+
+
+@contextmanager
+def count_queries(engine):
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_a_representative_sees_only_their_own_claims_and_gets_404_for_others(app, db, company, client, login_as):
+    mine = draft(db, company.rep, line(company.travel, invoice="M1"), title="My trip")
+    other = draft(db, company.rep2, line(company.travel, invoice="O1"), title="Their trip")
+    login_as(company.rep)
+    page = client.get("/expenses/").get_data(as_text=True)
+    assert mine.number in page and other.number not in page
+    assert client.get(f"/expenses/claims/{other.id}").status_code == 404
+    receipt = other.lines[0].receipts[0]
+    assert client.get(f"/expenses/receipts/{receipt.id}").status_code == 404
+    assert client.get(f"/api/v1/expenses/claims/{other.id}").status_code == 404
+    own = client.get(f"/expenses/receipts/{mine.lines[0].receipts[0].id}")
+    assert own.status_code == 200 and own.data == PNG and own.mimetype == "image/png"
+
+
+def test_the_reviewer_and_finance_see_the_claim_and_its_receipts(app, db, company, make_app, login_as):
+    claim = draft(db, company.rep, line(company.travel))
+    services.transition(db.session, claim, company.rep, "submit")
+    db.session.commit()
+    receipt_id = claim.lines[0].receipts[0].id
+    for user in (company.head, company.boss):  # the head reviews; the manager sees all
+        client = login_as(user, on=app.test_client())
+        assert client.get(f"/expenses/receipts/{receipt_id}").status_code == 200
+    services.transition(db.session, claim, company.head, "approve")
+    db.session.commit()
+    client = login_as(company.finance, on=app.test_client())
+    assert client.get(f"/expenses/claims/{claim.id}").status_code == 200
+    assert client.get(f"/expenses/receipts/{receipt_id}").status_code == 200
+
+
+def test_a_claim_is_filed_with_two_receipts_through_the_form(app, db, company, client, login_as):
+    from sqlalchemy import select
+
+    from plugins.expenses.models import Claim
+
+    login_as(company.rep)
+    today = services.platform.local_today().isoformat()
+    form = {"title": "Customer visit", "lines-0-expense_date": today, "lines-0-category_id": str(company.travel.id),
+            "lines-0-amount": "88.80", "lines-0-description": "Train", "lines-0-invoice_number": "T-1",
+            "lines-1-expense_date": today, "lines-1-category_id": str(company.office.id),
+            "lines-1-amount": "11.20", "lines-1-description": "Pens", "lines-1-invoice_number": "T-2"}
+    # "Add a line" changes the form only
+    added = client.post("/expenses/claims/new", data={**form, "add_line": "1"})
+    assert added.status_code == 200 and 'name="lines-2-amount"' in added.get_data(as_text=True)
+    bad = client.post("/expenses/claims/new", data={**form, "lines-1-amount": "-3"})
+    assert bad.status_code == 200 and "field-error" in bad.get_data(as_text=True)
+    assert db.session.scalar(select(Claim.id)) is None
+    data = {**form, "submit_claim": "1",
+            "lines-0-receipt": (io.BytesIO(PNG), "train.png"), "lines-1-receipt": (io.BytesIO(PNG), "pens.png")}
+    response = client.post("/expenses/claims/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    claim = db.session.scalar(select(Claim))
+    assert claim.state == "submitted" and claim.total == Decimal("100.00")
+    assert [len(line.receipts) for line in claim.lines] == [1, 1]
+
+
+def test_a_wrong_step_in_the_browser_is_refused_with_a_message(app, db, company, client, login_as):
+    claim = draft(db, company.rep, line(company.travel))
+    login_as(company.finance)
+    services.transition(db.session, claim, company.rep, "submit")
+    db.session.commit()
+    page = client.post(f"/expenses/claims/{claim.id}/act/finance_approve", follow_redirects=True)
+    assert page.status_code == 200 and "flash-error" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert claim.state == "submitted"
+
+
+def test_the_api_refuses_wrong_state_and_wrong_person_with_its_error_format(app, db, company, client, login_as):
+    claim = draft(db, company.rep, line(company.travel))
+    login_as(company.head)
+    response = client.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "approve"})
+    assert response.status_code == 409  # the head sees the team's draft but cannot approve it yet
+    services.transition(db.session, claim, company.rep, "submit")
+    db.session.commit()
+    response = client.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "pay"})
+    assert response.status_code == 409 and response.get_json()["error"]["message"]
+    response = client.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "return"})
+    assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
+    finance = login_as(company.finance, on=app.test_client())
+    services.transition(db.session, claim, company.head, "approve")
+    db.session.commit()
+    rep = login_as(company.rep, on=app.test_client())
+    response = rep.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "finance_approve"})
+    assert response.status_code == 403
+    response = finance.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "finance_approve"})
+    assert response.status_code == 200 and response.get_json()["state"] == "finance_approved"
+
+
+def test_the_api_creates_claims_with_exact_amounts_and_refuses_bad_ones(app, db, company, client, login_as):
+    login_as(company.rep)
+    today = services.platform.local_today().isoformat()
+    body = {"title": "API", "lines": [{"expense_date": today, "category_id": company.travel.id, "amount": "0.10",
+                                       "description": "x", "invoice_number": "API-1"}]}
+    created = client.post("/api/v1/expenses/claims", json=body)
+    assert created.status_code == 201 and created.get_json()["total"] == "0.10"
+    body["lines"][0].update(amount="-1", invoice_number="API-2")
+    refused = client.post("/api/v1/expenses/claims", json=body)
+    assert refused.status_code == 422 and "lines.0.amount" in refused.get_json()["error"]["fields"]
+
+
+def _many_claims(db, company, count):
+    claims = []
+    for number in range(count):
+        claim = draft(db, company.rep, line(company.travel, invoice=f"P{number}"))
+        services.transition(db.session, claim, company.rep, "submit")
+        claims.append(claim)
+    db.session.commit()
+    return claims
+
+
+def _rows(db, company, url, count, offset):
+    """``count`` more rows of what ``url`` lists."""
+    from core.identity.models import Department
+    from plugins.expenses.tests.conftest import budget
+
+    for number in range(offset, offset + count):
+        if url.startswith("/expenses/budgets"):
+            department = Department(name=f"Dept {number}")
+            db.session.add(department)
+            db.session.flush()
+            company.department = department
+            budget(db, company, company.travel, "1000")
+            continue
+        claim = draft(db, company.rep, line(company.travel, invoice=f"Q{number}"))
+        if url.startswith("/expenses/review") or url.startswith("/expenses/finance") or "state=submitted" in url:
+            services.transition(db.session, claim, company.rep, "submit")
+        if url.startswith("/expenses/finance"):
+            services.transition(db.session, claim, company.head, "approve")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("url, user", [("/expenses/", "rep"), ("/expenses/?state=submitted&sort=-total", "boss"),
+                                       ("/expenses/review", "head"),
+                                       ("/expenses/finance?stage=review", "finance"),
+                                       ("/expenses/budgets", "finance"),
+                                       ("/expenses/budgets?sort=-remaining&state=approved", "boss")])
+def test_lists_make_a_fixed_number_of_queries_whatever_the_row_count(app, db, company, login_as, url, user):
+    client = login_as(getattr(company, user), on=app.test_client())
+
+    def queries() -> int:
+        client.get(url)  # warm caches (plugin state, translations)
+        with count_queries(db.engine) as statements:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(statements)
+
+    _rows(db, company, url, 1, 0)
+    few = queries()
+    _rows(db, company, url, 6, 1)
+    assert queries() == few
+
+
+def test_the_printable_claim_form_is_chinese_with_capitals(app, db, company, client, login_as):
+    pypdf = pytest.importorskip("pypdf")
+    claim = to_paid(db, company, draft(db, company.rep, line(company.travel, "1234.56")))
+    login_as(company.rep)
+    response = client.get(f"/expenses/claims/{claim.id}/print.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.data)).pages)
+    assert "报销单" in text and "壹仟贰佰叁拾肆元伍角陆分" in text and "财务复审" in text
+
+
+def test_batch_payment_from_the_finance_page(app, db, company, client, login_as):
+    claims = _many_claims(db, company, 2)
+    for claim in claims:
+        services.transition(db.session, claim, company.head, "approve")
+        services.transition(db.session, claim, company.finance, "finance_approve")
+    db.session.commit()
+    login_as(company.finance2)
+    response = client.post("/expenses/finance/pay", data={
+        "ids": [str(c.id) for c in claims], "paid_on": services.platform.local_today().isoformat(),
+        "method": "bank_transfer", "reference": "BATCH-1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [c.state for c in claims] == ["paid", "paid"]

@@ -1,0 +1,60 @@
+"""Data sets analytics can chart and export: order lines and deals, limited to the reader's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from core.contracts import DatasetColumn, DatasetDef
+from core.identity.models import Department, User
+from core.security import scoped
+from plugins.pipeline.models import Deal, Order, OrderLine, Product
+
+
+def order_lines_query(user: Any) -> Any:
+    from plugins.crm.models import Customer
+
+    owner = aliased(User)
+    stmt = (select(Order.ordered_at.label("date"), Product.name.label("product"), Product.category,
+                   Order.channel, Customer.name.label("customer"), owner.name.label("representative"),
+                   Department.name.label("team"), OrderLine.quantity, OrderLine.revenue, OrderLine.cost)
+            .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
+            .join(Product, Product.id == OrderLine.product_id).join(Customer, Customer.id == Order.customer_id)
+            .join(owner, owner.id == Order.owner_id).outerjoin(Department, Department.id == owner.department_id)
+            .where(Order.status != "cancelled"))
+    return scoped(stmt, Order, "pipeline.order.view", user)
+
+
+def deals_query(user: Any) -> Any:
+    from plugins.crm.models import Customer
+
+    owner = aliased(User)
+    stmt = (select(Deal.id, Deal.title, Customer.name.label("customer"), owner.name.label("owner"), Deal.stage,
+                   Deal.status, Deal.expected_value, Deal.expected_close, Deal.created_at, Deal.closed_at,
+                   Deal.lost_to_competitor)
+            .join(Customer, Customer.id == Deal.customer_id).join(owner, owner.id == Deal.owner_id))
+    return scoped(stmt, Deal, "pipeline.deal.view", user)
+
+
+def definitions() -> list[DatasetDef]:
+    return [
+        DatasetDef("pipeline.order_lines", _l("Order lines"), (
+            DatasetColumn("date", _l("Date"), "datetime"), DatasetColumn("product", _l("Product")),
+            DatasetColumn("category", _l("Category")), DatasetColumn("channel", _l("Channel")),
+            DatasetColumn("customer", _l("Customer")), DatasetColumn("representative", _l("Representative")),
+            DatasetColumn("team", _l("Team")), DatasetColumn("quantity", _l("Quantity"), "decimal"),
+            DatasetColumn("revenue", _l("Revenue (CNY)"), "decimal"), DatasetColumn("cost", _l("Cost (CNY)"), "decimal"),
+        ), "pipeline.order.view", order_lines_query),
+        DatasetDef("pipeline.deals", _l("Deals"), (
+            DatasetColumn("id", _l("ID"), "int"), DatasetColumn("title", _l("Title")),
+            DatasetColumn("customer", _l("Customer")), DatasetColumn("owner", _l("Owner")),
+            DatasetColumn("stage", _l("Stage")), DatasetColumn("status", _l("Status")),
+            DatasetColumn("expected_value", _l("Expected value (CNY)"), "decimal"),
+            DatasetColumn("expected_close", _l("Expected close"), "date"),
+            DatasetColumn("created_at", _l("Created"), "datetime"), DatasetColumn("closed_at", _l("Closed"), "datetime"),
+            DatasetColumn("lost_to_competitor", _l("Lost to")),
+        ), "pipeline.deal.view", deals_query),
+    ]

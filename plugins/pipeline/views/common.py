@@ -1,0 +1,80 @@
+"""The pipeline blueprint and what its page modules share: record lookups limited to the user's scope (404
+outside it: nobody learns whether another person's record exists), labels for templates, the static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, send_from_directory
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.extensions import db
+from core.security import can, get_scoped_or_404, public, scoped
+from plugins.pipeline.labels import (
+    CHANNEL_LABELS,
+    DEAL_STATUS_LABELS,
+    PRIORITY_LABELS,
+    QUOTATION_STATE_LABELS,
+    TICKET_KIND_LABELS,
+    TICKET_STATE_LABELS,
+)
+from plugins.pipeline.models import Deal, Order, Quotation
+from plugins.pipeline.services.orders import STATUS_LABELS
+from plugins.pipeline.services.stages import DEFAULT_PROBABILITY, STAGE_LABELS
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+bp = Blueprint("pipeline", __name__, url_prefix="/pipeline", template_folder=str(PLUGIN_DIR / "templates"))
+
+DEAL_VIEW, DEAL_EDIT = "pipeline.deal.view", "pipeline.deal.edit"
+ORDER_VIEW, ORDER_EDIT = "pipeline.order.view", "pipeline.order.edit"
+TICKET_VIEW, TICKET_EDIT = "pipeline.ticket.view", "pipeline.ticket.edit"
+
+
+@bp.app_context_processor
+def pipeline_template_helpers() -> dict[str, Any]:
+    return {"pipeline_labels": {
+        "stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation": QUOTATION_STATE_LABELS,
+        "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
+        "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS}, "stage_probability": DEFAULT_PROBABILITY}
+
+
+@bp.get("/assets/<path:filename>")
+@public
+def asset(filename: str):  # type: ignore[no-untyped-def]
+    """The plugin's static files (scripts and styles: no inline ones under the CSP)."""
+    return send_from_directory(PLUGIN_DIR / "static" / "pipeline", filename, max_age=3600)
+
+
+def deal_or_404(deal_id: int, permission: str = DEAL_VIEW) -> Deal:
+    return get_scoped_or_404(Deal, deal_id, permission)
+
+
+def quotation_or_404(quotation_id: int, permission: str = DEAL_VIEW) -> tuple[Quotation, Deal]:
+    """A quotation is reached through its deal's scope (a supervisor's revision does not hide it from the rep)."""
+    quotation = db.session.get(Quotation, quotation_id)
+    if quotation is None:
+        abort(404)
+    return quotation, deal_or_404(quotation.deal_id, permission)
+
+
+def order_or_404(order_id: int, permission: str = ORDER_VIEW) -> Order:
+    return get_scoped_or_404(Order, order_id, permission)
+
+
+def may(permission: str, obj: Any = None) -> bool:
+    return can(current_user, permission, obj)
+
+
+def scoped_customers_choices(user: Any, limit: int = 500) -> list[tuple[int, str]]:
+    """Customers the user may work on, for a select (bounded: the CRM's pages find the others)."""
+    from plugins.crm.access import scoped_customers
+    from plugins.crm.models import Customer
+
+    stmt = scoped_customers(user, "crm.customer.view", select(Customer.id, Customer.name))
+    return [(cid, name) for cid, name in db.session.execute(stmt.order_by(Customer.name).limit(limit))]
+
+
+def scoped_deals(user: Any, permission: str = DEAL_VIEW, stmt: Any = None) -> Any:
+    return scoped(select(Deal) if stmt is None else stmt, Deal, permission, user)

@@ -1,0 +1,291 @@
+"""Deals through the six stages of R6: the list (with expected value, stage probability and weighted forecast),
+the board (one column per stage, paginated per column), the deal page, and the moves, losing and reopening.
+
+A move is a plain POST carrying the version the user saw (works without JavaScript); board.js sends the same POST
+when a card is dropped on another column. Exit-rule refusals come back as messages, never as errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from core.auth.redirects import safe_next
+from core.extensions import db
+from core.identity.models import User
+from core.security import require, scope_for, team_ids
+from core.web.listing import ExportColumn, Filter, ListQuery, export_response, wants_export
+from plugins.pipeline import forms
+from plugins.pipeline.models import STAGES, Contract, Deal, DealStageChange, Order, Quotation
+from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services.stages import (
+    DEFAULT_PROBABILITY,
+    STAGE_LABELS,
+    exit_problems,
+    lose_deal,
+    move_deal,
+)
+from plugins.pipeline.services.stages import reopen_deal as reopen_service
+from plugins.pipeline.views.common import (
+    DEAL_EDIT,
+    DEAL_VIEW,
+    bp,
+    deal_or_404,
+    may,
+    scoped_customers_choices,
+    scoped_deals,
+)
+
+SALES_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
+BOARD_PER_COLUMN = 10
+
+
+def probability_case() -> Any:
+    """The stage's win probability (percent) as SQL, for the weighted forecast."""
+    return case(*((Deal.stage == stage, p) for stage, p in DEFAULT_PROBABILITY.items()), else_=0)
+
+
+def owner_choices(user: Any) -> list[tuple[str, str]]:
+    """The people whose deals ``user`` may see, for the owner filter (one query)."""
+    stmt = select(User.id, User.name).where(User.active).order_by(User.name)
+    scope = scope_for(user, DEAL_VIEW)
+    if scope == "own":
+        stmt = stmt.where(User.id == user.id)
+    elif scope == "team":
+        stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
+    else:
+        stmt = stmt.where(User.position.in_(SALES_POSITIONS))
+    return [(str(uid), name) for uid, name in db.session.execute(stmt)]
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    return [(s, str(STAGE_LABELS[s])) for s in STAGES]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    from plugins.pipeline.labels import DEAL_STATUS_LABELS
+
+    return [(k, str(v)) for k, v in DEAL_STATUS_LABELS.items()]
+
+
+def deal_listing(user: Any) -> ListQuery:
+    from plugins.crm.models import Customer
+
+    return ListQuery(
+        scoped_deals(user, stmt=select(Deal).join(Customer, Customer.id == Deal.customer_id)),
+        sorts={"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,
+               "created": Deal.created_at, "stage_entered": Deal.stage_entered_at},
+        default_sort="-created",
+        search=[Deal.title, Customer.name],
+        filters=[Filter.choice("stage", _l("Stage"), Deal.stage, stage_choices),
+                 Filter.choice("status", _l("Status"), Deal.status, status_choices),
+                 Filter.choice("owner", _l("Owner"), Deal.owner_id, lambda: owner_choices(user), coerce=int)],
+        per_page=25,
+    )
+
+
+def forecast(stmt: Any) -> tuple[Decimal, Decimal]:
+    """(expected value, weighted forecast) over the selection, in one aggregate query."""
+    rows = stmt.order_by(None).with_only_columns(Deal.expected_value, probability_case().label("p")).subquery()
+    total, weighted = db.session.execute(select(
+        func.coalesce(func.sum(rows.c.expected_value), 0),
+        func.coalesce(func.sum(rows.c.expected_value * rows.c.p), 0))).one()
+    return Decimal(str(total)).quantize(Decimal("0.01")), (Decimal(str(weighted)) / 100).quantize(Decimal("0.01"))
+
+
+@bp.get("/deals")
+@require(DEAL_VIEW)
+def deals():  # type: ignore[no-untyped-def]
+    listing = deal_listing(current_user)
+    fmt = wants_export()
+    if fmt:
+        columns = [ExportColumn("id", _("ID")), ExportColumn("title", _("Title")),
+                   ExportColumn("customer", _("Customer"), value=lambda d: d.customer.name),
+                   ExportColumn("stage", _("Stage"), value=lambda d: str(STAGE_LABELS[d.stage])),
+                   ExportColumn("status", _("Status")), ExportColumn("expected_value", _("Expected value")),
+                   ExportColumn("owner", _("Owner"), value=lambda d: d.owner.name),
+                   ExportColumn("created_at", _("Created"))]
+        return export_response(listing.export_rows(), columns, fmt, filename=_("deals"))
+    page = listing.page()
+    stmt, _active, _errors = listing.filtered(request.args)
+    total, weighted = forecast(stmt)
+    return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted,
+                           may_create=may(DEAL_EDIT))
+
+
+def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """Each stage's open deals, one page a column: one GROUP BY for the counts and sums, one windowed query for
+    every column's page of cards, whatever the number of deals."""
+    owner = args.get("owner") or None
+    base = scoped_deals(user).where(Deal.status == "open")
+    if owner and owner.isdigit():
+        base = base.where(Deal.owner_id == int(owner))
+    else:
+        owner = None
+    counted = base.order_by(None).with_only_columns(Deal.stage, Deal.expected_value).subquery()
+    stats = {stage: (n, Decimal(str(v))) for stage, n, v in db.session.execute(
+        select(counted.c.stage, func.count(), func.coalesce(func.sum(counted.c.expected_value), 0))
+        .group_by(counted.c.stage))}
+    pages: dict[str, int] = {}
+    for stage in STAGES:
+        count = stats.get(stage, (0, Decimal("0")))[0]
+        last = max(1, -(-count // BOARD_PER_COLUMN))
+        try:
+            pages[stage] = min(max(int(args.get(f"page_{stage}", "1")), 1), last)
+        except ValueError:
+            pages[stage] = 1
+    numbered = base.order_by(None).with_only_columns(
+        Deal.id, Deal.stage, func.row_number().over(
+            partition_by=Deal.stage, order_by=(Deal.stage_entered_at.desc(), Deal.id.desc())).label("rn")).subquery()
+    window = or_(*(and_(numbered.c.stage == stage, numbered.c.rn > (pages[stage] - 1) * BOARD_PER_COLUMN,
+                        numbered.c.rn <= pages[stage] * BOARD_PER_COLUMN) for stage in STAGES))
+    cards = db.session.scalars(select(Deal).join(numbered, numbered.c.id == Deal.id).where(window)
+                               .order_by(numbered.c.stage, numbered.c.rn)).unique().all()
+    columns = []
+    for stage in STAGES:
+        count, value = stats.get(stage, (0, Decimal("0")))
+        columns.append({"stage": stage, "label": STAGE_LABELS[stage], "count": count, "value": value,
+                        "weighted": (value * DEFAULT_PROBABILITY[stage] / 100).quantize(Decimal("0.01")),
+                        "page": pages[stage], "pages": max(1, -(-count // BOARD_PER_COLUMN)),
+                        "cards": [d for d in cards if d.stage == stage]})
+    return columns, owner
+
+
+@bp.get("/board")
+@require(DEAL_VIEW)
+def board():  # type: ignore[no-untyped-def]
+    columns, owner = board_columns(current_user, request.args)
+    return render_template("pipeline/board.html", columns=columns, owner=owner, owners=owner_choices(current_user),
+                           may_move=may(DEAL_EDIT), stages=STAGES, args=request.args.to_dict())
+
+
+@bp.route("/deals/new", methods=["GET", "POST"])
+@require(DEAL_EDIT)
+def new_deal():  # type: ignore[no-untyped-def]
+    form = forms.DealForm()
+    form.customer_id.choices = scoped_customers_choices(current_user)
+    if request.method == "GET" and request.args.get("customer_id", "").isdigit():
+        form.customer_id.data = int(request.args["customer_id"])
+    if form.validate_on_submit():
+        deal = Deal(title=form.title.data.strip(), customer_id=form.customer_id.data, owner_id=current_user.id,
+                    expected_value=form.expected_value.data, expected_close=form.expected_close.data)
+        db.session.add(deal)
+        db.session.flush()
+        db.session.add(DealStageChange(deal_id=deal.id, from_stage=None, to_stage="development",
+                                       user_id=current_user.id))
+        db.session.commit()
+        flash(_("Deal %(title)s created.", title=deal.title), "success")
+        return redirect(url_for("pipeline.deal", deal_id=deal.id))
+    return render_template("pipeline/form.html", form=form, title=_("New deal"),
+                           cancel_url=url_for("pipeline.deals")), 422 if form.errors else 200
+
+
+@bp.get("/deals/<int:deal_id>")
+@require(DEAL_VIEW)
+def deal(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id)
+    mover = aliased(User)
+    history = db.session.execute(
+        select(DealStageChange, mover.name).join(mover, mover.id == DealStageChange.user_id)
+        .where(DealStageChange.deal_id == deal.id).order_by(DealStageChange.at.desc(), DealStageChange.id.desc())
+    ).all()
+    quotations = db.session.scalars(select(Quotation).where(Quotation.deal_id == deal.id)
+                                    .order_by(Quotation.number, Quotation.revision.desc())).all()
+    contracts = db.session.scalars(select(Contract).where(Contract.deal_id == deal.id)
+                                   .order_by(Contract.id.desc())).all()
+    orders = db.session.scalars(select(Order).where(Order.deal_id == deal.id).order_by(Order.id.desc())).all()
+    index = STAGES.index(deal.stage)
+    editable = may(DEAL_EDIT, deal)
+    return render_template(
+        "pipeline/deal.html", deal=deal, history=history, quotations=quotations, contracts=contracts,
+        orders=orders, editable=editable, problems=exit_problems(db.session, deal) if deal.status == "open" else [],
+        next_stage=STAGES[index + 1] if index + 1 < len(STAGES) else None, earlier=STAGES[:index],
+        probability=DEFAULT_PROBABILITY[deal.stage], lose_form=forms.LoseForm(), move_form=forms.MoveForm())
+
+
+@bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
+@require(DEAL_EDIT)
+def edit_deal(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    form = forms.DealEditForm(obj=deal)
+    if form.validate_on_submit():
+        for name in ("expected_value", "expected_close"):
+            setattr(deal, name, form[name].data)
+        deal.title = form.title.data.strip()
+        for name in ("situation", "pain_points", "goals", "concerns", "bottom_line"):
+            setattr(deal, name, (form[name].data or "").strip() or None)
+        db.session.commit()
+        flash(_("Deal saved."), "success")
+        return redirect(url_for("pipeline.deal", deal_id=deal.id))
+    return render_template("pipeline/form.html", form=form, title=_("Edit deal"), deal=deal,
+                           cancel_url=url_for("pipeline.deal", deal_id=deal.id)), 422 if form.errors else 200
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+
+
+@bp.post("/deals/<int:deal_id>/move")
+@require(DEAL_EDIT)
+def move(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    back = safe_next(request.form.get("next"), url_for("pipeline.deal", deal_id=deal.id))
+    form = forms.MoveForm()
+    version = request.form.get("expected_version", "")
+    if not form.validate_on_submit() or not version.isdigit():
+        message, status = _("The move was incomplete; reload the page and try again."), 400
+    else:
+        try:
+            move_deal(db.session, deal, form.stage.data, current_user, expected_version=int(version),
+                      note=(form.note.data or "").strip() or None)
+        except PipelineError as exc:
+            db.session.rollback()
+            message, status = str(exc), 409
+        else:
+            db.session.commit()
+            if _wants_json():
+                return jsonify(id=deal.id, stage=deal.stage, status=deal.status, version=deal.version)
+            flash(_("Deal moved to %(stage)s.", stage=STAGE_LABELS[deal.stage]), "success")
+            return redirect(back)
+    if _wants_json():
+        return jsonify(error={"message": message}), status
+    flash(message, "error")
+    return redirect(back)
+
+
+@bp.post("/deals/<int:deal_id>/lose")
+@require(DEAL_EDIT)
+def lose(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    form = forms.LoseForm()
+    form.validate_on_submit()
+    try:
+        lose_deal(db.session, deal, current_user, form.reason.data or "", form.competitor.data)
+    except PipelineError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The deal is marked lost."), "success")
+    return redirect(url_for("pipeline.deal", deal_id=deal.id))
+
+
+@bp.post("/deals/<int:deal_id>/reopen")
+@require(DEAL_EDIT)
+def reopen(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    try:
+        reopen_service(db.session, deal)
+    except PipelineError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The deal is open again."), "success")
+    return redirect(url_for("pipeline.deal", deal_id=deal.id))

@@ -1,0 +1,227 @@
+"""Contracts and orders (R6.5): the contract with its signed file, the order from the accepted quotation, the order
+list and page (status steps, who was told what and when, follow-ups), and the shop-order import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from core.extensions import db
+from core.identity.models import User
+from core.security import require, scoped
+from core.timeutil import local_today
+from core.web.listing import ExportColumn, Filter, ListQuery, export_response, wants_export
+from plugins.pipeline import forms
+from plugins.pipeline.labels import CHANNEL_LABELS
+from plugins.pipeline.models import ORDER_STATUSES, Contract, FollowUp, Order, OrderNotice, OrderStatusChange
+from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import orders as service
+from plugins.pipeline.services.shop_import import COLUMNS, import_orders, read_rows
+from plugins.pipeline.views.common import (
+    DEAL_EDIT,
+    ORDER_EDIT,
+    ORDER_VIEW,
+    bp,
+    deal_or_404,
+    may,
+    order_or_404,
+    quotation_or_404,
+)
+
+
+def _attach_signed(contract: Contract, upload: Any) -> None:
+    """Store the signed file on the contract; raises PipelineError (nothing stored) for a refused file."""
+    from core.attachments.services import AttachmentError, attach
+
+    try:
+        attachment = attach(contract, upload, current_user)
+    except AttachmentError as exc:
+        raise PipelineError(str(exc), "signed_file") from exc
+    contract.signed_file_id = attachment.id
+
+
+@bp.route("/deals/<int:deal_id>/contract", methods=["GET", "POST"])
+@require(DEAL_EDIT)
+def new_contract(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    form = forms.ContractForm()
+    if form.validate_on_submit():
+        try:
+            contract = service.record_contract(db.session, deal, current_user, form.number.data, form.signed_on.data,
+                                               form.starts_on.data, form.ends_on.data, form.terms.data or None)
+            if form.signed_file.data:
+                _attach_signed(contract, form.signed_file.data)
+        except PipelineError as exc:
+            db.session.rollback()
+            forms.attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Contract %(number)s recorded.", number=contract.number), "success")
+            return redirect(url_for("pipeline.deal", deal_id=deal.id))
+    return render_template("pipeline/form.html", form=form, title=_("Contract for %(deal)s", deal=deal.title),
+                           multipart=True, submit=_("Record the contract"),
+                           cancel_url=url_for("pipeline.deal", deal_id=deal.id)), 422 if form.errors else 200
+
+
+@bp.route("/contracts/<int:contract_id>/signed-file", methods=["GET", "POST"])
+@require(DEAL_EDIT)
+def contract_file(contract_id: int):  # type: ignore[no-untyped-def]
+    contract = db.session.get(Contract, contract_id)
+    deal = deal_or_404(contract.deal_id if contract else 0, DEAL_EDIT)
+    form = forms.SignedFileForm()
+    if form.validate_on_submit():
+        try:
+            _attach_signed(contract, form.signed_file.data)
+        except PipelineError as exc:
+            db.session.rollback()
+            forms.attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Signed contract attached."), "success")
+            return redirect(url_for("pipeline.deal", deal_id=deal.id))
+    return render_template("pipeline/form.html", form=form, title=_("Signed contract %(number)s",
+                                                                    number=contract.number),
+                           multipart=True, submit=_("Upload"),
+                           cancel_url=url_for("pipeline.deal", deal_id=deal.id)), 422 if form.errors else 200
+
+
+@bp.post("/quotations/<int:quotation_id>/order")
+@require(ORDER_EDIT)
+def order_from_quotation(quotation_id: int):  # type: ignore[no-untyped-def]
+    quotation, _deal = quotation_or_404(quotation_id, DEAL_EDIT)
+    try:
+        order = service.order_from_quotation(db.session, quotation, current_user)
+    except PipelineError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("pipeline.quotation", quotation_id=quotation.id))
+    db.session.commit()
+    flash(_("Order %(number)s created.", number=order.number), "success")
+    return redirect(url_for("pipeline.order", order_id=order.id))
+
+
+def order_listing(user: Any) -> ListQuery:
+    from plugins.crm.models import Customer
+
+    stmt = scoped(select(Order).join(Customer, Customer.id == Order.customer_id), Order, ORDER_VIEW, user)
+    return ListQuery(
+        stmt,
+        sorts={"number": Order.number, "ordered": Order.ordered_at, "total": Order.total},
+        default_sort="-ordered",
+        search=[Order.number, Order.external_number, Customer.name],
+        filters=[Filter.choice("status", _l("Status"), Order.status,
+                               lambda: [(s, str(service.STATUS_LABELS[s])) for s in ORDER_STATUSES]),
+                 Filter.choice("channel", _l("Channel"), Order.channel,
+                               lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()]),
+                 Filter.date_from("since", _l("Ordered from"), Order.ordered_at),
+                 Filter.date_to("until", _l("Ordered until"), Order.ordered_at)],
+        per_page=25,
+    )
+
+
+@bp.get("/orders")
+@require(ORDER_VIEW)
+def orders():  # type: ignore[no-untyped-def]
+    listing = order_listing(current_user)
+    fmt = wants_export()
+    if fmt:
+        columns = [ExportColumn("number", _("Number")), ExportColumn("channel", _("Channel")),
+                   ExportColumn("external_number", _("Shop order number")),
+                   ExportColumn("customer", _("Customer"), value=lambda o: o.customer.name),
+                   ExportColumn("status", _("Status")), ExportColumn("total", _("Total")),
+                   ExportColumn("ordered_at", _("Ordered"))]
+        return export_response(listing.export_rows(), columns, fmt, filename=_("orders"))
+    return render_template("pipeline/orders.html", page=listing.page(), may_import=may(ORDER_EDIT))
+
+
+@bp.get("/orders/<int:order_id>")
+@require(ORDER_VIEW)
+def order(order_id: int):  # type: ignore[no-untyped-def]
+    from plugins.pipeline.models import Product
+
+    order = order_or_404(order_id)
+    changer = aliased(User)
+    changes = db.session.execute(select(OrderStatusChange, changer.name).outerjoin(
+        changer, changer.id == OrderStatusChange.user_id).where(OrderStatusChange.order_id == order.id)
+        .order_by(OrderStatusChange.at, OrderStatusChange.id)).all()
+    notices = db.session.scalars(select(OrderNotice).where(OrderNotice.order_id == order.id)
+                                 .order_by(OrderNotice.at, OrderNotice.id)).all()
+    follow_ups = db.session.scalars(select(FollowUp).where(FollowUp.order_id == order.id)
+                                    .order_by(FollowUp.due_on)).all()
+    products = dict(db.session.execute(select(Product.id, Product.name).where(
+        Product.id.in_({ln.product_id for ln in order.lines}))).all()) if order.lines else {}
+    owner = db.session.get(User, order.owner_id)
+    return render_template("pipeline/order.html", order=order, changes=changes, notices=notices,
+                           follow_ups=follow_ups, products=products, owner=owner,
+                           next_statuses=service.TRANSITIONS[order.status], editable=may(ORDER_EDIT, order),
+                           status_form=forms.StatusForm(), today=local_today())
+
+
+@bp.post("/orders/<int:order_id>/status")
+@require(ORDER_EDIT)
+def order_status(order_id: int):  # type: ignore[no-untyped-def]
+    order = order_or_404(order_id, ORDER_EDIT)
+    form = forms.StatusForm()
+    form.validate_on_submit()
+    version = form.expected_version.data or ""
+    try:
+        service.change_status(db.session, order, form.status.data or "", current_user, carrier=form.carrier.data,
+                              tracking_number=form.tracking_number.data,
+                              expected_version=int(version) if version.isdigit() else None)
+    except PipelineError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Order %(number)s is now %(status)s.", number=order.number,
+                status=service.STATUS_LABELS[order.status]), "success")
+    return redirect(url_for("pipeline.order", order_id=order_id))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/done")
+@require(ORDER_EDIT)
+def follow_up_done(follow_up_id: int):  # type: ignore[no-untyped-def]
+    from core.timeutil import utcnow
+
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    order = order_or_404(follow_up.order_id if follow_up else 0, ORDER_EDIT)
+    if follow_up.done_at is None:
+        follow_up.done_at = utcnow()
+        follow_up.note = (request.form.get("note") or "").strip()[:2000] or None
+        db.session.commit()
+        flash(_("Follow-up recorded."), "success")
+    return redirect(url_for("pipeline.order", order_id=order.id))
+
+
+@bp.route("/orders/import", methods=["GET", "POST"])
+@require(ORDER_EDIT)
+def import_page():  # type: ignore[no-untyped-def]
+    """Upload a shop's order export; a dry run (the default) reports without saving (idempotent either way)."""
+    form = forms.ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            form.file.errors = [_("Choose a CSV or XLSX file.")]
+        elif not upload.filename.lower().endswith((".csv", ".xlsx")):
+            form.file.errors = [_("Only CSV and XLSX files can be imported.")]
+        else:
+            try:
+                rows = read_rows(upload.filename, upload.read(5 * 1024 * 1024 + 1))
+            except Exception as exc:  # noqa: BLE001 - a broken file is the user's to fix, never a 500
+                form.file.errors = [_("The file could not be read: %(error)s", error=str(exc)[:200])]
+            else:
+                report = import_orders(db.session, rows, current_user, dry_run=form.dry_run.data)
+                if form.dry_run.data:
+                    db.session.rollback()
+                else:
+                    db.session.commit()
+    return render_template("pipeline/import.html", form=form, report=report, columns=COLUMNS,
+                           dry_run=form.dry_run.data), 422 if form.errors else 200
+

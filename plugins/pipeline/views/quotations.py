@@ -1,0 +1,258 @@
+"""Quotations (R6.3.1–R6.3.2): the form with lines (another line without JavaScript), revisions, the discount
+approval of R6.4.2 (request, the approvers' queue, approve or refuse with a reason), sending to the customer, the
+customer's answer, and the PDF."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, selectinload
+
+from core.extensions import db
+from core.identity.models import User
+from core.security import public, require, scoped
+from plugins.pipeline import forms
+from plugins.pipeline.models import DiscountDecision, Order, Product, Quotation
+from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import quotations as service
+from plugins.pipeline.services.sending import (
+    notify_approval_request,
+    notify_decision,
+    quotation_from_token,
+    send_quotation,
+)
+from plugins.pipeline.views.common import DEAL_EDIT, DEAL_VIEW, bp, deal_or_404, may, quotation_or_404
+
+APPROVE = "pipeline.discount.approve"
+
+
+def product_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Product.id, Product.sku, Product.name, Product.list_price)
+                              .where(Product.active).order_by(Product.name).limit(1000))
+    return [(0, "—")] + [(pid, f"{name} ({sku}, ¥{price})") for pid, sku, name, price in rows]
+
+
+def _prepare(form: forms.QuotationForm) -> None:
+    choices = product_choices()
+    for entry in form.lines:
+        entry.form.product_id.choices = choices
+
+
+def _line_inputs(form: forms.QuotationForm) -> list[service.LineInput]:
+    """The filled-in lines (a row without product and quantity is an unused row, not an error)."""
+    lines = []
+    for number, entry in enumerate(form.lines, start=1):
+        line = entry.form
+        if not line.product_id.data and line.quantity.data is None:
+            continue
+        if not line.product_id.data or line.quantity.data is None or line.quantity.data <= 0:
+            raise PipelineError(_("Line %(n)d: choose a product and a quantity above zero.", n=number), "lines")
+        lines.append(service.LineInput(product_id=line.product_id.data, quantity=line.quantity.data,
+                                       unit_price=line.unit_price.data, discount=line.discount.data or Decimal("0")))
+    return lines
+
+
+def _save(form: forms.QuotationForm, build: Any) -> Quotation | None:
+    """Validate and build the quotation (``build(lines)``); on refusal, the message goes on the form."""
+    if not form.validate():
+        return None
+    try:
+        quotation = build(_line_inputs(form))
+    except PipelineError as exc:
+        db.session.rollback()
+        if exc.field in ("lines", "discount"):
+            form.form_errors.append(str(exc))
+        else:
+            forms.attach_error(form, exc)
+        return None
+    db.session.commit()
+    return quotation
+
+
+def _form_page(form: forms.QuotationForm, deal: Any, title: str, previous: Quotation | None = None):  # type: ignore[no-untyped-def]
+    return render_template("pipeline/quotation_form.html", form=form, deal=deal, title=title, previous=previous,
+                           limits=service.discount_limits()), 422 if form.errors or form.form_errors else 200
+
+
+def _handle(form: forms.QuotationForm, deal: Any, title: str, build: Any, previous: Quotation | None = None):  # type: ignore[no-untyped-def]
+    _prepare(form)
+    if request.method == "POST" and "add_line" in request.form:
+        form.lines.append_entry()
+        _prepare(form)
+        return render_template("pipeline/quotation_form.html", form=form, deal=deal, title=title,
+                               previous=previous, limits=service.discount_limits())
+    if request.method == "POST":
+        quotation = _save(form, build)
+        if quotation is not None:
+            if quotation.approval_level:
+                flash(_("Saved. The largest discount (%(d)s%%) needs a %(level)s's approval before sending.",
+                        d=quotation.max_discount, level=service.LEVEL_LABELS[quotation.approval_level]), "warning")
+            else:
+                flash(_("Quotation %(number)s saved.", number=quotation.number), "success")
+            return redirect(url_for("pipeline.quotation", quotation_id=quotation.id))
+    return _form_page(form, deal, title, previous)
+
+
+@bp.route("/deals/<int:deal_id>/quotations/new", methods=["GET", "POST"])
+@require(DEAL_EDIT)
+def new_quotation(deal_id: int):  # type: ignore[no-untyped-def]
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    form = forms.QuotationForm()
+    if request.method == "GET":
+        form.valid_until.data = date.today() + timedelta(days=30)
+    return _handle(form, deal, _("New quotation"), lambda lines: service.create_quotation(
+        db.session, deal, current_user, lines, form.valid_until.data, form.solution.data or None,
+        form.terms.data or None))
+
+
+@bp.route("/quotations/<int:quotation_id>/revise", methods=["GET", "POST"])
+@require(DEAL_EDIT)
+def revise_quotation(quotation_id: int):  # type: ignore[no-untyped-def]
+    previous, deal = quotation_or_404(quotation_id, DEAL_EDIT)
+    if request.method == "GET":
+        form = forms.QuotationForm(data={
+            "valid_until": max(previous.valid_until, date.today()), "solution": previous.solution,
+            "terms": previous.terms,
+            "lines": [{"product_id": ln.product_id, "quantity": ln.quantity, "unit_price": ln.unit_price,
+                       "discount": ln.discount} for ln in previous.lines]})
+    else:
+        form = forms.QuotationForm()
+    return _handle(form, deal, _("Revise quotation %(number)s", number=previous.number),
+                   lambda lines: service.revise_quotation(db.session, previous, current_user, lines,
+                                                          form.valid_until.data, form.solution.data or None,
+                                                          form.terms.data or None), previous)
+
+
+@bp.get("/quotations/<int:quotation_id>")
+@require(DEAL_VIEW)
+def quotation(quotation_id: int):  # type: ignore[no-untyped-def]
+    quotation, deal = quotation_or_404(quotation_id)
+    revisions = db.session.scalars(select(Quotation).where(Quotation.number == quotation.number)
+                                   .order_by(Quotation.revision.desc())).all()
+    decider = aliased(User)
+    decisions = db.session.execute(select(DiscountDecision, decider.name).join(
+        decider, decider.id == DiscountDecision.decided_by_id).where(DiscountDecision.quotation_id == quotation.id)
+        .order_by(DiscountDecision.at.desc())).all()
+    order_id = db.session.scalar(select(Order.id).where(Order.quotation_id == quotation.id))
+    may_decide = quotation.state == "pending_approval" and _may_decide(quotation)
+    return render_template("pipeline/quotation.html", quotation=quotation, deal=deal, revisions=revisions,
+                           decisions=decisions, editable=may(DEAL_EDIT, deal), may_decide=may_decide,
+                           order_id=order_id, decision_form=forms.DecisionForm(), response_form=forms.ResponseForm(),
+                           level_labels=service.LEVEL_LABELS)
+
+
+def _may_decide(quotation: Quotation) -> bool:
+    """Approvers act on quotations of deals in their scope, never their own (the service checks the level)."""
+    if not may(APPROVE) or quotation.owner_id == current_user.id:
+        return False
+    from plugins.pipeline.models import Deal
+
+    return db.session.scalar(scoped(select(Deal.id).where(Deal.id == quotation.deal_id), Deal, DEAL_VIEW)) is not None
+
+
+def _act(quotation_id: int, action: Any, success: str, permission: str = DEAL_EDIT):  # type: ignore[no-untyped-def]
+    quotation, _deal = quotation_or_404(quotation_id, permission if permission != APPROVE else DEAL_VIEW)
+    try:
+        result = action(quotation)
+    except PipelineError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(success if not callable(success) else success(result), "success")
+    return redirect(url_for("pipeline.quotation", quotation_id=quotation.id))
+
+
+@bp.post("/quotations/<int:quotation_id>/request-approval")
+@require(DEAL_EDIT)
+def request_approval(quotation_id: int):  # type: ignore[no-untyped-def]
+    def act(q: Quotation) -> None:
+        service.request_approval(db.session, q)
+        notify_approval_request(db.session, q)
+
+    return _act(quotation_id, act, _("Sent for discount approval."))
+
+
+@bp.post("/quotations/<int:quotation_id>/decide")
+@require(APPROVE)
+def decide(quotation_id: int):  # type: ignore[no-untyped-def]
+    form = forms.DecisionForm()
+    approved = request.form.get("decision") == "approve"
+
+    def act(q: Quotation) -> None:
+        if not _may_decide(q):
+            abort(404)
+        service.decide_discount(db.session, q, current_user, approved, form.reason.data)
+        notify_decision(db.session, q, approved)
+
+    return _act(quotation_id, act, _("Discount approved.") if approved else _("Discount refused."), APPROVE)
+
+
+@bp.post("/quotations/<int:quotation_id>/send")
+@require(DEAL_EDIT)
+def send(quotation_id: int):  # type: ignore[no-untyped-def]
+    def message(address: str | None) -> str:
+        if address:
+            return _("Quotation sent to %(email)s with a link to download the PDF.", email=address)
+        return _("Quotation marked as sent. The customer has no e-mail address: hand over the PDF yourself.")
+
+    return _act(quotation_id, lambda q: send_quotation(db.session, q, current_user), message)
+
+
+@bp.post("/quotations/<int:quotation_id>/response")
+@require(DEAL_EDIT)
+def response(quotation_id: int):  # type: ignore[no-untyped-def]
+    form = forms.ResponseForm()
+    accepted = request.form.get("answer") == "accept"
+    return _act(quotation_id, lambda q: service.record_response(db.session, q, accepted, form.note.data),
+                _("The customer accepted the quotation.") if accepted else _("The customer rejected the quotation."))
+
+
+@bp.get("/quotations/<int:quotation_id>/pdf")
+@require(DEAL_VIEW)
+def quotation_pdf(quotation_id: int):  # type: ignore[no-untyped-def]
+    quotation, _deal = quotation_or_404(quotation_id)
+    return _pdf_response(quotation)
+
+
+@bp.get("/q/<token>.pdf")
+@public
+def public_quotation_pdf(token: str):  # type: ignore[no-untyped-def]
+    """The customer's download link from the quotation email: signed, and only while the quotation is valid."""
+    quotation = quotation_from_token(db.session, token)
+    if quotation is None:
+        abort(404)
+    return _pdf_response(quotation)
+
+
+def _pdf_response(quotation: Quotation) -> Response:
+    from plugins.pipeline.pdf import pdf_filename
+    from plugins.pipeline.pdf import quotation_pdf as render
+
+    response = Response(render(quotation), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{pdf_filename(quotation)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/approvals")
+@require(APPROVE)
+def approvals():  # type: ignore[no-untyped-def]
+    """The discount approval queue: quotations of deals in the approver's scope waiting for a decision."""
+    from plugins.pipeline.models import Deal
+
+    stmt = scoped(select(Quotation).join(Deal, Deal.id == Quotation.deal_id), Deal, DEAL_VIEW).where(
+        Quotation.state == "pending_approval", Quotation.owner_id != current_user.id).order_by(Quotation.created_at).options(
+        selectinload(Quotation.deal))
+    waiting = db.session.scalars(stmt.limit(200)).all()
+    mine = service.level_of(current_user)
+    rows = [(q, service.LEVELS.index(mine) >= service.LEVELS.index(q.approval_level or "supervisor"))
+            for q in waiting]
+    return render_template("pipeline/approvals.html", rows=rows, decision_form=forms.DecisionForm(),
+                           level_labels=service.LEVEL_LABELS)

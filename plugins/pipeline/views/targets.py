@@ -1,0 +1,85 @@
+"""Sales targets (R2.3.1, R2.2.1, R2.2.3): the manager sets the company's annual target; supervisors break it
+down to their representatives and months; everyone sees progress (revenue against target)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.extensions import db
+from core.identity.models import User
+from core.security import require, scope_for, team_ids
+from core.timeutil import local_today
+from plugins.pipeline import forms
+from plugins.pipeline.kpis import revenue
+from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services.progress import Progress, targets_of_year, year_period, year_progress
+from plugins.pipeline.services.quotations import level_of
+from plugins.pipeline.services.targets import set_target
+from plugins.pipeline.views.common import DEAL_VIEW, bp, may
+
+MANAGE = "pipeline.target.manage"
+
+
+def visible_reps(user: object) -> list[User]:
+    """The representatives whose targets ``user`` sees: their own, their team's, or all (by the deal scope)."""
+    stmt = select(User).where(User.active, User.position == "sales_rep").order_by(User.name)
+    scope = scope_for(user, DEAL_VIEW)
+    if scope == "own":
+        stmt = stmt.where(User.id == user.id)  # type: ignore[attr-defined]
+    elif scope == "team":
+        stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
+    return list(db.session.scalars(stmt))
+
+
+def _year() -> int:
+    raw = request.values.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else local_today().year
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@require(DEAL_VIEW)
+def targets():  # type: ignore[no-untyped-def]
+    year = _year()
+    reps = visible_reps(current_user)
+    managing = may(MANAGE)
+    company_level = managing and level_of(current_user) == "manager"
+    form = forms.TargetForm(year=year)
+    form.user_id.choices = ([("", _("The company (annual target)"))] if company_level else []) + \
+        [(str(r.id), r.name) for r in reps]
+    form.month.choices = [("", _("Whole year"))] + [(str(m), str(m)) for m in range(1, 13)]
+    if request.method == "POST":
+        if not managing:
+            return redirect(url_for("pipeline.targets", year=year))
+        if form.validate():
+            user_id, month = form.user_id.data, form.month.data
+            if user_id is None and not company_level:
+                form.user_id.errors.append(_("Only the sales manager sets the company's annual target."))
+            elif user_id is not None and user_id not in {r.id for r in reps}:
+                form.user_id.errors.append(_("Choose one of your representatives."))
+            else:
+                try:
+                    set_target(db.session, year=form.year.data, amount=form.amount.data, set_by=current_user,
+                               user_id=user_id, month=month)
+                except PipelineError as exc:
+                    db.session.rollback()
+                    forms.attach_error(form, exc)
+                else:
+                    db.session.commit()
+                    flash(_("Target saved."), "success")
+                    return redirect(url_for("pipeline.targets", year=form.year.data))
+    ids = [r.id for r in reps]
+    all_targets = targets_of_year(db.session, year, ids)
+    progress = year_progress(db.session, year, ids)
+    company = None
+    if scope_for(current_user, DEAL_VIEW) == "all":
+        company_done = sum(revenue(ids, year_period(year)).values(), Decimal("0")) if ids else Decimal("0")
+        company = Progress(all_targets.get((None, None)), company_done)
+    return render_template("pipeline/targets.html", year=year, reps=reps, progress=progress, targets=all_targets,
+                           company=company, form=form if managing else None,
+                           broken_down=sum((all_targets.get((r.id, None)) or Decimal("0")) for r in reps)), \
+        422 if form.errors else 200

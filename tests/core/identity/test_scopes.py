@@ -1,0 +1,115 @@
+"""Record scopes (DESIGN.md "Access", R2.1–R2.3): own / team (recursive) / all / no grant, through scoped(),
+can(user, permission, obj) and team_ids()."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+from sqlalchemy import event, select
+
+from core.security import can, clear_access_cache, scope_for, scoped, team_ids
+
+
+@pytest.fixture
+def greetings(app, db, org, enable_plugin):
+    from netsales_hello.services import post_greeting
+
+    enable_plugin("hello")
+    posted = {}
+    for person in ("manager", "sup1", "sup2", "rep1", "rep2", "junior", "rep3", "hr"):
+        posted[person] = post_greeting(db.session, getattr(org, person).id, f"hello from {person}").id
+    db.session.commit()
+    return posted
+
+
+def visible(db, user):
+    from netsales_hello.models import Greeting
+
+    clear_access_cache()
+    query = scoped(select(Greeting.author_id), Greeting, "hello.greeting.view", user)
+    return set(db.session.scalars(query))
+
+
+def test_team_is_every_subordinate_recursively_in_one_query(app, db, org):
+    everyone_below = {org.manager.id, org.sup1.id, org.sup2.id, org.rep1.id, org.rep2.id, org.junior.id, org.rep3.id}
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        g.pop("_netsales_teams", None)
+        team = team_ids(org.manager)
+        again = team_ids(org.manager)  # cached for the request
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert team == again == everyone_below
+    assert len(statements) == 1
+    assert team_ids(org.sup1) == {org.sup1.id, org.rep1.id, org.rep2.id, org.junior.id}
+    assert team_ids(org.rep1) == {org.rep1.id}
+
+
+def test_representative_sees_own_supervisor_team_manager_all(db, org, greetings):
+    assert visible(db, org.rep1) == {org.rep1.id}
+    # sup1's team includes junior, who reports to rep2: the team is recursive.
+    assert visible(db, org.sup1) == {org.sup1.id, org.rep1.id, org.rep2.id, org.junior.id}
+    assert visible(db, org.manager) == {p.id for p in (org.manager, org.sup1, org.sup2, org.rep1, org.rep2,
+                                                       org.junior, org.rep3, org.hr)}
+    assert visible(db, org.admin) == visible(db, org.manager)
+
+
+def test_no_grant_means_no_rows_and_no_access(db, make_user, greetings):
+    from netsales_hello.models import Greeting
+
+    nobody = make_user("finance_less", roles=[])
+    assert visible(db, nobody) == set()
+    assert scope_for(nobody, "hello.greeting.view") is None
+    assert not can(nobody, "hello.greeting.view", db.session.get(Greeting, greetings["rep1"]))
+
+
+def test_deactivated_user_reaches_nothing(db, org, greetings):
+    org.manager.active = False
+    db.session.commit()
+    assert visible(db, org.manager) == set()
+
+
+def test_can_checks_the_records_owner_against_the_scope(db, org, greetings):
+    from netsales_hello.models import Greeting
+
+    clear_access_cache()
+    mine, colleagues, juniors = (db.session.get(Greeting, greetings[k]) for k in ("rep1", "rep3", "junior"))
+    assert can(org.rep1, "hello.greeting.view", mine)
+    assert not can(org.rep1, "hello.greeting.view", colleagues)
+    assert can(org.rep1, "hello.greeting.view")  # holding the permission, without a record
+    assert can(org.sup1, "hello.greeting.view", juniors)
+    assert not can(org.sup1, "hello.greeting.view", colleagues)
+    assert can(org.manager, "hello.greeting.view", colleagues)
+
+
+def test_a_scope_on_a_permission_that_is_not_record_level_does_not_limit(db, org, greetings):
+    from netsales_hello.models import Greeting
+
+    clear_access_cache()
+    colleagues = db.session.get(Greeting, greetings["rep3"])
+    # hello.greeting.create is not record-level: holding it is enough, whoever owns the record.
+    assert can(org.rep1, "hello.greeting.create", colleagues)
+
+
+def test_scoped_refuses_a_model_without_an_owner_column(db, org):
+    from core.identity.models import Department
+
+    with pytest.raises(TypeError, match="__owner__"):
+        scoped(select(Department), Department, "hello.greeting.view", org.rep1)
+
+
+def test_a_permission_check_veto_still_denies(make_app, temp_plugin, make_user):
+    temp_plugin("vetoer", hooks="""
+        @hookimpl
+        def permission_check(user, permission, obj):
+            return False if permission == "core.users.manage" else None
+    """)
+    app = make_app()
+    from core.setup import enable_plugins
+
+    with app.app_context():
+        enable_plugins(app, "vetoer")
+        hr = make_user("hr2", roles=["hr"])
+        assert not can(hr, "core.users.manage")

@@ -1,0 +1,36 @@
+"""The shipped regulation is read clause by clause (core/regulation/REGULATION.md, a copy of the company's)."""
+
+from core.regulation.parser import parent_ids, parse, parse_source
+
+
+def test_every_clause_of_the_source_is_read_in_order():
+    clauses = {c.clause_id: c for c in parse_source()}
+    ids = list(clauses)
+    assert ids[:4] == ["R1", "R1.1", "R1.2", "R1.3"]
+    assert ids.index("R4.1.2") < ids.index("R4.2") < ids.index("R4.3")
+    assert len([i for i in ids if i.count(".") == 0]) == 14  # chapters R1..R9 and R10..R14 beyond the source
+    assert (clauses["R4.2"].title_zh, clauses["R4.2"].title_en) == ("考核周期", "Cycle")
+    assert clauses["R4.2"].text_zh.startswith("績效考核周期為月度考核與年度考核相結合")
+    assert clauses["R3.1.4"].title_zh == "背景調查"
+    assert clauses["R5.2.1"].text_en.startswith("Classify customers by purchase frequency")
+    assert (clauses["R2.1"].title_zh, clauses["R2.1"].title_en) == ("網絡銷售代表", "Sales representative")
+
+
+def test_beyond_the_source_completes_r9_2_3_and_adds_clauses():
+    clauses = {c.clause_id: c for c in parse_source()}
+    assert "[text ends]" in clauses["R9.2.3"].text_zh
+    assert "paid out" in clauses["R9.2.3"].text_en
+    assert clauses["R9.x"].title_en == "Over-budget control"
+    assert clauses["R13"].title_en == "Record keeping"
+
+
+def test_a_small_document():
+    text = "## 1. 總則 — General\n**R1.1 目的** 中文。\nPurpose: why.\n- R1.2.1 甲方:乙方 — Alpha: b\n"
+    assert [(c.clause_id, c.title_zh, c.title_en, c.text_zh, c.text_en) for c in parse(text)] == [
+        ("R1", "總則", "General", "", ""), ("R1.1", "目的", "Purpose", "中文。", "Why."),
+        ("R1.2.1", "甲方", "Alpha", "乙方", "B")]
+
+
+def test_parents():
+    assert parent_ids("R5.2.1") == ["R5.2", "R5"]
+    assert parent_ids("R5") == []

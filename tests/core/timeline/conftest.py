@@ -1,0 +1,1 @@
+from tests.core.attachments.helpers import greetings  # noqa: F401
