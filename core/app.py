@@ -11,6 +11,7 @@ from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from core.config import load_config
 from core.extensions import babel, csrf, db, login_manager
@@ -32,6 +33,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=config["INSTANCE_PATH"],
     )
     app.config.update(config)
+    # Record ids in URLs fit the databases' 64-bit integers; a larger one is simply not a page (404), never a 500.
+    app.url_map.converters["int"] = BoundedInt
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["DATABASE_URL"]))
 
@@ -48,11 +51,22 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         engine.refresh(db.session)
         if engine.database_ready:
+            from core.db import migrations
             from core.setup import sync_declarations
 
-            sync_declarations(app)
+            if migrations.pending(db.engine, migrations.core_lineage()):
+                # New code on an old database: `netsales db upgrade` must run first, and must be able to start.
+                log.warning("the database schema is behind this version: run `netsales db upgrade`")
+            else:
+                sync_declarations(app)
         db.session.remove()
     return app
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _engine_options(url: str) -> dict[str, Any]:

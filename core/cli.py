@@ -91,9 +91,10 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def db_upgrade() -> None:
     """Apply the core's migrations, then each enabled module's, in dependency order."""
-    from core.setup import upgrade_all
+    from core.setup import sync_declarations, upgrade_all
 
     done = upgrade_all(current_app)
+    sync_declarations(current_app)  # permissions of new versions, now that their tables exist
     click.echo(f"Up to date: {', '.join(done)}")
 
 

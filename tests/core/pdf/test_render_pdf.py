@@ -19,11 +19,10 @@ CHINESE = "网络销售岗位管理办法：客户满意度"
 @pytest.fixture
 def report_templates(app):
     """A report template of the tests' own, the way a plugin ships one under templates/<plugin>/."""
-    original = app.jinja_loader
-    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")), original])
-    app.jinja_env.loader = app.jinja_loader
+    # The environment's loader dispatches to the app's and every blueprint's templates: put it back as it was.
+    original = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")), original])
     yield
-    app.jinja_loader = original
     app.jinja_env.loader = original
 
 
