@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from core.api.endpoint import ApiOperation, operation_of
 from core.api.pagination import page_schema
@@ -47,7 +47,7 @@ def _path_parameter(rule: Rule, name: str) -> dict[str, Any]:
     converter = rule._converters[name]  # werkzeug keeps no public map of a rule's converters
     kind = type(converter).__name__
     schema: dict[str, Any] = {"type": "string"}
-    if kind == "IntegerConverter":
+    if isinstance(converter, IntegerConverter):  # also the core's 64-bit bounded int
         schema = {"type": "integer"}
         minimum = converter.min if converter.min is not None else None if converter.signed else 0
         if minimum is not None:
