@@ -98,8 +98,9 @@ def _operation(rule: Rule, method: str, op: ApiOperation, owner: str | None) -> 
     responses: dict[str, Any] = {
         str(op.status): {"description": _("Success."), "content": {"application/json": {"schema": response_schema}}},
     }
+    # Any request may be malformed for the database even when it fits the schema (a number out of its range).
+    responses["400"] = _error("400")
     if op.body is not None:
-        responses["400"] = _error("400")
         responses["415"] = _error("415")
     if not op.public:
         responses["401"] = _error("401")
