@@ -57,9 +57,17 @@ def init(demo: bool, admin_password: str | None) -> None:
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="$PORT or 5000")
 def run(host: str, port: int) -> None:
     """Serve NetSales with the development server (production: see docs/operations.md)."""
+    from werkzeug import serving
+
+    from core.jobs.background import start_background_runner
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Due jobs (email outbox, reminders) run in a background thread here, as cron runs them in production.
+    app.extensions["netsales_job_runner"] = start_background_runner(app)
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
     click.echo(f"NetSales is running at http://{shown}:{port}/  (Ctrl+C stops it)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Not app.run(): Flask ignores it inside its own CLI, which `netsales` is built on.
+    serving.run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 def _load_demo(strict: bool) -> None:
@@ -256,4 +264,4 @@ def main() -> None:
 
 
 cli.add_command(__import__("core.identity.cli", fromlist=["users_group"]).users_group)
-__import__("core.jobs.cli", fromlist=["attach"]).attach(cli)  # `jobs` group; `run` also runs due jobs
+__import__("core.jobs.cli", fromlist=["attach"]).attach(cli)  # the `jobs` group

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from core.jobs.runner import JobRun, is_failed, registered_jobs, run_due, run_job, sync_jobs
@@ -76,21 +74,5 @@ def _when(value: Any) -> str:
 
 
 def attach(cli: click.Group) -> None:
-    """Add `jobs` to the `netsales` group, and have `netsales run` (the development server) run due jobs in a
-    background thread, as cron would in production."""
+    """Add `jobs` to the `netsales` group (`netsales run` starts the background runner itself)."""
     cli.add_command(jobs_group)
-    run = cli.commands.get("run")
-    if run is None or getattr(run.callback, "_runs_jobs", False):
-        return
-    serve = run.callback
-
-    @functools.wraps(serve)  # type: ignore[arg-type]
-    def serve_with_jobs(*args: Any, **kwargs: Any) -> Any:
-        from core.jobs.background import start_background_runner
-
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        app.extensions["netsales_job_runner"] = start_background_runner(app)  # (thread, stop event)
-        return serve(*args, **kwargs)  # type: ignore[misc]
-
-    serve_with_jobs._runs_jobs = True  # type: ignore[attr-defined]
-    run.callback = serve_with_jobs

@@ -29,17 +29,18 @@ def test_the_commands_open_their_own_app_context(jobs_app, demo):
 def test_the_development_server_runs_due_jobs_in_the_background(jobs_app, demo, monkeypatch):
     import time
 
-    from flask import Flask
 
     served = []
 
-    def fake_serve(app, **options):  # instead of blocking in the development server, wait for the jobs
+    def fake_serve(host, port, app, **options):  # instead of blocking in the development server, wait for jobs
         deadline = time.monotonic() + 10
         while "tick" not in demo.RUNS and time.monotonic() < deadline:
             time.sleep(0.05)
-        served.append(options)
+        served.append({"port": port, **options})
 
-    monkeypatch.setattr(Flask, "run", fake_serve)
+    from werkzeug import serving
+
+    monkeypatch.setattr(serving, "run_simple", fake_serve)
     jobs_app.config["JOB_POLL_SECONDS"] = 0.05
     result = run_cli(jobs_app, "run", "--port", "5999")
     thread, stop = jobs_app.extensions.pop("netsales_job_runner")
