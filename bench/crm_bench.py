@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ def build(app: Any, customers: int, start: int = 0) -> None:
     from core.extensions import db
     from core.identity.models import User
     from core.identity.users import create_user
-    from core.timeutil import utcnow
+    from core.timeutil import local_today, utcnow
     from plugins.crm.models import Contact, Customer, Interaction, Purchase
 
     rng = random.Random(start)
@@ -63,7 +63,7 @@ def build(app: Any, customers: int, start: int = 0) -> None:
                 for cid in ids for k in range(INTERACTIONS_PER_CUSTOMER)])
             db.session.execute(insert(Purchase), [
                 {"customer_id": cid, "shop": "天猫", "reference": f"{cid}-{k}", "amount": Decimal(rng.randint(10, 9000)),
-                 "ordered_on": date.today() - timedelta(days=rng.randint(1, 300)), "created_at": now}
+                 "ordered_on": local_today() - timedelta(days=rng.randint(1, 300)), "created_at": now}
                 for cid in ids for k in range(rng.randint(0, 4))])
             db.session.commit()
 

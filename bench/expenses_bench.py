@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import Flask
 from sqlalchemy import insert, select
 
 from bench.harness import bench_app, time_page
+from core.timeutil import local_today
 
 DEPARTMENTS = 20
 REPS_PER_DEPARTMENT = 10
@@ -86,14 +87,14 @@ def build_claims(app: Flask, reps: dict[int, tuple[int, int]], claims: int, line
     in every state; paid claims with their payment. Bulk inserts in batches."""
     from core.extensions import db
     from core.identity.models import User
-    from core.timeutil import utcnow
+    from core.timeutil import local_today, utcnow
     from plugins.expenses.models import Category, Claim, ClaimLine, Payment
 
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
     rep_ids = list(reps)
     now = utcnow()
-    today = date.today()
+    today = local_today()
     with app.app_context():
         finance = db.session.scalar(select(User.id).where(User.login == "finance"))
         categories = list(db.session.scalars(select(Category.id)))
@@ -170,7 +171,7 @@ def main() -> None:
     with bench_app("expenses") as app:
         started = time.perf_counter()
         reps = build_people(app)
-        build_budgets(app, date.today().year)
+        build_budgets(app, local_today().year)
         build_claims(app, reps, args.claims, args.lines, random.Random(args.seed))
         print(f"built {args.claims:,} claims with {args.lines:,} lines in {time.perf_counter() - started:.0f} s "
               f"on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")

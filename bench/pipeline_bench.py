@@ -20,7 +20,7 @@ import argparse
 import random
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 
 from bench.harness import bench_app, time_call, time_page
+from core.timeutil import local_today
 
 REPS = 40
 CUSTOMERS = 2000
@@ -103,7 +104,7 @@ def kpi_ratio(app: Flask) -> str:
 
     with app.app_context():
         ids = list(db.session.scalars(select(User.id).where(User.position == "sales_rep")))
-        first = date.today().replace(day=1) - timedelta(days=1)
+        first = local_today().replace(day=1) - timedelta(days=1)
         period = month_period(first.year, first.month)
         start, end = period_bounds(period)
         raw = (select(Order.owner_id, func.sum(OrderLine.revenue)).join(OrderLine, OrderLine.order_id == Order.id)
@@ -133,7 +134,7 @@ def pdf_ratio(app: Flask) -> str:
         owner = db.session.get(User, deal.owner_id)
         product_ids = list(db.session.scalars(select(Product.id).limit(8)))
         quotation = create_quotation(db.session, deal, owner, [LineInput(pid, Decimal(2)) for pid in product_ids],
-                                     date.today() + timedelta(days=30), "方案说明", "款到发货")
+                                     local_today() + timedelta(days=30), "方案说明", "款到发货")
         db.session.commit()
         html = quotation_html(quotation)
         target = Path(tempfile.mkdtemp()) / "direct.pdf"

@@ -36,7 +36,13 @@ def month_period(year: int, month: int) -> Any:
 
 
 def local_today(zone: ZoneInfo | None = None) -> date:
+    """Today in the company time zone: due dates and "overdue" are company-local days, not the server's."""
     return datetime.now(zone or company_zone()).date()
+
+
+def local_date(moment: datetime, zone: ZoneInfo | None = None) -> date:
+    """The company-local day on which a stored (naive UTC) instant falls."""
+    return moment.replace(tzinfo=UTC).astimezone(zone or company_zone()).date()
 
 
 def local_to_utc(moment: datetime, zone: ZoneInfo | None = None) -> datetime:

@@ -4,12 +4,13 @@ a department head and the administrator, with Chinese names (issue 3 §7)."""
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 from random import Random
 from typing import Any
 
 from core.identity.models import Department, User
 from core.identity.users import create_user
+from core.timeutil import local_today
 
 DEFAULT_DEMO_PASSWORD = "netsales-demo"
 
@@ -43,7 +44,7 @@ def _name(rng: Random, taken: set[str]) -> str:
 def create_demo_people(session: Any, rng: Random) -> None:
     password = demo_password()
     taken: set[str] = set()
-    today = date.today()
+    today = local_today()
 
     def person(login: str, position: str, roles: list[str], **fields: Any) -> User:
         return create_user(

@@ -11,9 +11,9 @@ from sqlalchemy import case, func, select
 
 from core.contracts import ComplianceCheck, ComplianceResult
 from core.extensions import db
+from core.timeutil import local_today
 from plugins.crm import settings
 from plugins.crm.models import GRADES, Customer, Revisit
-from plugins.crm.services import clock
 
 TARGET = Decimal("0.8")
 WINDOW_DAYS = 90
@@ -32,7 +32,7 @@ def complete_files() -> ComplianceResult:
 
 
 def revisits_on_time(grade: str) -> ComplianceResult:
-    today = clock.today()
+    today = local_today()
     total, on_time = db.session.execute(
         select(func.count(Revisit.id), func.sum(case((Revisit.done_on_time.is_(True), 1), else_=0)))
         .where(Revisit.grade == grade, Revisit.due_on >= today - timedelta(days=WINDOW_DAYS), Revisit.due_on < today)

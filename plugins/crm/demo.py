@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.identity.models import User
-from core.timeutil import utcnow
+from core.timeutil import local_midnight_utc, local_today, utcnow
 from plugins.crm.models import (
     Consent,
     Contact,
@@ -23,7 +23,7 @@ from plugins.crm.models import (
     Revisit,
     Survey,
 )
-from plugins.crm.services import clock, normalise
+from plugins.crm.services import normalise
 from plugins.crm.services.customers import completeness_of
 from plugins.crm.services.grading import regrade
 from plugins.crm.services.links import new_token
@@ -54,7 +54,7 @@ def load(session: Any, rng: Random) -> None:
     if not reps:
         return
     now = utcnow()
-    today = clock.today()
+    today = local_today()
     customers = []
     for n in range(COUNT):
         company = rng.random() < 0.8
@@ -112,7 +112,7 @@ def load(session: Any, rng: Random) -> None:
                 due = today - timedelta(days=rng.randint(5, 80))
                 late = rng.random() < 0.2
                 session.add(Revisit(customer_id=customer.id, owner_id=customer.owner_id, due_on=due,
-                                    done_at=clock.start_of_day_utc(due + timedelta(days=3 if late else -2)),
+                                    done_at=local_midnight_utc(due + timedelta(days=3 if late else -2)),
                                     done_on_time=not late))
         if customer.state == "customer" and rng.random() < 0.3:
             answered = now - timedelta(days=rng.randint(1, 80))

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 
 from core.extensions import db
 from core.identity.models import User
+from core.timeutil import local_today
 from plugins.crm.models import Interaction, Revisit
-from plugins.crm.services import clock
 from plugins.crm.services.grading import regrade
 
 
@@ -20,7 +20,7 @@ def revisit_reminders() -> None:
     """One notification per person a day: how many revisits are due or overdue and how many next steps are due."""
     from core.notifications import notify
 
-    today = clock.today()
+    today = local_today()
     due = dict(db.session.execute(
         select(Revisit.owner_id, func.count(Revisit.id))
         .where(Revisit.done_at.is_(None), Revisit.due_on <= today, Revisit.owner_id.isnot(None),

@@ -8,12 +8,12 @@ from sqlalchemy import case, func, select
 
 from core.contracts import Period
 from core.extensions import db
+from core.timeutil import local_midnight_utc, local_today
 from plugins.crm.models import Customer, Revisit, Survey
-from plugins.crm.services import clock
 
 
 def _bounds(period: Period) -> tuple:
-    return clock.start_of_day_utc(period.start), clock.start_of_day_utc(period.end)
+    return local_midnight_utc(period.start), local_midnight_utc(period.end)
 
 
 def new_customers(user_ids: list[int], period: Period) -> dict[int, Decimal]:
@@ -41,7 +41,7 @@ def satisfaction(user_ids: list[int], period: Period) -> dict[int, Decimal]:
 
 def revisits_on_time(user_ids: list[int], period: Period) -> dict[int, Decimal]:
     """Per owner: % of revisits due in the period (up to today) done by their due date; overdue ones count late."""
-    last = min(period.end, clock.today())
+    last = min(period.end, local_today())
     rows = db.session.execute(
         select(Revisit.owner_id, func.count(Revisit.id),
                func.sum(case((Revisit.done_on_time.is_(True), 1), else_=0)))

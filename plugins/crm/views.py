@@ -19,6 +19,7 @@ from core.audit import log_event
 from core.extensions import db
 from core.identity.models import User
 from core.security import can, require
+from core.timeutil import local_to_utc, local_today
 from core.web.listing import ExportColumn, Filter, ListQuery, export_response
 from plugins.crm import forms
 from plugins.crm.access import (
@@ -43,7 +44,7 @@ from plugins.crm.models import (
     ServicePlan,
     Survey,
 )
-from plugins.crm.services import clock, contacts, grading, interactions, merge, privacy, surveys
+from plugins.crm.services import contacts, grading, interactions, merge, privacy, surveys
 from plugins.crm.services import customers as customer_service
 from plugins.crm.services.errors import CRMError
 
@@ -265,7 +266,7 @@ def customer(customer_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "crm/customer.html", customer=customer, contacts=contact_rows, consents=consents_by_contact,
         interactions=interaction_rows, grade_history=grade_rows, owner_history=owner_rows, surveys=survey_rows,
-        revisit=revisit, plan=plan, today=clock.today(), can_edit=can_edit,
+        revisit=revisit, plan=plan, today=local_today(), can_edit=can_edit,
         missing=customer_service.missing_fields(customer), interaction_form=interaction_form,
         contact_form=forms.ContactForm(formdata=None), state_form=forms.StateForm(formdata=None),
         override_form=forms.OverrideForm(formdata=None), survey_form=survey_form,
@@ -353,7 +354,7 @@ def new_consent(customer_id: int, contact_id: int):  # type: ignore[no-untyped-d
     contact = _contact_or_404(customer, contact_id)
     form = forms.ConsentForm()
     if request.method == "GET":
-        form.granted_on.data = clock.today()
+        form.granted_on.data = local_today()
     if form.validate_on_submit():
         try:
             contacts.record_consent(db.session, contact, form.purpose.data, form.channels.data or [],
@@ -390,7 +391,7 @@ def new_interaction(customer_id: int):  # type: ignore[no-untyped-def]
         (str(c.id), c.name) for c in db.session.scalars(select(Contact).where(Contact.customer_id == customer.id))]
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("kind", "summary", "outcome", "next_step", "next_step_on", "contact_id")}
-        data["occurred_at"] = clock.local_to_utc(form.occurred_at.data) if form.occurred_at.data else None
+        data["occurred_at"] = local_to_utc(form.occurred_at.data) if form.occurred_at.data else None
         try:
             interactions.log_interaction(db.session, customer, data, current_user)
         except CRMError as exc:

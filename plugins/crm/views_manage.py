@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from core.extensions import db
 from core.identity.models import User
 from core.security import can, require
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from core.web.listing import Filter, ListQuery
 from plugins.crm import forms, settings
 from plugins.crm.access import (
@@ -28,7 +28,7 @@ from plugins.crm.access import (
 )
 from plugins.crm.models import GRADES, Customer, ImportUpload, Interaction, Revisit, ServicePlan, Survey
 from plugins.crm.services import allocation as allocation_service
-from plugins.crm.services import clock, importing
+from plugins.crm.services import importing
 from plugins.crm.services import revisits as revisit_service
 from plugins.crm.services.errors import CRMError
 from plugins.crm.views import bp, customer_listing
@@ -46,9 +46,9 @@ def revisits():  # type: ignore[no-untyped-def]
     listing = ListQuery(stmt, sorts={"due": Revisit.due_on, "name": Customer.name}, default_sort="due",
                         search=[Customer.name],
                         filters=[Filter.choice("grade", _l("Grade"), Customer.grade, [(g, g) for g in GRADES]),
-                                 Filter.choice("when", _l("Due"), Revisit.due_on < clock.today(),
+                                 Filter.choice("when", _l("Due"), Revisit.due_on < local_today(),
                                                [("overdue", _l("Overdue"))], coerce=lambda _v: True)])
-    return render_template("crm/revisits.html", page=listing.page(), today=clock.today())
+    return render_template("crm/revisits.html", page=listing.page(), today=local_today())
 
 
 
@@ -160,7 +160,7 @@ def reps():  # type: ignore[no-untyped-def]
     """Per representative: customers, overdue revisits, due next steps, satisfaction (four grouped queries)."""
     people = assignable_users(current_user)
     ids = [p.id for p in people]
-    today = clock.today()
+    today = local_today()
     customers_by = dict(db.session.execute(
         select(Customer.owner_id, func.count(Customer.id))
         .where(Customer.owner_id.in_(ids), Customer.merged_into_id.is_(None)).group_by(Customer.owner_id)).all())

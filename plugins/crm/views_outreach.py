@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.security import require
+from core.timeutil import local_to_utc
 from core.web.listing import ListQuery
 from plugins.crm import forms
 from plugins.crm.access import VIEW, get_customer_or_404, owner_condition
 from plugins.crm.models import Campaign, CampaignMessage, CustomerEvent, EventAttendee
 from plugins.crm.services import campaigns as campaign_service
-from plugins.crm.services import clock, normalise
 from plugins.crm.services import events as event_service
+from plugins.crm.services import normalise
 from plugins.crm.services.errors import CRMError
 from plugins.crm.views import bp
 
@@ -125,7 +126,7 @@ def new_event():  # type: ignore[no-untyped-def]
     form = forms.EventForm()
     if form.validate_on_submit():
         data = dict(form.data)
-        data["starts_at"] = clock.local_to_utc(form.starts_at.data)
+        data["starts_at"] = local_to_utc(form.starts_at.data)
         try:
             event = event_service.create_event(db.session, data, current_user)
         except CRMError as exc:

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.extensions import db
+from core.timeutil import local_today
 from plugins.crm.models import Customer, Interaction, Revisit
-from plugins.crm.services import clock
 
 LIMIT = 8
 
@@ -17,9 +17,9 @@ def overdue(user: Any) -> dict[str, Any]:
     rows = db.session.execute(
         select(Revisit.due_on, Customer.id, Customer.name, Customer.grade)
         .join(Customer, Customer.id == Revisit.customer_id)
-        .where(Revisit.owner_id == user.id, Revisit.done_at.is_(None), Revisit.due_on < clock.today())
+        .where(Revisit.owner_id == user.id, Revisit.done_at.is_(None), Revisit.due_on < local_today())
         .order_by(Revisit.due_on).limit(LIMIT)).all()
-    return {"rows": rows, "today": clock.today()}
+    return {"rows": rows, "today": local_today()}
 
 
 def next_steps(user: Any) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def next_steps(user: Any) -> dict[str, Any]:
         .where(Interaction.user_id == user.id, Interaction.next_step_done.is_(False),
                Interaction.next_step_on.isnot(None), Customer.merged_into_id.is_(None))
         .order_by(Interaction.next_step_on).limit(LIMIT)).all()
-    return {"rows": rows, "today": clock.today()}
+    return {"rows": rows, "today": local_today()}
 
 
 def grades(user: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Orders and lines go in as bulk inserts (a few seconds); the few dozen quotations
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from random import Random
 from typing import Any
@@ -170,7 +170,7 @@ def _deals(session: Any, rng: Random, reps: list[User], customers: list[Any], pr
                     deal.status = "won"  # after the quotation: closed deals take no new ones
                 if index >= 4:
                     session.add(Contract(number=f"HT-DEMO-{deal.id:05d}", deal_id=deal.id, owner_id=rep.id,
-                                         signed_on=date.today() - timedelta(days=rng.randint(1, 20))))
+                                         signed_on=local_today() - timedelta(days=rng.randint(1, 20))))
 
 
 def _tickets(session: Any, rng: Random, reps: list[User], customers: list[Any]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from core.testing import TEST_PASSWORD
+from core.timeutil import local_today
 
 NOTE = "客户需求说明：50 人销售团队，多平台开店。\n".encode()
 DROPPED = "联系人,电话\n张伟,13800000000\n".encode()
@@ -210,7 +211,7 @@ def test_download_the_printable_claim_form_in_chinese(live_server, page, db, mak
     rep = make_user("rep1", roles=["sales_rep"], name="张三", department_id=sales.id)
     services.ensure_default_categories(db.session)
     travel = db.session.scalar(select(Category).where(Category.code == "travel"))
-    line = services.LineInput(date.today() - timedelta(days=2), travel.id, "1234.56", "杭州拜访客户高铁票", "HZ-001")
+    line = services.LineInput(local_today() - timedelta(days=2), travel.id, "1234.56", "杭州拜访客户高铁票", "HZ-001")
     claim = services.create_claim(db.session, rep, "杭州出差", [line],
                                   {0: [services.Upload("车票.png", receipt_png("车票", Decimal("1234.56")))]})
     db.session.commit()

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from plugins.crm.models import CHANNELS, Consent, Contact, Customer
 from plugins.crm.services import normalise
 from plugins.crm.services.customers import refresh_contacts_count
@@ -72,7 +72,7 @@ def record_consent(session: Any, contact: Contact, purpose: str, channels: list[
         errors["purpose"] = _("Say what the contact agreed to (the purpose).")
     if granted_on is None:
         errors["granted_on"] = _("Give the date of the consent.")
-    elif granted_on > date.today():
+    elif granted_on > local_today():
         errors["granted_on"] = _("A consent cannot be dated in the future.")
     try:
         chosen = clean_channels(channels)

@@ -17,10 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Float, Numeric, and_, case, cast, delete, func, insert, literal, or_, select, update
 
 from core.contracts import PurchaseStats
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from plugins.crm import settings
 from plugins.crm.models import GRADES, Customer, GradeChange, GradeInput, Purchase
-from plugins.crm.services import clock
 from plugins.crm.services.errors import CRMError
 
 
@@ -110,7 +109,7 @@ def regrade(session: Any, ask_plugins: bool = True) -> RegradeResult:
 
     ``ask_plugins=False`` grades from CRM's own purchase records even when the pipeline is enabled (the demo
     company's first grading, before the pipeline has orders)."""
-    since = clock.today() - timedelta(days=int(settings.value("crm.grade_window_days")))
+    since = local_today() - timedelta(days=int(settings.value("crm.grade_window_days")))
     session.execute(delete(GradeInput))
     answered = _stage_from_plugins(session, since) if ask_plugins else []
     if not answered:
@@ -160,7 +159,7 @@ def _tighten_open_revisits(session: Any) -> None:
     session.execute(update(Revisit).where(open_revisit).values(
         grade=select(Customer.grade).where(Customer.id == Revisit.customer_id).scalar_subquery())
         .execution_options(synchronize_session=False))
-    today = clock.today()
+    today = local_today()
     for grade in GRADES:
         latest = today + timedelta(days=interval_for(session, grade))
         session.execute(update(Revisit).where(open_revisit, Revisit.grade == grade, Revisit.due_on > latest)

@@ -1,5 +1,4 @@
 """Service plans per grade and the revisits they schedule (R5.2.2, R5.3.1, R6.6.3)."""
-
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,8 +7,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from core.timeutil import local_date, local_today
 from plugins.crm.models import GRADES, Customer, Interaction, Revisit, ServicePlan
-from plugins.crm.services import clock
 from plugins.crm.services.errors import FieldErrors
 
 #: States whose customers are revisited; leads are prospected, not revisited; lost ones are left alone.
@@ -80,7 +79,7 @@ def ensure_scheduled(session: Any, customer: Customer, start: date | None = None
     if existing is not None:
         existing.owner_id = customer.owner_id
         return existing
-    due = (start or clock.today()) + timedelta(days=interval_for(session, customer.grade))
+    due = (start or local_today()) + timedelta(days=interval_for(session, customer.grade))
     revisit = Revisit(customer_id=customer.id, owner_id=customer.owner_id, grade=customer.grade, due_on=due)
     session.add(revisit)
     session.flush()
@@ -90,7 +89,7 @@ def ensure_scheduled(session: Any, customer: Customer, start: date | None = None
 def complete_open_revisit(session: Any, customer: Customer, interaction: Interaction) -> Revisit | None:
     """A revisit interaction completes the open planned revisit (on time if by its due date), then plans the next."""
     revisit = open_revisit(session, customer.id)
-    done_on = clock.local_date(interaction.occurred_at)
+    done_on = local_date(interaction.occurred_at)
     if revisit is not None:
         revisit.done_at = interaction.occurred_at
         revisit.done_on_time = done_on <= revisit.due_on
@@ -103,5 +102,5 @@ def complete_open_revisit(session: Any, customer: Customer, interaction: Interac
 def overdue_stmt(owner_condition: Any) -> Any:
     """Open revisits past their due date, for the owners ``owner_condition`` (on Revisit.owner_id) allows."""
     return (select(Revisit, Customer).join(Customer, Customer.id == Revisit.customer_id)
-            .where(Revisit.done_at.is_(None), Revisit.due_on < clock.today(), owner_condition)
+            .where(Revisit.done_at.is_(None), Revisit.due_on < local_today(), owner_condition)
             .order_by(Revisit.due_on))

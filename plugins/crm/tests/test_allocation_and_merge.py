@@ -1,11 +1,11 @@
 """Allocation (R2.2.3) and merging duplicates (R5.1.2): nothing is lost, every move is in the history."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from core.timeutil import local_today
 from plugins.crm.models import (
     Consent,
     Contact,
@@ -80,10 +80,10 @@ def test_merging_moves_every_record_and_archives_the_other_file_with_a_snapshot(
                         needs="要发票", tags="华东")
     for customer in (keep, drop):
         contact = contacts.add_contact(db.session, customer, {"name": f"联系人{customer.id}"}, org.manager)
-        contacts.record_consent(db.session, contact, "资讯", ["email"], date.today(), org.manager)
+        contacts.record_consent(db.session, contact, "资讯", ["email"], local_today(), org.manager)
         interactions.log_interaction(db.session, customer, {"kind": "call", "summary": "通话"}, org.manager)
         db.session.add(Purchase(customer_id=customer.id, shop="京东", reference=f"R{customer.id}",
-                                ordered_on=date.today(), amount=Decimal("100")))
+                                ordered_on=local_today(), amount=Decimal("100")))
     grading.regrade(db.session)
     db.session.commit()
     before_keep, before_drop = _counts(db, keep.id), _counts(db, drop.id)

@@ -1,10 +1,11 @@
 """Customer files: validation, lifecycle, completeness, duplicates, interactions and revisits (R5.1, R5.3.1)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from core.timeutil import local_today
 from plugins.crm.models import Customer, OwnershipChange, Revisit
 from plugins.crm.services import contacts, customers, interactions
 from plugins.crm.services.errors import CRMError, FieldErrors
@@ -52,7 +53,7 @@ def test_the_lifecycle_allows_only_its_moves_and_schedules_revisits(db, org, new
     db.session.commit()
     assert customer.became_customer_at is not None
     revisit = db.session.scalar(select(Revisit).where(Revisit.customer_id == customer.id))
-    assert revisit.due_on > date.today() and revisit.done_at is None
+    assert revisit.due_on > local_today() and revisit.done_at is None
 
 
 def test_a_concurrent_state_change_from_a_stale_copy_is_refused(db, org, new_customer):
@@ -79,14 +80,14 @@ def test_a_revisit_completes_the_planned_one_on_time_and_plans_the_next(db, org,
     customer = new_customer(org.rep1, state="customer")
     planned = db.session.scalar(select(Revisit).where(Revisit.customer_id == customer.id))
     interactions.log_interaction(db.session, customer, {"kind": "revisit", "summary": "回访使用情况",
-                                                        "next_step": "寄样品", "next_step_on": date.today()},
+                                                        "next_step": "寄样品", "next_step_on": local_today()},
                                  org.rep1)
     db.session.commit()
     db.session.refresh(planned)
     assert planned.done_on_time is True and planned.interaction_id is not None
     open_ones = db.session.scalars(select(Revisit).where(Revisit.customer_id == customer.id,
                                                          Revisit.done_at.is_(None))).all()
-    assert len(open_ones) == 1 and open_ones[0].due_on > date.today()
+    assert len(open_ones) == 1 and open_ones[0].due_on > local_today()
 
 
 def test_an_interaction_needs_a_date_for_its_next_step_and_cannot_be_in_the_future(db, org, new_customer):

@@ -1,10 +1,11 @@
 """A/B/C grading (R5.2.1): set-based regrade from purchase figures and potential, overrides, history."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.timeutil import local_today
 from plugins.crm.models import Customer, GradeChange, Purchase
 from plugins.crm.services import grading
 
@@ -12,7 +13,7 @@ from plugins.crm.services import grading
 def _buy(db, customer, orders, amount_each):
     for n in range(orders):
         db.session.add(Purchase(customer_id=customer.id, shop="天猫", reference=f"{customer.id}-{n}",
-                                ordered_on=date.today() - timedelta(days=10 + n), amount=Decimal(amount_each)))
+                                ordered_on=local_today() - timedelta(days=10 + n), amount=Decimal(amount_each)))
     db.session.commit()
 
 
@@ -24,7 +25,7 @@ def test_regrade_grades_from_frequency_amount_and_potential_and_keeps_history(db
     _buy(db, mid, 6, "5000")  # 40*0.5 + 40*0.3 = 32 -> B
     _buy(db, small, 1, "100")
     old = db.session.add(Purchase(customer_id=small.id, shop="天猫", reference="old", amount=Decimal("99999"),
-                                  ordered_on=date.today() - timedelta(days=800)))  # outside the window
+                                  ordered_on=local_today() - timedelta(days=800)))  # outside the window
     db.session.commit()
     customers_before = db.session.scalar(select(func.count(Customer.id)))
 
@@ -45,14 +46,14 @@ def test_regrade_grades_from_frequency_amount_and_potential_and_keeps_history(db
     from plugins.crm.services import customers
 
     customers.change_state(db.session, big, "prospect", org.rep1)
-    assert db.session.scalar(select(Revisit.due_on).where(Revisit.customer_id == big.id)) == date.today() + \
+    assert db.session.scalar(select(Revisit.due_on).where(Revisit.customer_id == big.id)) == local_today() + \
         timedelta(days=30)
     customers.change_state(db.session, small, "prospect", org.rep1)
     db.session.execute(Revisit.__table__.update().where(Revisit.customer_id == small.id)
-                       .values(due_on=date.today() + timedelta(days=200)))
+                       .values(due_on=local_today() + timedelta(days=200)))
     grading.regrade(db.session)
     revisit = db.session.scalar(select(Revisit).where(Revisit.customer_id == small.id))
-    assert (revisit.grade, revisit.due_on) == ("C", date.today() + timedelta(days=90))
+    assert (revisit.grade, revisit.due_on) == ("C", local_today() + timedelta(days=90))
 
     again = grading.regrade(db.session)  # nothing changed: no new history
     assert again.changed == 0 and db.session.scalar(select(func.count(GradeChange.id))) == 3

@@ -1,11 +1,12 @@
 """What the CRM offers other plugins through hooks: KPIs, data sets, search, compliance, widgets, jobs, demo."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from random import Random
 
 from sqlalchemy import func, select
 
 from core.contracts import ComplianceCheck, DatasetDef, KPIDef, Period, SearchResult
+from core.timeutil import local_today
 from plugins.crm.models import Customer, Revisit, Survey
 
 
@@ -30,7 +31,7 @@ def test_kpis_count_new_customers_and_revisits_on_time_per_owner(app, db, org, n
     assert set(kpis) == {"crm.new_customers", "crm.satisfaction", "crm.revisits_on_time"}
     customer = new_customer(org.rep1)
     customers.change_state(db.session, customer, "customer", org.rep1)
-    today = date.today()
+    today = local_today()
     db.session.add_all([
         Revisit(customer_id=customer.id, owner_id=org.rep1.id, due_on=today - timedelta(days=3), done_on_time=True),
         Revisit(customer_id=customer.id, owner_id=org.rep1.id, due_on=today - timedelta(days=2), done_on_time=False),
@@ -66,8 +67,8 @@ def test_widgets_render_on_the_dashboard(app, db, client, org, login_as, new_cus
 
     customer = new_customer(org.rep1, name="Widget Co", state="customer")
     interactions.log_interaction(db.session, customer, {"kind": "call", "summary": "s", "next_step": "回电",
-                                                        "next_step_on": date.today()}, org.rep1)
-    db.session.execute(Revisit.__table__.update().values(due_on=date.today() - timedelta(days=1)))
+                                                        "next_step_on": local_today()}, org.rep1)
+    db.session.execute(Revisit.__table__.update().values(due_on=local_today() - timedelta(days=1)))
     db.session.commit()
     login_as(org.rep1)
     page = client.get("/").get_data(as_text=True)
@@ -79,7 +80,7 @@ def test_the_reminder_job_notifies_owners_once_a_day(app, db, org, new_customer)
     from plugins.crm.jobs import revisit_reminders
 
     new_customer(org.rep1, state="customer")
-    db.session.execute(Revisit.__table__.update().values(due_on=date.today()))
+    db.session.execute(Revisit.__table__.update().values(due_on=local_today()))
     db.session.commit()
     revisit_reminders()
     revisit_reminders()

@@ -1,7 +1,7 @@
 """Surveys (R4.3.3), campaigns with consent (R5.3.2, R11), customer events (R5.3.3), PIPL requests."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.contracts import Period
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from plugins.crm import kpis
 from plugins.crm.models import CampaignMessage, Consent, Contact, Customer, Interaction, Survey
 from plugins.crm.services import campaigns, contacts, events, interactions, privacy, surveys
@@ -37,7 +37,7 @@ def test_a_survey_link_works_once_and_feeds_the_satisfaction_kpi(db, org, new_cu
         surveys.answer_survey(db.session, sent.token, "1", "second try")
     assert surveys.open_survey(db.session, sent.token) is None
     assert db.session.scalar(select(Survey.rating)) == 4
-    today = date.today()
+    today = local_today()
     scores = kpis.satisfaction([org.rep1.id, org.rep2.id], Period(today - timedelta(days=1), today + timedelta(days=2)))
     assert scores == {org.rep1.id: 4}
 
@@ -66,7 +66,7 @@ def _audience(db, org, new_customer):
         contact = contacts.add_contact(db.session, customer, {"name": name, "email": f"{name}@example.cn",
                                                               "phone": "13900000000"}, org.rep1)
         if channels:
-            contacts.record_consent(db.session, contact, "促销", channels, date.today(), org.rep1)
+            contacts.record_consent(db.session, contact, "促销", channels, local_today(), org.rep1)
         people[name] = contact
     db.session.commit()
     return people
@@ -187,7 +187,7 @@ def test_pipl_access_exports_everything_and_deletion_keeps_business_records(db, 
     customer = new_customer(org.rep1, kind="individual", name="陈静", phone="13500000000")
     contact = contacts.add_contact(db.session, customer, {"name": "陈静", "phone": "13500000000",
                                                           "email": "cj@example.cn"}, org.rep1)
-    contacts.record_consent(db.session, contact, "资讯", ["email"], date.today(), org.rep1)
+    contacts.record_consent(db.session, contact, "资讯", ["email"], local_today(), org.rep1)
     interactions.log_interaction(db.session, customer, {"kind": "call", "summary": "咨询价格",
                                                         "contact_id": contact.id}, org.rep1)
     db.session.commit()

@@ -3,11 +3,11 @@ import, and query counts that do not grow with the data."""
 
 import io
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from sqlalchemy import event, select
 
+from core.timeutil import local_today
 from plugins.crm.models import Customer, Interaction, Survey
 
 
@@ -31,9 +31,9 @@ def test_every_crm_page_renders_for_a_manager_with_data(app, db, client, org, lo
 
     customer = new_customer(org.rep1, state="customer", tags="重点", phone="13800000000")
     contact = contacts.add_contact(db.session, customer, {"name": "张伟", "email": "zw@example.cn"}, org.rep1)
-    contacts.record_consent(db.session, contact, "资讯", ["email"], date.today(), org.rep1)
+    contacts.record_consent(db.session, contact, "资讯", ["email"], local_today(), org.rep1)
     interactions.log_interaction(db.session, customer, {"kind": "call", "summary": "通话", "next_step": "报价",
-                                                        "next_step_on": date.today()}, org.rep1)
+                                                        "next_step_on": local_today()}, org.rep1)
     db.session.commit()
     login_as(org.manager)
     for url in ("/crm/customers", f"/crm/customers/{customer.id}", "/crm/customers/new",
@@ -131,7 +131,7 @@ def test_unsubscribing_needs_a_confirmation_post(app, db, client, org, new_custo
 
     customer = new_customer(org.rep1)
     contact = contacts.add_contact(db.session, customer, {"name": "a", "email": "a@example.cn"}, org.rep1)
-    contacts.record_consent(db.session, contact, "p", ["email"], date.today(), org.rep1)
+    contacts.record_consent(db.session, contact, "p", ["email"], local_today(), org.rep1)
     with app.test_request_context("/"):
         campaign = campaigns.create_campaign(db.session, {"name": "c", "channel": "email", "subject": "s",
                                                           "body": "b"}, org.manager)
@@ -189,7 +189,7 @@ def test_list_and_customer_page_make_a_fixed_number_of_queries(app, db, client, 
         for k in range(n):
             customer = new_customer(org.rep1, name=f"Customer {k} {n}", tags=f"t{k % 3}", grade="C")
             contact = contacts.add_contact(db.session, customer, {"name": f"c{k}"}, org.rep1)
-            contacts.record_consent(db.session, contact, "p", ["sms"], date.today(), org.rep1)
+            contacts.record_consent(db.session, contact, "p", ["sms"], local_today(), org.rep1)
             interactions.log_interaction(db.session, customer, {"kind": "call", "summary": "s"}, org.rep1)
         db.session.execute(Customer.__table__.update().values(grade="C"))
         db.session.commit()

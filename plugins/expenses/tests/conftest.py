@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from core.timeutil import local_today
 from plugins.expenses import services
 from plugins.expenses.demo import receipt_png
 
@@ -55,7 +56,7 @@ def company(app: Any, db: Any, make_user: Any) -> Company:
 
 def line(category: Any, amount: str = "100.00", invoice: str = "INV-1", days_ago: int = 3,
          description: str = "Taxi to the customer", line_id: int | None = None) -> services.LineInput:
-    return services.LineInput(date.today() - timedelta(days=days_ago), category.id, amount, description, invoice,
+    return services.LineInput(local_today() - timedelta(days=days_ago), category.id, amount, description, invoice,
                               line_id=line_id)
 
 
@@ -68,7 +69,7 @@ def draft(db: Any, user: Any, *lines: services.LineInput, receipts: bool = True,
 
 def budget(db: Any, company: Company, category: Any, amount: str, approve: bool = True) -> Any:
     saved = services.save_budget(db.session, company.finance, department_id=company.department.id,
-                                 category_id=category.id, year=date.today().year, amount=amount)
+                                 category_id=category.id, year=local_today().year, amount=amount)
     if approve:
         services.approve_budget(db.session, saved, company.boss)
     db.session.commit()
@@ -76,7 +77,7 @@ def budget(db: Any, company: Company, category: Any, amount: str, approve: bool 
 
 
 def pay_input() -> services.PaymentInput:
-    return services.PaymentInput(date.today(), "bank_transfer", "YH-001")
+    return services.PaymentInput(local_today(), "bank_transfer", "YH-001")
 
 
 def to_paid(db: Any, company: Company, claim: Any) -> Any:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.timeutil import local_today
 from plugins.expenses import services
 from plugins.expenses.models import (
     DEPT_APPROVED,
@@ -332,7 +333,7 @@ def test_paying_twice_is_refused_and_the_claim_paid_event_is_sent(app, db, compa
 
 
 def test_a_payment_needs_a_date_not_in_the_future_and_a_known_method(app, db, company):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     claim = draft(db, company.rep, line(company.travel))
     for user, action in ((company.rep, "submit"), (company.head, "approve"), (company.finance, "finance_approve")):
@@ -340,7 +341,7 @@ def test_a_payment_needs_a_date_not_in_the_future_and_a_known_method(app, db, co
     db.session.commit()
     with pytest.raises(services.InvalidInput) as refused:
         services.transition(db.session, claim, company.finance, "pay", payment=services.PaymentInput(
-            date.today() + timedelta(days=3), "gold bars"))
+            local_today() + timedelta(days=3), "gold bars"))
     assert {"paid_on", "method"} <= set(refused.value.errors)
     assert claim.state == FINANCE_APPROVED
 

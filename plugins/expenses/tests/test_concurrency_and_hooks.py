@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core.contracts import Period
 from core.testing.contract import PluginContract
+from core.timeutil import local_today
 from plugins.expenses import services
 from plugins.expenses.models import Claim, Payment
 from plugins.expenses.tests.conftest import draft, line, pay_input, to_paid
@@ -147,4 +148,4 @@ def test_demo_data_makes_claims_in_every_state(app, db):
     db.session.commit()
     states = set(db.session.scalars(select(Claim.state)))
     assert states == {"draft", "submitted", "dept_head_approved", "finance_approved", "paid", "returned", "rejected"}
-    assert date.today().year in set(db.session.scalars(select(services.Budget.year)))
+    assert local_today().year in set(db.session.scalars(select(services.Budget.year)))

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from plugins.pipeline.models import (
     Contract,
     Deal,
@@ -50,7 +50,7 @@ def _setting(key: str) -> Any:
 
 
 def next_number(session: Any, prefix: str = "SO") -> str:
-    year = date.today().year
+    year = local_today().year
     count = session.scalar(select(func.count(Order.id)).where(Order.number.like(f"{prefix}-{year}-%"))) or 0
     return f"{prefix}-{year}-{count + 1:06d}"
 
@@ -129,7 +129,7 @@ def _after_status(session: Any, order: Order, old: str | None, user: Any) -> Non
     notify_order_step(session, order)
     if order.status == "delivered":
         days = int(_setting("pipeline.follow_up_days"))
-        session.add(FollowUp(order_id=order.id, owner_id=order.owner_id, due_on=date.today() + timedelta(days=days)))
+        session.add(FollowUp(order_id=order.id, owner_id=order.owner_id, due_on=local_today() + timedelta(days=days)))
     session.flush()
     if old is not None:
         current_app.extensions["netsales"].call("order_status_changed", order=order, old_status=old,

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.timeutil import utcnow
+from core.timeutil import local_today, utcnow
 from plugins.pipeline.models import DiscountDecision, Product, Quotation, QuotationLine
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.money import line_amounts
@@ -114,7 +114,7 @@ def _apply_totals(quotation: Quotation, lines: list[QuotationLine]) -> None:
 
 def next_number(session: Any) -> str:
     """Q-YYYY-NNNNN, counting this year's quotations (revisions share their number)."""
-    year = date.today().year
+    year = local_today().year
     prefix = f"Q-{year}-"
     count = session.scalar(select(func.count(func.distinct(Quotation.number))).where(
         Quotation.number.like(f"{prefix}%"))) or 0
@@ -125,7 +125,7 @@ def create_quotation(session: Any, deal: Any, owner: Any, lines: list[LineInput]
                      solution: str | None = None, terms: str | None = None) -> Quotation:
     if deal.status != "open":
         raise PipelineError(_l("This deal is closed."))
-    if valid_until < date.today():
+    if valid_until < local_today():
         raise PipelineError(_l("The validity date cannot be in the past."), "valid_until")
     quotation = Quotation(number=next_number(session), revision=1, deal_id=deal.id, owner_id=owner.id,
                           valid_until=valid_until, solution=solution, terms=terms)
@@ -141,7 +141,7 @@ def revise_quotation(session: Any, previous: Quotation, owner: Any, lines: list[
     """A new revision with the same number; the previous one is kept unchanged, marked superseded."""
     if previous.state in ("accepted", "superseded"):
         raise PipelineError(_l("An accepted or superseded quotation cannot be revised."))
-    if valid_until < date.today():
+    if valid_until < local_today():
         raise PipelineError(_l("The validity date cannot be in the past."), "valid_until")
     revision = Quotation(number=previous.number, revision=previous.revision + 1, deal_id=previous.deal_id,
                          owner_id=owner.id, valid_until=valid_until, solution=solution, terms=terms)
@@ -189,7 +189,7 @@ def mark_sent(session: Any, quotation: Quotation) -> None:
         raise PipelineError(_l("The discount needs approval before the quotation can be sent."))
     if quotation.state not in ("draft", "approved"):
         raise PipelineError(_l("This quotation cannot be sent in its current state."))
-    if quotation.valid_until < date.today():
+    if quotation.valid_until < local_today():
         raise PipelineError(_l("The quotation has expired; revise it with a new validity date."))
     quotation.state = "sent"
     quotation.sent_at = utcnow()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+
+from core.timeutil import local_today
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def deal(db, team, customer):
 
 @pytest.fixture
 def next_month():
-    return date.today() + timedelta(days=30)
+    return local_today() + timedelta(days=30)
 
 
 @pytest.fixture

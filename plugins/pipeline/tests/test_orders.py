@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from core.timeutil import local_today
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.orders import change_status, order_from_quotation
 from plugins.pipeline.services.quotations import LineInput, create_quotation, mark_sent, record_response
@@ -66,7 +67,7 @@ def test_statuses_follow_the_fulfilment_order(db, accepted, team):
 
 
 def test_delivery_schedules_the_follow_up(db, accepted, team):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from plugins.pipeline.models import FollowUp
 
@@ -74,7 +75,7 @@ def test_delivery_schedules_the_follow_up(db, accepted, team):
     change_status(db.session, order, "shipped", team["rep"], carrier="顺丰", tracking_number="SF1")
     change_status(db.session, order, "delivered", team["rep"])
     follow_up = db.session.scalar(select(FollowUp))
-    assert follow_up.due_on == date.today() + timedelta(days=7) and follow_up.owner_id == team["rep"].id
+    assert follow_up.due_on == local_today() + timedelta(days=7) and follow_up.owner_id == team["rep"].id
 
 
 def test_purchase_stats_answer_the_crm(app, db, accepted, team, customer):

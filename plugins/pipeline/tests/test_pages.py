@@ -4,11 +4,12 @@ through its stages with exit-rule refusals shown as messages, discount approval,
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+
+from core.timeutil import local_today
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def _one_deal_through_the_stages(client, db, deal, products, next_month) -> None
     move("contract")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     recorded = client.post(f"/pipeline/deals/{deal.id}/contract", data={
-        "number": "HT-2026-009", "signed_on": date.today().isoformat(),
+        "number": "HT-2026-009", "signed_on": local_today().isoformat(),
         "signed_file": (io.BytesIO(pdf), "signed.pdf")}, content_type="multipart/form-data")
     assert recorded.status_code == 302, html(recorded)
     assert db.session.scalar(select(Contract.signed_file_id).where(Contract.deal_id == deal.id)) is not None
@@ -260,7 +261,7 @@ def test_the_import_page_reports_rows_and_a_second_import_creates_nothing(client
 def test_targets_manager_sets_the_year_and_supervisor_breaks_it_down(client, login_as, db, team):
     from plugins.pipeline.models import SalesTarget
 
-    year = date.today().year
+    year = local_today().year
     login_as(team["manager"])
     client.post("/pipeline/targets", data={"year": year, "user_id": "", "month": "", "amount": "1000000"})
     login_as(team["supervisor"])

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.timeutil import local_today
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.quotations import (
     LineInput,
@@ -39,7 +40,7 @@ def test_unknown_products_are_refused(db, deal, team, next_month, bad):
 
 def test_bad_quantities_discounts_and_dates_are_refused_and_nothing_is_saved(db, deal, team, products,
                                                                                 next_month):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from plugins.pipeline.models import Quotation
 
@@ -50,7 +51,7 @@ def test_bad_quantities_discounts_and_dates_are_refused_and_nothing_is_saved(db,
             create_quotation(db.session, deal, team["rep"], [line], next_month)
     with pytest.raises(PipelineError, match="past"):
         create_quotation(db.session, deal, team["rep"], [LineInput(products[0].id, Decimal("1"))],
-                         date.today() - timedelta(days=1))
+                         local_today() - timedelta(days=1))
     db.session.rollback()
     assert db.session.query(Quotation).count() == 0
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.timeutil import local_today
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.quotations import LineInput, create_quotation, mark_sent
 from plugins.pipeline.services.stages import lose_deal, move_deal
@@ -38,7 +39,6 @@ def test_quotation_stage_requires_a_sent_quotation(db, deal, team, products, nex
 
 
 def test_negotiation_requires_concerns_and_bottom_line_and_contract_a_signed_file(db, deal, team):
-    from datetime import date
 
     from plugins.pipeline.services.orders import record_contract
 
@@ -48,7 +48,7 @@ def test_negotiation_requires_concerns_and_bottom_line_and_contract_a_signed_fil
         move_deal(db.session, deal, "contract", team["rep"])
     deal.concerns, deal.bottom_line = "价格", "九折"
     move_deal(db.session, deal, "contract", team["rep"])
-    contract = record_contract(db.session, deal, team["rep"], "HT-2026-001", date.today())
+    contract = record_contract(db.session, deal, team["rep"], "HT-2026-001", local_today())
     with pytest.raises(PipelineError, match="signed contract"):  # R6.5.1
         move_deal(db.session, deal, "after_sales", team["rep"])
     contract.signed_file_id = 1

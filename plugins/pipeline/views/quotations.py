@@ -4,7 +4,7 @@ customer's answer, and the PDF."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 from core.extensions import db
 from core.identity.models import User
 from core.security import public, require, scoped
+from core.timeutil import local_today
 from plugins.pipeline import forms
 from plugins.pipeline.models import DiscountDecision, Order, Product, Quotation
 from plugins.pipeline.services import PipelineError
@@ -105,7 +106,7 @@ def new_quotation(deal_id: int):  # type: ignore[no-untyped-def]
     deal = deal_or_404(deal_id, DEAL_EDIT)
     form = forms.QuotationForm()
     if request.method == "GET":
-        form.valid_until.data = date.today() + timedelta(days=30)
+        form.valid_until.data = local_today() + timedelta(days=30)
     return _handle(form, deal, _("New quotation"), lambda lines: service.create_quotation(
         db.session, deal, current_user, lines, form.valid_until.data, form.solution.data or None,
         form.terms.data or None))
@@ -117,7 +118,7 @@ def revise_quotation(quotation_id: int):  # type: ignore[no-untyped-def]
     previous, deal = quotation_or_404(quotation_id, DEAL_EDIT)
     if request.method == "GET":
         form = forms.QuotationForm(data={
-            "valid_until": max(previous.valid_until, date.today()), "solution": previous.solution,
+            "valid_until": max(previous.valid_until, local_today()), "solution": previous.solution,
             "terms": previous.terms,
             "lines": [{"product_id": ln.product_id, "quantity": ln.quantity, "unit_price": ln.unit_price,
                        "discount": ln.discount} for ln in previous.lines]})
