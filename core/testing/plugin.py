@@ -188,6 +188,30 @@ def db(app: Flask) -> Any:
 
 
 @pytest.fixture
+def count_queries(db: Any) -> Callable[[], Any]:
+    """``with count_queries() as statements:`` lists the SQL statements run inside the block (DESIGN.md: pages make a
+    fixed number of queries whatever the data size; assert it by comparing two sizes)."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
