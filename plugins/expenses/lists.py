@@ -8,9 +8,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
-from core.identity.models import Department
+from core.identity.models import Department, User
 from core.web.listing import ExportColumn, Filter, ListQuery
 from plugins.expenses import services
 from plugins.expenses.models import (
@@ -24,6 +24,9 @@ from plugins.expenses.models import (
 )
 
 CLAIM_SEARCH = (Claim.number, Claim.title)
+#: The claimant's name in the rows' own query. Only the name: a whole User would also load its roles and their
+#: grants (two more queries a page) for nothing.
+WITH_CLAIMANT = joinedload(Claim.claimant).options(load_only(User.id, User.name), lazyload(User.roles))
 
 
 def _state_choices() -> list[tuple[str, str]]:
@@ -39,7 +42,7 @@ def _over_budget_filter() -> Filter:
 def claim_list(user: Any) -> ListQuery:
     """Expenses → Claims: every claim ``user`` may see (own / team / all, R2), newest first."""
     return ListQuery(
-        services.claims_query(user).options(joinedload(Claim.claimant)),
+        services.claims_query(user).options(WITH_CLAIMANT),
         sorts={"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
                "total": Claim.total, "state": Claim.state},
         default_sort="-created",
@@ -59,7 +62,7 @@ def claim_list(user: Any) -> ListQuery:
 def review_list(user: Any) -> ListQuery:
     """Claims waiting for ``user``'s department-level review (R9.2.2), oldest first."""
     return ListQuery(
-        services.department_queue(user).options(joinedload(Claim.claimant)),
+        services.department_queue(user).options(WITH_CLAIMANT),
         sorts={"waiting": Claim.submitted_at, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
         search=CLAIM_SEARCH,
@@ -72,7 +75,7 @@ def finance_list(user: Any, state: str) -> ListQuery:
     never the user's own."""
     waiting = Claim.dept_approved_at if state == DEPT_APPROVED else Claim.finance_approved_at
     return ListQuery(
-        services.finance_queue(user, state).options(joinedload(Claim.claimant)),
+        services.finance_queue(user, state).options(WITH_CLAIMANT),
         sorts={"waiting": waiting, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
         search=CLAIM_SEARCH,

@@ -121,17 +121,27 @@ class Claim(db.Model):
     __tablename__ = "expenses_claim"
     __owner__ = "claimant_id"
     __view_permission__ = "expenses.claim.view"
+    # Each list reads its rows in index order, the id (every list's tie-break) included, so that a page is an index
+    # range, never a sort of the whole queue (issue 7; migration 3d5e7a9c1b2f).
     __table_args__ = (
         Index("ix_expenses_claim_state_submitted", "state", "submitted_at"),
         Index("ix_expenses_claim_claimant_created", "claimant_id", "created_at"),
-        Index("ix_expenses_claim_approver_state", "approver_id", "state"),
+        # the department-level queue (R9.2.2): approver, state, oldest first
+        Index("ix_expenses_claim_approver_state_submitted", "approver_id", "state", "submitted_at", "id"),
+        # finance's queues (R9.2.3): re-review and payment, oldest first
+        Index("ix_expenses_claim_state_dept_approved", "state", "dept_approved_at", "id"),
+        Index("ix_expenses_claim_state_finance_approved", "state", "finance_approved_at", "id"),
+        # the claim list: newest first, and its "created from / until" filter
+        Index("ix_expenses_claim_created", "created_at", "id"),
+        # the budget figures: a department's claims in the states that count, without reading the claim rows
+        Index("ix_expenses_claim_department_state", "department_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     claimant_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("core_department.id"))
     state: Mapped[str] = mapped_column(String(20), default=DRAFT)
     total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     #: The person who must give the department-level approval (R9.2.2), fixed at submission.
@@ -170,10 +180,12 @@ class ClaimLine(db.Model):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_expenses_claim_line_category_date", "category_id", "expense_date"),
+        # a claim's lines, holding what the budget figures sum: committed and spent come from the index alone
+        Index("ix_expenses_claim_line_claim_usage", "claim_id", "expense_date", "category_id", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim.id", ondelete="CASCADE"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     expense_date: Mapped[date]
     category_id: Mapped[int] = mapped_column(ForeignKey("expenses_category.id"))

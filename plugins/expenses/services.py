@@ -852,9 +852,12 @@ def budget_page_figures(session: Any, year: int, rows: list[Any]) -> list[Budget
         sub = _usage_subquery(year, {row[1] for row in rows})
         usage = {(d, c): (committed, spent) for d, c, committed, spent in session.execute(select(sub))}
     figures = []
+    labels: dict[tuple[str, str], str] = {}  # a handful of categories: translate each once, not once a row
     for row in rows:
         committed, spent = usage.get((row[1], row[3]), (0, 0))
-        label = category_label(Category(code=row[4], name=row[5]))
+        label = labels.get((row[4], row[5]))
+        if label is None:
+            label = labels[(row[4], row[5])] = category_label(Category(code=row[4], name=row[5]))
         figures.append(BudgetFigure(row[0], row[1], row[2], row[3], label, row[6], row[7], Decimal(row[8]),
                                     Decimal(committed).quantize(CENT), Decimal(spent).quantize(CENT)))
     return figures

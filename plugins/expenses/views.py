@@ -27,7 +27,7 @@ from core.identity.models import Department
 from core.money import to_chinese_capital
 from core.security import authenticated, can, public, require
 from core.web.listing import export_response, wants_export
-from plugins.expenses import lists, platform, services
+from plugins.expenses import lists, platform, rendering, services
 from plugins.expenses.forms import (
     PAYMENT_METHOD_LABELS,
     BudgetForm,
@@ -137,7 +137,7 @@ def claims():  # type: ignore[no-untyped-def]
     fmt = wants_export()  # ?export=csv|xlsx: the same selection, every page
     if fmt:
         return export_response(listing.export_rows(), lists.claim_columns(), fmt, filename=_("expense-claims"))
-    return render_template("expenses/claims.html", page=listing.page(), state_label=services.state_label)
+    return render_template("expenses/claims.html", page=listing.page(), **rendering.claim_rows())
 
 
 @bp.route("/claims/new", methods=["GET", "POST"])
@@ -360,7 +360,7 @@ def claim_pdf(claim_id: int):  # type: ignore[no-untyped-def]
 def review_queue():  # type: ignore[no-untyped-def]
     """Claims waiting for my department-level review (R9.2.2): whoever is assigned may review, whatever role."""
     return render_template("expenses/review_queue.html", page=lists.review_list(current_user).page(),
-                           waiting_since=services.waiting_since)
+                           waiting_since=services.waiting_since, **rendering.claim_rows())
 
 
 @bp.get("/finance")
@@ -370,7 +370,8 @@ def finance_queue():  # type: ignore[no-untyped-def]
     page = lists.finance_list(current_user, FINANCE_APPROVED if stage == "pay" else DEPT_APPROVED).page()
     form = PaymentForm(paid_on=platform.local_today())
     return render_template("expenses/finance_queue.html", page=page, stage=stage, form=form,
-                           waiting_since=services.waiting_since, can_pay=can(current_user, services.PAY))
+                           waiting_since=services.waiting_since, can_pay=can(current_user, services.PAY),
+                           **rendering.claim_rows())
 
 
 @bp.post("/finance/pay")
@@ -423,7 +424,7 @@ def budgets():  # type: ignore[no-untyped-def]
     page.items = services.budget_page_figures(db.session, year, page.items)
     return render_template("expenses/budgets.html", page=page, year=year,
                            can_manage=can(current_user, services.BUDGET_MANAGE),
-                           can_approve=can(current_user, services.BUDGET_APPROVE))
+                           can_approve=can(current_user, services.BUDGET_APPROVE), **rendering.budget_rows())
 
 
 def _budget_form(form: BudgetForm) -> None:
