@@ -144,14 +144,14 @@ def global_search(query: str, user: Any, limit: int) -> list[SearchResult]:
 
 @hookimpl
 def object_url(obj: Any) -> str | None:
-    from flask import url_for
-
+    """A path, not a full URL; works in jobs as in requests (notification links)."""
     from plugins.crm.models import Contact, Customer
+    from plugins.crm.services.links import customer_path
 
     if isinstance(obj, Customer):
-        return url_for("crm.customer", customer_id=obj.id)
+        return customer_path(obj.id)
     if isinstance(obj, Contact):
-        return url_for("crm.customer", customer_id=obj.customer_id)
+        return customer_path(obj.customer_id)
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -19,6 +19,20 @@ GRADES = ("A", "B", "C")
 INTERACTION_KINDS = ("call", "visit", "message", "email", "meeting", "revisit")
 CHANNELS = ("email", "sms", "phone", "wechat")
 
+#: Lists only ever show live files (not merged away): their indexes leave merged rows out, end with the id (the
+#: lists' tiebreaker), and so both sort and cover the page and its count without reading the table (issue 5).
+_LIVE = text("merged_into_id IS NULL")
+
+
+def _live_index(name: str, *columns: str) -> Index:
+    return Index(name, *columns, "id", sqlite_where=_LIVE, postgresql_where=_LIVE)
+
+
+def _prefix_index(column: str) -> Index:
+    """An index that prefix search (LIKE 'abc%') can use on PostgreSQL whatever the database's collation; on
+    SQLite the search compares ranges, which a plain index serves."""
+    return Index(f"ix_crm_customer_{column}", column, postgresql_ops={column: "text_pattern_ops"})
+
 
 class Customer(db.Model):
     """A customer file (R5.1.1): a company or a person, from lead to customer."""
@@ -27,27 +41,40 @@ class Customer(db.Model):
     __owner__ = "owner_id"
     __view_permission__ = "crm.customer.view"
     __table_args__ = (
-        Index("ix_crm_customer_owner_updated", "owner_id", "updated_at"),
-        Index("ix_crm_customer_grade_name", "grade", "name"),
+        # The customer list's sorts (updated, name) and filters (grade, owner), for every scope (R2.1-R2.3).
+        _live_index("ix_crm_customer_live_owner", "owner_id"),  # also the narrowest, so counts scan it
+        _live_index("ix_crm_customer_live_updated", "updated_at"),
+        _live_index("ix_crm_customer_live_name", "name"),
+        _live_index("ix_crm_customer_live_grade_name", "grade", "name"),
+        _live_index("ix_crm_customer_live_owner_updated", "owner_id", "updated_at"),
+        _live_index("ix_crm_customer_live_owner_name", "owner_id", "name"),
+        _live_index("ix_crm_customer_live_owner_grade_name", "owner_id", "grade", "name"),
+        # Only merged files: so that no planner takes "merged_into_id IS NULL" (every row) for a selective index.
+        Index("ix_crm_customer_merged_into_id", "merged_into_id", sqlite_where=text("merged_into_id IS NOT NULL"),
+              postgresql_where=text("merged_into_id IS NOT NULL")),
+        # Duplicate detection (equality) and the list's search (prefix) on the normalised columns.
+        _prefix_index("name_key"),
+        _prefix_index("phone"),
+        _prefix_index("email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="company")
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    #: The name reduced for duplicate detection (lower case, no spaces, punctuation or company suffix).
-    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The name reduced for duplicate detection and search (lower case, no spaces, punctuation or company suffix).
+    name_key: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default="lead", index=True)
     source: Mapped[str | None] = mapped_column(String(32))
     industry: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(100), index=True)
     #: Digits only, so that "138-0013 8000" and "13800138000" are the same number.
-    phone: Mapped[str | None] = mapped_column(String(32), index=True)
-    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
     wechat: Mapped[str | None] = mapped_column(String(100))
     needs: Mapped[str | None] = mapped_column(Text)
     potential_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     #: Null for the unassigned lead pool that supervisors distribute (R2.2.3).
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     grade: Mapped[str | None] = mapped_column(String(1), index=True)
     grade_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     #: A manager's override (R5.2.1) holds until it is lifted; the nightly regrade leaves it alone.
@@ -59,11 +86,11 @@ class Customer(db.Model):
     contacts_count: Mapped[int] = mapped_column(Integer, default=0)
     last_interaction_at: Mapped[datetime | None]
     became_customer_at: Mapped[datetime | None] = mapped_column(index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("crm_customer.id"))
     archived: Mapped[bool] = mapped_column(default=False, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
     tags: Mapped[list[CustomerTag]] = relationship(back_populates="customer", cascade="all, delete-orphan",

@@ -5,44 +5,27 @@ their routes to ``bp``; they are imported at the bottom."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from core.audit import log_event
 from core.extensions import db
-from core.identity.models import User
 from core.security import can, require
 from core.timeutil import local_to_utc, local_today
-from core.web.listing import ExportColumn, Filter, ListQuery, export_response
-from plugins.crm import forms
-from plugins.crm.access import (
-    EDIT,
-    VIEW,
-    assignable_users,
-    get_customer_or_404,
-    may,
-    owner_condition,
-    scope_of,
-    scoped_customers,
-)
+from core.web.listing import ExportColumn, ListQuery, export_response
+from plugins.crm import customer_page, forms
+from plugins.crm.access import EDIT, VIEW, assignable_people, get_customer_or_404, may
+from plugins.crm.listing import customer_listing
 from plugins.crm.models import (
     Consent,
     Contact,
     Customer,
-    CustomerTag,
-    GradeChange,
     Interaction,
-    OwnershipChange,
-    Revisit,
-    ServicePlan,
-    Survey,
 )
 from plugins.crm.services import contacts, grading, interactions, merge, privacy, surveys
 from plugins.crm.services import customers as customer_service
@@ -77,50 +60,6 @@ def commit_and_flash(message: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- list
-
-
-@dataclass(frozen=True, eq=False)
-class TagFilter(Filter):
-    """Customers carrying the chosen tag (tags live in their own table)."""
-
-    def condition(self, raw: str) -> Any:
-        if raw not in {value for value, _label in self.options()}:
-            raise ValueError(raw)
-        return exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag == raw)
-
-
-def _owner_choices() -> list[tuple[str, str]]:
-    scope = scope_of(current_user, VIEW)
-    if scope == "own":
-        return [(str(current_user.id), current_user.name)]
-    stmt = select(User.id, User.name).where(User.position.in_(("sales_rep", "sales_supervisor", "sales_manager")))
-    if scope == "team":
-        stmt = stmt.where(owner_condition(current_user, VIEW, User.id))
-    return [(str(uid), name) for uid, name in db.session.execute(stmt.order_by(User.name))]
-
-
-def _tag_choices() -> list[tuple[str, str]]:
-    stmt = scoped_customers(current_user, stmt=select(CustomerTag.tag).join(Customer)).distinct().order_by(
-        CustomerTag.tag).limit(200)
-    return [(t, t) for t in db.session.scalars(stmt)]
-
-
-def customer_listing(stmt: Any = None) -> ListQuery:
-    stmt = scoped_customers(current_user) if stmt is None else stmt
-    return ListQuery(
-        stmt,
-        sorts={"name": Customer.name, "grade": Customer.grade, "state": Customer.state,
-               "updated": Customer.updated_at, "created": Customer.created_at, "complete": Customer.completeness},
-        default_sort="-updated",
-        search=[Customer.name, Customer.phone, Customer.email],
-        filters=[
-            Filter.choice("grade", _l("Grade"), Customer.grade, [("A", "A"), ("B", "B"), ("C", "C")]),
-            Filter.choice("state", _l("State"), Customer.state, forms.state_choices),
-            Filter.choice("owner", _l("Owner"), Customer.owner_id, _owner_choices, coerce=int),
-            TagFilter("tag", _l("Tag"), Customer.id, "choice", _tag_choices),
-            Filter.choice("source", _l("Source channel"), Customer.source, lambda: forms.source_choices()[1:]),
-        ],
-    )
 
 
 EXPORT_COLUMNS = [
@@ -165,7 +104,7 @@ def customers():  # type: ignore[no-untyped-def]
         # R11: bulk views of customer data are logged like exports.
         privacy.log_access(db.session, current_user, "bulk_view", len(page.items), request.query_string.decode()[:300])
         db.session.commit()
-    people = assignable_users(current_user) if can(current_user, "crm.customer.assign") else []
+    people = assignable_people(current_user) if can(current_user, "crm.customer.assign") else []
     return render_template("crm/customers.html", page=page, can_edit=can(current_user, EDIT), people=people,
                            can_export=can(current_user, "crm.customer.export"))
 
@@ -232,48 +171,31 @@ def edit_customer(customer_id: int):  # type: ignore[no-untyped-def]
 def customer(customer_id: int):  # type: ignore[no-untyped-def]
     """The customer's file: a fixed number of queries whatever the history's length (lists are limited)."""
     customer = get_customer_or_404(customer_id, current_user)
-    contact_rows = db.session.scalars(select(Contact).where(Contact.customer_id == customer.id)
-                                      .order_by(Contact.is_primary.desc(), Contact.name)).all()
-    consent_rows = db.session.scalars(select(Consent).where(Consent.contact_id.in_([c.id for c in contact_rows]))
-                                      .order_by(Consent.id)).all()
-    consents_by_contact: dict[int, list[Consent]] = {}
-    for consent in consent_rows:
-        consents_by_contact.setdefault(consent.contact_id, []).append(consent)
-    interaction_rows = db.session.scalars(select(Interaction).where(Interaction.customer_id == customer.id)
-                                          .order_by(Interaction.occurred_at.desc()).limit(30)).all()
-    changer = aliased(User)
-    grade_rows = db.session.execute(select(GradeChange, changer.name).outerjoin(
-        changer, changer.id == GradeChange.changed_by_id).where(GradeChange.customer_id == customer.id)
-        .order_by(GradeChange.changed_at.desc(), GradeChange.id.desc()).limit(20)).all()
-    giver, taker = aliased(User), aliased(User)
-    owner_rows = db.session.execute(
-        select(OwnershipChange, giver.name, taker.name)
-        .outerjoin(giver, giver.id == OwnershipChange.from_user_id)
-        .outerjoin(taker, taker.id == OwnershipChange.to_user_id)
-        .where(OwnershipChange.customer_id == customer.id)
-        .order_by(OwnershipChange.changed_at.desc(), OwnershipChange.id.desc()).limit(20)).all()
-    survey_rows = db.session.scalars(select(Survey).where(Survey.customer_id == customer.id)
-                                     .order_by(Survey.created_at.desc()).limit(10)).all()
-    revisit = db.session.scalar(select(Revisit).where(Revisit.customer_id == customer.id, Revisit.done_at.is_(None))
-                                .order_by(Revisit.due_on).limit(1))
-    plan = db.session.get(ServicePlan, customer.grade or "C")
+    people = customer_page.contacts_with_consents(customer.id)
+    contact_rows = people.contacts
+    recent = customer_page.history(customer.id)
+    service = customer_page.service(customer)
     can_edit = may(current_user, EDIT, customer)
-    interaction_form = forms.InteractionForm(formdata=None)
-    interaction_form.contact_id.choices = [("", "—")] + [(str(c.id), c.name) for c in contact_rows]
-    survey_form = forms.SurveyForm(formdata=None)
-    survey_form.contact_id.choices = [("", _("No e-mail: I will pass the link on"))] + [
-        (str(c.id), c.name) for c in contact_rows if c.anonymised_at is None]
+    can_override = can(current_user, "crm.grade.override")
+    can_merge = may(current_user, "crm.customer.merge", customer)
+    interaction_form = survey_form = None
+    if can_edit:  # forms are built only for those who see them
+        interaction_form = forms.InteractionForm(formdata=None)
+        interaction_form.contact_id.choices = [("", "—")] + [(str(c.id), c.name) for c in contact_rows]
+        survey_form = forms.SurveyForm(formdata=None)
+        survey_form.contact_id.choices = [("", _("No e-mail: I will pass the link on"))] + [
+            (str(c.id), c.name) for c in contact_rows if c.anonymised_at is None]
     return render_template(
-        "crm/customer.html", customer=customer, contacts=contact_rows, consents=consents_by_contact,
-        interactions=interaction_rows, grade_history=grade_rows, owner_history=owner_rows, surveys=survey_rows,
-        revisit=revisit, plan=plan, today=local_today(), can_edit=can_edit,
-        missing=customer_service.missing_fields(customer), interaction_form=interaction_form,
-        contact_form=forms.ContactForm(formdata=None), state_form=forms.StateForm(formdata=None),
-        override_form=forms.OverrideForm(formdata=None), survey_form=survey_form,
-        merge_form=forms.MergeForm(formdata=None),
-        can_override=can(current_user, "crm.grade.override"), can_merge=may(current_user, "crm.customer.merge",
-                                                                           customer),
-        can_privacy=can(current_user, "crm.privacy.manage"), transitions=customer_service.TRANSITIONS[customer.state],
+        "crm/customer.html", customer=customer, contacts=contact_rows, consents=people.consents,
+        interactions=recent.interactions[:30], grade_history=recent.grade_changes[:20],
+        owner_history=recent.owner_changes[:20], surveys=recent.surveys[:10], next_revisit_on=service.next_revisit_on,
+        plan=service.plan, today=local_today(), can_edit=can_edit, missing=customer_service.missing_fields(customer),
+        interaction_form=interaction_form, survey_form=survey_form,
+        state_form=forms.StateForm(formdata=None) if can_edit else None,
+        override_form=forms.OverrideForm(formdata=None) if can_override else None,
+        merge_form=forms.MergeForm(formdata=None) if can_merge else None,
+        can_override=can_override, can_merge=can_merge, can_privacy=can(current_user, "crm.privacy.manage"),
+        transitions=customer_service.TRANSITIONS[customer.state],
     )
 
 
@@ -302,23 +224,29 @@ def change_state(customer_id: int):  # type: ignore[no-untyped-def]
     return _back(customer)
 
 
-@bp.route("/customers/<int:customer_id>/contacts/new", methods=["GET", "POST"])
-@require(EDIT)
-def new_contact(customer_id: int):  # type: ignore[no-untyped-def]
-    customer = get_customer_or_404(customer_id, current_user, EDIT)
-    form = forms.ContactForm()
+def _contact_form(customer: Customer, form: forms.ContactForm, save: Any, saved: str, title: str) -> Any:
+    """The new and edit contact pages: ``save(data)`` on a valid post, then back to the customer's contacts;
+    otherwise the form, with its errors and 422 after a post."""
     if form.validate_on_submit():
         try:
-            contacts.add_contact(db.session, customer, form.data, current_user)
+            save(form.data)
         except CRMError as exc:
             db.session.rollback()
             forms.attach_errors(form, exc)
         else:
-            commit_and_flash(_("Contact added."))
+            commit_and_flash(saved)
             return _back(customer, "#contacts")
-    if request.method == "POST":
-        return _form_page("crm/simple_form.html", customer, form, _("New contact"))
-    return render_template("crm/simple_form.html", customer=customer, form=form, title=_("New contact"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("crm/simple_form.html", customer=customer, form=form, title=title), status
+
+
+@bp.route("/customers/<int:customer_id>/contacts/new", methods=["GET", "POST"])
+@require(EDIT)
+def new_contact(customer_id: int):  # type: ignore[no-untyped-def]
+    customer = get_customer_or_404(customer_id, current_user, EDIT)
+    return _contact_form(customer, forms.ContactForm(),
+                         lambda data: contacts.add_contact(db.session, customer, data, current_user),
+                         _("Contact added."), _("New contact"))
 
 
 def _contact_or_404(customer: Customer, contact_id: int) -> Contact:
@@ -333,18 +261,9 @@ def _contact_or_404(customer: Customer, contact_id: int) -> Contact:
 def edit_contact(customer_id: int, contact_id: int):  # type: ignore[no-untyped-def]
     customer = get_customer_or_404(customer_id, current_user, EDIT)
     contact = _contact_or_404(customer, contact_id)
-    form = forms.ContactForm(obj=contact)
-    if form.validate_on_submit():
-        try:
-            contacts.update_contact(db.session, contact, form.data, current_user)
-        except CRMError as exc:
-            db.session.rollback()
-            forms.attach_errors(form, exc)
-        else:
-            commit_and_flash(_("Saved."))
-            return _back(customer, "#contacts")
-    status = 422 if request.method == "POST" else 200
-    return render_template("crm/simple_form.html", customer=customer, form=form, title=contact.name), status
+    return _contact_form(customer, forms.ContactForm(obj=contact),
+                         lambda data: contacts.update_contact(db.session, contact, data, current_user),
+                         _("Saved."), contact.name)
 
 
 @bp.route("/customers/<int:customer_id>/contacts/<int:contact_id>/consent", methods=["GET", "POST"])

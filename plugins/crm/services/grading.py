@@ -133,7 +133,13 @@ def regrade(session: Any, ask_plugins: bool = True) -> RegradeResult:
     new_grade = grade_expression()
     changing = and_(live, Customer.grade_locked.is_(False),
                     or_(Customer.grade.is_(None), Customer.grade != new_grade))
-    changes = session.execute(select(Customer.id, Customer.grade, new_grade).where(changing)).all()
+    # The changes are read into Python only when a plugin listens to customer_grade_changed: the first grading of
+    # 100,000 customers changes them all.
+    if _listening():
+        changes = session.execute(select(Customer.id, Customer.grade, new_grade).where(changing)).all()
+        changed = len(changes)
+    else:  # a count, not rowcount: drivers do not all report it for INSERT ... SELECT
+        changes, changed = [], session.scalar(select(func.count(Customer.id)).where(changing)) or 0
     now = utcnow()
     session.execute(insert(GradeChange).from_select(
         ["customer_id", "old_grade", "new_grade", "score", "source", "changed_at"],
@@ -146,7 +152,7 @@ def regrade(session: Any, ask_plugins: bool = True) -> RegradeResult:
     graded = session.scalar(select(func.count(Customer.id)).where(live)) or 0
     session.expire_all()
     _announce(session, changes)
-    return RegradeResult(graded=graded, changed=len(changes), source=",".join(answered) or "crm")
+    return RegradeResult(graded=graded, changed=changed, source=",".join(answered) or "crm")
 
 
 def _tighten_open_revisits(session: Any) -> None:
@@ -166,11 +172,17 @@ def _tighten_open_revisits(session: Any) -> None:
                         .values(due_on=latest).execution_options(synchronize_session=False))
 
 
-def _announce(session: Any, changes: list[Any]) -> None:
-    """customer_grade_changed for each change, loading customers in chunks, only if a plugin listens."""
+def _listening() -> bool:
+    """True if an active plugin implements customer_grade_changed."""
     engine = _engine()
     listeners = {impl.plugin_name for impl in engine.pm.hook.customer_grade_changed.get_hookimpls()}
-    if not changes or not any(engine.is_active(name) for name in listeners):
+    return any(engine.is_active(name) for name in listeners)
+
+
+def _announce(session: Any, changes: list[Any]) -> None:
+    """customer_grade_changed for each change, loading customers in chunks (changes is empty if nobody listens)."""
+    engine = _engine()
+    if not changes:
         return
     for start in range(0, len(changes), 500):
         chunk = changes[start:start + 500]
