@@ -54,7 +54,8 @@ class Deal(db.Model):
     __owner__ = "owner_id"
     __view_permission__ = "pipeline.deal.view"
     __table_args__ = (
-        Index("ix_pipeline_deal_status_stage", "status", "stage"),
+        # The board reads each stage's open deals newest first (migration 7c2e91d4a5b3).
+        Index("ix_pipeline_deal_status_stage_entered", "status", "stage", "stage_entered_at"),
         Index("ix_pipeline_deal_owner_status", "owner_id", "status"),
     )
 
@@ -198,7 +199,10 @@ class Order(db.Model):
     __view_permission__ = "pipeline.order.view"
     __table_args__ = (
         UniqueConstraint("channel", "external_number"),
-        Index("ix_pipeline_order_owner_ordered", "owner_id", "ordered_at"),
+        # KPIs scan a representative's month and need the status; new_customers_won probes a customer's earlier
+        # orders (migration 7c2e91d4a5b3).
+        Index("ix_pipeline_order_owner_ordered_status", "owner_id", "ordered_at", "status"),
+        Index("ix_pipeline_order_customer_ordered", "customer_id", "ordered_at"),
         Index("ix_pipeline_order_status_ordered", "status", "ordered_at"),
     )
 
@@ -228,6 +232,8 @@ class Order(db.Model):
 
 class OrderLine(db.Model):
     __tablename__ = "pipeline_order_line"
+    #: The KPIs' sums read lines through this index alone (migration 7c2e91d4a5b3).
+    __table_args__ = (Index("ix_pipeline_order_line_order_revenue", "order_id", "revenue", "cost"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)

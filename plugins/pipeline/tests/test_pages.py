@@ -285,3 +285,19 @@ def test_product_knowledge_page(client, login_as, db, team, products):
     page = html(client.get(f"/pipeline/products/{products[0].id}"))
     assert "省一半人力" in page
     assert "4,000" not in page  # costs are for managers
+
+
+def test_the_order_list_finds_an_order_by_its_customers_name(client, login_as, db, team, customer):
+    from plugins.crm.models import Customer
+    from plugins.pipeline.models import Order
+
+    other = Customer(name="宁波海曙贸易", name_key="宁波海曙贸易", owner_id=team["rep"].id, state="customer")
+    db.session.add(other)
+    db.session.flush()
+    db.session.add_all([Order(number="SO-FIND-1", customer_id=customer.id, owner_id=team["rep"].id),
+                        Order(number="SO-FIND-2", customer_id=other.id, owner_id=team["rep"].id)])
+    db.session.commit()
+    login_as(team["rep"])
+    found = html(client.get("/pipeline/orders?q=云帆"))
+    assert "SO-FIND-1" in found and "SO-FIND-2" not in found and "杭州云帆科技有限公司" in found
+    assert "宁波海曙贸易" in html(client.get("/pipeline/orders?sort=number"))

@@ -32,9 +32,26 @@ ORDER_VIEW, ORDER_EDIT = "pipeline.order.view", "pipeline.order.edit"
 TICKET_VIEW, TICKET_EDIT = "pipeline.ticket.view", "pipeline.ticket.edit"
 
 
+_LABELS = {"stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation": QUOTATION_STATE_LABELS,
+           "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
+           "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS}
+
+
+class TextLabels:
+    """The labels as plain text in the current language, each group translated on first use in a render: a list
+    row then reads a dict instead of translating a lazy string again (issue 6)."""
+
+    def __getattr__(self, group: str) -> dict[str, str]:
+        if group not in _LABELS:
+            raise AttributeError(group)
+        texts = {code: str(label) for code, label in _LABELS[group].items()}
+        setattr(self, group, texts)
+        return texts
+
+
 @bp.app_context_processor
 def pipeline_template_helpers() -> dict[str, Any]:
-    return {"pipeline_labels": {
+    return {"text_labels": TextLabels(), "pipeline_labels": {
         "stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation": QUOTATION_STATE_LABELS,
         "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
         "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS}, "stage_probability": DEFAULT_PROBABILITY}

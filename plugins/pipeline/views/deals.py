@@ -74,11 +74,22 @@ def status_choices() -> list[tuple[str, str]]:
     return [(k, str(v)) for k, v in DEAL_STATUS_LABELS.items()]
 
 
+#: What a row of the deal list shows, as plain columns: loading Deal entities would also load, through their
+#: eager relationships, each customer's owner and tags and each user's roles and grants (issue 6: a fixed, small
+#: number of statements a page, and little Python per row).
+def deal_rows() -> Any:
+    from plugins.crm.models import Customer
+
+    return (select(Deal.id, Deal.title, Deal.stage, Deal.status, Deal.expected_value, Deal.expected_close,
+                   Deal.version, Deal.created_at, Customer.name.label("customer_name"), User.name.label("owner_name"))
+            .join(Customer, Customer.id == Deal.customer_id).join(User, User.id == Deal.owner_id))
+
+
 def deal_listing(user: Any) -> ListQuery:
     from plugins.crm.models import Customer
 
     return ListQuery(
-        scoped_deals(user, stmt=select(Deal).join(Customer, Customer.id == Deal.customer_id)),
+        scoped_deals(user, stmt=deal_rows()),
         sorts={"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,
                "created": Deal.created_at, "stage_entered": Deal.stage_entered_at},
         default_sort="-created",
@@ -106,15 +117,14 @@ def deals():  # type: ignore[no-untyped-def]
     fmt = wants_export()
     if fmt:
         columns = [ExportColumn("id", _("ID")), ExportColumn("title", _("Title")),
-                   ExportColumn("customer", _("Customer"), value=lambda d: d.customer.name),
+                   ExportColumn("customer", _("Customer"), value=lambda d: d.customer_name),
                    ExportColumn("stage", _("Stage"), value=lambda d: str(STAGE_LABELS[d.stage])),
                    ExportColumn("status", _("Status")), ExportColumn("expected_value", _("Expected value")),
-                   ExportColumn("owner", _("Owner"), value=lambda d: d.owner.name),
+                   ExportColumn("owner", _("Owner"), value=lambda d: d.owner_name),
                    ExportColumn("created_at", _("Created"))]
         return export_response(listing.export_rows(), columns, fmt, filename=_("deals"))
     page = listing.page()
-    stmt, _active, _errors = listing.filtered(request.args)
-    total, weighted = forecast(stmt)
+    total, weighted = forecast(listing.filtered(request.args)[0])
     return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted,
                            may_create=may(DEAL_EDIT))
 
@@ -145,8 +155,8 @@ def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | Non
             partition_by=Deal.stage, order_by=(Deal.stage_entered_at.desc(), Deal.id.desc())).label("rn")).subquery()
     window = or_(*(and_(numbered.c.stage == stage, numbered.c.rn > (pages[stage] - 1) * BOARD_PER_COLUMN,
                         numbered.c.rn <= pages[stage] * BOARD_PER_COLUMN) for stage in STAGES))
-    cards = db.session.scalars(select(Deal).join(numbered, numbered.c.id == Deal.id).where(window)
-                               .order_by(numbered.c.stage, numbered.c.rn)).unique().all()
+    cards = db.session.execute(deal_rows().join(numbered, numbered.c.id == Deal.id).where(window)
+                               .order_by(numbered.c.stage, numbered.c.rn)).all()
     columns = []
     for stage in STAGES:
         count, value = stats.get(stage, (0, Decimal("0")))
@@ -161,8 +171,10 @@ def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | Non
 @require(DEAL_VIEW)
 def board():  # type: ignore[no-untyped-def]
     columns, owner = board_columns(current_user, request.args)
+    # A card links to /deals/<id> and posts moves to /deals/<id>/move: the prefix is built once, not per card.
+    deal_base = url_for("pipeline.deal", deal_id=0)[:-1]
     return render_template("pipeline/board.html", columns=columns, owner=owner, owners=owner_choices(current_user),
-                           may_move=may(DEAL_EDIT), stages=STAGES, args=request.args.to_dict())
+                           may_move=may(DEAL_EDIT), stages=STAGES, args=request.args.to_dict(), deal_base=deal_base)
 
 
 @bp.route("/deals/new", methods=["GET", "POST"])

@@ -12,12 +12,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from core.identity.models import User
 from core.security import public, require, scoped
 from core.timeutil import local_today
+from core.web.listing import ListQuery
 from plugins.pipeline import forms
 from plugins.pipeline.models import DiscountDecision, Order, Product, Quotation
 from plugins.pipeline.services import PipelineError
@@ -245,15 +246,26 @@ def _pdf_response(quotation: Quotation) -> Response:
 @bp.get("/approvals")
 @require(APPROVE)
 def approvals():  # type: ignore[no-untyped-def]
-    """The discount approval queue: quotations of deals in the approver's scope waiting for a decision."""
+    """The discount approval queue: quotations of deals in the approver's scope waiting for a decision, oldest first,
+    one page at a time (the queue used to stop at 200 rows with no way to the rest)."""
+    page = approval_listing(current_user).page()
+    mine = service.LEVELS.index(service.level_of(current_user))
+    rows = [(q, mine >= service.LEVELS.index(q.approval_level or "supervisor")) for q in page.items]
+    level_labels = {level: str(label) for level, label in service.LEVEL_LABELS.items()}  # translated once
+    return render_template("pipeline/approvals.html", page=page, rows=rows, decision_form=forms.DecisionForm(),
+                           level_labels=level_labels)
+
+
+def approval_listing(user: Any) -> ListQuery:
+    """Waiting quotations as plain columns (with their deal and customer), not the user's own."""
+    from plugins.crm.models import Customer
     from plugins.pipeline.models import Deal
 
-    stmt = scoped(select(Quotation).join(Deal, Deal.id == Quotation.deal_id), Deal, DEAL_VIEW).where(
-        Quotation.state == "pending_approval", Quotation.owner_id != current_user.id).order_by(Quotation.created_at).options(
-        selectinload(Quotation.deal))
-    waiting = db.session.scalars(stmt.limit(200)).all()
-    mine = service.level_of(current_user)
-    rows = [(q, service.LEVELS.index(mine) >= service.LEVELS.index(q.approval_level or "supervisor"))
-            for q in waiting]
-    return render_template("pipeline/approvals.html", rows=rows, decision_form=forms.DecisionForm(),
-                           level_labels=service.LEVEL_LABELS)
+    rows = (select(Quotation.id, Quotation.number, Quotation.revision, Quotation.max_discount, Quotation.total,
+                   Quotation.approval_level, Deal.title.label("deal_title"), Customer.name.label("customer_name"))
+            .join(Deal, Deal.id == Quotation.deal_id).join(Customer, Customer.id == Deal.customer_id)
+            .where(Quotation.state == "pending_approval", Quotation.owner_id != user.id))
+    return ListQuery(scoped(rows, Deal, DEAL_VIEW, user),
+                     sorts={"created": Quotation.created_at, "discount": Quotation.max_discount,
+                            "total": Quotation.total},
+                     default_sort="created", search=[Quotation.number, Deal.title, Customer.name], per_page=25)

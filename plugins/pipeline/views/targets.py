@@ -4,6 +4,7 @@ down to their representatives and months; everyone sees progress (revenue agains
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,10 +15,11 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import require, scope_for, team_ids
 from core.timeutil import local_today
+from core.web.listing import ListQuery
 from plugins.pipeline import forms
 from plugins.pipeline.kpis import revenue
 from plugins.pipeline.services import PipelineError
-from plugins.pipeline.services.progress import Progress, targets_of_year, year_period, year_progress
+from plugins.pipeline.services.progress import Progress, targets_of_year, year_period
 from plugins.pipeline.services.quotations import level_of
 from plugins.pipeline.services.targets import set_target
 from plugins.pipeline.views.common import DEAL_VIEW, bp, may
@@ -25,15 +27,22 @@ from plugins.pipeline.views.common import DEAL_VIEW, bp, may
 MANAGE = "pipeline.target.manage"
 
 
-def visible_reps(user: object) -> list[User]:
-    """The representatives whose targets ``user`` sees: their own, their team's, or all (by the deal scope)."""
-    stmt = select(User).where(User.active, User.position == "sales_rep").order_by(User.name)
+def visible_reps(user: object) -> Any:
+    """A select of the representatives whose targets ``user`` sees: their own, their team's, or all (by the deal
+    scope)."""
+    stmt = select(User.id, User.name).where(User.active, User.position == "sales_rep")
     scope = scope_for(user, DEAL_VIEW)
     if scope == "own":
         stmt = stmt.where(User.id == user.id)  # type: ignore[attr-defined]
     elif scope == "team":
         stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def rep_listing(user: object) -> ListQuery:
+    """The representatives' table, a page at a time (a large sales force made one endless table)."""
+    return ListQuery(visible_reps(user), sorts={"name": User.name}, default_sort="name", search=[User.name],
+                     per_page=25)
 
 
 def _year() -> int:
@@ -45,7 +54,9 @@ def _year() -> int:
 @require(DEAL_VIEW)
 def targets():  # type: ignore[no-untyped-def]
     year = _year()
-    reps = visible_reps(current_user)
+    # Every visible representative (id and name: one light query) for the form, the company total and the sum of
+    # the breakdown; the table shows one page of them.
+    reps = db.session.execute(visible_reps(current_user).order_by(User.name)).all()
     managing = may(MANAGE)
     company_level = managing and level_of(current_user) == "manager"
     form = forms.TargetForm(year=year)
@@ -74,12 +85,16 @@ def targets():  # type: ignore[no-untyped-def]
                     return redirect(url_for("pipeline.targets", year=form.year.data))
     ids = [r.id for r in reps]
     all_targets = targets_of_year(db.session, year, ids)
-    progress = year_progress(db.session, year, ids)
+    page = rep_listing(current_user).page()
+    page_ids = [r.id for r in page.items]
     company = None
-    if scope_for(current_user, DEAL_VIEW) == "all":
-        company_done = sum(revenue(ids, year_period(year)).values(), Decimal("0")) if ids else Decimal("0")
-        company = Progress(all_targets.get((None, None)), company_done)
-    return render_template("pipeline/targets.html", year=year, reps=reps, progress=progress, targets=all_targets,
+    if scope_for(current_user, DEAL_VIEW) == "all":  # the company's total needs everyone's revenue: one statement
+        done = revenue(ids, year_period(year)) if ids else {}
+        company = Progress(all_targets.get((None, None)), sum(done.values(), Decimal("0")))
+    else:
+        done = revenue(page_ids, year_period(year)) if page_ids else {}
+    progress = {uid: Progress(all_targets.get((uid, None)), done[uid]) for uid in page_ids}
+    return render_template("pipeline/targets.html", year=year, page=page, progress=progress, targets=all_targets,
                            company=company, form=form if managing else None,
                            broken_down=sum((all_targets.get((r.id, None)) or Decimal("0")) for r in reps)), \
         422 if form.errors else 200
