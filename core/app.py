@@ -95,7 +95,7 @@ def _translation_dirs(engine: Any) -> str:
 
 
 def _init_extensions(app: Flask, engine: Any) -> None:
-    from core.i18n import select_locale, select_timezone
+    from core.i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
     csrf.init_app(app)
@@ -106,6 +106,7 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
 
     from core.identity.session import load_user
 
@@ -135,7 +136,8 @@ def _install_request_hooks(app: Flask, engine: Any) -> None:
     def refresh_plugins_and_guard() -> None:
         if request.endpoint == "static":
             return
-        engine.refresh_if_due(db.session)
+        if engine.refresh_if_due(db.session):
+            g.netsales_counters = engine.counters  # read in this request: caches keyed on them are current
         g.netsales = engine
         if request.blueprints:
             owner = engine.blueprint_owner.get(request.blueprints[-1])

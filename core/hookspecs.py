@@ -89,7 +89,12 @@ def permission_check(user: Any, permission: str, obj: Any) -> bool | None:
 
 @hookspec
 def menu_items(user: Any) -> list:
-    """Return ``MenuItem`` records for ``user``; items whose permission the user lacks are dropped by the core."""
+    """Return ``MenuItem`` records for ``user``; items whose permission the user lacks are dropped by the core.
+
+    Answer from what the menu may depend on: the user's permissions (``core.security.can``) and whether they have
+    a team (``core.security.has_team``). Each process keeps the menu per locale, grants and team until plugins
+    change (core/web/navigation.py), so an answer built from anything else would be shared by users it is not
+    meant for."""
 
 
 @hookspec

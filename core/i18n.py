@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, request, session
+import flask_babel
+from flask import current_app, g, has_request_context, request, session
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -43,3 +44,55 @@ def source_text(text: Any) -> str:
     if isinstance(text, LazyString):
         return str(text._args[0]) if text._args else str(text)
     return str(text)
+
+
+#: Lazy strings whose translation may be kept: the catalogues are loaded once per process and never change.
+_CACHEABLE = (flask_babel.gettext,)
+MAX_CACHED_LABELS = 4096
+
+
+def label_text(text: Any) -> str:
+    """``str(text)`` in the request's locale, for labels drawn on every page or row (the menu, positions): the
+    translation of a ``lazy_gettext`` string is kept per app and locale, instead of a catalogue look-up each time.
+    Keyed by the locale in force (flask_babel.force_locale included); outside a request, plain ``str(text)``."""
+    if not isinstance(text, LazyString) or text._func not in _CACHEABLE or not has_request_context():
+        return str(text)
+    try:
+        key = (str(flask_babel.get_locale()), text._args, tuple(sorted(text._kwargs.items())))
+        hash(key)
+    except TypeError:  # a variable that cannot be a key
+        return str(text)
+    cache: dict[Any, str] = current_app.extensions["netsales"].memo("i18n.labels", None, dict)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_LABELS:
+            cache.clear()
+        found = cache[key] = str(text)
+    return found
+
+
+def request_translations() -> Any:
+    """flask_babel.get_translations(), kept on the request's Babel context for its locale: templates call ``_()``
+    dozens of times per page, and each flask_babel look-up re-derives the locale's name. A forced locale
+    (flask_babel.force_locale, e.g. for an e-mail) is another Locale object, so it gets its own translations."""
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:
+        return flask_babel.get_translations()
+    known = getattr(context, "netsales_translations", None)
+    if known is not None and known[0] is locale:
+        return known[1]
+    translations = flask_babel.get_translations()
+    context.netsales_translations = (locale, translations)
+    return translations
+
+
+def install_template_gettext(app: Any) -> None:
+    """Templates' ``_``, ``ngettext``, ... through request_translations() (same answers as flask_babel's)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )

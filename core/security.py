@@ -103,13 +103,23 @@ def team_ids(user: Any) -> set[int]:
     return cache[user.id]
 
 
-def _record_level_codes() -> set[str]:
+def has_team(user: Any) -> bool:
+    """Whether anyone reports to ``user`` (R2.2.2): from the team this request already computed, else from the flag
+    loaded with the signed-in user (User.has_subordinates), so that the menu costs no query."""
+    known = _cache("_netsales_teams").get(user.id)
+    return len(known) > 1 if known is not None else bool(user.has_subordinates)
+
+
+def _record_level_codes() -> frozenset[str]:
+    """Permissions synced from the declarations (at start-up and when plugins change): kept per process."""
+    from core.cache import PLUGINS_COUNTER, shared
     from core.extensions import db
     from core.identity.models import Permission
 
     cache = _cache("_netsales_record_level")
     if "codes" not in cache:
-        cache["codes"] = set(db.session.scalars(select(Permission.code).where(Permission.record_level)))
+        cache["codes"] = shared("security.record_level", PLUGINS_COUNTER, lambda: frozenset(
+            db.session.scalars(select(Permission.code).where(Permission.record_level))))
     return cache["codes"]
 
 
@@ -180,7 +190,10 @@ def can(user: Any, permission: str, obj: Any = None) -> bool:
         return False
     if obj is not None and not is_admin(user) and not _owner_in_scope(user, permission, obj):
         return False
-    verdicts = current_app.extensions["netsales"].call("permission_check", user=user, permission=permission, obj=obj)
+    engine = current_app.extensions["netsales"]
+    if not engine.implements("permission_check"):
+        return True  # nobody can veto (the common case: skip the hook call)
+    verdicts = engine.call("permission_check", user=user, permission=permission, obj=obj)
     return False not in verdicts
 
 

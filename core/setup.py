@@ -27,6 +27,7 @@ def sync_declarations(app: Flask) -> None:
         declared[owner] = engine.collect("register_permissions", PermissionDef, only=owner)
     sync_permissions(db.session, declared)
     db.session.commit()
+    engine.forget_cached()  # e.g. which permissions are record-level
 
 
 def plugin_lineage(engine: PluginEngine, name: str) -> migrations.Lineage | None:

@@ -21,8 +21,6 @@ def register_permissions() -> list[PermissionDef]:
 
 @hookimpl
 def menu_items(user: Any) -> list[MenuItem]:
-    from core.security import team_ids
-
     items = [
         MenuItem("core.orgchart", _l("Org chart"), "core_identity.orgchart", icon="sitemap", order=800),
         MenuItem("core.users", _l("Users"), "core_identity.users", permission="core.users.manage",
@@ -32,6 +30,8 @@ def menu_items(user: Any) -> list[MenuItem]:
         MenuItem("core.roles", _l("Roles"), "core_identity.roles", permission="core.roles.manage",
                  icon="key", order=912, parent="admin"),
     ]
-    if len(team_ids(user)) > 1:  # only people with subordinates have a team to look at (R2.2.2)
+    from core.security import has_team
+
+    if has_team(user):  # only people with subordinates have a team to look at (R2.2.2)
         items.append(MenuItem("core.team", _l("My team"), "core_identity.team", icon="team", order=790))
     return items

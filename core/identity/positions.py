@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from core.i18n import source_text
+from core.i18n import label_text, source_text
 from core.identity.models import POSITIONS
 
 POSITION_LABELS: dict[str, Any] = {
@@ -25,7 +25,7 @@ assert set(POSITION_LABELS) == set(POSITIONS)
 
 
 def position_label(code: str | None) -> str:
-    return str(POSITION_LABELS.get(code or "other", code or ""))
+    return label_text(POSITION_LABELS.get(code or "other", code or ""))  # once per row of the users list
 
 
 def position_choices() -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app, has_request_context, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from core.extensions import db
 from core.i18n import source_text
@@ -110,9 +110,13 @@ def set_email_preference(user: Any, email: bool) -> None:
     db.session.flush()
 
 
+#: Built once: every signed-in page shows the count (the badge in the layout).
+_UNREAD = select(func.count(Notification.id)).where(
+    Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user: Any) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.recipient_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def mark_read(user: Any, notification_id: int) -> Notification | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, cast, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import hookspecs
@@ -83,6 +84,15 @@ class PluginEngine:
         self._changed_at: dict[str, Any] = {}
         self._counter_seen: int | None = None
         self._checked_at = 0.0
+        #: Every change counter's value as the last refresh read it ({name: value}; one statement reads them all).
+        self.counters: dict[str, int] = {}
+        #: active_names() for the current enabled set and runtime errors; every hook call needs it.
+        self._active: list[str] | None = None
+        #: Values built once per process and rebuilt when their version (a counter's value) moves: see memo().
+        self._memo: dict[str, tuple[Any, Any]] = {}
+        #: Answers derived from the enabled set (e.g. whether anyone implements a hook); see forget_derived().
+        self._derived: dict[str, Any] = {}
+        self._hook_impls: dict[str, tuple[frozenset[str], dict[str, Any]]] = {}
         #: Plugins the database knows (enabled or not) that are no longer installed, e.g. after `pip uninstall`.
         self.missing: dict[str, bool] = {}
         self._runtime_errors: dict[str, str] = {}
@@ -91,6 +101,7 @@ class PluginEngine:
 
     def load(self, core_hooks: list[ModuleType]) -> None:
         """Register the core's own hook modules, then discover, check and import every plugin."""
+        self._hook_impls.clear()
         for module in core_hooks:
             name = CORE if module.__name__ == "core.hooks" else f"{CORE}:{module.__name__}"
             self.pm.register(module, name=name)
@@ -175,7 +186,32 @@ class PluginEngine:
         return all(self.is_active(dep) for dep in plugin.manifest.depends)  # type: ignore[union-attr]
 
     def active_names(self) -> list[str]:
-        return [name for name in self.order if self.is_active(name)]
+        if self._active is None:
+            self._active = [name for name in self.order if self.is_active(name)]
+        return list(self._active)
+
+    def forget_derived(self) -> None:
+        """The enabled set or the runtime errors changed: forget what was derived from them."""
+        self._active = None
+        self._derived.clear()
+
+    def forget_cached(self) -> None:
+        """Drop every value memo() keeps (the declarations were synced into the database again)."""
+        self._memo.clear()
+        self.forget_derived()
+
+    def memo(self, name: str, version: Any, build: Any) -> Any:
+        """``build()``, kept for this process until ``version`` differs from the one it was built for.
+
+        The version is a change counter's value (``self.counters``, read at each request): a change made by any
+        process moves it, so the next request rebuilds. bump_counter moves counters by random steps, so a value
+        never comes back after a database is restored to an earlier state (a backup; the tests' baseline)."""
+        known = self._memo.get(name)
+        if known is not None and known[0] == version:
+            return known[1]
+        value = build()
+        self._memo[name] = (version, value)
+        return value
 
     def state_label(self, name: str) -> str:
         """enabled / disabled / broken: reason, as `netsales plugins list` and the admin page say it."""
@@ -197,27 +233,34 @@ class PluginEngine:
         self._runtime_errors.clear()
         self._changed_at.clear()
         self._counter_seen = None
+        self.counters = {}
         self.missing = {}
+        self.forget_derived()
 
-    def refresh_if_due(self, session: Any) -> None:
-        """Per-request check, at most every ``refresh_seconds`` (0: every request; one indexed single-row read)."""
+    def refresh_if_due(self, session: Any) -> bool:
+        """Per-request check, at most every ``refresh_seconds`` (0: every request; one read of the few counters).
+        True if it read the counters now (``self.counters`` is then current for this request)."""
         if self.refresh_seconds and time.monotonic() - self._checked_at < self.refresh_seconds:
-            return
+            return False
         self.refresh(session)
+        return self.database_ready
 
     def refresh(self, session: Any) -> None:
         """Reload the enabled set if another process (or this one) changed it since we last looked."""
         self._checked_at = time.monotonic()
         try:
-            counter = session.execute(
-                select(ChangeCounter.value).where(ChangeCounter.name == COUNTER_NAME)
-            ).scalar_one_or_none()
+            # Every counter in one statement (a handful of rows): settings and caches key on theirs.
+            counters = dict(session.execute(_ALL_COUNTERS).all())
         except SQLAlchemyError:
             session.rollback()
             self.database_ready = False
             self._enabled = frozenset()
+            self.counters = {}
+            self.forget_derived()
             return
         self.database_ready = True
+        self.counters = counters
+        counter = counters.get(COUNTER_NAME)
         if counter == self._counter_seen:
             return
         rows = session.execute(select(PluginState.name, PluginState.enabled, PluginState.changed_at)).all()
@@ -228,6 +271,7 @@ class PluginEngine:
         self._enabled = frozenset(name for name, enabled, _ in rows if enabled)
         self.missing = {name: enabled for name, enabled, _ in rows if name not in self.plugins}
         self._counter_seen = counter
+        self.forget_derived()
 
     # ------------------------------------------------------------------------------------------------ enable / disable
 
@@ -309,17 +353,15 @@ class PluginEngine:
 
         ``include_disabled`` reaches every loaded plugin (setup hooks); ``only`` calls one plugin's implementation.
         """
-        caller = getattr(self.pm.hook, hook_name)
-        expected = set(caller.spec.argnames) if caller.spec else set()
-        if set(kwargs) != expected:
+        expected, implementations = self._implementations(hook_name)
+        if kwargs.keys() != expected:
             raise TypeError(f"hook {hook_name} takes {sorted(expected)}, got {sorted(kwargs)}")
         if only == CORE:
-            names = list(self.core_names)
+            names = self.core_names
         elif only is not None:
             names = [only]
         else:
-            names = self.core_names + (self.loaded_names() if include_disabled else self.active_names())
-        implementations = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+            names = self.core_names + (self.order if include_disabled else self.active_names())
         answers = []
         for name in names:
             impl = implementations.get(name)
@@ -335,6 +377,25 @@ class PluginEngine:
             if answer is not None:
                 answers.append(answer)
         return answers
+
+    def _implementations(self, hook_name: str) -> tuple[frozenset[str], dict[str, Any]]:
+        """(the hook's argument names, {plugin name: implementation}); fixed once plugins are registered."""
+        known = self._hook_impls.get(hook_name)
+        if known is None:
+            caller = getattr(self.pm.hook, hook_name)
+            known = (frozenset(caller.spec.argnames) if caller.spec else frozenset(),
+                     {impl.plugin_name: impl for impl in caller.get_hookimpls()})
+            self._hook_impls[hook_name] = known
+        return known
+
+    def implements(self, hook_name: str) -> bool:
+        """True if the core or an active plugin implements ``hook_name`` (callers may skip a call nobody answers)."""
+        known = self._derived.get(hook_name)
+        if known is None:
+            implementations = self._implementations(hook_name)[1]
+            known = self._derived[hook_name] = any(
+                name in implementations for name in self.core_names + self.active_names())
+        return known
 
     def collect(self, hook_name: str, record_type: type, **kwargs: Any) -> list:
         """Flatten a list hook's answers, keeping only records of ``record_type`` (others are logged)."""
@@ -355,15 +416,26 @@ class PluginEngine:
         log.exception("plugin %s raised in hook %s; it is now marked broken in this process", name, hook_name)
         reason = f"raised {type(exc).__name__} in {hook_name}: {exc}"
         self._runtime_errors[name] = reason
+        self.forget_derived()
         _record_error(name, reason)
 
 
+_ALL_COUNTERS = select(ChangeCounter.name, ChangeCounter.value)
+#: Counter values stay below this (they fit a 32-bit INTEGER column).
+COUNTER_MODULUS = 2**31 - 1
+
+
 def bump_counter(session: Any, name: str) -> None:
+    """Move counter ``name`` to a new value, in the caller's transaction. By a random step: readers only compare
+    values, and a value used once does not come back after a database is restored to an earlier state (its
+    counters with it), so a process's cache keyed on a counter cannot mistake new data for what it cached."""
+    step = secrets.randbelow(COUNTER_MODULUS - 1) + 1  # never 0 mod the modulus: the value always changes
     changed = session.execute(
-        update(ChangeCounter).where(ChangeCounter.name == name).values(value=ChangeCounter.value + 1)
+        update(ChangeCounter).where(ChangeCounter.name == name)
+        .values(value=(cast(ChangeCounter.value, BigInteger) + step) % COUNTER_MODULUS)
     ).rowcount
     if not changed:
-        session.add(ChangeCounter(name=name, value=1))
+        session.add(ChangeCounter(name=name, value=step))
     session.flush()
 
 

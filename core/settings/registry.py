@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -46,15 +47,18 @@ def _declared_by(owner: str, include_disabled: bool = False) -> tuple[SettingDef
 
 
 def all_definitions() -> dict[str, SettingDef]:
-    """Every declared setting of the core and of every loaded plugin (enabled or not), once per request."""
-    if "_netsales_setting_defs" not in g:
-        engine = current_app.extensions["netsales"]
-        found: dict[str, SettingDef] = {}
-        for owner in [CORE, *engine.loaded_names()]:
-            for definition in _declared_by(owner, include_disabled=True):
-                found.setdefault(definition.key, definition)
-        g._netsales_setting_defs = found
-    return g._netsales_setting_defs
+    """Every declared setting of the core and of every loaded plugin (enabled or not). The declarations are code:
+    collected once per process (again after plugin changes, which may isolate a broken plugin)."""
+    engine = current_app.extensions["netsales"]
+    return engine.memo("settings.definitions", None, lambda: _collect_definitions(engine))
+
+
+def _collect_definitions(engine: Any) -> dict[str, SettingDef]:
+    found: dict[str, SettingDef] = {}
+    for owner in [CORE, *engine.loaded_names()]:
+        for definition in _declared_by(owner, include_disabled=True):
+            found.setdefault(definition.key, definition)
+    return found
 
 
 def sections() -> list[SettingSection]:

@@ -10,9 +10,11 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from core.cache import SETTINGS_COUNTER, shared
 from core.contracts import SettingDef
 from core.extensions import db
 from core.jobs.sql import upsert
+from core.plugins.engine import bump_counter
 from core.settings.models import Setting
 from core.settings.registry import all_definitions
 from core.timeutil import utcnow
@@ -101,10 +103,15 @@ def _from_json(definition: SettingDef, stored: Any) -> Any:
         return definition.default
 
 
+def _read_stored() -> dict[str, Any]:
+    return dict(db.session.execute(select(Setting.key, Setting.value)).all())
+
+
 def _stored() -> dict[str, Any]:
-    """All stored values, read once per request (one small query)."""
+    """All stored values for this request: from the process's copy while the settings counter has not moved (no
+    query), else read (one small query). A copy: writes in this request change it, not the shared one."""
     if "_netsales_settings" not in g:
-        g._netsales_settings = dict(db.session.execute(select(Setting.key, Setting.value)).all())
+        g._netsales_settings = dict(shared("settings.values", SETTINGS_COUNTER, _read_stored))
     return g._netsales_settings
 
 
@@ -136,6 +143,7 @@ def set_setting(key: str, value: Any, *, user: Any = None) -> Any:
 
 def store_raw(key: str, value: Any, *, user: Any = None) -> None:
     """Store an already valid JSON value (None deletes it). Concurrent savers: the last one wins, no error."""
+    bump_counter(db.session, SETTINGS_COUNTER)  # every process reloads its copy on its next request
     if value is None:
         db.session.execute(delete(Setting).where(Setting.key == key))
     else:

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_core_blueprints(app: Flask) -> None:
-    from core.web import admin_plugins, dashboard, errors, health, locale, navigation
+    from core.web import admin_plugins, dashboard, errors, health, icons, list_cells, locale, navigation
 
     app.register_blueprint(__import__("core.auth.views", fromlist=["bp"]).bp)  # sign-in, password
     app.register_blueprint(__import__("core.audit.views", fromlist=["bp"]).bp)  # the audit trail
@@ -16,5 +16,7 @@ def register_core_blueprints(app: Flask) -> None:
     for content in ("attachments", "timeline", "search", "regulation"): app.register_blueprint(__import__(f"core.{content}.views", fromlist=["bp"]).bp)  # noqa: E701
     errors.register(app)
     navigation.register(app)
+    # Exported under their macro names by templates/macros/icons.html and lists.html.
+    app.jinja_env.globals.update(netsales_icon=icons.icon, netsales_bulk_checkbox=list_cells.bulk_checkbox)
     locale.register(app)  # /locale, formatting filters
     __import__("core.api", fromlist=["register"]).register(app)  # JSON API, tokens (after the error pages)

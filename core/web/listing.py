@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, inspect, or_, select
 from sqlalchemy.sql import Select
@@ -34,6 +34,8 @@ EXPORT_MAX_ROWS = 50_000
 EXPORT_FORMATS = ("csv", "xlsx")
 #: Argument names the list itself uses; everything else is left to the page (and kept in its links).
 RESERVED_ARGS = ("page", "per_page", "sort", "q", "export")
+#: Characters url_for leaves unescaped in a query string (https://url.spec.whatwg.org/#percent-encoded-bytes).
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: comparing SQL columns builds expressions, not booleans
@@ -277,7 +279,7 @@ class Page:
                 args.pop(key, None)
             else:
                 args[key] = str(value)
-        return url_for(request.endpoint or "", **(request.view_args or {}), **args)
+        return _list_url(args)
 
     def clear_url(self) -> str:
         """The list without search and filters (sort and page size kept)."""
@@ -309,6 +311,25 @@ class Page:
                 numbers.append(None)
             numbers.append(number)
         return numbers
+
+
+def _list_url(args: dict[str, str]) -> str:
+    """``url_for(this endpoint, its view arguments, **args)``. A list draws a dozen links (sort headers, pages,
+    sizes, export): when the route is plain (one rule, no defaults, no URL-default callbacks, no argument named
+    like a path variable), its path is built once per request and the query string appended, as url_for does."""
+    endpoint = request.endpoint or ""
+    view_args = request.view_args or {}
+    cache = g.setdefault("_netsales_list_base", {})
+    base = cache.get(endpoint)
+    if base is None:
+        rules = list(current_app.url_map.iter_rules(endpoint))
+        plain = len(rules) == 1 and not rules[0].defaults and not any(current_app.url_default_functions.values())
+        base = cache[endpoint] = (url_for(endpoint, **view_args), rules[0].arguments) if plain else ("", None)
+    path, path_arguments = base
+    if path_arguments is None or path_arguments & args.keys():
+        return url_for(endpoint, **view_args, **args)
+    # Encoded as werkzeug encodes url_for's query arguments (werkzeug.urls._urlencode).
+    return f"{path}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else path
 
 
 # ---------------------------------------------------------------------------------------------------- export

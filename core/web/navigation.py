@@ -15,8 +15,10 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from core.cache import PLUGINS_COUNTER
 from core.contracts import MenuItem
-from core.security import can
+from core.i18n import label_text
+from core.security import can, granted_scopes, has_team, is_admin
 
 ADMIN_SECTION = "admin"
 
@@ -24,18 +26,35 @@ ADMIN_SECTION = "admin"
 def menu_for(user: Any) -> list[dict[str, Any]]:
     """The menu items ``user`` may open, in order; items whose endpoint does not exist are left out."""
     engine = current_app.extensions["netsales"]
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # not a proxy per check
     items = engine.collect("menu_items", MenuItem, user=user)
+    urls = _endpoint_urls(engine)
     visible = []
     for item in sorted(items, key=lambda i: (i.order, i.key)):
         if item.permission and not can(user, item.permission):
             continue
-        try:
-            url = url_for(item.endpoint)
-        except BuildError:
+        url = urls.get(item.endpoint, _UNKNOWN)
+        if url is _UNKNOWN:
+            try:
+                url = url_for(item.endpoint)
+            except BuildError:
+                url = None
+            urls[item.endpoint] = url
+        if url is None:
             continue
-        visible.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
+        visible.append({"key": item.key, "label": label_text(item.label), "url": url, "icon": item.icon,
                         "parent": item.parent})
     return visible
+
+
+_UNKNOWN = object()
+
+
+def _endpoint_urls(engine: Any) -> dict[str, str | None]:
+    """{endpoint: its URL, or None if it cannot be built}, kept per process for the script root the app is
+    served under: the routes are fixed once the app is built, and menu endpoints take no arguments."""
+    urls: dict[str, dict[str, str | None]] = engine.memo("navigation.urls", None, dict)
+    return urls.setdefault(request.script_root, {})
 
 
 def is_active(url: str, path: str) -> bool:
@@ -71,10 +90,36 @@ def nav_tree(items: list[dict[str, Any]], path: str) -> dict[str, list[dict[str,
 
 
 def _cached_menu() -> list[dict[str, Any]]:
-    """Computed once per request: the layout asks for it in several places."""
+    """Once per request (the layout asks for it in several places), from the process's menus when it can."""
     if "_netsales_menu" not in g:
-        g._netsales_menu = menu_for(current_user) if current_user.is_authenticated else []
+        g._netsales_menu = shared_menu(current_user._get_current_object()) if current_user.is_authenticated else []
     return g._netsales_menu
+
+
+#: Distinct (locale, grants, team) combinations are few; the bound only guards against surprises.
+MAX_SHARED_MENUS = 256
+
+
+def shared_menu(user: Any) -> list[dict[str, Any]]:
+    """menu_for(user), kept for this process per what the menu depends on: the enabled plugins (their counter),
+    the locale, the user's grants (administrator or not, and which permissions) and whether they have a team
+    (R2.2.2). So a role granted, a plugin disabled or a language switched shows on the next request. The
+    menu_items hook is therefore documented to answer from the user's permissions and team only. When a plugin
+    implements permission_check (a veto that may look at anything), or this request did not read the counters,
+    the menu is built afresh."""
+    engine = current_app.extensions["netsales"]
+    counters = g.get("netsales_counters")
+    if counters is None or engine.implements("permission_check"):
+        return menu_for(user)
+    key = (str(get_locale()), request.script_root, is_admin(user), frozenset(granted_scopes(user)), has_team(user))
+    menus: dict[Any, list[dict[str, Any]]] = engine.memo(
+        "navigation.menus", (PLUGINS_COUNTER, counters.get(PLUGINS_COUNTER)), dict)
+    menu = menus.get(key)
+    if menu is None:
+        if len(menus) >= MAX_SHARED_MENUS:
+            menus.clear()
+        menu = menus[key] = menu_for(user)
+    return list(menu)  # the items are shared: the layout only reads them (nav_tree copies)
 
 
 def _company_name() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.contracts import ProfileSection
 from core.extensions import db
@@ -52,8 +52,10 @@ def _profile_sections(user: Any) -> list[tuple[ProfileSection, dict[str, Any]]]:
 @bp.get("/profile")
 @authenticated
 def profile():  # type: ignore[no-untyped-def]
+    # The signed-in user's roles came with them; the superior's are not shown: neither is selected again.
     user = db.session.scalar(select(User).where(User.id == current_user.id)
-                             .options(joinedload(User.department), joinedload(User.superior)))
+                             .options(joinedload(User.department), joinedload(User.superior).lazyload(User.roles),
+                                      lazyload(User.roles)))
     direct_reports = list(db.session.scalars(select(User).where(User.superior_id == user.id, User.active)
                                              .order_by(User.name)))
     return render_template("identity/profile.html", user=user, direct_reports=direct_reports,

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
 from core.identity.models import POSITIONS, Department, Role, User
@@ -52,7 +52,9 @@ def like_pattern(text: str) -> str:
 def user_list_query(args: Any) -> Select:
     """The users list's query for the request's search, filters and sort (no paging)."""
     query = (select(User).outerjoin(Department, User.department_id == Department.id)
-             .options(joinedload(User.department), joinedload(User.superior)))
+             .options(joinedload(User.department), joinedload(User.superior).lazyload(User.roles),
+                      # The list shows role names only: not their grants, nor the superiors' roles.
+                      selectinload(User.roles).lazyload(Role.grants)))
     text = (args.get("q") or "").strip()
     if text:
         pattern = like_pattern(text)
