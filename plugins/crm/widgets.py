@@ -34,9 +34,10 @@ def next_steps(user: Any) -> dict[str, Any]:
 
 
 def grades(user: Any) -> dict[str, Any]:
-    counts = dict(db.session.execute(
-        select(func.coalesce(Customer.grade, "-"), func.count(Customer.id))
+    # Grouped by the plain column: PostgreSQL refuses GROUP BY coalesce(grade, $1) against SELECT coalesce(grade, $2).
+    counts = {grade or "-": n for grade, n in db.session.execute(
+        select(Customer.grade, func.count(Customer.id))
         .where(Customer.owner_id == user.id, Customer.merged_into_id.is_(None))
-        .group_by(func.coalesce(Customer.grade, "-"))).all())
+        .group_by(Customer.grade)).all()}
     total = sum(counts.values())
     return {"counts": [(g, counts.get(g, 0)) for g in ("A", "B", "C", "-")], "total": total}

@@ -99,3 +99,15 @@ def test_demo_data_loads_about_500_customers_across_grades(app, db):
     grades = dict(db.session.execute(select(Customer.grade, func.count(Customer.id)).group_by(Customer.grade)).all())
     assert set(grades) == {"A", "B", "C"}
     assert db.session.scalar(select(func.count(Survey.id)).where(Survey.answered_at.isnot(None))) > 0
+
+
+def test_the_grade_widget_counts_my_live_customers_by_grade(app, db, org, new_customer):
+    from plugins.crm.widgets import grades
+
+    new_customer(org.rep1, name="Ungraded")
+    graded = new_customer(org.rep1, name="Graded")
+    new_customer(org.rep2, name="Someone else's")
+    graded.grade = "A"
+    db.session.commit()
+    data = grades(org.rep1)  # ran through the dashboard, a failure here only shows "unavailable"
+    assert dict(data["counts"]) == {"A": 1, "B": 0, "C": 0, "-": 1} and data["total"] == 2
