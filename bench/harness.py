@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from core.testing.database import TestDatabase
@@ -111,18 +112,33 @@ def sql_seconds(engine, statements: list[tuple[str, object]]) -> float:  # type:
         connection.close()
 
 
-def time_page(app: Flask, url: str, user_login: str, repeat: int = 7) -> PageTiming:
-    """Median over ``repeat`` requests (after one warm-up) of the page time, and of the time its SQL takes alone."""
+def sign_in(app: Flask, client: FlaskClient, user_login: str) -> None:
+    """Give ``client`` the session a real sign-in leaves: what ``flask_login.login_user`` stores (the user, fresh,
+    and this browser's identifier for session protection), computed for the client's address and user agent. With
+    the user id alone, Flask-Login's session protection treats every request as coming from another browser."""
+    from flask import session
+    from flask_login import login_user
+
     from core.extensions import db
     from core.identity.models import User
 
     with app.app_context():
         user = db.session.query(User).filter_by(login=user_login).one()
-        key = user.get_id()
+        with app.test_request_context(environ_base=client.environ_base):
+            login_user(user)
+            signed_in = dict(session)
+    with client.session_transaction() as stored:
+        stored.update(signed_in)
+
+
+def time_page(app: Flask, url: str, user_login: str, repeat: int = 7) -> PageTiming:
+    """Median over ``repeat`` requests (after one warm-up) of the page time, and of the time its SQL takes alone."""
+    from core.extensions import db
+
+    with app.app_context():
         engine = db.engine
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = key
+    sign_in(app, client, user_login)
     client.get(url)  # warm caches and compiled queries, as a running server has
     pages, sqls, counts, status = [], [], [], 0
     for _ in range(repeat):

@@ -7,11 +7,20 @@ Formatting follows the locale of the request and shows times in the company time
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, redirect, request, session
+import flask_babel
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, get_datetime_format, get_time_format
+from babel.dates import parse_pattern as parse_date_pattern
+from babel.numbers import (
+    NumberPattern,
+)
+from babel.numbers import parse_pattern as parse_number_pattern
+from flask import Blueprint, Flask, abort, current_app, g, has_app_context, redirect, request, session
 from flask_babel import (
     format_currency,
     format_date,
@@ -19,6 +28,7 @@ from flask_babel import (
     format_decimal,
     format_percent,
     format_time,
+    get_babel,
 )
 from flask_login import current_user
 
@@ -53,6 +63,131 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------------------------------------ formatting
+#
+# List pages call these filters on every row (a board of 72 amounts, a queue of 500 claims). flask_babel's
+# format_* functions look up the locale, its CLDR patterns, the currency symbol and the number symbols again on
+# each call; here those are compiled once per (locale, kind, format) for the process and picked per request, and
+# the per-value work is what babel itself does with them (same text, byte for byte: tests/core/web/test_formats.py).
+
+
+class _NumberFormat:
+    """A babel NumberPattern of one locale (and currency), looked up once: ``fmt(Decimal("-1234.5"))`` →
+    ``-¥1,234.50``, by babel's own ``NumberPattern.apply`` with the arguments flask_babel's format_* pass."""
+
+    def __init__(self, locale: Locale, pattern: NumberPattern, currency: str | None = None) -> None:
+        self.locale, self.pattern, self.currency = locale, pattern, currency
+
+    def __call__(self, value: Decimal) -> str:
+        return self.pattern.apply(value, self.locale, currency=self.currency, currency_digits=True,
+                                  decimal_quantization=True, group_separator=True, numbering_system="latn")
+
+
+@lru_cache(maxsize=256)
+def _number_format(locale_name: str, kind: str, format: str | None) -> _NumberFormat:
+    """Compiled once per process: ``kind`` is ``currency`` (``format`` = the currency code), ``decimal`` or
+    ``percent`` (``format`` = a pattern, or None for the locale's own)."""
+    locale = Locale.parse(locale_name)
+    if kind == "currency":
+        return _NumberFormat(locale, locale.currency_formats["standard"], currency=format)
+    if format is None:
+        format = locale.decimal_formats[None] if kind == "decimal" else locale.percent_formats[None]
+    return _NumberFormat(locale, parse_number_pattern(format))
+
+
+#: Day texts kept per date format (a list shows a few days; a year of them is 365).
+MAX_CACHED_DAYS = 4096
+
+
+class _DateFormat:
+    """A date or datetime format (``kind``) of one locale, patterns parsed: what babel.dates.format_date and
+    format_datetime do per call after their look-ups. The value is moved to the company zone by the caller."""
+
+    def __init__(self, locale: Locale, kind: str, format: str) -> None:
+        self.locale = locale
+        self.named = format in ("full", "long", "medium", "short")
+        if not self.named:
+            self.pattern = parse_date_pattern(format)
+        elif kind == "date":
+            self.pattern = parse_date_pattern(get_date_format(format, locale=locale))
+        else:
+            self.date = parse_date_pattern(get_date_format(format, locale=locale))
+            self.time = parse_date_pattern(get_time_format(format, locale=locale))
+            self.combined = str(get_datetime_format(format, locale=locale)).replace("'", "")
+        # A day's text depends on the day alone (and this locale and pattern): rows of a list share a few days.
+        self.days: dict[date, str] = {}
+
+    def _day(self, pattern: DateTimePattern, day: date) -> str:
+        text = self.days.get(day)
+        if text is None:
+            if len(self.days) >= MAX_CACHED_DAYS:
+                self.days.clear()
+            text = self.days[day] = pattern.apply(day, self.locale)
+        return text
+
+    def date_text(self, day: date) -> str:
+        return self._day(self.pattern, day)
+
+    def datetime_text(self, moment: datetime) -> str:
+        if not self.named:
+            return self.pattern.apply(moment, self.locale)
+        time_text = self.time.apply(moment.timetz(), self.locale, reference_date=moment.date())
+        return self.combined.replace("{0}", time_text).replace("{1}", self._day(self.date, moment.date()))
+
+
+@lru_cache(maxsize=256)
+def _date_format(locale_name: str, kind: str, format: str) -> _DateFormat:
+    return _DateFormat(Locale.parse(locale_name), kind, format)
+
+
+class _RequestFormats:
+    """The request's locale and company time zone, and the formats it used: kept on flask_babel's request context
+    (like its locale), so a page resolves each once. A forced locale (flask_babel.force_locale) or refresh() is
+    another Locale / zone object and gets its own."""
+
+    def __init__(self, locale: Locale, zone: tzinfo, currency: str) -> None:
+        self.locale, self.zone, self.currency = locale, zone, currency
+        self.locale_name = str(locale)
+        self.formats: dict[tuple[str, str | None], Any] = {}
+
+    def number(self, kind: str, format: str | None) -> _NumberFormat:
+        found = self.formats.get((kind, format))
+        if found is None:
+            found = self.formats[(kind, format)] = _number_format(self.locale_name, kind, format)
+        return found
+
+    def date(self, kind: str, format: str | None) -> _DateFormat:
+        found = self.formats.get((kind, format))
+        if found is None:
+            # flask_babel's date_formats mapping (Babel(date_formats=...)) may rename "short" etc., as _get_format.
+            formats = get_babel().instance.date_formats
+            resolved = formats[kind] if format is None else format
+            if resolved in ("full", "long", "medium", "short"):
+                resolved = formats[f"{kind}.{resolved}"] or resolved
+            found = self.formats[(kind, format)] = _date_format(self.locale_name, kind, resolved)
+        return found
+
+    def local(self, value: datetime) -> datetime:
+        """A stored (naive UTC) or aware datetime in the company zone, as babel and flask_babel move it (their
+        pytz ``normalize`` after ``astimezone`` gives the same datetime again, so it is not repeated here)."""
+        return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(self.zone)
+
+
+def _request_formats() -> _RequestFormats | None:
+    """This request's formats; None outside an application context (flask_babel's functions then apply)."""
+    if not has_app_context():
+        return None
+    context = g.get("_flask_babel")  # one context-local look-up: a filter may run thousands of times a page
+    known = getattr(context, "netsales_formats", None)
+    if (known is not None and known.locale is getattr(context, "babel_locale", None)
+            and known.zone is getattr(context, "babel_tzinfo", None)):
+        return known
+    locale = flask_babel.get_locale()  # resolves and keeps them on g._flask_babel
+    zone = flask_babel.get_timezone()
+    context = g.get("_flask_babel")
+    if locale is None or zone is None or context is None:
+        return None
+    known = context.netsales_formats = _RequestFormats(locale, zone, current_app.config.get("CURRENCY", "CNY"))
+    return known
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -71,7 +206,14 @@ def money(value: Any, currency: str | None = None) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    return format_currency(amount, currency or current_app.config.get("CURRENCY", "CNY"))
+    formats = _request_formats()
+    if formats is None:
+        return format_currency(amount, currency or current_app.config.get("CURRENCY", "CNY"))
+    return formats.number("currency", currency or formats.currency)(amount)
+
+
+def _digits_pattern(digits: int) -> str:
+    return "#,##0" + ("." + "0" * digits if digits > 0 else "")
 
 
 def number(value: Any, digits: int | None = None) -> str:
@@ -79,10 +221,11 @@ def number(value: Any, digits: int | None = None) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    if digits is None:
-        return format_decimal(amount)
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(amount, format=pattern)
+    pattern = None if digits is None else _digits_pattern(digits)
+    formats = _request_formats()
+    if formats is None:
+        return format_decimal(amount, format=pattern)
+    return formats.number("decimal", pattern)(amount)
 
 
 def percent(value: Any, digits: int = 0) -> str:
@@ -90,28 +233,38 @@ def percent(value: Any, digits: int = 0) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return format_percent(amount, format=pattern)
+    pattern = _digits_pattern(digits) + "%"
+    formats = _request_formats()
+    if formats is None:
+        return format_percent(amount, format=pattern)
+    return formats.number("percent", pattern)(amount)
 
 
 def date_filter(value: Any, format: str = "medium") -> str:
     """A date; a (UTC) datetime is first moved to the company time zone, so late evening stays on its day."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime | date):
+    if not isinstance(value, datetime | date):
+        return str(value)
+    formats = _request_formats()
+    if formats is None:
         return format_date(value, format)
-    return str(value)
+    day = formats.local(value).date() if isinstance(value, datetime) else value
+    return formats.date("date", format).date_text(day)
 
 
 def datetime_filter(value: Any, format: str = "medium") -> str:
     """A stored (naive UTC) datetime shown in the company time zone, e.g. 2026年3月1日 08:00:00."""
     if value is None or value == "":
         return ""
+    if not isinstance(value, date):
+        return str(value)
+    formats = _request_formats()
+    if formats is None:
+        return format_datetime(value, format) if isinstance(value, datetime) else format_date(value, format)
     if isinstance(value, datetime):
-        return format_datetime(value, format)
-    if isinstance(value, date):
-        return format_date(value, format)
-    return str(value)
+        return formats.date("datetime", format).datetime_text(formats.local(value))
+    return formats.date("date", format).date_text(value)
 
 
 def time_filter(value: Any, format: str = "short") -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from core.identity.models import User
+from core.identity.models import Department, Role, User
 from core.identity.users import create_user
 from core.web.listing import Filter, ListQuery
 
@@ -140,6 +141,59 @@ def test_a_page_costs_the_same_queries_whatever_its_rows(app, db):
     for n in range(40):
         add_user(db, f"b{n}", roles=["sales_rep", "finance"])
     assert queries_for_page() == few, counted  # never one query per row
+
+
+def _statements(db, run) -> list[str]:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_count_reads_only_the_key_without_order_or_eager_loads(app, db, users):
+    """The count is answered from the primary key's index: no ORDER BY, no eager-loaded tables, no other columns."""
+    listing = ListQuery(select(User).options(joinedload(User.department), selectinload(User.roles))
+                        .where(User.active.is_(True)).order_by(User.name),
+                        sorts={"name": User.name, "department": Department.name}, default_sort="-name",
+                        search=[User.name])
+    page = None
+
+    def run():
+        nonlocal page
+        page = listing.page({"q": "Person 1"})
+
+    statements = _statements(db, run)
+    counts = [text for text in statements if "count(" in text.lower()]
+    assert len(counts) == 1, statements
+    count = " ".join(counts[0].split()).lower()
+    assert "order by" not in count and "core_department" not in count and "core_role" not in count
+    inner = count.split("from (select ", 1)[1].split(" from ", 1)[0]
+    assert inner.replace(" as id", "") == "core_user.id"
+    assert "core_user.active" in count and "like" in count  # the selection itself is kept
+    assert page.total == len(page.items) == 12  # "Person" and "1": Person 01, 10 ... 19 and 21
+
+
+def test_counts_stay_the_number_of_rows_for_joins_groups_and_distinct(app, db, users):
+    for user in users[:3]:
+        add_user(db, f"x{user.login}", roles=["sales_rep", "finance"])  # two roles each: two joined rows
+    add_user(db, "gone").active = False
+    db.session.commit()
+    joined = ListQuery(select(User, Role.name).join(User.roles), sorts={"login": User.login}, default_sort="login")
+    assert joined.page({}).total == len(joined.export_rows({})) == 6
+    distinct = ListQuery(select(User).join(User.roles).distinct(), sorts={"login": User.login}, default_sort="login")
+    assert distinct.page({}).total == 3
+    grouped = ListQuery(select(User.active, func.count().label("n")).group_by(User.active),
+                        sorts={"active": User.active}, default_sort="active")
+    assert db.session.scalar(grouped.count_statement(grouped.stmt)) == 2  # (its page would add the key to the sort)
+    plain = ListQuery(select(User.login, Role.name), sorts={"login": User.login}, default_sort="login")
+    assert plain.page({}).total == len(plain.export_rows({}))  # a table named only in the columns still counts
 
 
 def test_page_links_keep_the_other_arguments(app, users):
