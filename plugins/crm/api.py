@@ -12,7 +12,7 @@ from flask import Blueprint
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from core.api import ApiError, ValidationError, api_endpoint, page_schema, paginate
 from core.extensions import db
@@ -20,6 +20,7 @@ from plugins.crm.access import EDIT, VIEW, get_customer_or_404, scoped_customers
 from plugins.crm.models import INTERACTION_KINDS, KINDS, SOURCES, STATES, Contact, Customer, Interaction
 from plugins.crm.services import contacts, customers, interactions
 from plugins.crm.services.errors import CRMError, FieldErrors
+from plugins.crm.services.search_terms import customer_search
 
 bp = Blueprint("crm_api", __name__, url_prefix="/api/v1/crm")
 TAGS = ("CRM",)
@@ -86,7 +87,7 @@ INTERACTION_INPUT = {
     "required": ["kind", "summary"], "additionalProperties": False,
 }
 LIST_QUERY = {"type": "object", "properties": {
-    "q": {"type": "string", "maxLength": 100, "description": "Search in name, phone and e-mail."},
+    "q": {"type": "string", "maxLength": 100, "description": "Customers whose name, phone or e-mail contains this text (as the list page searches)."},
     "grade": {"enum": ["A", "B", "C"]}, "state": {"enum": list(STATES)}, "owner_id": {"type": "integer"}}}
 
 
@@ -130,10 +131,8 @@ def _refused(exc: CRMError) -> ApiError:
               tags=TAGS)
 def list_customers(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     stmt = scoped_customers(current_user).order_by(Customer.id)
-    if query.get("q"):
-        pattern = f"%{query['q']}%"
-        stmt = stmt.where(or_(Customer.name.ilike(pattern), Customer.phone.ilike(pattern),
-                              Customer.email.ilike(pattern)))
+    if query.get("q"):  # the list page's search: name, phone or e-mail containing q, from the search index
+        stmt = stmt.where(customer_search(query["q"]))
     for key, column in (("grade", Customer.grade), ("state", Customer.state), ("owner_id", Customer.owner_id)):
         if query.get(key) is not None:
             stmt = stmt.where(column == query[key])

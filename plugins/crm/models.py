@@ -101,6 +101,33 @@ class Customer(db.Model):
         return [t.tag for t in self.tags]
 
 
+#: Characters of the windows the search index keeps (services/search_terms.py; migration 3f1c0d7e9a42).
+SEARCH_WINDOW = 8
+#: The searched values and their letter in CustomerSearchGram.field.
+SEARCH_FIELDS = {"n": "name_key", "p": "phone", "e": "email"}
+
+
+class CustomerSearchGram(db.Model):
+    """The customer list's substring index (issue 5): for every position of a customer's name key, phone and
+    e-mail, the (at most SEARCH_WINDOW) characters starting there. A value contains a text of up to that many
+    characters exactly when one of its rows starts with the text: an index range finds them.
+
+    Kept by database triggers on crm_customer (migration 3f1c0d7e9a42), so that every write path, ORM or not,
+    keeps it true; nothing in Python writes it. On SQLite a batch migration that copies crm_customer drops the
+    triggers: such a migration must create them again (test_search.py fails otherwise)."""
+
+    __tablename__ = "crm_customer_gram"
+    __audit__ = False
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    #: "n" name key, "p" phone, "e" e-mail (SEARCH_FIELDS).
+    field: Mapped[str] = mapped_column(String(1), primary_key=True)
+    #: Compared by code point ("C" collation on PostgreSQL), so that a prefix is a range of the index.
+    gram: Mapped[str] = mapped_column(String(SEARCH_WINDOW).with_variant(
+        String(SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class CustomerTag(db.Model):
     __tablename__ = "crm_customer_tag"
     __table_args__ = (UniqueConstraint("customer_id", "tag"),)

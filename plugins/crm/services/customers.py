@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, union_all, update
 
 from core.identity.models import User
 from core.timeutil import utcnow
 from plugins.crm.models import KINDS, SOURCES, STATES, Contact, Customer, CustomerTag, OwnershipChange
 from plugins.crm.services import normalise
 from plugins.crm.services.errors import CRMError, FieldErrors
+from plugins.crm.services.search_terms import candidates
 
 #: Allowed lifecycle moves; "lost" and "inactive" customers can be won back.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -131,8 +132,13 @@ def find_duplicates(session: Any, name: str | None, phone: str | None = None, em
             conditions.append(Customer.name_key.contains(key, autoescape=True))
     if not conditions:
         return []
+    # The candidates come from indexes (equalities, and the search index for "contains"), so that a check on entry
+    # or for each imported row does not read every customer; the conditions then confirm them.
+    found = [select(Customer.id).where(condition) for condition in conditions[:-1]]
+    found.append(candidates("n", key) if key and len(key) >= 4 else select(Customer.id).where(conditions[-1]))
     stmt = (select(Customer.id, Customer.name, Customer.owner_id, Customer.phone, Customer.email, Customer.name_key)
-            .where(or_(*conditions), Customer.merged_into_id.is_(None)).order_by(Customer.id).limit(limit))
+            .where(Customer.id.in_(union_all(*found)), or_(*conditions), Customer.merged_into_id.is_(None))
+            .order_by(Customer.id).limit(limit))
     if exclude_id is not None:
         stmt = stmt.where(Customer.id != exclude_id)
     found = []

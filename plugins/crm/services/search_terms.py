@@ -1,8 +1,16 @@
-"""The customer list's search: prefix matches on the normalised columns, so that an index answers it (issue 5).
+"""The customer list's search (R2.1.1, issue 5): customers whose name, phone or e-mail *contains* what was typed,
+found through the substring index crm_customer_gram (models.CustomerSearchGram), not by reading every customer.
 
 What a user types is normalised as the stored values are (services/normalise.py): a name to its key (lower case,
 no spaces, punctuation or company suffix), a phone to its digits, an e-mail to lower case. A customer matches when
-one of its values starts with what was typed: "星河" finds 星河科技有限公司, "138 0013" finds 13800138000.
+one of its values contains the normalised text: "星河" finds 北京星河科技有限公司, "8000" finds 13800138000.
+
+How the index answers, for each of the three values (W = SEARCH_WINDOW characters):
+- a text of at most W characters: the index rows of that value whose window starts with the text, one range of
+  the index's key: exactly the customers whose value contains the text;
+- a longer text: the customers with a window equal to its first W characters and one equal to its last W.
+The candidates are then confirmed with LIKE '%text%' on their own row ("%" and "_" typed are literal). All of it
+is one subquery of the list's statements: the list runs as many statements with a search as without.
 """
 
 from __future__ import annotations
@@ -10,38 +18,71 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, exists, false, or_, select, union_all
+from sqlalchemy.orm import aliased
 
-from plugins.crm.models import Customer
+from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Customer, CustomerSearchGram
 from plugins.crm.services import normalise
 
 #: Fewer digits than this are not taken for a phone number (they would match a large share of all phones).
 MIN_PHONE_DIGITS = 3
-_LIKE_SPECIALS = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 _PHONE_LIKE = re.compile(r"[\d\s()+-]+")
+_MAX_CHAR = 0x10FFFF
+_SURROGATES = range(0xD800, 0xE000)
 
 
-def starts_with(column: Any, prefix: str, dialect: str) -> Any:
-    """``column`` starts with ``prefix``, in a form the column's index serves.
-
-    PostgreSQL: LIKE 'prefix%' on a text_pattern_ops index (any database collation). SQLite: the range
-    [prefix, prefix with its last character incremented), which its binary-collated index serves (SQLite's LIKE is
-    case-insensitive and cannot use a plain index)."""
-    if dialect == "postgresql" or ord(prefix[-1]) >= 0x10FFFF:
-        return column.like(prefix.translate(_LIKE_SPECIALS) + "%", escape="\\")
-    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
-
-
-def customer_search(text: str, dialect: str) -> Any:
-    """The condition for the list's search box: name, phone or e-mail starting with ``text``."""
-    conditions = []
+def search_terms(text: str) -> dict[str, str]:
+    """{field letter (models.SEARCH_FIELDS): normalised text} for what was typed into the search box."""
+    terms = {}
     key = normalise.name_key(text)
     if key:
-        conditions.append(starts_with(Customer.name_key, key, dialect))
+        terms["n"] = key
     digits = normalise.phone(text)
     if digits and len(digits) >= MIN_PHONE_DIGITS and _PHONE_LIKE.fullmatch(text):
-        conditions.append(starts_with(Customer.phone, digits, dialect))
+        terms["p"] = digits
     email = normalise.email(text)
     if email and " " not in email:
-        conditions.append(starts_with(Customer.email, email, dialect))
-    return or_(*conditions) if conditions else false()
+        terms["e"] = email
+    return terms
+
+
+def successor(prefix: str) -> str | None:
+    """The smallest string after every string that starts with ``prefix`` (code point order), None if none."""
+    for position in range(len(prefix) - 1, -1, -1):
+        code = ord(prefix[position]) + 1
+        if code in _SURROGATES:  # not characters: UTF-8 cannot carry them
+            code = _SURROGATES.stop
+        if code <= _MAX_CHAR:
+            return prefix[:position] + chr(code)
+    return None
+
+
+def starts_with(column: Any, prefix: str) -> Any:
+    """``column`` starts with ``prefix``, as a range of its index (binary order on SQLite, "C" on PostgreSQL)."""
+    after = successor(prefix)
+    return column >= prefix if after is None else and_(column >= prefix, column < after)
+
+
+def candidates(field: str, text: str) -> Any:
+    """The ids of customers whose value ``field`` may contain ``text`` (exactly those for a short text)."""
+    gram = CustomerSearchGram
+    if len(text) <= SEARCH_WINDOW:
+        return select(gram.customer_id).where(gram.field == field, starts_with(gram.gram, text))
+    first, last = text[:SEARCH_WINDOW], text[-SEARCH_WINDOW:]
+    stmt = select(gram.customer_id).where(gram.field == field, gram.gram == first)
+    if last != first:
+        other = aliased(gram)
+        stmt = stmt.where(exists().where(other.field == field, other.gram == last,
+                                         other.customer_id == gram.customer_id))
+    return stmt
+
+
+def customer_search(text: str) -> Any:
+    """The condition for the list's search box: name, phone or e-mail containing ``text``."""
+    terms = search_terms(text)
+    if not terms:
+        return false()
+    found = [candidates(field, term) for field, term in terms.items()]
+    confirmed = [getattr(Customer, SEARCH_FIELDS[field]).contains(term, autoescape=True)
+                 for field, term in terms.items()]
+    return and_(Customer.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from core.timeutil import local_today
@@ -98,3 +99,29 @@ def test_the_pipelines_figures_replace_crms_own_when_it_is_enabled(app, db, org,
     result = grading.regrade(db.session)
     assert result.source == "pipeline"
     assert db.session.get(Customer, customer.id).orders_count == 0  # the pipeline has no order of theirs
+
+
+@pytest.mark.parametrize("update_from", [True, False])
+def test_regrade_copies_the_figures_in_and_out_of_the_window(db, org, new_customer, crm_alone, monkeypatch,
+                                                             update_from):
+    """UPDATE ... FROM the staging table (or, on SQLite before 3.33, correlated subqueries) sets the figures of
+    customers with purchases in the window and resets the others; the last purchase date is kept."""
+    monkeypatch.setattr(grading, "_update_from_supported", lambda session: update_from)
+    buyer = new_customer(org.rep1, name="Buyer")
+    idle = new_customer(org.rep1, name="Idle")
+    _buy(db, buyer, 2, "100")
+
+    def figures(customer):
+        db.session.expire_all()
+        row = db.session.get(Customer, customer.id)
+        return row.orders_count, row.purchase_amount, row.last_purchase_on
+
+    grading.regrade(db.session)
+    assert figures(buyer) == (2, Decimal("200.00"), local_today() - timedelta(days=10))
+    assert figures(idle) == (0, Decimal("0.00"), None)
+    db.session.execute(Purchase.__table__.update().where(Purchase.customer_id == buyer.id)
+                       .values(ordered_on=local_today() - timedelta(days=900)))  # out of the window
+    _buy(db, idle, 1, "50")
+    grading.regrade(db.session)
+    assert figures(buyer) == (0, Decimal("0.00"), local_today() - timedelta(days=10))
+    assert figures(idle) == (1, Decimal("50.00"), local_today() - timedelta(days=10))
