@@ -188,6 +188,16 @@ class ListQuery:
 
     # -- running it ----------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def page_number(args: Mapping[str, str], total: int, per_page: int) -> int:
+        """The asked-for page, within 1..last: a page past the end shows the last page, not an empty one."""
+        pages = max(1, math.ceil(total / per_page))
+        try:
+            number = int(args.get("page", "1"))
+        except ValueError:
+            number = 1
+        return min(max(number, 1), pages)
+
     def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
         """One page of rows for ``args`` (default: the request's query string). Two queries."""
         args = request.args if args is None else args
@@ -196,12 +206,7 @@ class ListQuery:
         sort = self.sort_key(args)
         per_page = self.per_page_for(args)
         total = session.scalar(self.count_statement(stmt)) or 0
-        pages = max(1, math.ceil(total / per_page))
-        try:
-            number = int(args.get("page", "1"))
-        except ValueError:
-            number = 1
-        number = min(max(number, 1), pages)  # past the end: the last page, not an empty one
+        number = self.page_number(args, total, per_page)
         items: list[Any] = []
         if total:
             query = self.ordered(stmt, sort).limit(per_page).offset((number - 1) * per_page)

@@ -12,7 +12,6 @@ What keeps it cheap at 100,000 customers, on SQLite and PostgreSQL alike:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -148,12 +147,7 @@ class CustomerListing(ListQuery):
         if sqlite and searching:
             counted = _owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
         total = session.scalar(counted) or 0
-        pages = max(1, math.ceil(total / per_page))
-        try:
-            number = int(args.get("page", "1"))
-        except ValueError:
-            number = 1
-        number = min(max(number, 1), pages)  # past the end: the last page, not an empty one
+        number = self.page_number(args, total, per_page)
         items: list[Customer] = []
         if total:
             # The page's ids first (from an index alone, however deep the page), then those rows only, put in that
