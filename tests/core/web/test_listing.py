@@ -180,6 +180,8 @@ def test_the_count_reads_only_the_key_without_order_or_eager_loads(app, db, user
     assert page.total == len(page.items) == 12  # "Person" and "1": Person 01, 10 ... 19 and 21
 
 
+# One case names a table only in the columns, on purpose: a cross join whose rows the count must still see.
+@pytest.mark.filterwarnings("ignore:SELECT statement has a cartesian product")
 def test_counts_stay_the_number_of_rows_for_joins_groups_and_distinct(app, db, users):
     for user in users[:3]:
         add_user(db, f"x{user.login}", roles=["sales_rep", "finance"])  # two roles each: two joined rows
