@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, exists, func, literal, select
@@ -27,7 +27,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 
 from core.extensions import db
 from core.identity.models import User
-from core.web.listing import Filter, ListQuery, Page
+from core.web.listing import Filter, ListQuery
 from plugins.crm import forms
 from plugins.crm.access import OWNER_NAME_ONLY, VIEW, owner_condition, scope_of, scoped_customers
 from plugins.crm.models import Customer, CustomerTag
@@ -133,36 +133,32 @@ class CustomerListing(ListQuery):
         keys = [func.coalesce(column, column), Customer.id]
         return stmt.order_by(None).order_by(*(key.desc() if sort.startswith("-") else key.asc() for key in keys))
 
-    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
-        args = request.args if args is None else args
-        session = session or db.session
-        stmt, active, errors = self.filtered(args)
-        sort = self.sort_key(args)
-        per_page = self.per_page_for(args)
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        searching = bool(self.search_text(args))
+    def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
+        """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
         counted = select(func.count()).select_from(Customer)
         if stmt.whereclause is not None:
             counted = counted.where(stmt.whereclause)
-        if sqlite and searching:
+        if searching and _is_sqlite(session):
             counted = _owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
-        total = session.scalar(counted) or 0
-        number = self.page_number(args, total, per_page)
-        items: list[Customer] = []
-        if total:
-            # The page's ids first (from an index alone, however deep the page), then those rows only, put in that
-            # order here: a single statement let SQLite walk the sort's index testing every row against the ids.
-            ids = stmt.with_only_columns(Customer.id)
-            if sqlite:
-                ids = _owner_not_indexed(ids, searching)
-            ids = (self._ordered_after_search(ids, sort) if sqlite and searching else self.ordered(ids, sort))
-            page_ids = list(session.scalars(ids.limit(per_page).offset((number - 1) * per_page)))
-            loaded = {customer.id: customer for customer in session.scalars(
-                select(Customer).where(Customer.id.in_(page_ids)).options(OWNER_NAME_ONLY)).unique()}
-            items = [loaded[customer_id] for customer_id in page_ids if customer_id in loaded]
-        plain = {key: value for key, value in ((k, args.get(k)) for k in args) if value not in ("", None)}
-        return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort,
-                    q=self.search_text(args), active_filters=active, errors=errors, args=plain)
+        return counted
+
+    def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
+                   session: Any) -> list[Customer]:
+        """The page's ids first (from an index alone, however deep the page), then those rows only, put in that
+        order here: a single statement let SQLite walk the sort's index testing every row against the ids."""
+        sqlite = _is_sqlite(session)
+        ids = stmt.with_only_columns(Customer.id)
+        if sqlite:
+            ids = _owner_not_indexed(ids, searching)
+        ids = self._ordered_after_search(ids, sort) if sqlite and searching else self.ordered(ids, sort)
+        page_ids = list(session.scalars(ids.limit(limit).offset(offset)))
+        loaded = {customer.id: customer for customer in session.scalars(
+            select(Customer).where(Customer.id.in_(page_ids)).options(OWNER_NAME_ONLY)).unique()}
+        return [loaded[customer_id] for customer_id in page_ids if customer_id in loaded]
+
+
+def _is_sqlite(session: Any) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def customer_listing(stmt: Any = None) -> CustomerListing:
