@@ -76,7 +76,9 @@ class Filter:
     def condition(self, raw: str) -> Any:
         """The SQL condition for ``raw``; raises ValueError for a value the filter does not accept."""
         if self.kind == "choice":
-            if raw not in {value for value, _label in self.options()}:
+            # The values only: turning every (lazily translated) label into text is the toolbar's business.
+            choices = self.choices() if callable(self.choices) else self.choices
+            if raw not in {str(value) for value, _label in choices}:
                 raise ValueError(raw)
             return self.column == self.coerce(raw)
         day = date.fromisoformat(raw)

@@ -49,12 +49,20 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+#: The users list's select before search, filters and sort: built once, as its join and loader options cost more
+#: to construct on every request than the rest of the query.
+_USER_LIST_BASE = (select(User).outerjoin(Department, User.department_id == Department.id)
+                   .options(joinedload(User.department), joinedload(User.superior).lazyload(User.roles),
+                            # The list shows role names only: not their grants, nor the superiors' roles.
+                            selectinload(User.roles).lazyload(Role.grants)))
+#: ORDER BY for each sort key and direction (User.id last, so that pages never overlap).
+_USER_LIST_ORDER = {(key, desc): (column.desc() if desc else column.asc(), User.id)
+                    for key, column in SORTS.items() for desc in (False, True)}
+
+
 def user_list_query(args: Any) -> Select:
     """The users list's query for the request's search, filters and sort (no paging)."""
-    query = (select(User).outerjoin(Department, User.department_id == Department.id)
-             .options(joinedload(User.department), joinedload(User.superior).lazyload(User.roles),
-                      # The list shows role names only: not their grants, nor the superiors' roles.
-                      selectinload(User.roles).lazyload(Role.grants)))
+    query = _USER_LIST_BASE
     text = (args.get("q") or "").strip()
     if text:
         pattern = like_pattern(text)
@@ -70,9 +78,8 @@ def user_list_query(args: Any) -> Select:
     active = args.get("active", "1")
     if active in ("1", "0"):
         query = query.where(User.active.is_(active == "1"))
-    column = SORTS.get(args.get("sort", ""), User.name)
-    order = column.desc() if args.get("dir") == "desc" else column.asc()
-    return query.order_by(order, User.id)
+    sort = args.get("sort", "")
+    return query.order_by(*_USER_LIST_ORDER[(sort if sort in SORTS else "name", args.get("dir") == "desc")])
 
 
 def _user_or_404(user_id: int) -> User:

@@ -9,7 +9,7 @@ import pytest
 from flask import render_template, render_template_string
 from flask_login import login_user
 
-from core.web.navigation import is_active, nav_tree
+from core.web.navigation import is_active, nav_items, nav_tree
 
 
 def item(key, url, parent=None):
@@ -27,6 +27,37 @@ def test_nav_tree_groups_children_and_the_administration_section():
     assert current == ["crm.customers"]  # the most specific match only, never the dashboard too
     assert tree["main"][1].get("open") is True
     assert is_active("/", "/") and not is_active("/", "/crm/") and not is_active("/crm", "/crmx")
+
+
+#: base.html's former nav_item macro: core.web.navigation.nav_items must draw exactly what it drew.
+FORMER_NAV_MACRO = """{%- from "macros/icons.html" import icon -%}
+{%- macro nav_item(item, child=False) %}
+<li>
+  <a href="{{ item.url }}" class="nav-link{{ ' current' if item.current }}"{% if item.current %} aria-current="page"{% endif %}>
+    {%- if item.icon or not child %}{{ icon(item.icon or "circle") }}{% else %}<span class="nav-dot" aria-hidden="true"></span>{% endif -%}
+    <span>{{ item.label }}</span>
+  </a>
+  {% if item.children %}
+  <ul class="nav-children">
+    {% for sub in item.children %}{{ nav_item(sub, child=True) }}{% endfor %}
+  </ul>
+  {% endif %}
+</li>
+{%- endmacro %}{% for item in items %}{{ nav_item(item) }}{% endfor %}"""
+
+
+def test_nav_items_draw_what_the_former_macro_drew(app):
+    items = [item("core.dashboard", "/"), {**item("crm", "/crm/?a=1&b=<2>"), "icon": "users"},
+             {**item("crm.customers", "/crm/customers", "crm"), "label": "Clients <&> \"x\""},
+             {**item("crm.tags", "/crm/tags", "crm"), "icon": "tag"},
+             item("core.plugins", "/admin/plugins", "admin")]
+    with app.test_request_context("/crm/customers/7"):
+        tree = nav_tree(items, "/crm/customers/7")
+        for entries in (tree["main"], tree["admin"], []):
+            expected = render_template_string(FORMER_NAV_MACRO, items=entries)
+            assert str(nav_items(entries)) == expected
+        assert 'class="nav-link current" aria-current="page"' in nav_items(tree["main"])
+        assert "Clients &lt;&amp;&gt; &#34;x&#34;" in nav_items(tree["main"])
 
 
 def test_menu_shows_only_what_the_user_may_open(client, make_user, login_as):
