@@ -149,6 +149,8 @@ def time_page(app: Flask, url: str, user_login: str, repeat: int = 7) -> PageTim
         sqls.append(sql_seconds(engine, recorder.statements))
         counts.append(len(recorder.statements))
         status = response.status_code
+    if status >= 400:  # a ratio of an error page would read as a result
+        raise RuntimeError(f"{url} answered HTTP {status} for {user_login}: nothing to measure")
     return PageTiming(statistics.median(pages), statistics.median(sqls), max(counts), status)
 
 
