@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -63,9 +63,13 @@ def may(user: Any, permission: str, customer: Customer) -> bool:
     return can(user, permission, customer)
 
 
+#: Built once (every customer page runs it): only the id changes per request.
+_CUSTOMER_BY_ID = select(Customer).where(Customer.id == bindparam("customer_id")).options(OWNER_NAME_ONLY)
+
+
 def get_customer_or_404(customer_id: int, user: Any, permission: str = VIEW) -> Customer:
     """The customer if ``user`` may reach it; 404 otherwise, so that ids of others' customers reveal nothing."""
-    customer = db.session.get(Customer, customer_id, options=[OWNER_NAME_ONLY])
+    customer = db.session.execute(_CUSTOMER_BY_ID, {"customer_id": customer_id}).unique().scalar_one_or_none()
     if customer is None or customer.merged_into_id is not None or not may(user, permission, customer):
         abort(404)
     return customer
@@ -85,7 +89,22 @@ def assignable_users(user: Any) -> list[User]:
     return [] if stmt is None else list(db.session.scalars(stmt))
 
 
+def _assignable_people_statement(scope: str) -> Select:
+    stmt = select(User.id, User.name).where(
+        User.active.is_(True), User.position.in_(("sales_rep", "sales_supervisor", "sales_manager")))
+    if scope == "team":
+        stmt = stmt.where(User.id.in_(bindparam("team_ids", expanding=True)))
+    return stmt.order_by(User.name)
+
+
+#: The list page asks on every request: built once per scope, as _assignable builds them.
+_ASSIGNABLE_PEOPLE = {scope: _assignable_people_statement(scope) for scope in ("team", "all")}
+
+
 def assignable_people(user: Any) -> list[Any]:
     """The same people as rows of (id, name) only: one statement, for pages that just list them."""
-    stmt = _assignable(user, select(User.id, User.name).order_by(User.name))
-    return [] if stmt is None else list(db.session.execute(stmt))
+    scope = scope_for(user, ASSIGN)
+    if scope not in _ASSIGNABLE_PEOPLE:
+        return []
+    params = {"team_ids": sorted(team_ids(user))} if scope == "team" else {}
+    return list(db.session.execute(_ASSIGNABLE_PEOPLE[scope], params))

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased, lazyload
 
 from core.extensions import db
@@ -54,28 +54,40 @@ def history(customer_id: int) -> History:
     return cache[customer_id]
 
 
+def _recent(stmt: Select) -> Select:
+    """``stmt`` for one customer (the ``customer_id`` parameter), at most HISTORY_LIMIT rows."""
+    return stmt.limit(HISTORY_LIMIT)
+
+
+# The page's statements are built once, at import: only the customer's id changes per request, and building them
+# (aliases, joins, coercions) cost more than running them (issue 5 "Performance").
+_author = aliased(User)
+_INTERACTIONS = _recent(
+    select(Interaction, _author.name).outerjoin(_author, _author.id == Interaction.user_id)
+    .where(Interaction.customer_id == bindparam("customer_id")).options(lazyload(Interaction.user))
+    .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()))
+_changer = aliased(User)
+_GRADE_CHANGES = _recent(
+    select(GradeChange, _changer.name).outerjoin(_changer, _changer.id == GradeChange.changed_by_id)
+    .where(GradeChange.customer_id == bindparam("customer_id"))
+    .order_by(GradeChange.changed_at.desc(), GradeChange.id.desc()))
+_giver, _taker = aliased(User), aliased(User)
+_OWNER_CHANGES = _recent(
+    select(OwnershipChange, _giver.name, _taker.name)
+    .outerjoin(_giver, _giver.id == OwnershipChange.from_user_id)
+    .outerjoin(_taker, _taker.id == OwnershipChange.to_user_id)
+    .where(OwnershipChange.customer_id == bindparam("customer_id"))
+    .order_by(OwnershipChange.changed_at.desc(), OwnershipChange.id.desc()))
+_SURVEYS = _recent(
+    select(Survey).where(Survey.customer_id == bindparam("customer_id"))
+    .order_by(Survey.created_at.desc(), Survey.id.desc()))
+
+
 def _read_history(customer_id: int) -> History:
     session = db.session
-    author = aliased(User)
-    interactions = session.execute(
-        select(Interaction, author.name).outerjoin(author, author.id == Interaction.user_id)
-        .where(Interaction.customer_id == customer_id).options(lazyload(Interaction.user))
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(HISTORY_LIMIT)).all()
-    changer = aliased(User)
-    grades = session.execute(
-        select(GradeChange, changer.name).outerjoin(changer, changer.id == GradeChange.changed_by_id)
-        .where(GradeChange.customer_id == customer_id)
-        .order_by(GradeChange.changed_at.desc(), GradeChange.id.desc()).limit(HISTORY_LIMIT)).all()
-    giver, taker = aliased(User), aliased(User)
-    owners = session.execute(
-        select(OwnershipChange, giver.name, taker.name)
-        .outerjoin(giver, giver.id == OwnershipChange.from_user_id)
-        .outerjoin(taker, taker.id == OwnershipChange.to_user_id)
-        .where(OwnershipChange.customer_id == customer_id)
-        .order_by(OwnershipChange.changed_at.desc(), OwnershipChange.id.desc()).limit(HISTORY_LIMIT)).all()
-    surveys = session.scalars(select(Survey).where(Survey.customer_id == customer_id)
-                              .order_by(Survey.created_at.desc(), Survey.id.desc()).limit(HISTORY_LIMIT)).all()
-    return History(list(interactions), list(grades), list(owners), list(surveys))
+    params = {"customer_id": customer_id}
+    return History(session.execute(_INTERACTIONS, params).all(), session.execute(_GRADE_CHANGES, params).all(),
+                   session.execute(_OWNER_CHANGES, params).all(), session.scalars(_SURVEYS, params).all())
 
 
 @dataclass
@@ -84,12 +96,14 @@ class Contacts:
     consents: dict[int, list[Consent]]
 
 
+_CONTACTS = (select(Contact, Consent).outerjoin(Consent, Consent.contact_id == Contact.id)
+             .where(Contact.customer_id == bindparam("customer_id"))
+             .order_by(Contact.is_primary.desc(), Contact.name, Contact.id, Consent.id))
+
+
 def contacts_with_consents(customer_id: int) -> Contacts:
     """The customer's contacts, primary first, with their consents: one statement."""
-    rows = db.session.execute(
-        select(Contact, Consent).outerjoin(Consent, Consent.contact_id == Contact.id)
-        .where(Contact.customer_id == customer_id)
-        .order_by(Contact.is_primary.desc(), Contact.name, Contact.id, Consent.id)).all()
+    rows = db.session.execute(_CONTACTS, {"customer_id": customer_id}).all()
     contacts: list[Contact] = []
     consents: dict[int, list[Consent]] = {}
     for contact, consent in rows:
@@ -106,11 +120,17 @@ class Service:
     next_revisit_on: date | None
 
 
+_NEXT_REVISIT_DUE = (select(Revisit.due_on)
+                     .where(Revisit.customer_id == bindparam("customer_id"), Revisit.done_at.is_(None))
+                     .order_by(Revisit.due_on).limit(1).scalar_subquery())
+_PLAN_AND_DUE = select(ServicePlan, _NEXT_REVISIT_DUE).where(ServicePlan.grade == bindparam("grade"))
+_DUE_ONLY = select(_NEXT_REVISIT_DUE)
+
+
 def service(customer: Customer) -> Service:
     """The service plan of the customer's grade and the due date of its open revisit: one statement."""
-    due = (select(Revisit.due_on).where(Revisit.customer_id == customer.id, Revisit.done_at.is_(None))
-           .order_by(Revisit.due_on).limit(1).scalar_subquery())
-    row = db.session.execute(select(ServicePlan, due).where(ServicePlan.grade == (customer.grade or "C"))).first()
+    params = {"customer_id": customer.id, "grade": customer.grade or "C"}
+    row = db.session.execute(_PLAN_AND_DUE, params).first()
     if row is None:  # no plan for the grade (plans are seeded, but may have been removed)
-        return Service(None, db.session.scalar(select(due)))
+        return Service(None, db.session.scalar(_DUE_ONLY, params))
     return Service(row[0], row[1])

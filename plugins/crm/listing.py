@@ -19,17 +19,17 @@ from typing import Any
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Select, exists, func, literal, select
+from sqlalchemy import Select, bindparam, exists, false, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
-from sqlalchemy.sql.visitors import replacement_traverse
 
 from core.extensions import db
 from core.identity.models import User
+from core.security import team_ids
 from core.web.listing import Filter, ListQuery
 from plugins.crm import forms
-from plugins.crm.access import OWNER_NAME_ONLY, VIEW, owner_condition, scope_of, scoped_customers
+from plugins.crm.access import OWNER_NAME_ONLY, VIEW, scope_of, scoped_customers
 from plugins.crm.models import Customer, CustomerTag
 from plugins.crm.services.search_terms import customer_search
 
@@ -56,15 +56,43 @@ class TagFilter(Filter):
         return exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag == raw)
 
 
+def _scope_condition(scope: str | None, column: Any) -> Any:
+    """``column`` within a scope, with the user's id or team as parameters (``_scope_params``): the same rule as
+    core.security.scoped (R2.2), written so that a statement built with it is built once, not per request."""
+    if scope == "all":
+        return None
+    if scope == "own":
+        return column == bindparam("scope_user_id")
+    if scope == "team":
+        return column.in_(bindparam("scope_team_ids", expanding=True))
+    return false()
+
+
+def _scope_params(user: Any, scope: str | None) -> dict[str, Any]:
+    if scope == "own":
+        return {"scope_user_id": user.id}
+    if scope == "team":
+        return {"scope_team_ids": sorted(team_ids(user))}
+    return {}
+
+
+def _owner_choices_statement(scope: str | None) -> Select:
+    stmt = select(User.id, User.name).where(User.position.in_(SALES_POSITIONS))
+    condition = _scope_condition(scope, User.id)
+    return (stmt if condition is None else stmt.where(condition)).order_by(User.name)
+
+
+#: The owner filter's choices per scope ("own" needs no statement), built once.
+_OWNER_CHOICES = {scope: _owner_choices_statement(scope) for scope in ("team", "all", None)}
+
+
 def owner_choices() -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         scope = scope_of(current_user, VIEW)
         if scope == "own":
             return [(str(current_user.id), current_user.name)]
-        stmt = select(User.id, User.name).where(User.position.in_(SALES_POSITIONS))
-        if scope == "team":
-            stmt = stmt.where(owner_condition(current_user, VIEW, User.id))
-        return [(str(uid), name) for uid, name in db.session.execute(stmt.order_by(User.name))]
+        rows = db.session.execute(_OWNER_CHOICES[scope], _scope_params(current_user, scope))
+        return [(str(uid), name) for uid, name in rows]
 
     return per_request("owner_choices", compute)
 
@@ -73,13 +101,17 @@ def tag_choices() -> list[tuple[str, str]]:
     return per_request("tag_choices", lambda: [(t, t) for t in visible_tags(current_user)])
 
 
-def visible_tags(user: Any, limit: int = MAX_TAG_CHOICES) -> list[str]:
-    """The distinct tags on customers ``user`` sees, in order: a loose index scan (one index probe per distinct
-    tag, each stopping at the first visible customer), not a DISTINCT over every tag row in the scope."""
+def _visible_tags_statement(scope: str | None) -> Select:
+    """The loose index scan of ``visible_tags`` for one scope; the limit and the scope's user or team are
+    parameters."""
     tag = aliased(CustomerTag)
 
     def first_visible_after(previous: Any) -> Any:
-        visible = scoped_customers(user, stmt=select(Customer.id).where(Customer.id == tag.customer_id)).exists()
+        visible = select(Customer.id).where(Customer.id == tag.customer_id)
+        condition = _scope_condition(scope, Customer.owner_id)
+        if condition is not None:
+            visible = visible.where(condition)
+        visible = visible.where(Customer.merged_into_id.is_(None)).exists()
         stmt = select(tag.tag).where(visible)
         if previous is not None:
             stmt = stmt.where(tag.tag > previous)
@@ -87,8 +119,19 @@ def visible_tags(user: Any, limit: int = MAX_TAG_CHOICES) -> list[str]:
 
     tags = select(first_visible_after(None).label("tag"), literal(1).label("n")).cte("crm_tags", recursive=True)
     tags = tags.union_all(select(first_visible_after(tags.c.tag), tags.c.n + 1)
-                          .where(tags.c.tag.isnot(None), tags.c.n < limit))
-    return list(db.session.scalars(select(tags.c.tag).where(tags.c.tag.isnot(None)).order_by(tags.c.tag)))
+                          .where(tags.c.tag.isnot(None), tags.c.n < bindparam("tag_limit")))
+    return select(tags.c.tag).where(tags.c.tag.isnot(None)).order_by(tags.c.tag)
+
+
+#: Built once per scope (building the recursive statement cost more than running it).
+_VISIBLE_TAGS = {scope: _visible_tags_statement(scope) for scope in ("own", "team", "all", None)}
+
+
+def visible_tags(user: Any, limit: int = MAX_TAG_CHOICES) -> list[str]:
+    """The distinct tags on customers ``user`` sees, in order: a loose index scan (one index probe per distinct
+    tag, each stopping at the first visible customer), not a DISTINCT over every tag row in the scope."""
+    scope = scope_of(user, VIEW)
+    return list(db.session.scalars(_VISIBLE_TAGS[scope], {"tag_limit": limit, **_scope_params(user, scope)}))
 
 
 def _owner_not_indexed(stmt: Select, searching: bool) -> Select:
@@ -103,13 +146,20 @@ def _owner_not_indexed(stmt: Select, searching: bool) -> Select:
     owner = Customer.__table__.c.owner_id
     wanted = (operators.in_op, operators.eq) if searching else (operators.in_op,)
 
-    def replace(element: Any) -> Any:
+    def unindexed(element: Any) -> Any:
         if (isinstance(element, BinaryExpression) and element.operator in wanted
                 and getattr(element.left, "table", None) is owner.table and element.left.name == owner.name):
             return BinaryExpression(owner + 0, element.right, element.operator)
-        return None
+        return element
 
-    return replacement_traverse(stmt, {}, replace)
+    # Only the top-level conditions (the scope's and the owner filter's are there): rewriting the whole tree,
+    # search subqueries included, cost more than the query on a small page.
+    criteria = stmt._where_criteria  # the select's WHERE terms, ANDed (no public accessor)
+    if not any(unindexed(term) is not term for term in criteria):
+        return stmt
+    rewritten = stmt._generate()
+    rewritten._where_criteria = tuple(unindexed(term) for term in criteria)
+    return rewritten
 
 
 def _without_search(args: Mapping[str, str]) -> dict[str, str]:
@@ -135,9 +185,8 @@ class CustomerListing(ListQuery):
 
     def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
         """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
-        counted = select(func.count()).select_from(Customer)
-        if stmt.whereclause is not None:
-            counted = counted.where(stmt.whereclause)
+        # The list's WHERE terms one by one (not ANDed into one), as _owner_not_indexed rewrites top-level terms.
+        counted = select(func.count()).select_from(Customer).where(*stmt._where_criteria)
         if searching and _is_sqlite(session):
             counted = _owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
         return counted

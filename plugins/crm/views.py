@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +30,7 @@ from core.extensions import db
 from core.security import can, require
 from core.timeutil import local_to_utc, local_today
 from core.web.listing import ExportColumn, ListQuery, export_response
-from plugins.crm import customer_page, forms
+from plugins.crm import customer_page, form_markup, forms
 from plugins.crm.access import EDIT, VIEW, assignable_people, get_customer_or_404, may
 from plugins.crm.listing import customer_listing
 from plugins.crm.models import (
@@ -38,14 +50,19 @@ BULK_VIEW_ROWS = 100
 
 
 def labels() -> dict[str, dict[str, str]]:
-    """Display names of stored codes, for templates: translated once per request, not once per row."""
+    """Display names of stored codes, for templates: translated once per language and kept by the app (the
+    catalogues do not change while it runs), not once per request or row."""
     if "_crm_labels" not in g:
-        g._crm_labels = {
-            name: {code: str(label) for code, label in choices()}
-            for name, choices in (("state", forms.state_choices), ("kind", forms.kind_choices),
-                                  ("source", forms.source_choices), ("interaction", forms.interaction_choices),
-                                  ("channel", forms.channel_choices))
-        }
+        kept = current_app.extensions.setdefault("crm_labels", {})
+        language = str(get_locale())
+        if language not in kept:
+            kept[language] = {
+                name: {code: str(label) for code, label in choices()}
+                for name, choices in (("state", forms.state_choices), ("kind", forms.kind_choices),
+                                      ("source", forms.source_choices), ("interaction", forms.interaction_choices),
+                                      ("channel", forms.channel_choices))
+            }
+        g._crm_labels = kept[language]
     return g._crm_labels
 
 
@@ -178,22 +195,29 @@ def customer(customer_id: int):  # type: ignore[no-untyped-def]
     can_edit = may(current_user, EDIT, customer)
     can_override = can(current_user, "crm.grade.override")
     can_merge = may(current_user, "crm.customer.merge", customer)
-    interaction_form = survey_form = None
-    if can_edit:  # forms are built only for those who see them
-        interaction_form = forms.InteractionForm(formdata=None)
-        interaction_form.contact_id.choices = [("", "—")] + [(str(c.id), c.name) for c in contact_rows]
-        survey_form = forms.SurveyForm(formdata=None)
-        survey_form.contact_id.choices = [("", _("No e-mail: I will pass the link on"))] + [
-            (str(c.id), c.name) for c in contact_rows if c.anonymised_at is None]
+    interaction_form = survey_form = state_form = None
+    if can_edit:  # forms are drawn only for those who see them, from kept markup (form_markup.py)
+        interaction_form = form_markup.whole_form(
+            forms.InteractionForm, url_for("crm.new_interaction", customer_id=customer.id), _("Save"),
+            [("", "—")] + [(str(c.id), c.name) for c in contact_rows])
+        survey_form = form_markup.token_and_field(
+            forms.SurveyForm, "contact_id", [("", _("No e-mail: I will pass the link on"))] + [
+                (str(c.id), c.name) for c in contact_rows if c.anonymised_at is None])
+        state_form = form_markup.token_field(forms.StateForm)
+    override_form = merge_form = None
+    if can_override:
+        override_form = form_markup.whole_form(
+            forms.OverrideForm, url_for("crm.override_grade", customer_id=customer.id), _("Set grade"))
+    if can_merge:
+        merge_form = form_markup.whole_form(
+            forms.MergeForm, url_for("crm.merge_customer", customer_id=customer.id), _("Merge"))
     return render_template(
         "crm/customer.html", customer=customer, contacts=contact_rows, consents=people.consents,
         interactions=recent.interactions[:30], grade_history=recent.grade_changes[:20],
         owner_history=recent.owner_changes[:20], surveys=recent.surveys[:10], next_revisit_on=service.next_revisit_on,
         plan=service.plan, today=local_today(), can_edit=can_edit, missing=customer_service.missing_fields(customer),
-        interaction_form=interaction_form, survey_form=survey_form,
-        state_form=forms.StateForm(formdata=None) if can_edit else None,
-        override_form=forms.OverrideForm(formdata=None) if can_override else None,
-        merge_form=forms.MergeForm(formdata=None) if can_merge else None,
+        interaction_form=interaction_form, survey_form=survey_form, state_form=state_form,
+        override_form=override_form, merge_form=merge_form,
         can_override=can_override, can_merge=can_merge, can_privacy=can(current_user, "crm.privacy.manage"),
         transitions=customer_service.TRANSITIONS[customer.state],
     )
