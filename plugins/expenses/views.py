@@ -360,7 +360,7 @@ def claim_pdf(claim_id: int):  # type: ignore[no-untyped-def]
 def review_queue():  # type: ignore[no-untyped-def]
     """Claims waiting for my department-level review (R9.2.2): whoever is assigned may review, whatever role."""
     return render_template("expenses/review_queue.html", page=lists.review_list(current_user).page(),
-                           waiting_since=services.waiting_since, **rendering.claim_rows())
+                           **rendering.claim_rows())
 
 
 @bp.get("/finance")
@@ -370,7 +370,7 @@ def finance_queue():  # type: ignore[no-untyped-def]
     page = lists.finance_list(current_user, FINANCE_APPROVED if stage == "pay" else DEPT_APPROVED).page()
     form = PaymentForm(paid_on=platform.local_today())
     return render_template("expenses/finance_queue.html", page=page, stage=stage, form=form,
-                           waiting_since=services.waiting_since, can_pay=can(current_user, services.PAY),
+                           can_pay=can(current_user, services.PAY),
                            **rendering.claim_rows())
 
 
@@ -547,5 +547,5 @@ def reports_xlsx():  # type: ignore[no-untyped-def]
 
 @bp.app_template_filter("yuan")
 def yuan(value: Any) -> str:
-    return "—" if value is None else f"¥{value:,.2f}"
+    return rendering.yuan(value)
 

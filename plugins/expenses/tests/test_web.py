@@ -175,6 +175,19 @@ def test_lists_make_a_fixed_number_of_queries_whatever_the_row_count(app, db, co
     assert many == few
 
 
+def test_list_rows_escape_what_users_typed(app, db, company, client, login_as):
+    # The claim tables' rows are drawn in Python (rendering.claim_table_rows), not by Jinja's autoescape.
+    claim = draft(db, company.rep, line(company.travel, invoice="X1"), title='<b>"Trip" & co</b>')
+    services.transition(db.session, claim, company.rep, "submit")
+    claim.over_budget = True
+    db.session.commit()
+    for user, url in ((company.rep, "/expenses/"), (company.head, "/expenses/review")):
+        login_as(user)
+        page = client.get(url).get_data(as_text=True)
+        assert "&lt;b&gt;&#34;Trip&#34; &amp; co&lt;/b&gt;" in page and '<b>"Trip"' not in page
+        assert 'class="expenses-warning-tag"' in page and f'href="/expenses/claims/{claim.id}"' in page
+
+
 def test_list_rows_show_dates_and_states_as_the_core_filters_do(app, db, company, client, login_as):
     from flask_babel import format_datetime
 
