@@ -3,10 +3,11 @@ outside it: nobody learns whether another person's record exists), labels for te
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, g, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -49,9 +50,23 @@ class TextLabels:
         return texts
 
 
+class MoneyTexts(dict):
+    """``money_texts[amount]``: the money filter's text for an amount, formatted once per distinct amount in a
+    render. A list's or a board's amounts repeat (round deal values, the same weighted figure), and formatting is
+    most of what a row costs (issue 6). Same text as ``amount|money``."""
+
+    def __missing__(self, amount: Any) -> str:
+        from core.web.locale import money
+
+        text = money(amount)
+        if amount:  # -0 equals 0 but reads "-¥0.00": zeros (and None) are formatted each time
+            self[amount] = text
+        return text
+
+
 @bp.app_context_processor
 def pipeline_template_helpers() -> dict[str, Any]:
-    return {"text_labels": TextLabels(), "pipeline_labels": {
+    return {"text_labels": TextLabels(), "money_texts": MoneyTexts(), "pipeline_labels": {
         "stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation": QUOTATION_STATE_LABELS,
         "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
         "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS}, "stage_probability": DEFAULT_PROBABILITY}
@@ -95,3 +110,44 @@ def scoped_customers_choices(user: Any, limit: int = 500) -> list[tuple[int, str
 
 def scoped_deals(user: Any, permission: str = DEAL_VIEW, stmt: Any = None) -> Any:
     return scoped(select(Deal) if stmt is None else stmt, Deal, permission, user)
+
+
+def per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per request: a filter's choices are read when a chosen value is checked and again when
+    the toolbar draws them (issue 6)."""
+    cache = g.setdefault("_pipeline_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+#: An id no record has, to find where a record's id goes in a rule's URL.
+_ID_MARK = 918273645
+
+
+def record_url_parts(endpoint: str, argument: str) -> tuple[str, str]:
+    """The URL of ``endpoint`` for a record, split around the record's id (``("/pipeline/quotations/",
+    "/decide")``): a list writes ``before ~ row.id ~ after`` instead of calling url_for once a row (issue 6)."""
+    before, _mark, after = url_for(endpoint, **{argument: _ID_MARK}).partition(str(_ID_MARK))
+    return before, after
+
+
+def record_url_prefix(endpoint: str, argument: str) -> str:
+    """The URL of ``endpoint`` for a record without the id that ends it (``/pipeline/deals/``)."""
+    before, after = record_url_parts(endpoint, argument)
+    if after:
+        raise ValueError(f"{endpoint}'s URL does not end with its {argument}")
+    return before
+
+
+class FilteredOnce:
+    """A ListQuery mixin: the filtered select for the same arguments is built once, for a page that also sums or
+    counts over the selection (the deal list's forecast) besides the page itself."""
+
+    _filtered_for: tuple[Any, Any] | None = None
+
+    def filtered(self, args: Mapping[str, str]) -> Any:
+        known = self._filtered_for
+        if known is None or known[0] is not args:
+            known = self._filtered_for = (args, super().filtered(args))  # type: ignore[misc]
+        return known[1]

@@ -7,13 +7,14 @@ when a card is dropped on another column. Exit-rule refusals come back as messag
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.auth.redirects import safe_next
@@ -35,9 +36,12 @@ from plugins.pipeline.services.stages import reopen_deal as reopen_service
 from plugins.pipeline.views.common import (
     DEAL_EDIT,
     DEAL_VIEW,
+    FilteredOnce,
     bp,
     deal_or_404,
     may,
+    per_request,
+    record_url_prefix,
     scoped_customers_choices,
     scoped_deals,
 )
@@ -46,37 +50,53 @@ SALES_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
 BOARD_PER_COLUMN = 10
 
 
+@cache
 def probability_case() -> Any:
-    """The stage's win probability (percent) as SQL, for the weighted forecast."""
+    """The stage's win probability (percent) as SQL, for the weighted forecast (built once: statements are
+    immutable, and building them again each request was a good part of the page's Python, issue 6)."""
     return case(*((Deal.stage == stage, p) for stage, p in DEFAULT_PROBABILITY.items()), else_=0)
 
 
 def owner_choices(user: Any) -> list[tuple[str, str]]:
-    """The people whose deals ``user`` may see, for the owner filter (one query)."""
-    stmt = select(User.id, User.name).where(User.active).order_by(User.name)
+    """The people whose deals ``user`` may see, for the owner filter (one query, once per request: the filter
+    validates a chosen owner with them and the toolbar draws them)."""
+    return per_request(("deal_owner_choices", user.id), lambda: _owner_choices(user))
+
+
+@cache
+def _owner_statements() -> dict[str, Any]:
+    """The owner filter's select for each scope, built once (the user's id or team are parameters)."""
+    people = select(User.id, User.name).where(User.active).order_by(User.name)
+    return {"own": people.where(User.id == bindparam("user_id")),
+            "team": people.where(User.id.in_(bindparam("team", expanding=True))),
+            "all": people.where(User.position.in_(SALES_POSITIONS))}
+
+
+def _owner_choices(user: Any) -> list[tuple[str, str]]:
     scope = scope_for(user, DEAL_VIEW)
     if scope == "own":
-        stmt = stmt.where(User.id == user.id)
+        rows = db.session.execute(_owner_statements()["own"], {"user_id": user.id})
     elif scope == "team":
-        stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
+        rows = db.session.execute(_owner_statements()["team"], {"team": sorted(team_ids(user))})
     else:
-        stmt = stmt.where(User.position.in_(SALES_POSITIONS))
-    return [(str(uid), name) for uid, name in db.session.execute(stmt)]
+        rows = db.session.execute(_owner_statements()["all"])
+    return [(str(uid), name) for uid, name in rows]
 
 
 def stage_choices() -> list[tuple[str, str]]:
-    return [(s, str(STAGE_LABELS[s])) for s in STAGES]
+    return per_request("stage_choices", lambda: [(s, str(STAGE_LABELS[s])) for s in STAGES])
 
 
 def status_choices() -> list[tuple[str, str]]:
     from plugins.pipeline.labels import DEAL_STATUS_LABELS
 
-    return [(k, str(v)) for k, v in DEAL_STATUS_LABELS.items()]
+    return per_request("deal_status_choices", lambda: [(k, str(v)) for k, v in DEAL_STATUS_LABELS.items()])
 
 
 #: What a row of the deal list shows, as plain columns: loading Deal entities would also load, through their
 #: eager relationships, each customer's owner and tags and each user's roles and grants (issue 6: a fixed, small
-#: number of statements a page, and little Python per row).
+#: number of statements a page, and little Python per row). Built once per process.
+@cache
 def deal_rows() -> Any:
     from plugins.crm.models import Customer
 
@@ -85,10 +105,14 @@ def deal_rows() -> Any:
             .join(Customer, Customer.id == Deal.customer_id).join(User, User.id == Deal.owner_id))
 
 
+class DealListing(FilteredOnce, ListQuery):
+    """The deal list; the page and the forecast above it share one filtered select."""
+
+
 def deal_listing(user: Any) -> ListQuery:
     from plugins.crm.models import Customer
 
-    return ListQuery(
+    return DealListing(
         scoped_deals(user, stmt=deal_rows()),
         sorts={"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,
                "created": Deal.created_at, "stage_entered": Deal.stage_entered_at},
@@ -126,7 +150,7 @@ def deals():  # type: ignore[no-untyped-def]
     page = listing.page()
     total, weighted = forecast(listing.filtered(request.args)[0])
     return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted,
-                           may_create=may(DEAL_EDIT))
+                           may_create=may(DEAL_EDIT), deal_base=record_url_prefix("pipeline.deal", "deal_id"))
 
 
 def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | None]:
@@ -172,7 +196,7 @@ def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | Non
 def board():  # type: ignore[no-untyped-def]
     columns, owner = board_columns(current_user, request.args)
     # A card links to /deals/<id> and posts moves to /deals/<id>/move: the prefix is built once, not per card.
-    deal_base = url_for("pipeline.deal", deal_id=0)[:-1]
+    deal_base = record_url_prefix("pipeline.deal", "deal_id")
     return render_template("pipeline/board.html", columns=columns, owner=owner, owners=owner_choices(current_user),
                            may_move=may(DEAL_EDIT), stages=STAGES, args=request.args.to_dict(), deal_base=deal_base)
 

@@ -3,6 +3,7 @@ list and page (status steps, who was told what and when, follow-ups), and the sh
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -31,7 +32,9 @@ from plugins.pipeline.views.common import (
     deal_or_404,
     may,
     order_or_404,
+    per_request,
     quotation_or_404,
+    record_url_prefix,
 )
 
 
@@ -106,9 +109,11 @@ def order_from_quotation(quotation_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("pipeline.order", order_id=order.id))
 
 
-def order_listing(user: Any) -> ListQuery:
-    """The order list as plain columns: loading Order entities would also load every order's lines and, through the
-    customer, its owner's roles and tags (issue 6: a fixed, small number of statements a page)."""
+@cache
+def order_rows() -> tuple[Any, Any]:
+    """The order list's select as plain columns, and the customer-name subquery it searches: loading Order entities
+    would also load every order's lines and, through the customer, its owner's roles and tags (issue 6: a fixed,
+    small number of statements a page). Built once per process: statements are immutable."""
     from plugins.crm.models import Customer
 
     # The customer's name as a correlated subquery, not a join: the page's count then reads the orders alone (on
@@ -117,15 +122,28 @@ def order_listing(user: Any) -> ListQuery:
     customer_name = select(Customer.name).where(Customer.id == Order.customer_id).scalar_subquery()
     rows = select(Order.id, Order.number, Order.external_number, Order.channel, Order.status, Order.total,
                   Order.ordered_at, customer_name.label("customer_name"))
+    return rows, customer_name
+
+
+def order_status_choices() -> list[tuple[str, str]]:
+    return per_request("order_status_choices",
+                       lambda: [(s, str(service.STATUS_LABELS[s])) for s in ORDER_STATUSES])
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    return per_request("channel_choices", lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()])
+
+
+def order_listing(user: Any) -> ListQuery:
+    """The orders ``user`` may see, as a list (see order_rows)."""
+    rows, customer_name = order_rows()
     return ListQuery(
         scoped(rows, Order, ORDER_VIEW, user),
         sorts={"number": Order.number, "ordered": Order.ordered_at, "total": Order.total},
         default_sort="-ordered",
         search=[Order.number, Order.external_number, customer_name],
-        filters=[Filter.choice("status", _l("Status"), Order.status,
-                               lambda: [(s, str(service.STATUS_LABELS[s])) for s in ORDER_STATUSES]),
-                 Filter.choice("channel", _l("Channel"), Order.channel,
-                               lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()]),
+        filters=[Filter.choice("status", _l("Status"), Order.status, order_status_choices),
+                 Filter.choice("channel", _l("Channel"), Order.channel, channel_choices),
                  Filter.date_from("since", _l("Ordered from"), Order.ordered_at),
                  Filter.date_to("until", _l("Ordered until"), Order.ordered_at)],
         per_page=25,
@@ -144,7 +162,8 @@ def orders():  # type: ignore[no-untyped-def]
                    ExportColumn("status", _("Status")), ExportColumn("total", _("Total")),
                    ExportColumn("ordered_at", _("Ordered"))]
         return export_response(listing.export_rows(), columns, fmt, filename=_("orders"))
-    return render_template("pipeline/orders.html", page=listing.page(), may_import=may(ORDER_EDIT))
+    return render_template("pipeline/orders.html", page=listing.page(), may_import=may(ORDER_EDIT),
+                           order_base=record_url_prefix("pipeline.order", "order_id"))
 
 
 @bp.get("/orders/<int:order_id>")

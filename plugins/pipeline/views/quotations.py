@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -29,7 +30,16 @@ from plugins.pipeline.services.sending import (
     quotation_from_token,
     send_quotation,
 )
-from plugins.pipeline.views.common import DEAL_EDIT, DEAL_VIEW, bp, deal_or_404, may, quotation_or_404
+from plugins.pipeline.views.common import (
+    DEAL_EDIT,
+    DEAL_VIEW,
+    bp,
+    deal_or_404,
+    may,
+    quotation_or_404,
+    record_url_parts,
+    record_url_prefix,
+)
 
 APPROVE = "pipeline.discount.approve"
 
@@ -252,19 +262,29 @@ def approvals():  # type: ignore[no-untyped-def]
     mine = service.LEVELS.index(service.level_of(current_user))
     rows = [(q, mine >= service.LEVELS.index(q.approval_level or "supervisor")) for q in page.items]
     level_labels = {level: str(label) for level, label in service.LEVEL_LABELS.items()}  # translated once
-    return render_template("pipeline/approvals.html", page=page, rows=rows, decision_form=forms.DecisionForm(),
-                           level_labels=level_labels)
+    # Row links from prefixes built once for the page, not url_for twice a row (issue 6).
+    return render_template("pipeline/approvals.html", page=page, rows=rows, level_labels=level_labels,
+                           quotation_base=record_url_prefix("pipeline.quotation", "quotation_id"),
+                           decide_url=record_url_parts("pipeline.decide", "quotation_id"))
 
 
-def approval_listing(user: Any) -> ListQuery:
-    """Waiting quotations as plain columns (with their deal and customer), not the user's own."""
+@cache
+def approval_rows() -> Any:
+    """Waiting quotations as plain columns, with their deal and customer (built once per process)."""
     from plugins.crm.models import Customer
     from plugins.pipeline.models import Deal
 
-    rows = (select(Quotation.id, Quotation.number, Quotation.revision, Quotation.max_discount, Quotation.total,
+    return (select(Quotation.id, Quotation.number, Quotation.revision, Quotation.max_discount, Quotation.total,
                    Quotation.approval_level, Deal.title.label("deal_title"), Customer.name.label("customer_name"))
-            .join(Deal, Deal.id == Quotation.deal_id).join(Customer, Customer.id == Deal.customer_id)
-            .where(Quotation.state == "pending_approval", Quotation.owner_id != user.id))
+            .join(Deal, Deal.id == Quotation.deal_id).join(Customer, Customer.id == Deal.customer_id))
+
+
+def approval_listing(user: Any) -> ListQuery:
+    """Waiting quotations (see approval_rows) in the approver's scope, not the user's own."""
+    from plugins.crm.models import Customer
+    from plugins.pipeline.models import Deal
+
+    rows = approval_rows().where(Quotation.state == "pending_approval", Quotation.owner_id != user.id)
     return ListQuery(scoped(rows, Deal, DEAL_VIEW, user),
                      sorts={"created": Quotation.created_at, "discount": Quotation.max_discount,
                             "total": Quotation.total},
