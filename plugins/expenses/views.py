@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,24 +151,32 @@ def claim_new():  # type: ignore[no-untyped-def]
         if _line_form_edits(form):
             form.set_categories(_categories())
         elif form.validate():
-            try:
-                claim = services.create_claim(db.session, current_user, form.title.data, form.line_inputs(),
-                                              _uploads(form))
-                if "submit_claim" in request.form:
-                    db.session.flush()
-                    db.session.refresh(claim)
-                    result = services.transition(db.session, claim, current_user, "submit")
-                    _flash_warnings(result.warnings)
-                db.session.commit()
-                flash(_("Claim %(number)s saved.", number=claim.number), "success")
-                return redirect(url_for("expenses.claim_detail", claim_id=claim.id))
-            except services.InvalidInput as exc:
-                db.session.rollback()
-                general = _apply_errors(form, exc.errors)
-            except services.ExpenseError as exc:
-                db.session.rollback()
-                general = [exc.message]
+            saved, general = _save_claim(form, lambda: services.create_claim(
+                db.session, current_user, form.title.data, form.line_inputs(), _uploads(form)))
+            if saved is not None:
+                return saved
     return render_template("expenses/claim_form.html", form=form, claim=None, general=general)
+
+
+def _save_claim(form: ClaimForm, save: Callable[[], Claim]) -> tuple[Any, list[str]]:
+    """Save the claim (``save``), and submit it too when the submit button was pressed (R9.2.1), in one
+    transaction: (redirect to the claim, []) on success; (None, general errors) after a rollback otherwise."""
+    try:
+        claim = save()
+        if "submit_claim" in request.form:
+            db.session.flush()
+            db.session.refresh(claim)
+            result = services.transition(db.session, claim, current_user, "submit")
+            _flash_warnings(result.warnings)
+        db.session.commit()
+    except services.InvalidInput as exc:
+        db.session.rollback()
+        return None, _apply_errors(form, exc.errors)
+    except services.ExpenseError as exc:
+        db.session.rollback()
+        return None, [exc.message]
+    flash(_("Claim %(number)s saved.", number=claim.number), "success")
+    return redirect(url_for("expenses.claim_detail", claim_id=claim.id)), []
 
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
@@ -187,22 +196,14 @@ def claim_edit(claim_id: int):  # type: ignore[no-untyped-def]
     form.set_categories(_categories())
     general: list[str] = []
     if request.method == "POST" and not _line_form_edits(form) and form.validate():
-        try:
+        def update() -> Claim:
             services.update_claim(db.session, claim, current_user, form.title.data, form.line_inputs(),
                                   _uploads(form), expected_version=_int(form.version.data))
-            if "submit_claim" in request.form:
-                db.session.flush()
-                result = services.transition(db.session, claim, current_user, "submit")
-                _flash_warnings(result.warnings)
-            db.session.commit()
-            flash(_("Claim %(number)s saved.", number=claim.number), "success")
-            return redirect(url_for("expenses.claim_detail", claim_id=claim.id))
-        except services.InvalidInput as exc:
-            db.session.rollback()
-            general = _apply_errors(form, exc.errors)
-        except services.ExpenseError as exc:
-            db.session.rollback()
-            general = [exc.message]
+            return claim
+
+        saved, general = _save_claim(form, update)
+        if saved is not None:
+            return saved
         claim = db.session.get(Claim, claim_id)
     form.set_categories(_categories())
     receipts = {line.id: line.receipts for line in claim.lines}
