@@ -5,7 +5,8 @@ The document's shapes:
     ### 2.1 網絡銷售代表 — Sales representative         section R2.1
     **R1.1 目的** 中文正文 …                           a clause in bold, its English on the next line
     - R1.3.1 合法合規原則:中文 … — Legality …: English  an item, Chinese — English
-and, under "Beyond the source", English-only items (R9.x, R10 …); one of them completes R9.2.3.
+and, under "Beyond the source", English-only items (R9.x, R10 …); one of them completes R9.2.3. Their Chinese
+text is ours, in beyond_zh.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from core.regulation.beyond_zh import BEYOND_ZH, R9_2_3_COMPLETION_ZH
 
 SOURCE = Path(__file__).with_name("REGULATION.md")
 
@@ -58,7 +61,15 @@ def _beyond_item(clause_id: str, rest: str) -> ClauseText:
         title, _, note = title.partition("(")
         note = "(" + note.strip()
     text = f"{note} {text.strip()}".strip()
-    return ClauseText(clause_id, "", title.strip(), "", text)
+    title_zh, text_zh = BEYOND_ZH.get(clause_id, ("", ""))
+    return ClauseText(clause_id, title_zh, title.strip(), text_zh, text)
+
+
+def _complete_zh(clause_id: str, text_zh: str) -> str:
+    """The Chinese text of a clause the source breaks off in, with our completion (only R9.2.3 has one)."""
+    if clause_id != "R9.2.3":
+        return text_zh
+    return f"{text_zh}\n\n{R9_2_3_COMPLETION_ZH}".strip()
 
 
 def parse(markdown: str) -> list[ClauseText]:
@@ -83,7 +94,8 @@ def parse(markdown: str) -> list[ClauseText]:
                 # Our completion of the clause where the source breaks off.
                 known = clauses[clause_id]
                 completion = rest[len("(completion)"):].strip()
-                clauses[clause_id] = replace(known, text_en=f"{known.text_en}\n\n{completion}".strip())
+                clauses[clause_id] = replace(known, text_en=f"{known.text_en}\n\n{completion}".strip(),
+                                             text_zh=_complete_zh(clause_id, known.text_zh))
             elif clause_id not in clauses:
                 clauses[clause_id] = _beyond_item(clause_id, rest)
             continue

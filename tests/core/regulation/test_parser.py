@@ -24,6 +24,16 @@ def test_beyond_the_source_completes_r9_2_3_and_adds_clauses():
     assert clauses["R13"].title_en == "Record keeping"
 
 
+def test_our_clauses_beyond_the_source_read_in_chinese_too():
+    """The Chinese regulation page must not fall back to English for R9.x and R10-R14 (ours, English-only in
+    the document), nor stop R9.2.3 where the source breaks off."""
+    clauses = {c.clause_id: c for c in parse_source()}
+    for clause_id in ("R9.x", "R10", "R11", "R12", "R13", "R14"):
+        assert clauses[clause_id].title_zh and clauses[clause_id].text_zh, clause_id
+    assert clauses["R13"].title_zh == "記錄保存"
+    assert "予以支付" in clauses["R9.2.3"].text_zh.split("[text ends]", 1)[1]
+
+
 def test_a_small_document():
     text = "## 1. 總則 — General\n**R1.1 目的** 中文。\nPurpose: why.\n- R1.2.1 甲方:乙方 — Alpha: b\n"
     assert [(c.clause_id, c.title_zh, c.title_en, c.text_zh, c.text_en) for c in parse(text)] == [
