@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from core.timeutil import local_date, local_today
@@ -13,22 +16,26 @@ from plugins.crm.services.errors import FieldErrors
 
 #: States whose customers are revisited; leads are prospected, not revisited; lost ones are left alone.
 REVISITED_STATES = ("prospect", "customer")
+#: grade: (revisit interval in days, service level, marketing strategy), R5.2.2.
 DEFAULT_PLANS = {
-    "A": (30, "Dedicated representative; answer within 4 working hours; quarterly business review",
-          "Early access to new products, tailored offers, invitations to every customer event"),
-    "B": (60, "Answer within one working day; half-yearly review",
-          "Monthly product news, seasonal promotions, invitations to product experience sessions"),
-    "C": (90, "Answer within two working days",
-          "Quarterly newsletter and general promotions; look for growth potential"),
+    "A": (30, _l("Dedicated representative; answer within 4 working hours; quarterly business review"),
+          _l("Early access to new products, tailored offers, invitations to every customer event")),
+    "B": (60, _l("Answer within one working day; half-yearly review"),
+          _l("Monthly product news, seasonal promotions, invitations to product experience sessions")),
+    "C": (90, _l("Answer within two working days"),
+          _l("Quarterly newsletter and general promotions; look for growth potential")),
 }
 
 
 def seed_plans(session: Any) -> None:
-    """Insert the default plans that do not exist yet (idempotent)."""
+    """Insert the default plans that do not exist yet (idempotent). Their texts are company data from then on
+    (a manager edits them), so they are written in the company's language (DEFAULT_LOCALE), not the installer's."""
     have = set(session.scalars(select(ServicePlan.grade)))
-    for grade, (days, level, strategy) in DEFAULT_PLANS.items():
-        if grade not in have:
-            session.add(ServicePlan(grade=grade, revisit_interval_days=days, service_level=level, strategy=strategy))
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        for grade, (days, level, strategy) in DEFAULT_PLANS.items():
+            if grade not in have:
+                session.add(ServicePlan(grade=grade, revisit_interval_days=days, service_level=str(level),
+                                        strategy=str(strategy)))
 
 
 def plans(session: Any) -> dict[str, ServicePlan]:

@@ -98,3 +98,22 @@ def test_an_interaction_needs_a_date_for_its_next_step_and_cannot_be_in_the_futu
         interactions.log_interaction(db.session, customer, {"kind": "chat", "summary": "", "next_step": "call",
                                                             "occurred_at": utcnow() + timedelta(days=1)}, org.rep1)
     assert set(refused.value.errors) == {"kind", "summary", "next_step_on", "occurred_at"}
+
+
+def test_default_service_plans_are_written_in_the_company_language(app, db, monkeypatch):
+    """R5.2.2: the plans seeded at installation are company data a manager edits, so a Chinese company gets
+    them in Chinese whatever language the installer's browser speaks (config DEFAULT_LOCALE)."""
+    from sqlalchemy import delete, select
+
+    from plugins.crm.models import ServicePlan
+    from plugins.crm.services.revisits import seed_plans
+
+    for locale, expected in (("zh_Hans", "两个工作日内答复"), ("en", "Answer within two working days")):
+        monkeypatch.setitem(app.config, "DEFAULT_LOCALE", locale)
+        db.session.execute(delete(ServicePlan))
+        seed_plans(db.session)
+        db.session.flush()
+        plans = {p.grade: p for p in db.session.scalars(select(ServicePlan))}
+        assert sorted(plans) == ["A", "B", "C"]
+        assert plans["C"].service_level == expected
+        assert plans["C"].revisit_interval_days == 90
