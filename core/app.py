@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 from core.config import load_config
 from core.extensions import babel, csrf, db, login_manager
 from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
+from core.web.params import MAX_DB_INTEGER
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 class BoundedInt(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_DB_INTEGER)
         super().__init__(map, *args, **kwargs)
 
 

@@ -23,6 +23,7 @@ from core.notifications.service import (
     wants_email,
 )
 from core.security import authenticated
+from core.web.params import record_id
 
 bp = Blueprint("core_notifications", __name__, url_prefix="/notifications")
 
@@ -32,15 +33,15 @@ PER_PAGE = 25
 @bp.get("/")
 @authenticated
 def index():  # type: ignore[no-untyped-def]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     total = db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == current_user.id))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(record_id(request.args.get("page")) or 1, pages)  # past the end: the last page
     rows = db.session.scalars(
         select(Notification).where(Notification.recipient_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
     items = [{"n": n, "text": render_message(n)} for n in rows]
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     return render_template("notifications/index.html", items=items, page=page, pages=pages, total=total,
                            email_wanted=wants_email(current_user), has_email=bool(current_user.email))
 
@@ -54,7 +55,7 @@ def read(notification_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     if request.form.get("open") and notification.url:
         return redirect(notification.url)  # a local path: notify() accepts nothing else
-    return redirect(url_for("core_notifications.index", page=request.form.get("page", 1, type=int)))
+    return redirect(url_for("core_notifications.index", page=record_id(request.form.get("page")) or 1))
 
 
 @bp.post("/read-all")

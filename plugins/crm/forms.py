@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.web.params import record_id_field
 from plugins.crm.services.errors import CRMError, FieldErrors
 
 
@@ -159,7 +160,7 @@ class PrivacyDeleteForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    other_id = IntegerField(_l("Customer number to merge into this one"), validators=[DataRequired()])
+    other_id = IntegerField(_l("Customer number to merge into this one"), validators=[DataRequired(), record_id_field()])
 
 
 class PlanForm(FlaskForm):
@@ -201,7 +202,7 @@ class RegistrationForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    customer_id = IntegerField(_l("Customer number"), validators=[DataRequired()])
+    customer_id = IntegerField(_l("Customer number"), validators=[DataRequired(), record_id_field()])
 
 
 class FeedbackForm(FlaskForm):

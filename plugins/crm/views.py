@@ -30,6 +30,7 @@ from core.extensions import db
 from core.security import can, require
 from core.timeutil import local_to_utc, local_today
 from core.web.listing import ExportColumn, ListQuery, export_response
+from core.web.params import record_id
 from plugins.crm import customer_page, form_markup, forms
 from plugins.crm.access import EDIT, VIEW, assignable_people, get_customer_or_404, may
 from plugins.crm.listing import customer_listing
@@ -400,7 +401,8 @@ def send_survey(customer_id: int):  # type: ignore[no-untyped-def]
     form = forms.SurveyForm()
     contact = None
     if form.contact_id.data:
-        contact = db.session.get(Contact, int(form.contact_id.data)) if form.contact_id.data.isdigit() else None
+        contact_id = record_id(form.contact_id.data)
+        contact = db.session.get(Contact, contact_id) if contact_id else None
         if contact is None or contact.customer_id != customer.id:
             abort(404)
     if not form.validate_on_submit():

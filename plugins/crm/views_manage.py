@@ -16,6 +16,7 @@ from core.identity.models import User
 from core.security import can, require
 from core.timeutil import local_today, utcnow
 from core.web.listing import Filter, ListQuery
+from core.web.params import record_id
 from plugins.crm import forms, settings
 from plugins.crm.access import (
     ASSIGN,
@@ -86,7 +87,7 @@ def _reachable_customer_ids(ids: list[int]) -> list[int]:
 
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return [number for v in request.form.getlist(name) if (number := record_id(v))]
 
 
 @bp.get("/allocation")
@@ -243,7 +244,7 @@ def import_page():  # type: ignore[no-untyped-def]
     mapping: dict[str, str] = {}
     upload = None
     if request.method == "POST" and form.validate():
-        upload = _upload(int(form.token.data) if (form.token.data or "").isdigit() else None)
+        upload = _upload(record_id(form.token.data))
         try:
             if form.file.data and form.file.data.filename:
                 data = form.file.data.read()

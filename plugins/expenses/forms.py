@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.web.params import record_id
 from plugins.expenses.services import PAYMENT_METHODS, LineInput
 
 PAYMENT_METHOD_LABELS = {
@@ -32,10 +33,8 @@ MAX_LINES = 50
 
 
 def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A select's or hidden field's record id, None when empty or not one (core.web.params)."""
+    return record_id(value)
 
 
 def select_choices(choices: list[tuple[int, str]], empty: str = "—") -> list[SelectChoice]:

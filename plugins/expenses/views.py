@@ -28,6 +28,7 @@ from core.identity.models import Department
 from core.money import to_chinese_capital
 from core.security import authenticated, can, public, require
 from core.web.listing import export_response, wants_export
+from core.web.params import record_id, whole_number
 from plugins.expenses import lists, platform, rendering, services
 from plugins.expenses.forms import (
     PAYMENT_METHOD_LABELS,
@@ -116,8 +117,7 @@ def _line_form_edits(form: ClaimForm) -> bool:
             form.lines.append_entry()
         return True
     remove = request.form.get("remove_line")
-    if remove is not None and remove.isdigit():
-        index = int(remove)
+    if (index := whole_number(remove)) is not None:
         kept = [e for i, e in enumerate(form.lines.entries) if i != index]
         form.lines.entries = kept or form.lines.entries[:1]
         for i, entry in enumerate(form.lines.entries):  # renumber so field names stay consecutive
@@ -198,7 +198,7 @@ def claim_edit(claim_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST" and not _line_form_edits(form) and form.validate():
         def update() -> Claim:
             services.update_claim(db.session, claim, current_user, form.title.data, form.line_inputs(),
-                                  _uploads(form), expected_version=_int(form.version.data))
+                                  _uploads(form), expected_version=whole_number(form.version.data))
             return claim
 
         saved, general = _save_claim(form, update)
@@ -208,13 +208,6 @@ def claim_edit(claim_id: int):  # type: ignore[no-untyped-def]
     form.set_categories(_categories())
     receipts = {line.id: line.receipts for line in claim.lines}
     return render_template("expenses/claim_form.html", form=form, claim=claim, general=general, receipts=receipts)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _flash_warnings(warnings: list[services.BudgetWarning]) -> None:
@@ -251,7 +244,7 @@ def _history(claim: Claim) -> list[dict[str, Any]]:
             for side in ("old", "new"):
                 value = change.get(side)
                 if isinstance(value, dict) and "category_id" in value:
-                    value["category"] = categories.get(_int(value["category_id"]), "—")
+                    value["category"] = categories.get(record_id(value["category_id"]), "—")
             changes.append(change)
         rows.append({"event": event, "changes": changes, "warnings": details.get("warnings", [])})
     return rows
@@ -283,7 +276,7 @@ def claim_act(claim_id: int, action: str):  # type: ignore[no-untyped-def]
     try:
         result = services.transition(db.session, claim, current_user, action,
                                      reason=request.form.get("reason", ""), payment=payment,
-                                     expected_version=_int(request.form.get("version")))
+                                     expected_version=whole_number(request.form.get("version")))
         db.session.commit()
     except services.InvalidInput as exc:
         db.session.rollback()
@@ -379,7 +372,7 @@ def finance_queue():  # type: ignore[no-untyped-def]
 @require("expenses.claim.pay")
 def pay_batch():  # type: ignore[no-untyped-def]
     form = PaymentForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()][:500]
+    ids = [number for v in request.form.getlist("ids") if (number := record_id(v))][:500]
     if not form.validate():
         for field, errors in form.errors.items():
             for error in errors:
@@ -455,7 +448,7 @@ def budget_edit(budget_id: int | None = None):  # type: ignore[no-untyped-def]
             saved = services.save_budget(
                 db.session, current_user, department_id=form.department_id.data, category_id=form.category_id.data,
                 year=form.year.data, amount=form.amount.data, months=[e.data for e in form.months.entries],
-                note=form.note.data or "", budget=budget, expected_version=_int(form.version.data))
+                note=form.note.data or "", budget=budget, expected_version=whole_number(form.version.data))
             db.session.commit()
             flash(_("Budget saved. It counts once approved."), "success")
             return redirect(url_for("expenses.budgets", year=saved.year))

@@ -17,10 +17,11 @@ from core.identity.models import Department, Role, User
 from core.identity.positions import position_choices
 from core.identity.roles import ROLE_CODE_PATTERN
 from core.identity.users import EMAIL_PATTERN
+from core.web.params import record_id
 
 
 def _optional_id(value: Any) -> int | None:
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return record_id(value)
 
 
 class MultiCheckboxField(SelectMultipleField):

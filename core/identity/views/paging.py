@@ -9,6 +9,7 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from core.extensions import db
+from core.web.params import record_id
 
 
 @dataclass
@@ -32,8 +33,7 @@ class Page:
 
 
 def page_number(name: str = "page") -> int:
-    value = request.args.get(name, "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    return record_id(request.args.get(name)) or 1  # paginate() clamps it to the last page
 
 
 def paginate(query: Select, page: int, per_page: int = 25) -> Page:

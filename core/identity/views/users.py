@@ -32,6 +32,7 @@ from core.identity.views.forms import (
 )
 from core.identity.views.paging import page_number, paginate
 from core.security import clear_access_cache, require
+from core.web.params import record_id
 
 SORTS = {
     "name": User.name,
@@ -68,9 +69,8 @@ def user_list_query(args: Any) -> Select:
         pattern = like_pattern(text)
         query = query.where(or_(*(column.ilike(pattern, escape="\\")
                                   for column in (User.login, User.name, User.email, User.phone))))
-    department = args.get("department", "")
-    if department.isdigit():
-        query = query.where(User.department_id == int(department))
+    if department_id := record_id(args.get("department")):
+        query = query.where(User.department_id == department_id)
     if args.get("position") in POSITIONS:
         query = query.where(User.position == args["position"])
     if args.get("role"):

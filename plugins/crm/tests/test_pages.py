@@ -345,3 +345,17 @@ def test_the_api_searches_inside_names_and_phones_like_the_list_page(app, db, cl
     assert names("星河") == ["北京星河科技有限公司"]
     assert names("8000") == ["北京星河科技有限公司"]  # the last digits of a phone
     assert names("%") == [] and names("_") == []  # wildcards are text, not patterns
+
+
+def test_merging_with_a_number_no_customer_can_have_is_refused_and_keeps_both(app, db, client, org, login_as,
+                                                                               new_customer):
+    """R5.1.2: a typo in the merge box (20 digits overflow the database driver) gets the form's message."""
+    keep = new_customer(org.rep1, name="星河科技")
+    other = new_customer(org.rep1, name="星河科技有限公司")
+    login_as(org.sup1)
+    response = client.post(f"/crm/customers/{keep.id}/merge", data={"other_id": "99999999999999999999"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "请填写要合并的客户编号。" in response.get_data(as_text=True)  # "Give the number of the customer to merge."
+    db.session.expire_all()
+    assert db.session.get(Customer, other.id).merged_into_id is None

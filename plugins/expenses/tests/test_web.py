@@ -238,3 +238,21 @@ def test_batch_payment_from_the_finance_page(app, db, company, client, login_as)
     assert response.status_code == 302
     db.session.expire_all()
     assert [c.state for c in claims] == ["paid", "paid"]
+
+
+def test_odd_numbers_from_the_browser_change_nothing_and_break_nothing(app, db, company, client, login_as):
+    """"²" passes str.isdigit() and 20 digits overflow the driver: neither may answer 500 or pay anything."""
+    from plugins.expenses.models import Claim
+
+    claims = _many_claims(db, company, 1)
+    login_as(company.finance2)
+    response = client.post("/expenses/finance/pay", data={
+        "ids": ["²", "99999999999999999999"], "paid_on": services.platform.local_today().isoformat(),
+        "method": "bank_transfer", "reference": "BATCH-2"})
+    assert response.status_code in (200, 302)
+    db.session.expire_all()
+    assert db.session.get(Claim, claims[0].id).state != "paid"
+    login_as(company.rep)
+    form = {"title": "Trip", "lines-0-amount": "1.00", "lines-1-amount": "2.00", "remove_line": "²"}
+    response = client.post("/expenses/claims/new", data=form)
+    assert response.status_code == 200 and 'name="lines-1-amount"' in response.get_data(as_text=True)

@@ -22,6 +22,7 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import require, scope_for, team_ids
 from core.web.listing import ExportColumn, Filter, ListQuery, export_response, wants_export
+from core.web.params import record_id, whole_number
 from plugins.pipeline import forms
 from plugins.pipeline.models import STAGES, Contract, Deal, DealStageChange, Order, Quotation
 from plugins.pipeline.services import PipelineError
@@ -156,12 +157,11 @@ def deals():  # type: ignore[no-untyped-def]
 def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | None]:
     """Each stage's open deals, one page a column: one GROUP BY for the counts and sums, one windowed query for
     every column's page of cards, whatever the number of deals."""
-    owner = args.get("owner") or None
+    owner_id = record_id(args.get("owner"))
+    owner = str(owner_id) if owner_id else None
     base = scoped_deals(user).where(Deal.status == "open")
-    if owner and owner.isdigit():
-        base = base.where(Deal.owner_id == int(owner))
-    else:
-        owner = None
+    if owner_id:
+        base = base.where(Deal.owner_id == owner_id)
     counted = base.order_by(None).with_only_columns(Deal.stage, Deal.expected_value).subquery()
     stats = {stage: (n, Decimal(str(v))) for stage, n, v in db.session.execute(
         select(counted.c.stage, func.count(), func.coalesce(func.sum(counted.c.expected_value), 0))
@@ -206,8 +206,8 @@ def board():  # type: ignore[no-untyped-def]
 def new_deal():  # type: ignore[no-untyped-def]
     form = forms.DealForm()
     form.customer_id.choices = scoped_customers_choices(current_user)
-    if request.method == "GET" and request.args.get("customer_id", "").isdigit():
-        form.customer_id.data = int(request.args["customer_id"])
+    if request.method == "GET" and (customer_id := record_id(request.args.get("customer_id"))):
+        form.customer_id.data = customer_id
     if form.validate_on_submit():
         deal = Deal(title=form.title.data.strip(), customer_id=form.customer_id.data, owner_id=current_user.id,
                     expected_value=form.expected_value.data, expected_close=form.expected_close.data)
@@ -273,12 +273,12 @@ def move(deal_id: int):  # type: ignore[no-untyped-def]
     deal = deal_or_404(deal_id, DEAL_EDIT)
     back = safe_next(request.form.get("next"), url_for("pipeline.deal", deal_id=deal.id))
     form = forms.MoveForm()
-    version = request.form.get("expected_version", "")
-    if not form.validate_on_submit() or not version.isdigit():
+    version = whole_number(request.form.get("expected_version"))
+    if not form.validate_on_submit() or version is None:
         message, status = _("The move was incomplete; reload the page and try again."), 400
     else:
         try:
-            move_deal(db.session, deal, form.stage.data, current_user, expected_version=int(version),
+            move_deal(db.session, deal, form.stage.data, current_user, expected_version=version,
                       note=(form.note.data or "").strip() or None)
         except PipelineError as exc:
             db.session.rollback()

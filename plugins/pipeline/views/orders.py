@@ -18,6 +18,7 @@ from core.identity.models import User
 from core.security import require, scoped
 from core.timeutil import local_today
 from core.web.listing import ExportColumn, Filter, ListQuery, export_response, wants_export
+from core.web.params import whole_number
 from plugins.pipeline import forms
 from plugins.pipeline.labels import CHANNEL_LABELS
 from plugins.pipeline.models import ORDER_STATUSES, Contract, FollowUp, Order, OrderNotice, OrderStatusChange
@@ -195,11 +196,10 @@ def order_status(order_id: int):  # type: ignore[no-untyped-def]
     order = order_or_404(order_id, ORDER_EDIT)
     form = forms.StatusForm()
     form.validate_on_submit()
-    version = form.expected_version.data or ""
     try:
         service.change_status(db.session, order, form.status.data or "", current_user, carrier=form.carrier.data,
                               tracking_number=form.tracking_number.data,
-                              expected_version=int(version) if version.isdigit() else None)
+                              expected_version=whole_number(form.expected_version.data))
     except PipelineError as exc:
         db.session.rollback()
         flash(str(exc), "error")

@@ -16,6 +16,7 @@ from core.identity.models import User
 from core.security import require, scope_for, team_ids
 from core.timeutil import local_today
 from core.web.listing import ListQuery
+from core.web.params import whole_number
 from plugins.pipeline import forms
 from plugins.pipeline.kpis import revenue
 from plugins.pipeline.services import PipelineError
@@ -46,8 +47,7 @@ def rep_listing(user: object) -> ListQuery:
 
 
 def _year() -> int:
-    raw = request.values.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else local_today().year
+    return whole_number(request.values.get("year"), minimum=2000, maximum=2100) or local_today().year
 
 
 @bp.route("/targets", methods=["GET", "POST"])

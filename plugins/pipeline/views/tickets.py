@@ -14,6 +14,7 @@ from core.identity.models import User
 from core.security import get_scoped_or_404, require, scoped
 from core.timeutil import utcnow
 from core.web.listing import Filter, ListQuery
+from core.web.params import record_id
 from plugins.pipeline import forms
 from plugins.pipeline.labels import PRIORITY_LABELS, TICKET_KIND_LABELS, TICKET_STATE_LABELS
 from plugins.pipeline.models import Order, Ticket
@@ -56,8 +57,8 @@ def tickets():  # type: ignore[no-untyped-def]
 @require(TICKET_EDIT)
 def new_ticket():  # type: ignore[no-untyped-def]
     order = None
-    if request.args.get("order_id", "").isdigit():
-        order = order_or_404(int(request.args["order_id"]))
+    if order_id := record_id(request.args.get("order_id")):
+        order = order_or_404(order_id)
     form = forms.TicketForm()
     form.customer_id.choices = [(order.customer_id, order.customer.name)] if order else \
         scoped_customers_choices(current_user)
