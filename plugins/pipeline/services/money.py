@@ -7,6 +7,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
 HUNDRED = Decimal("100")
+#: What the columns hold (models: quantities Numeric(12, 3), money Numeric(14, 2)). A larger number is an input
+#: error: the database would refuse it, and rounding it to the fen raises decimal.InvalidOperation.
+MAX_QUANTITY = Decimal("1e9")
+MAX_AMOUNT = Decimal("1e12")
+
+
+def line_fits(quantity: Decimal, unit_price: Decimal) -> bool:
+    """A line of ``quantity`` × ``unit_price`` can be stored: finite, quantity above zero, price not negative, and
+    the quantity, the price and their product within the columns."""
+    if not (quantity.is_finite() and unit_price.is_finite()):
+        return False
+    return 0 < quantity < MAX_QUANTITY and 0 <= unit_price < MAX_AMOUNT and quantity * unit_price < MAX_AMOUNT
 
 
 def to_fen(value: Decimal) -> Decimal:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from core.timeutil import local_today, utcnow
 from plugins.pipeline.models import DiscountDecision, Product, Quotation, QuotationLine
 from plugins.pipeline.services import PipelineError
-from plugins.pipeline.services.money import line_amounts
+from plugins.pipeline.services.money import MAX_AMOUNT, line_amounts, line_fits
 
 #: Who approves a discount above a limit: the levels, from the owner up (R6.4.2).
 LEVELS = ("representative", "supervisor", "manager")
@@ -92,12 +92,16 @@ def _build_lines(session: Any, lines: list[LineInput]) -> list[QuotationLine]:
             raise PipelineError(_l("Line %(n)d: the price cannot be negative.", n=position), "lines")
         if not Decimal("0") <= discount < Decimal("100"):
             raise PipelineError(_l("Line %(n)d: the discount is a percentage from 0 to 100.", n=position), "lines")
+        if not line_fits(quantity, price):
+            raise PipelineError(_l("Line %(n)d: the quantity or the price is too large.", n=position), "lines")
         amounts = line_amounts(quantity, price, discount, product.tax_rate)
         built.append(QuotationLine(
             position=position, product_id=product.id, description=(line.description or product.name)[:300],
             quantity=quantity, unit_price=price, discount=discount, tax_rate=product.tax_rate,
             net=amounts.net, tax=amounts.tax, gross=amounts.gross,
         ))
+    if sum((line.gross for line in built), Decimal("0")) >= MAX_AMOUNT:
+        raise PipelineError(_l("The quotation's total is larger than an amount can be."), "lines")
     return built
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from core.timeutil import local_to_utc, utcnow
 from plugins.pipeline.models import CHANNELS, Order, OrderLine, Product
-from plugins.pipeline.services.money import to_fen
+from plugins.pipeline.services.money import MAX_AMOUNT, line_fits, to_fen
 from plugins.pipeline.services.orders import _after_status, next_number
 
 COLUMNS = ("channel", "order_number", "ordered_at", "customer", "phone", "email", "sku", "quantity", "unit_price")
@@ -78,10 +78,11 @@ def _check_row(number: int, row: dict[str, str], products: dict[str, Product]) -
     if row["sku"] not in products:
         problems.append(_("unknown product %(sku)s", sku=row["sku"]))
     try:
-        if Decimal(row["quantity"]) <= 0 or Decimal(row["unit_price"]) < 0:
+        if not line_fits(Decimal(row["quantity"]), Decimal(row["unit_price"])):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        problems.append(_("quantity and unit price must be numbers (quantity above zero)"))
+        problems.append(_("quantity and unit price must be numbers (quantity above zero, below what an order "
+                          "line holds)"))
     if row.get("ordered_at") and _parse_time(row["ordered_at"]) is None:
         problems.append(_("ordered_at is not a date and time like 2026-11-27 14:30"))
     return problems
@@ -104,6 +105,11 @@ def _customer_for(session: Any, row: dict[str, str], user: Any) -> int:
     return customer.id
 
 
+def _order_total(numbered: list[tuple[int, dict[str, str]]]) -> Decimal:
+    """The revenue of an order's rows (already checked to be numbers that fit a line)."""
+    return sum((Decimal(row["quantity"]) * Decimal(row["unit_price"]) for _n, row in numbered), Decimal("0"))
+
+
 def import_orders(session: Any, rows: list[dict[str, str]], user: Any, dry_run: bool = False) -> ImportReport:
     """Create the orders of ``rows`` that are new. Each order is all or nothing; a dry run saves nothing."""
     report = ImportReport()
@@ -119,6 +125,8 @@ def import_orders(session: Any, rows: list[dict[str, str]], user: Any, dry_run: 
     } if keys else set()
     for key, numbered in grouped.items():
         problems = [(n, msg) for n, row in numbered for msg in _check_row(n, row, products)]
+        if not problems and _order_total(numbered) >= MAX_AMOUNT:
+            problems = [(numbered[0][0], _("the order's total is larger than an order holds"))]
         if problems:
             report.problems += problems
             continue

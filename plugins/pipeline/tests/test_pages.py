@@ -4,6 +4,7 @@ through its stages with exit-rule refusals shown as messages, discount approval,
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -315,3 +316,21 @@ def test_numbers_a_page_cannot_use_are_ignored_not_a_server_error(client, login_
     assert response.status_code == 200
     if path.startswith("/pipeline/board"):
         assert deal.title in html(response)  # the owner filter was dropped, not applied as "nobody"
+
+
+@pytest.mark.parametrize(("field", "value"), [("quantity", "1e20"), ("quantity", "1e309"), ("unit_price", "1e15"),
+                                              ("discount", "NaN"), ("quantity", "Infinity")])
+def test_an_absurd_quotation_line_is_refused_with_a_message_and_nothing_saved(client, login_as, db, deal, products,
+                                                                               team, field, value):
+    """R6.3.1: money stays exact (Decimal): a number no amount column can hold is an input error, not a 500."""
+    from plugins.pipeline.models import Quotation
+
+    db.session.get(type(deal), deal.id).stage = "quotation"
+    db.session.commit()
+    login_as(team["rep"])
+    line = {"lines-0-product_id": products[0].id, "lines-0-quantity": "1", "lines-0-discount": "0",
+            f"lines-0-{field}": value}
+    response = client.post(f"/pipeline/deals/{deal.id}/quotations/new", data={
+        **line, "valid_until": (local_today() + timedelta(days=30)).isoformat()})
+    assert response.status_code in (200, 400, 422)
+    assert db.session.scalar(select(Quotation.id).where(Quotation.deal_id == deal.id)) is None

@@ -66,3 +66,19 @@ def test_an_xlsx_export_is_read_like_a_csv(db, team, customer, products):
     buffer = io.BytesIO()
     book.save(buffer)
     assert read_rows("export.xlsx", buffer.getvalue()) == read_rows("export.csv", EXPORT)
+
+
+def test_numbers_no_order_line_can_hold_are_reported_and_their_order_not_saved(db, team, customer, products):
+    """Infinity, NaN and 10^20 parse as Decimals; none of them may reach the database (or a 500)."""
+    header = "channel,order_number,ordered_at,customer,phone,email,sku,quantity,unit_price\n"
+    export = (header
+              + "tmall,TM9001,2026-11-11 00:05,李雷,13900001111,,NS-HW-1,Infinity,1.00\n"
+              + "tmall,TM9002,2026-11-11 00:05,李雷,13900001111,,NS-HW-1,1,NaN\n"
+              + "tmall,TM9003,2026-11-11 00:05,李雷,13900001111,,NS-HW-1,100000000000000000000,1.00\n"
+              + "tmall,TM9004,2026-11-11 00:05,李雷,13900001111,,NS-HW-1,900000000,2000.00\n"
+              + "tmall,TM9005,2026-11-11 00:05,李雷,13900001111,,NS-HW-1,1,399.00\n").encode()
+    report = import_orders(db.session, read_rows("tmall.csv", export), team["rep"])
+    db.session.commit()
+    assert [n for n, _msg in report.problems] == [2, 3, 4, 5]
+    assert report.created == ["TM9005"]
+    assert counts(db) == (1, 1)
