@@ -268,7 +268,7 @@ def import_purchases(session: Any, table: Table, mapping: dict[str, str], by_use
             result.messages.append(_("Order date: give a date as YYYY-MM-DD."))
         try:
             amount = Decimal((record.get("amount") or "").replace(",", "").replace("¥", "").strip())
-            if amount < 0:
+            if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):  # Numeric(14, 2)
                 raise InvalidOperation
         except InvalidOperation:
             result.messages.append(_("Amount: give an amount in CNY."))

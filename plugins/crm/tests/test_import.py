@@ -78,3 +78,18 @@ def test_unreadable_files_and_missing_mappings_are_explained(db, org):
     table = importing.read_table("x.csv", b"a,b\n1,2\n")
     with pytest.raises(CRMError):
         importing.import_customers(db.session, table, {"phone": "a"}, org.rep1, dry_run=True)
+
+
+def test_purchase_amounts_no_column_can_hold_are_reported_and_nothing_is_imported(db, org, new_customer):
+    """Nothing is half-imported: Infinity and 10^13 parse as Decimals but are row errors, like "abc"."""
+    new_customer(org.rep1, name="陈静", phone="13500000000")
+    csv = ("订单号,买家电话,下单时间,实付金额\n"
+           "T2001,13500000000,2026-10-01,Infinity\n"
+           "T2002,13500000000,2026-10-01,10000000000000\n"
+           "T2003,13500000000,2026-10-01,88.00\n").encode()
+    table = importing.read_table("orders.csv", csv)
+    mapping = importing.guess_mapping(table.headers, importing.PURCHASE_FIELDS)
+    report = importing.import_purchases(db.session, table, mapping, org.rep1, dry_run=False, default_shop="天猫")
+    db.session.commit()
+    assert not report.saved
+    assert _count(db, Purchase) == 0
