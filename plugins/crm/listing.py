@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
 
+from core.db.substring_index import where_terms, with_where_terms
 from core.extensions import db
 from core.identity.models import User
 from core.security import team_ids
@@ -154,12 +155,7 @@ def _owner_not_indexed(stmt: Select, searching: bool) -> Select:
 
     # Only the top-level conditions (the scope's and the owner filter's are there): rewriting the whole tree,
     # search subqueries included, cost more than the query on a small page.
-    criteria = stmt._where_criteria  # the select's WHERE terms, ANDed (no public accessor)
-    if not any(unindexed(term) is not term for term in criteria):
-        return stmt
-    rewritten = stmt._generate()
-    rewritten._where_criteria = tuple(unindexed(term) for term in criteria)
-    return rewritten
+    return with_where_terms(stmt, unindexed)
 
 
 def _without_search(args: Mapping[str, str]) -> dict[str, str]:
@@ -186,7 +182,7 @@ class CustomerListing(ListQuery):
     def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
         """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
         # The list's WHERE terms one by one (not ANDed into one), as _owner_not_indexed rewrites top-level terms.
-        counted = select(func.count()).select_from(Customer).where(*stmt._where_criteria)
+        counted = select(func.count()).select_from(Customer).where(*where_terms(stmt))
         if searching and _is_sqlite(session):
             counted = _owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
         return counted

@@ -21,14 +21,13 @@ from typing import Any
 from sqlalchemy import and_, exists, false, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from core.db.substring_index import starts_with
 from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Customer, CustomerSearchGram
 from plugins.crm.services import normalise
 
 #: Fewer digits than this are not taken for a phone number (they would match a large share of all phones).
 MIN_PHONE_DIGITS = 3
 _PHONE_LIKE = re.compile(r"[\d\s()+-]+")
-_MAX_CHAR = 0x10FFFF
-_SURROGATES = range(0xD800, 0xE000)
 
 
 def search_terms(text: str) -> dict[str, str]:
@@ -44,23 +43,6 @@ def search_terms(text: str) -> dict[str, str]:
     if email and " " not in email:
         terms["e"] = email
     return terms
-
-
-def successor(prefix: str) -> str | None:
-    """The smallest string after every string that starts with ``prefix`` (code point order), None if none."""
-    for position in range(len(prefix) - 1, -1, -1):
-        code = ord(prefix[position]) + 1
-        if code in _SURROGATES:  # not characters: UTF-8 cannot carry them
-            code = _SURROGATES.stop
-        if code <= _MAX_CHAR:
-            return prefix[:position] + chr(code)
-    return None
-
-
-def starts_with(column: Any, prefix: str) -> Any:
-    """``column`` starts with ``prefix``, as a range of its index (binary order on SQLite, "C" on PostgreSQL)."""
-    after = successor(prefix)
-    return column >= prefix if after is None else and_(column >= prefix, column < after)
 
 
 def candidates(field: str, text: str) -> Any:

@@ -10,8 +10,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import create_engine, delete, insert, or_, select, text, update
 
+from core.db.substring_index import successor
 from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Customer, CustomerSearchGram
-from plugins.crm.services.search_terms import customer_search, search_terms, successor
+from plugins.crm.services.search_terms import customer_search, search_terms
 
 CJK = "星河科技北京上海华东贸易电子网络信息"
 LATIN = "abcxyzABC01"

@@ -1,0 +1,77 @@
+"""Building blocks for a plugin's substring index (a table of fixed-width windows of a text, kept by triggers:
+CRM's crm_customer_gram, expenses' expenses_claim_gram) and for steering SQLite's planner around it.
+
+- ``starts_with(column, prefix)``: a prefix as a range of the column's index (binary order on SQLite, "C" on
+  PostgreSQL), so that every window starting with a typed text is one index range.
+- ``sqlite_unindexed(column)`` and ``with_where_terms(stmt, rewrite)``: SQLite keeps no statistics here
+  (sqlite_stat1 is never gathered), so it takes any equality on an indexed column for selective and may read
+  tens of thousands of rows through that index where the substring index finds a handful. Writing the other
+  conditions as ``+column`` leaves it no other index to choose. PostgreSQL, with statistics, chooses by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Select, and_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+_MAX_CHAR = 0x10FFFF
+_SURROGATES = range(0xD800, 0xE000)
+
+
+def successor(prefix: str) -> str | None:
+    """The smallest string after every string that starts with ``prefix`` (code point order), None if none."""
+    for position in range(len(prefix) - 1, -1, -1):
+        code = ord(prefix[position]) + 1
+        if code in _SURROGATES:  # not characters: UTF-8 cannot carry them
+            code = _SURROGATES.stop
+        if code <= _MAX_CHAR:
+            return prefix[:position] + chr(code)
+    return None
+
+
+def starts_with(column: Any, prefix: str) -> Any:
+    """``column`` starts with ``prefix``, as a range of its index (binary order on SQLite, "C" on PostgreSQL)."""
+    after = successor(prefix)
+    return column >= prefix if after is None else and_(column >= prefix, column < after)
+
+
+class sqlite_unindexed(FunctionElement):  # noqa: N801  (an SQL construct, named like one)
+    """SQL: ``column`` as it is, written on SQLite so that no index serves a condition on it ("+column")."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        self.type = column.type
+        super().__init__(column)
+
+
+@compiles(sqlite_unindexed)
+def _unindexed_default(element: Any, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(sqlite_unindexed, "sqlite")
+def _unindexed_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
+def where_terms(stmt: Select) -> tuple[Any, ...]:
+    """The top-level WHERE terms of ``stmt`` (ANDed). SQLAlchemy has no public accessor for them: this and
+    with_where_terms are the one place that reads them."""
+    return tuple(stmt._where_criteria)
+
+
+def with_where_terms(stmt: Select, rewrite: Callable[[Any], Any]) -> Select:
+    """``stmt`` with each of its top-level WHERE terms replaced by ``rewrite(term)``; ``stmt`` itself when
+    nothing changes."""
+    terms = where_terms(stmt)
+    rewritten_terms = tuple(rewrite(term) for term in terms)
+    if all(new is old for new, old in zip(rewritten_terms, terms, strict=True)):
+        return stmt
+    rewritten = stmt._generate()
+    rewritten._where_criteria = rewritten_terms
+    return rewritten
