@@ -2,9 +2,9 @@
 
 Builds the issue's size by default (200,000 claims, 1,000,000 lines) and prints page / SQL (target at most 2) for
 the department head's review queue, finance's two queues (re-review, to pay), the claim list (company-wide, a
-team's, one representative's, filtered and sorted, a deep page) and the budget page (plain and sorted by what is
-left). The query counts of these pages are fixed whatever the row count; the tests assert that
-(plugins/expenses/tests/test_web.py). Each line also shows (page − shell) / SQL: the page time less that of a page
+team's, one representative's, filtered and sorted, a deep page, searched by number or title words) and the budget
+page (plain and sorted by what is left). The query counts of these pages are fixed whatever the row count; the
+tests assert that (plugins/expenses/tests/test_web.py, test_claim_search.py). Each line also shows (page − shell) / SQL: the page time less that of a page
 with almost no SQL (the categories page), i.e. the list's own Python work beside its SQL, since the shell's fixed
 cost (menu, notifications, layout: core's) dominates whenever the SQL takes a few milliseconds.
 
@@ -172,7 +172,8 @@ def vacuum_analyze(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                for table in ("expenses_claim", "expenses_claim_line", "expenses_payment", "expenses_budget"):
+                for table in ("expenses_claim", "expenses_claim_line", "expenses_payment", "expenses_budget",
+                              "expenses_claim_gram"):
                     connection.execute(text(f"VACUUM ANALYZE {table}"))
 
 
@@ -186,12 +187,34 @@ def pages(year: int) -> tuple[tuple[str, str, str], ...]:
         ("claim list (manager, all claims)", "/expenses/", "manager"),
         ("claim list, filtered and sorted", "/expenses/?state=paid&sort=-total", "manager"),
         ("claim list, searched", f"/expenses/?q=BX{1234:010d}", "manager"),
+        *search_pages(),
         ("claim list, created in a month", f"/expenses/?since={year}-01-01&until={year}-01-31", "manager"),
         ("claim list, page 2,000 (offset 50,000)", "/expenses/?page=2000", "manager"),
         ("claim list (head, team)", "/expenses/", "head0"),
         ("claim list (representative, own)", "/expenses/", "rep0-0"),
         ("budget page (finance)", f"/expenses/budgets?year={year}", "finance"),
         ("budget page, by remaining", f"/expenses/budgets?year={year}&sort=remaining", "finance"),
+    )
+
+
+def search_pages() -> tuple[tuple[str, str, str], ...]:
+    """The claim search (number or words of the title, found through the plugin's substring index): numbers are
+    BX{id:010d} and titles 差旅报销{id} here, so "差旅" is in every title and "报销12345" in 11 of 200,000."""
+    return (
+        ("search: number prefix (100 claims)", "/expenses/?q=BX00000123", "manager"),
+        ("search: whole number, lower case", f"/expenses/?q=bx{123456:010d}", "manager"),
+        ("search: middle of a number", "/expenses/?q=0012345", "manager"),
+        ("search: common title word (every claim)", "/expenses/?q=差旅", "manager"),
+        ("search: common word, deep page", "/expenses/?q=差旅&page=2000", "manager"),
+        ("search: common word (head, team)", "/expenses/?q=差旅", "head0"),
+        ("search: rare title text (11 claims)", "/expenses/?q=报销12345", "manager"),
+        ("search: two words", "/expenses/?q=差旅+报销12345", "manager"),
+        ("search: no match", "/expenses/?q=北京", "manager"),
+        ("search: rare, representative (own)", "/expenses/?q=报销12345", "rep0-0"),
+        ("review queue, searched", "/expenses/review?q=报销1", "head0"),
+        ("finance queue, searched", "/expenses/finance?q=差旅", "finance"),
+        ("global search box, rare", "/search?q=报销12345", "manager"),
+        ("global search box, common", "/search?q=差旅", "manager"),
     )
 
 

@@ -4,6 +4,7 @@ so a page costs a fixed number of queries (count, rows, eager loads) whatever th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,7 +24,10 @@ from plugins.expenses.models import (
     Category,
     Claim,
 )
+from plugins.expenses.search import searched
 
+#: What the lists' search box searches: the box is drawn for a list with search columns; the search itself goes
+#: through the plugin's substring index (ClaimListQuery.filtered, search.claim_search).
 CLAIM_SEARCH = (Claim.number, Claim.title)
 #: The claimant's name in the rows' own query. Only the name: a whole User would also load its roles and their
 #: grants (two more queries a page) for nothing.
@@ -40,7 +44,17 @@ ROW_COLUMNS = (Claim.id, Claim.number, Claim.title, Claim.over_budget, Claim.tot
 
 class ClaimListQuery(ListQuery):
     """A claim list whose page rows are plain rows (ROW_COLUMNS) rather than Claim objects; the export still
-    loads whole claims (with the claimant eager-loaded by the select's options) for its columns."""
+    loads whole claims (with the claimant eager-loaded by the select's options) for its columns. Its search box
+    finds claims through the plugin's substring index (search.claim_search), not core's LIKE over every claim."""
+
+    def filtered(self, args: Mapping[str, str]) -> tuple[Select, dict[str, str], dict[str, str]]:
+        stmt, active, errors = super().filtered({key: args.get(key) or "" for key in args if key != "q"})
+        text = self.search_text(args)
+        if text:
+            from core.extensions import db
+
+            stmt = searched(stmt, db.session, text)
+        return stmt, active, errors
 
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
                    session: Any) -> list[Any]:

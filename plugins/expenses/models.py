@@ -6,10 +6,13 @@ version read, so two people acting on one claim at once resolve to exactly one c
 
 from __future__ import annotations
 
+import string
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -19,8 +22,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from core.extensions import db
 from core.identity.models import Department, User
@@ -263,3 +270,69 @@ class Payment(db.Model):
 
     claim: Mapped[Claim] = relationship(back_populates="payment")
     recorded_by: Mapped[User] = relationship()
+
+
+#: Characters of the windows the claim search index keeps (search.claim_search; migration 5b7e2c4d9f10).
+SEARCH_WINDOW = 8
+
+
+class ClaimSearchGram(db.Model):
+    """The claim search's substring index: for every position of a claim's number and of its title, both case-folded
+    (fold_case), the (at most SEARCH_WINDOW) characters starting there; a window found in both is one row. A text
+    of up to that many characters occurs in the number or the title exactly when one of the claim's rows starts
+    with it: one range of the primary key finds those claims, however many claims there are.
+
+    Kept by database triggers on expenses_claim (migration 5b7e2c4d9f10), so that every write path, ORM or not,
+    keeps it true; nothing in Python writes it. On SQLite a batch migration that copies expenses_claim drops the
+    triggers: such a migration must create them again (test_claim_search.py fails otherwise)."""
+
+    __tablename__ = "expenses_claim_gram"
+    __audit__ = False  # derived from the claim, which the trail records
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    #: Compared by code point ("C" collation on PostgreSQL), so that a prefix is a range of the index.
+    gram: Mapped[str] = mapped_column(String(SEARCH_WINDOW).with_variant(
+        String(SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+# The search's case folding: ASCII letters only, as SQLite's lower() and LIKE fold (without the ICU extension,
+# which NetSales never loads), so that both databases find the same claims: PostgreSQL's lower() and ILIKE would
+# also fold other letters, by the database's locale.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def fold_case(text: str) -> str:
+    """``text`` as the search index stores it: ASCII letters in lower case, everything else as it is."""
+    return text.translate(_ASCII_LOWER)
+
+
+class folded_contains(FunctionElement):  # noqa: N801  (an SQL function, named like one)
+    """SQL: the text ``column`` contains ``word`` (fold_case'd) once its ASCII letters are in lower case, as the
+    index triggers fold it (migration 5b7e2c4d9f10); "%" and "_" are plain characters."""
+
+    type = Boolean()
+    inherit_cache = True
+
+    def __init__(self, column: Any, word: str) -> None:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # For PostgreSQL: only the letters the word holds need folding in the column (a character that is not an
+        # ASCII letter is compared as it is either way), by replace(): translate() costs ten times more.
+        haystack = column
+        for letter in sorted({ch for ch in word if ch in string.ascii_lowercase}):
+            haystack = func.replace(haystack, literal(letter.upper()), literal(letter))
+        super().__init__(column, literal(word), literal(pattern), haystack)
+
+
+@compiles(folded_contains)
+def _folded_contains_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    # SQLite's LIKE folds ASCII letters, and only those: exactly fold_case, without lower()'s copy of every value.
+    column, _word, pattern, _haystack = element.clauses.clauses
+    return f"({compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\')"
+
+
+@compiles(folded_contains, "postgresql")
+def _folded_contains_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    # Not ILIKE nor lower(), which also fold other letters (by the database's locale).
+    _column, word, _pattern, haystack = element.clauses.clauses
+    return f"(strpos({compiler.process(haystack, **kw)}, {compiler.process(word, **kw)}) > 0)"

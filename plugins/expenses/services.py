@@ -256,11 +256,12 @@ def parse_amount(value: Any) -> Decimal:
         raise ValueError(_("Enter an amount such as 128.50."))
     if amount <= 0:
         raise ValueError(_("The amount must be more than zero."))
-    if amount != amount.quantize(CENT):
-        raise ValueError(_("Amounts are exact to the fen: at most two decimal places."))
+    # The ceiling first: rounding 1e309 to the fen raises decimal.InvalidOperation.
     ceiling = platform.setting("expenses.amount_ceiling")
     if amount > ceiling:
         raise ValueError(_("More than %(ceiling)s is not accepted on one line.", ceiling=f"{ceiling:,.2f}"))
+    if amount != amount.quantize(CENT):
+        raise ValueError(_("Amounts are exact to the fen: at most two decimal places."))
     return amount.quantize(CENT)
 
 
@@ -973,7 +974,8 @@ def _budget_amount(value: Any) -> Decimal:
         raise ValueError(_("Enter an amount such as 120000.00.")) from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(_("A budget cannot be negative."))
-    if amount != amount.quantize(CENT) or amount >= Decimal("1e12"):
+    # The bound first: rounding 1e309 to the fen raises decimal.InvalidOperation.
+    if amount >= Decimal("1e12") or amount != amount.quantize(CENT):
         raise ValueError(_("Enter an amount exact to the fen, below one trillion."))
     return amount.quantize(CENT)
 
@@ -1004,8 +1006,9 @@ def reopen_budget(session: Any, budget: Budget, user: Any) -> Budget:
 
 
 def claims_query(user: Any, *, state: str | None = None, mine: bool = False, q: str = "",
-                 claimant_id: int | None = None) -> Any:
-    """The claims ``user`` may see, newest first, with filters (a select; the caller paginates)."""
+                 claimant_id: int | None = None, session: Any = None) -> Any:
+    """The claims ``user`` may see, newest first, with filters (a select; the caller paginates). A search ``q``
+    (claim_search) asks the database one question first, on ``session`` (default: the app's)."""
     query = select(Claim).where(claim_visibility(user)).order_by(Claim.created_at.desc(), Claim.id.desc())
     if state:
         query = query.where(Claim.state == state)
@@ -1013,10 +1016,14 @@ def claims_query(user: Any, *, state: str | None = None, mine: bool = False, q: 
         query = query.where(Claim.claimant_id == user.id)
     if claimant_id:
         query = query.where(Claim.claimant_id == claimant_id)
-    q = (q or "").strip()
-    if q:
-        pattern = f"%{q}%"
-        query = query.where(or_(Claim.number.ilike(pattern), Claim.title.ilike(pattern)))
+    if (q or "").strip():
+        if session is None:
+            from core.extensions import db
+
+            session = db.session
+        from plugins.expenses.search import searched
+
+        query = searched(query, session, q)
     return query
 
 

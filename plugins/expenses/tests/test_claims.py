@@ -159,7 +159,8 @@ def test_a_returned_claim_is_changed_and_resubmitted_with_the_history_kept(app, 
     assert [e.action for e in claim.events] == ["submit", "return", "edited", "submit"]
 
 
-@pytest.mark.parametrize("amount", ["0", "0.00", "-5.00", "12.345", "abc", "", "NaN", "Infinity", "50000.01", 1.5])
+@pytest.mark.parametrize("amount", ["0", "0.00", "-5.00", "12.345", "abc", "", "NaN", "Infinity", "50000.01", 1.5,
+                                    "1e309", "1e-309"])
 def test_zero_negative_inexact_or_absurd_amounts_are_refused(app, db, company, amount):
     with pytest.raises(services.InvalidInput) as refused:
         services.create_claim(db.session, company.rep, "Trip", [line(company.travel, amount)])
@@ -289,6 +290,17 @@ def test_a_budgets_monthly_split_must_add_up(app, db, company):
     with pytest.raises(services.NotPermitted):
         services.save_budget(db.session, company.rep, department_id=company.department.id,
                              category_id=company.office.id, year=2026, amount="1")
+
+
+@pytest.mark.parametrize("amount", ["1e309", "1000000000000", "-1", "Infinity", "12.345"])
+def test_a_budget_no_column_can_hold_is_refused_with_a_message(app, db, company, amount):
+    """R9.1.2: an annual or monthly amount beyond what a budget holds is a field error, never a 500."""
+    for field, kwargs in (("amount", {"amount": amount}), ("months", {"amount": "1200.00", "months": [amount] * 12})):
+        with pytest.raises(services.InvalidInput) as refused:
+            services.save_budget(db.session, company.finance, department_id=company.department.id,
+                                 category_id=company.travel.id, year=2026, **kwargs)
+        assert any(key.startswith(field) for key in refused.value.errors), refused.value.errors
+        db.session.rollback()
 
 
 def test_over_budget_warns_every_reviewer_under_warn_and_stops_the_claim_under_block(app, db, company):
