@@ -3,6 +3,8 @@ CRM's crm_customer_gram, expenses' expenses_claim_gram) and for steering SQLite'
 
 - ``starts_with(column, prefix)``: a prefix as a range of the column's index (binary order on SQLite, "C" on
   PostgreSQL), so that every window starting with a typed text is one index range.
+- ``prefix_match(column, prefix)`` and ``contains_any_case(column, text)``: a typed prefix through a column's
+  plain index under any collation, and a case-blind substring test that is a plain LIKE wherever that is the same.
 - ``sqlite_unindexed(column)`` and ``with_where_terms(stmt, rewrite)``: SQLite keeps no statistics here
   (sqlite_stat1 is never gathered), so it takes any equality on an indexed column for selective and may read
   tens of thousands of rows through that index where the substring index finds a handful. Writing the other
@@ -14,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, and_
+from sqlalchemy import Select, and_, func, literal
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 _MAX_CHAR = 0x10FFFF
@@ -75,3 +78,41 @@ def with_where_terms(stmt: Select, rewrite: Callable[[Any], Any]) -> Select:
     rewritten = stmt._generate()
     rewritten._where_criteria = rewritten_terms
     return rewritten
+
+
+#: The character right after each digit and Latin letter in every collation's order, the "C" one as well as
+#: linguistic ones (en_US, zh_CN, ICU). 9, Z and z have none there: "SO-9" -> "SO-:" would be wrong.
+_NEXT = {c: chr(ord(c) + 1) for c in "012345678ABCDEFGHIJKLMNOPQRSTUVWXYabcdefghijklmnopqrstuvwxy"}
+
+
+def is_sqlite() -> bool:
+    """The application's database is SQLite (the helpers below write for its planner and its LIKE)."""
+    from core.extensions import db
+
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def prefix_match(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix`` (case as given): a range of the column's plain index, confirmed by LIKE.
+
+    The range runs from ``prefix`` to ``prefix`` with its last digit or letter raised (what follows it dropped):
+    every value starting with ``prefix`` lies in it whatever the database's collation, where a code-point
+    successor would cut values off under a linguistic one, which orders punctuation differently. A prefix without
+    a digit or Latin letter is looked up whole (equality)."""
+    for position in range(len(prefix) - 1, -1, -1):
+        if prefix[position] in _NEXT:
+            upper = prefix[:position] + _NEXT[prefix[position]]
+            return and_(column >= prefix, column < upper, column.startswith(prefix, autoescape=True))
+    return column == prefix
+
+
+def contains_any_case(column: Any, text: str) -> ColumnElement[bool]:
+    """``column`` contains ``text``, letters in any case; "%" and "_" are plain characters.
+
+    A plain LIKE wherever it does the same: on SQLite, whose LIKE ignores the case of Latin letters already, and
+    for a text without letters that have a case (Chinese, digits). On PostgreSQL, lower() on both sides otherwise:
+    over 150,000 contact names ILIKE took about 200 ms, lower() LIKE 100 ms and a plain LIKE 20-40 ms."""
+    if is_sqlite() or text.lower() == text.upper():
+        return column.contains(text, autoescape=True)
+    pattern = "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    return func.lower(column).like(func.lower(literal(pattern)), escape="/")

@@ -135,7 +135,7 @@ def visible_tags(user: Any, limit: int = MAX_TAG_CHOICES) -> list[str]:
     return list(db.session.scalars(_VISIBLE_TAGS[scope], {"tag_limit": limit, **_scope_params(user, scope)}))
 
 
-def _owner_not_indexed(stmt: Select, searching: bool) -> Select:
+def owner_not_indexed(stmt: Select, searching: bool) -> Select:
     """``stmt`` with its conditions on the owner written so that SQLite does not use an index for them.
 
     Without statistics (sqlite_stat1, which nothing here maintains) SQLite takes any owner condition for selective:
@@ -181,10 +181,10 @@ class CustomerListing(ListQuery):
 
     def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
         """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
-        # The list's WHERE terms one by one (not ANDed into one), as _owner_not_indexed rewrites top-level terms.
+        # The list's WHERE terms one by one (not ANDed into one), as owner_not_indexed rewrites top-level terms.
         counted = select(func.count()).select_from(Customer).where(*where_terms(stmt))
         if searching and _is_sqlite(session):
-            counted = _owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
+            counted = owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
         return counted
 
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
@@ -194,7 +194,7 @@ class CustomerListing(ListQuery):
         sqlite = _is_sqlite(session)
         ids = stmt.with_only_columns(Customer.id)
         if sqlite:
-            ids = _owner_not_indexed(ids, searching)
+            ids = owner_not_indexed(ids, searching)
         ids = self._ordered_after_search(ids, sort) if sqlite and searching else self.ordered(ids, sort)
         page_ids = list(session.scalars(ids.limit(limit).offset(offset)))
         loaded = {customer.id: customer for customer in session.scalars(

@@ -1,0 +1,148 @@
+"""The header's search box over customers and contacts (GET /search): customers through the customer list's
+substring index (the list's normalisation), contacts by their customer, phone, e-mail or name; only what the
+searcher's scope holds (R11); a fixed number of statements whatever the number of matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.contracts import SearchResult
+
+
+@pytest.fixture
+def found(app):
+    """found(query, user) -> {(kind, title, snippet)} of the CRM's answers, as the results page gets them."""
+    engine = app.extensions["netsales"]
+
+    def search(query, user, limit=20):
+        with app.test_request_context("/"):
+            results = engine.collect("global_search", SearchResult, only="crm", query=query, user=user, limit=limit)
+        return {(r.kind, r.title, r.snippet) for r in results}
+
+    return search
+
+
+@pytest.fixture
+def add_contact(db):
+    from plugins.crm.services.contacts import add_contact
+
+    def add(customer, owner, **data):
+        contact = add_contact(db.session, customer, data, owner)
+        db.session.commit()
+        return contact
+
+    return add
+
+
+def titles(results, kind=None):
+    return {title for k, title, _snippet in results if kind is None or k == kind}
+
+
+def test_customers_are_found_by_a_word_inside_the_name_phone_digits_and_e_mail(app, db, org, new_customer, found):
+    xinghe = new_customer(org.rep1, name="北京星河科技有限公司", phone="138 0013 8000", email="Sales@XingHe.cn",
+                          region="北京")
+    new_customer(org.rep1, name="上海云帆贸易", phone="13911112222", email="buy@yunfan.cn")
+    for query in ("星河", "北京 星河", "星河科技", "8000", "138 0013", "138-0013-8000", "xinghe", "@XINGHE",
+                  "sales@xinghe.cn"):
+        assert titles(found(query, org.rep1), "customer") == {xinghe.name}, query
+    assert ("customer", xinghe.name, "北京") in found("星河", org.rep1)
+    assert found("贸易科技", org.rep1) == set()  # the text is matched as a whole, as in the list
+
+
+def test_percent_and_underscore_are_plain_characters(app, db, org, new_customer, add_contact, found):
+    underscore = new_customer(org.rep1, name="星河", email="s_x@xinghe.cn")
+    new_customer(org.rep1, name="云帆", email="s1x@yunfan.cn")
+    add_contact(underscore, org.rep1, name="Li_Lei")
+    add_contact(underscore, org.rep1, name="LixLei")
+    assert found("%%", org.rep1) == set()
+    assert titles(found("s_x", org.rep1), "customer") == {"星河"}
+    assert titles(found("i_L", org.rep1), "contact") == {"Li_Lei"}
+    assert found("i%L", org.rep1) == set()
+
+
+def test_contacts_are_found_by_name_phone_e_mail_and_their_customer(app, db, org, new_customer, add_contact, found):
+    from plugins.crm.services.privacy import anonymise_contact
+
+    xinghe = new_customer(org.rep1, name="北京星河科技有限公司")
+    other = new_customer(org.rep1, name="上海云帆贸易")
+    add_contact(xinghe, org.rep1, name="张伟", phone="+86 139 1234 5678", email="Zhang.Wei@XingHe.cn")
+    add_contact(other, org.rep1, name="Wang Fang", phone="13700001111", email="fang@yunfan.cn")
+    gone = add_contact(other, org.rep1, name="张伟强", phone="13912340000")
+    anonymise_contact(db.session, gone, org.manager, "the person asked (2026-11-01)")
+    db.session.commit()
+
+    assert found("张伟", org.rep1) == {("contact", "张伟", xinghe.name)}  # the anonymised one is not
+    assert titles(found("wang f", org.rep1), "contact") == {"Wang Fang"}  # any case
+    assert titles(found("13912345678", org.rep1), "contact") == {"张伟"}  # the whole number
+    assert titles(found("139 1234", org.rep1), "contact") == {"张伟"}  # its start
+    assert titles(found("zhang.wei@", org.rep1), "contact") == {"张伟"}
+    assert titles(found("Fang@Yunfan.cn", org.rep1), "contact") == {"Wang Fang"}
+    # A customer that matches brings its contacts, shown with the customer's name.
+    assert found("星河", org.rep1) == {("customer", xinghe.name, ""), ("contact", "张伟", xinghe.name)}
+
+
+def test_each_user_finds_only_the_customers_and_contacts_of_their_scope(app, db, org, new_customer, add_contact,
+                                                                      found):
+    mine = new_customer(org.rep1, name="星河科技", phone="13800001111")
+    teammates = new_customer(org.rep1b, name="星河电子", phone="13800002222")
+    others = new_customer(org.rep2, name="星河贸易", phone="13800003333")
+    for customer, person in ((mine, "张一"), (teammates, "张二"), (others, "张三")):
+        add_contact(customer, customer.owner, name=person, phone=f"1360000{customer.id:04d}")
+    expected = {org.rep1: {mine}, org.sup1: {mine, teammates}, org.manager: {mine, teammates, others}}
+    for user, customers in expected.items():
+        names = {c.name for c in customers}
+        people = {"张一": mine, "张二": teammates, "张三": others}
+        assert titles(found("星河", user), "customer") == names
+        assert titles(found("1380000", user), "customer") == names
+        assert titles(found("张", user), "contact") == {p for p, c in people.items() if c in customers}
+        assert titles(found("1360000", user), "contact") == {p for p, c in people.items() if c in customers}
+
+
+def test_a_merged_away_file_is_not_found(app, db, org, new_customer, found):
+    from plugins.crm.services.merge import merge
+
+    kept = new_customer(org.rep1, name="星河科技有限公司")
+    merged = new_customer(org.rep1, name="星河科技(北京)")
+    merge(db.session, kept, merged, org.manager)
+    db.session.commit()
+    assert titles(found("星河", org.manager), "customer") == {kept.name}
+
+
+def test_the_search_page_shows_customers_and_contacts(app, db, client, org, login_as, new_customer, add_contact):
+    customer = new_customer(org.rep1, name="北京星河科技有限公司", phone="13800138000")
+    add_contact(customer, org.rep1, name="张伟", phone="13912345678")
+    login_as(org.rep1)
+    page = client.get("/search", query_string={"q": "8000"}).get_data(as_text=True)
+    assert f'href="/crm/customers/{customer.id}"' in page and "北京星河科技有限公司" in page
+    page = client.get("/search", query_string={"q": "1391234"}).get_data(as_text=True)
+    assert "张伟" in page
+    for odd in ("%_%", "@", "- -", "x" * 300, "'; drop table crm_customer; --"):
+        assert client.get("/search", query_string={"q": odd}).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["rep1", "sup1", "manager"])
+def test_a_search_makes_the_same_statements_however_many_rows_match(app, db, org, new_customer, add_contact,
+                                                                    count_queries, role):
+    engine = app.extensions["netsales"]
+    user = getattr(org, role)
+
+    def statements(query):
+        with app.test_request_context("/"):
+            engine.collect("global_search", SearchResult, only="crm", query=query, user=user, limit=20)  # warm
+            with count_queries() as run:
+                results = engine.collect("global_search", SearchResult, only="crm", query=query, user=user,
+                                         limit=20)
+        return len(run), len(results)
+
+    def grow(start, count):
+        for k in range(start, start + count):
+            customer = new_customer(org.rep1, name=f"星河{k:03d}号")
+            add_contact(customer, org.rep1, name=f"张{k:03d}", phone=f"1390000{k:04d}")
+
+    grow(0, 1)
+    few = {query: statements(query) for query in ("星河", "张", "1390000")}
+    grow(1, 30)
+    many = {query: statements(query) for query in ("星河", "张", "1390000")}
+    assert few == {"星河": (2, 2), "张": (2, 1), "1390000": (2, 1)}  # customers, then contacts
+    # Twenty customers fill the answer: the contacts are not asked for.
+    assert many == {"星河": (1, 20), "张": (2, 20), "1390000": (2, 20)}
