@@ -133,6 +133,17 @@ class PurchaseStats:
 
 
 @dataclass(frozen=True)
+class CustomerEvaluation:
+    """Customers' rating of one person over a period (R4.3.3): ``average`` on the survey's 1-5 scale."""
+
+    user_id: int
+    responses: int
+    average: Decimal
+    #: Where it comes from, for the appraisal page ("crm.surveys").
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class SearchResult:
     title: str
     url: str

@@ -135,6 +135,13 @@ def customer_purchase_stats(customer_ids: list, since: Any) -> list:
 
 
 @hookspec
+def customer_evaluations(user_ids: list, period: Any) -> list:
+    """Return ``CustomerEvaluation`` records: how customers rated each of ``user_ids`` in satisfaction surveys
+    answered within ``period`` (a ``Period``), one record per person with at least one answer. The appraisal's
+    customer evaluation reads it (R4.3.3); the CRM answers from its surveys. One set-based query, not one per person."""
+
+
+@hookspec
 def global_search(query: str, user: Any, limit: int) -> list:
     """Return up to ``limit`` ``SearchResult`` records matching ``query`` among the records ``user`` may see."""
 

@@ -20,6 +20,7 @@ from core.contracts import (
     TimelineEntry,
 )
 from core.hookspecs import hookimpl
+from plugins.crm.evaluations import customer_evaluations  # noqa: F401  (hook: R4.3.3 for appraisals)
 
 REP, SUPERVISOR, MANAGER, HEAD = "sales_rep", "sales_supervisor", "sales_manager", "department_head"
 DAY = 86400

@@ -26,6 +26,7 @@ SAMPLE_CALLS = {
     "register_kpis": {},
     "register_datasets": {},
     "customer_purchase_stats": {"customer_ids": [1, 2], "since": "2026-01-01"},
+    "customer_evaluations": {"user_ids": [1, 2], "period": "2026-11"},
     "global_search": {"query": "王", "user": "USER", "limit": 5},
     "object_url": {"obj": "obj"},
     "timeline_entries": {"obj": "obj"},
