@@ -398,7 +398,8 @@ def export_response(rows: Iterable[Any], columns: Sequence[ExportColumn | tuple[
     header = [str(c.label) for c in cols]
     table = ([_cell(c.get(row), zone) for c in cols] for row in rows)
     if format == "csv":
-        body, mimetype = _csv_bytes(header, table), "text/csv; charset=utf-8"
+        # Werkzeug adds the charset to a text/* mimetype itself: naming it here sent it twice (issue 11 F8).
+        body, mimetype = _csv_bytes(header, table), "text/csv"
     else:
         body = _xlsx_bytes(header, table)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -416,6 +417,8 @@ def _cell(value: Any, zone: ZoneInfo) -> Any:
         if value.tzinfo is None:  # stored naive UTC
             value = value.replace(tzinfo=ZoneInfo("UTC"))
         return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, Decimal) and not value.is_finite():
+        return str(value)  # a spreadsheet has no NaN or Infinity: written as text rather than failing the download
     if value is None or isinstance(value, bool | int | Decimal | float | date):
         return value
     return str(value)

@@ -36,6 +36,8 @@ def test_csv_is_utf8_with_a_bom_so_excel_reads_chinese(app):
     assert text[1] == "王小明,1234.50,2026-03-01,2026-03-02 00:30:00,\"'=HYPERLINK(\"\"http://evil\"\")\""
     assert text[2] == '"Li, Lei",-0.10,,,plain'
     assert response.mimetype == "text/csv"
+    # One charset parameter, not two (issue 11 F8): "text/csv; charset=utf-8; charset=utf-8" was sent.
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''%E5%AE%A2%E6%88%B7.csv" in disposition
 
