@@ -29,7 +29,7 @@ from jsonschema import Draft202012Validator
 
 from core.api.auth import token_in_use
 from core.api.errors import ApiError, ValidationError
-from core.api.validation import check_schema, coerce_query, text_errors, validate
+from core.api.validation import bound_integers, check_schema, coerce_query, text_errors, validate
 from core.extensions import csrf
 from core.security import ACCESS_ATTRIBUTE, can
 
@@ -38,6 +38,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 API_ATTRIBUTE = "_netsales_api"
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
+#: Deeper JSON bodies are refused before validation (which, like parsing, recurses once a level).
+MAX_JSON_DEPTH = 32
 
 PAGE_PARAMETERS: dict[str, Any] = {
     "page": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1,
@@ -97,6 +99,7 @@ def api_endpoint(
     ``response`` is the schema of the answer (of one item, for ``paginated`` lists: see ``paginate``)."""
     if public and permission:
         raise ValueError("an API endpoint is either public or requires a permission, not both")
+    query, body = bound_integers(query), bound_integers(body)
     for name, schema in (("query", query), ("body", body), ("response", response)):
         if schema is not None:
             check_schema(schema)
@@ -162,13 +165,36 @@ def _valid_body(operation: ApiOperation) -> Any:
         raise ApiError(400, _("The request needs a JSON body."))
     if not raw.strip():
         raise ApiError(400, _("The request needs a JSON body."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser recurses once a level: 1,000 levels exhaust the stack (issue 11 F6)
+        data = None
+        nested_too_deeply = True
+    else:
+        nested_too_deeply = data is not None and nesting_depth(data) > MAX_JSON_DEPTH
+    if nested_too_deeply:
+        raise ApiError(400, _("The JSON body is nested too deeply (at most %(n)d levels).", n=MAX_JSON_DEPTH))
     if data is None and raw.strip() != b"null":
         raise ApiError(400, _("The request body is not valid JSON."))
     errors = text_errors(data) or validate(operation.body_validator, data)  # type: ignore[arg-type]
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def nesting_depth(data: Any) -> int:
+    """How many arrays and objects deep ``data`` goes (1 for ``[]``, 0 for a number), counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            break  # deep enough to refuse: no need to walk the rest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _to_response(result: Any, default_status: int) -> Any:

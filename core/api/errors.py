@@ -11,10 +11,10 @@ import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from core.extensions import db
 
@@ -79,7 +79,26 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _no_such_path(exc: HTTPException) -> bool:
+    """A 405 that werkzeug gives for a path no rule takes: it compares methods before converting the path, so
+    /customers/<a 21-digit id>/contacts "allows" the GET rule's methods although that rule refuses the id too."""
+    if not isinstance(exc, MethodNotAllowed) or not exc.valid_methods:
+        return False
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in exc.valid_methods:
+        try:
+            adapter.match(request.path, method=method)
+        except (NotFound, MethodNotAllowed):
+            continue
+        except HTTPException:  # a redirect (strict slashes): the path exists
+            return False
+        return False
+    return True
+
+
 def _from_http_exception(exc: HTTPException) -> Response:
+    if _no_such_path(exc):
+        return error_response(404)
     status = exc.code or 500
     # A view's abort(404, description=...) keeps its own words; werkzeug's stock English texts do not.
     custom = exc.description if exc.description != type(exc).description else None

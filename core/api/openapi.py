@@ -35,6 +35,8 @@ _ERROR_TEXT = {
     "401": _l("No valid API token (or session) was sent."),
     "403": _l("The caller lacks the permission."),
     "404": _l("No such resource, or not in the caller's scope."),
+    "405": _l("The method is not allowed on this path."),
+    "413": _l("The body is too large."),
     "415": _l("The body is not JSON."),
     "409": _l("The request conflicts with the record's state (a duplicate, a state change or a concurrent edit)."),
     "422": _l("Some inputs are not valid; `fields` says which."),
@@ -94,13 +96,18 @@ def _operation(rule: Rule, method: str, op: ApiOperation, owner: str | None) -> 
         doc["parameters"] = parameters
     if op.body is not None:
         doc["requestBody"] = {"required": True, "content": {"application/json": {"schema": dict(op.body)}}}
+    # A paginated endpoint declares the schema of one item; the page around it is added here (once: a response
+    # already declared as a page is taken as it is).
     response_schema = page_schema(op.response) if op.paginated else (dict(op.response) if op.response else {})
     responses: dict[str, Any] = {
         str(op.status): {"description": _("Success."), "content": {"application/json": {"schema": response_schema}}},
     }
     # Any request may be malformed for the database even when it fits the schema (a number out of its range).
     responses["400"] = _error("400")
+    # werkzeug answers 405 for a method the path does not take (schemathesis calls them).
+    responses["405"] = _error("405")
     if op.body is not None:
+        responses["413"] = _error("413")
         responses["415"] = _error("415")
     if not op.public:
         responses["401"] = _error("401")
@@ -108,7 +115,7 @@ def _operation(rule: Rule, method: str, op: ApiOperation, owner: str | None) -> 
         responses["403"] = _error("403")
     if rule.arguments:
         responses["404"] = _error("404")
-    if op.body is not None or query:
+    if op.body is not None or query or method.lower() in _WRITE_METHODS:
         responses["422"] = _error("422")
     if method.lower() in _WRITE_METHODS:
         responses["409"] = _error("409")  # business rules refuse writes as conflicts (DESIGN: one error format)

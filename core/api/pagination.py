@@ -26,7 +26,10 @@ def paginate(statement: Select, serialize: Callable[[Any], Any], *, page: int | 
 
 
 def page_schema(item: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The JSON Schema of a page of ``item``s, as ``paginate`` returns it."""
+    """The JSON Schema of a page of ``item``s, as ``paginate`` returns it. A schema that already is a page is
+    returned as it is, so that a page is never wrapped twice (items.items: issue 11 F7)."""
+    if item is not None and is_page_schema(item):
+        return dict(item)
     return {
         "type": "object",
         "required": ["items", "page", "per_page", "total"],
@@ -37,3 +40,10 @@ def page_schema(item: Mapping[str, Any] | None) -> dict[str, Any]:
             "total": {"type": "integer", "minimum": 0},
         },
     }
+
+
+def is_page_schema(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema`` describes a whole page (items, page, per_page, total) rather than one item."""
+    properties = schema.get("properties")
+    return isinstance(properties, Mapping) and {"items", "page", "per_page", "total"} <= set(properties) \
+        and (properties["items"] or {}).get("type") == "array"

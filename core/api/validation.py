@@ -14,8 +14,30 @@ from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from core.web.params import MAX_DB_INTEGER
+
 FieldErrors = dict[str, list[str]]
-_INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+_INTEGER = re.compile(r"^[+-]?\d{1,19}$")  # the schema bounds it (bound_integers)
+
+
+def bound_integers(schema: Any) -> Any:
+    """A copy of ``schema`` in which every integer without bounds is bounded to what a database column holds.
+
+    A 20-digit id passed the schema, then overflowed the driver (issue 11 F6); bounded here once for every
+    endpoint, the refusal is a 422 and the OpenAPI document says so."""
+    if isinstance(schema, list):
+        return [bound_integers(item) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    bounded = {key: bound_integers(value) if key not in ("enum", "const", "default", "examples") else value
+               for key, value in schema.items()}
+    kinds = schema.get("type")
+    if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+        if "minimum" not in schema and "exclusiveMinimum" not in schema:
+            bounded["minimum"] = -MAX_DB_INTEGER
+        if "maximum" not in schema and "exclusiveMaximum" not in schema:
+            bounded["maximum"] = MAX_DB_INTEGER
+    return bounded
 
 
 def check_schema(schema: Mapping[str, Any]) -> Draft202012Validator:

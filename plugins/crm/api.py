@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.api import ApiError, ValidationError, api_endpoint, page_schema, paginate
+from core.api import ApiError, ValidationError, api_endpoint, paginate
 from core.extensions import db
 from plugins.crm.access import EDIT, VIEW, get_customer_or_404, scoped_customers
 from plugins.crm.models import INTERACTION_KINDS, KINDS, SOURCES, STATES, Contact, Customer, Interaction
@@ -127,7 +127,7 @@ def _refused(exc: CRMError) -> ApiError:
 
 
 @bp.get("/customers")
-@api_endpoint(VIEW, summary=_l("List customers"), query=LIST_QUERY, paginated=True, response=page_schema(CUSTOMER),
+@api_endpoint(VIEW, summary=_l("List customers"), query=LIST_QUERY, paginated=True, response=CUSTOMER,
               tags=TAGS)
 def list_customers(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     stmt = scoped_customers(current_user).order_by(Customer.id)
@@ -177,7 +177,7 @@ def update_customer(customer_id: int, body: dict[str, Any]):  # type: ignore[no-
 
 
 @bp.get("/customers/<int:customer_id>/contacts")
-@api_endpoint(VIEW, summary=_l("List a customer's contacts"), paginated=True, response=page_schema(CONTACT),
+@api_endpoint(VIEW, summary=_l("List a customer's contacts"), paginated=True, response=CONTACT,
               tags=TAGS)
 def list_contacts(customer_id: int):  # type: ignore[no-untyped-def]
     customer = get_customer_or_404(customer_id, current_user)
@@ -198,7 +198,7 @@ def create_contact(customer_id: int, body: dict[str, Any]):  # type: ignore[no-u
 
 @bp.get("/customers/<int:customer_id>/interactions")
 @api_endpoint(VIEW, summary=_l("List a customer's interactions"), paginated=True,
-              response=page_schema(INTERACTION), tags=TAGS)
+              response=INTERACTION, tags=TAGS)
 def list_interactions(customer_id: int):  # type: ignore[no-untyped-def]
     customer = get_customer_or_404(customer_id, current_user)
     return paginate(select(Interaction).where(Interaction.customer_id == customer.id)

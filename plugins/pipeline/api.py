@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from core.api import ApiError, ValidationError, api_endpoint, page_schema, paginate
+from core.api import ApiError, ValidationError, api_endpoint, paginate
 from core.extensions import db
 from core.security import get_scoped_or_404, scoped
 from plugins.pipeline.models import CHANNELS, DEAL_STATUSES, ORDER_STATUSES, STAGES, Deal, Order, Product
@@ -93,7 +93,7 @@ def order_json(o: Order) -> dict[str, Any]:
 
 
 @bp.get("/products")
-@api_endpoint("pipeline.product.view", summary=_l("List products"), paginated=True, response=page_schema(PRODUCT),
+@api_endpoint("pipeline.product.view", summary=_l("List products"), paginated=True, response=PRODUCT,
               tags=TAGS, query={"type": "object", "properties": {
                   "q": {"type": "string", "maxLength": 100}, "category": {"type": "string", "maxLength": 100},
                   "active": {"type": "boolean"}}})
@@ -118,7 +118,7 @@ def get_product(product_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/deals")
-@api_endpoint("pipeline.deal.view", summary=_l("List deals"), paginated=True, response=page_schema(DEAL), tags=TAGS,
+@api_endpoint("pipeline.deal.view", summary=_l("List deals"), paginated=True, response=DEAL, tags=TAGS,
               query={"type": "object", "properties": {"stage": {"enum": list(STAGES)},
                                                       "status": {"enum": list(DEAL_STATUSES)},
                                                       "owner_id": {"type": "integer"}}})
@@ -156,7 +156,7 @@ def move(deal_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/orders")
-@api_endpoint("pipeline.order.view", summary=_l("List orders"), paginated=True, response=page_schema(ORDER),
+@api_endpoint("pipeline.order.view", summary=_l("List orders"), paginated=True, response=ORDER,
               tags=TAGS, query={"type": "object", "properties": {"status": {"enum": list(ORDER_STATUSES)},
                                                                  "channel": {"enum": list(CHANNELS)},
                                                                  "customer_id": {"type": "integer"}}})
