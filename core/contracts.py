@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -106,22 +106,51 @@ class KPIDef:
     higher_is_better: bool = True
 
 
+DATASET_COLUMN_ROLES = ("dimension", "measure", "date", "key")
+
+
 @dataclass(frozen=True)
 class DatasetColumn:
+    """One column of a data set.
+
+    ``role`` tells analytics what it may do with the column: group by a ``dimension``, sum/average a ``measure``,
+    group a ``date`` by day/week/month/quarter/year, only count distinct values of a ``key``. Left empty, it follows
+    the type (decimal → measure, date/datetime → date, anything else → dimension). ``value_labels`` maps stored codes
+    (``tmall``, ``won``) to the labels a user reads, or is a function returning such a mapping or (code, label)
+    pairs, called in the reader's language; analytics never shows a code.
+    """
+
     key: str
     label: str
     type: str = "str"  # str, int, decimal, date, datetime
+    role: str = ""
+    value_labels: Mapping[str, Any] | Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def effective_role(self) -> str:
+        if self.role:
+            return self.role
+        if self.type == "decimal":
+            return "measure"
+        if self.type in ("date", "datetime"):
+            return "date"
+        return "dimension"
 
 
 @dataclass(frozen=True)
 class DatasetDef:
-    """A named data set: ``query(user)`` returns a SQLAlchemy select already limited to the user's scope."""
+    """A named data set: ``query(user)`` returns a SQLAlchemy select already limited to the user's scope.
+
+    ``date_column`` names the column that places a row in time (for trends and period filters); analytics offers
+    period filters only on data sets that name one.
+    """
 
     key: str
     label: str
     columns: tuple[DatasetColumn, ...]
     permission: str
     query: Callable[[Any], Any]
+    date_column: str | None = None
 
 
 @dataclass(frozen=True)

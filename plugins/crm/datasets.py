@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from core.contracts import DatasetColumn, DatasetDef
 from core.identity.models import User
+from plugins.crm import forms
 from plugins.crm.access import scoped_customers
 from plugins.crm.models import Customer, Interaction
 
@@ -33,17 +34,20 @@ def interactions_query(user: Any) -> Any:
 def definitions() -> list[DatasetDef]:
     return [
         DatasetDef("crm.customers", _l("Customers"), (
-            DatasetColumn("id", _l("ID"), "int"), DatasetColumn("name", _l("Name")),
-            DatasetColumn("grade", _l("Grade")), DatasetColumn("state", _l("State")),
-            DatasetColumn("region", _l("Region")), DatasetColumn("source", _l("Source channel")),
+            DatasetColumn("id", _l("ID"), "int", role="key"), DatasetColumn("name", _l("Name"), role="key"),
+            DatasetColumn("grade", _l("Grade")),
+            DatasetColumn("state", _l("State"), value_labels=forms.state_choices),
+            DatasetColumn("region", _l("Region")),
+            DatasetColumn("source", _l("Source channel"), value_labels=forms.source_choices),
             DatasetColumn("industry", _l("Industry")), DatasetColumn("owner", _l("Owner")),
             DatasetColumn("purchase_amount", _l("Purchases (CNY)"), "decimal"),
             DatasetColumn("created_at", _l("Created"), "datetime"),
-        ), "crm.customer.view", customers_query),
+        ), "crm.customer.view", customers_query, date_column="created_at"),
         DatasetDef("crm.interactions", _l("Customer interactions"), (
-            DatasetColumn("id", _l("ID"), "int"), DatasetColumn("kind", _l("Kind")),
+            DatasetColumn("id", _l("ID"), "int", role="key"),
+            DatasetColumn("kind", _l("Kind"), value_labels=forms.interaction_choices),
             DatasetColumn("occurred_at", _l("When"), "datetime"), DatasetColumn("customer", _l("Customer")),
             DatasetColumn("grade", _l("Grade")), DatasetColumn("user", _l("By")),
             DatasetColumn("outcome", _l("Outcome")),
-        ), "crm.customer.view", interactions_query),
+        ), "crm.customer.view", interactions_query, date_column="occurred_at"),
     ]

@@ -114,16 +114,23 @@ def _budgets_query(user: Any) -> Any:
     )
 
 
+def _claim_state_labels() -> dict[str, str]:
+    from plugins.expenses.services import STATE_LABELS
+
+    return dict(STATE_LABELS)
+
+
 def datasets() -> list[DatasetDef]:
     return [
         DatasetDef("expenses.claim_lines", _l("Expense claim lines"), (
-            DatasetColumn("claim", _l("Claim")), DatasetColumn("claimant", _l("Claimant")),
+            DatasetColumn("claim", _l("Claim"), role="key"), DatasetColumn("claimant", _l("Claimant")),
             DatasetColumn("department", _l("Department")), DatasetColumn("category", _l("Category")),
             DatasetColumn("month", _l("Month")), DatasetColumn("date", _l("Date"), "date"),
-            DatasetColumn("amount", _l("Amount"), "decimal"), DatasetColumn("state", _l("State")),
-        ), "expenses.claim.view", _claim_lines_query),
+            DatasetColumn("amount", _l("Amount"), "decimal"),
+            DatasetColumn("state", _l("State"), value_labels=_claim_state_labels),
+        ), "expenses.claim.view", _claim_lines_query, date_column="date"),
         DatasetDef("expenses.budgets", _l("Expense budgets"), (
-            DatasetColumn("year", _l("Year"), "int"), DatasetColumn("department", _l("Department")),
+            DatasetColumn("year", _l("Year"), "int", role="dimension"), DatasetColumn("department", _l("Department")),
             DatasetColumn("category", _l("Category")), DatasetColumn("amount", _l("Amount"), "decimal"),
             DatasetColumn("state", _l("State")),
         ), "expenses.budget.view", _budgets_query),

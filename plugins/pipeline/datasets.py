@@ -11,14 +11,17 @@ from sqlalchemy.orm import aliased
 from core.contracts import DatasetColumn, DatasetDef
 from core.identity.models import Department, User
 from core.security import scoped
+from plugins.pipeline.labels import CHANNEL_LABELS, DEAL_STATUS_LABELS
 from plugins.pipeline.models import Deal, Order, OrderLine, Product
+from plugins.pipeline.services.stages import STAGE_LABELS
 
 
 def order_lines_query(user: Any) -> Any:
     from plugins.crm.models import Customer
 
     owner = aliased(User)
-    stmt = (select(Order.ordered_at.label("date"), Product.name.label("product"), Product.category,
+    stmt = (select(Order.ordered_at.label("date"), Order.id.label("order_id"), Order.customer_id,
+                   Product.name.label("product"), Product.category,
                    Order.channel, Customer.name.label("customer"), owner.name.label("representative"),
                    Department.name.label("team"), OrderLine.quantity, OrderLine.revenue, OrderLine.cost)
             .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
@@ -42,19 +45,23 @@ def deals_query(user: Any) -> Any:
 def definitions() -> list[DatasetDef]:
     return [
         DatasetDef("pipeline.order_lines", _l("Order lines"), (
-            DatasetColumn("date", _l("Date"), "datetime"), DatasetColumn("product", _l("Product")),
-            DatasetColumn("category", _l("Category")), DatasetColumn("channel", _l("Channel")),
+            DatasetColumn("date", _l("Date"), "datetime"), DatasetColumn("order_id", _l("Order"), "int", role="key"),
+            DatasetColumn("customer_id", _l("Customer ID"), "int", role="key"),
+            DatasetColumn("product", _l("Product")),
+            DatasetColumn("category", _l("Category")),
+            DatasetColumn("channel", _l("Channel"), value_labels=CHANNEL_LABELS),
             DatasetColumn("customer", _l("Customer")), DatasetColumn("representative", _l("Representative")),
             DatasetColumn("team", _l("Team")), DatasetColumn("quantity", _l("Quantity"), "decimal"),
             DatasetColumn("revenue", _l("Revenue (CNY)"), "decimal"), DatasetColumn("cost", _l("Cost (CNY)"), "decimal"),
-        ), "pipeline.order.view", order_lines_query),
+        ), "pipeline.order.view", order_lines_query, date_column="date"),
         DatasetDef("pipeline.deals", _l("Deals"), (
-            DatasetColumn("id", _l("ID"), "int"), DatasetColumn("title", _l("Title")),
+            DatasetColumn("id", _l("ID"), "int", role="key"), DatasetColumn("title", _l("Title")),
             DatasetColumn("customer", _l("Customer")), DatasetColumn("owner", _l("Owner")),
-            DatasetColumn("stage", _l("Stage")), DatasetColumn("status", _l("Status")),
+            DatasetColumn("stage", _l("Stage"), value_labels=STAGE_LABELS),
+            DatasetColumn("status", _l("Status"), value_labels=DEAL_STATUS_LABELS),
             DatasetColumn("expected_value", _l("Expected value (CNY)"), "decimal"),
             DatasetColumn("expected_close", _l("Expected close"), "date"),
             DatasetColumn("created_at", _l("Created"), "datetime"), DatasetColumn("closed_at", _l("Closed"), "datetime"),
             DatasetColumn("lost_to_competitor", _l("Lost to")),
-        ), "pipeline.deal.view", deals_query),
+        ), "pipeline.deal.view", deals_query, date_column="created_at"),
     ]

@@ -1,0 +1,71 @@
+"""Demo data: competitors, a year of their prices as representatives reported them, and saved reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from random import Random
+from typing import Any
+
+from sqlalchemy import select
+
+from core.identity.models import Role, User
+from core.timeutil import local_today
+from plugins.analytics.models import Competitor, PriceObservation, SavedReport
+
+COMPETITORS = [
+    ("云销通", "https://yunxiaotong.example.cn", "价格低，渠道覆盖广", "售后响应慢，定制能力弱"),
+    ("店掌柜", "https://dianzhanggui.example.cn", "电商平台接口齐全", "报表功能单一"),
+    ("快单宝", "https://kuaidanbao.example.cn", "硬件捆绑促销力度大", "软件更新慢，培训服务少"),
+]
+#: (their product, our product, their list price, our list price): ours as in the pipeline's demo catalogue.
+MATCHES = [
+    ("云销 CRM 标准版", "网销 CRM 年费", 16800, 19800),
+    ("智能客服 Pro", "客服机器人", 8800, 9800),
+    ("热敏打印机 T2", "热敏打印机", 649, 699),
+    ("扫码枪 S1", "扫码枪", 359, 399),
+]
+CHANNELS = ("tmall", "jd", "douyin", "website")
+
+
+def load(session: Any, rng: Random) -> None:
+    if session.scalar(select(Competitor.id).limit(1)) is not None:
+        return
+    reporters = list(session.scalars(select(User).where(User.login.like("rep%")).order_by(User.id)))[:6]
+    manager = session.scalar(select(User).where(User.login == "manager"))
+    if not reporters or manager is None:
+        return
+    competitors = []
+    for name, website, strengths, weaknesses in COMPETITORS:
+        competitor = Competitor(name=name, website=website, strengths=strengths, weaknesses=weaknesses)
+        session.add(competitor)
+        competitors.append(competitor)
+    session.flush()
+    today = local_today()
+    for competitor in competitors:
+        for their_product, ours, their_price, our_price in rng.sample(MATCHES, 3):
+            for weeks_ago in range(52, -1, -4):  # a report about every four weeks for a year
+                day = today - timedelta(weeks=weeks_ago, days=rng.randrange(0, 7))
+                promotion = rng.random() < 0.25
+                factor = Decimal(rng.choice(("0.85", "0.9"))) if promotion else Decimal(rng.choice(("0.97", "1", "1.02")))
+                session.add(PriceObservation(
+                    competitor_id=competitor.id, their_product=their_product, our_product=ours,
+                    observed_on=min(day, today), channel=rng.choice(CHANNELS),
+                    price=(Decimal(their_price) * factor).quantize(Decimal("1")),
+                    our_price=Decimal(our_price), promotion="满减活动" if promotion else None,
+                    reported_by_id=rng.choice(reporters).id))
+    sales_role = session.scalar(select(Role).where(Role.code == "sales_manager"))
+    import json
+
+    from plugins.analytics.services.pivot import PivotSpec
+
+    for name, spec in (
+        ("各渠道月度销售额", PivotSpec("pipeline.order_lines", rows=("date",), column="channel", measure="revenue",
+                                    aggregate="sum", grain="month")),
+        ("各品类客户数", PivotSpec("pipeline.order_lines", rows=("category",), measure="customer_id",
+                                 aggregate="distinct")),
+    ):
+        session.add(SavedReport(name=name, owner_id=manager.id, dataset_key=spec.dataset, dataset_label="订单明细",
+                                spec=json.dumps(spec.to_dict()), chart="bar",
+                                shared_role_id=sales_role.id if sales_role else None))
+    session.flush()

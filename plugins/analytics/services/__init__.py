@@ -1,0 +1,1 @@
+"""Analytics' business rules, one module a job; no request objects here."""

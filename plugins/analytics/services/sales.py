@@ -1,0 +1,204 @@
+"""Sales figures of the dashboards (R7.1.1, R7.1.2): trend against last year, channels, products (Pareto / ABC),
+and customer behaviour (new vs returning, repeat purchases, order value, cohorts).
+
+Every figure reads the order-lines data set that the pipeline offers through ``register_datasets``, run as the
+reader (a representative sees their own sales, a supervisor the team's, the manager all), one aggregate statement
+per figure. Without that data set (the pipeline is off) the dashboards say so instead of showing zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, select
+
+from core.contracts import DatasetDef
+from core.extensions import db
+from plugins.analytics.services.catalogue import column, find_dataset
+from plugins.analytics.services.pivot import CENT, PivotSpec, bucket, run
+
+#: The data set the sales dashboards read, and the columns they need of it.
+SALES_DATASET = "pipeline.order_lines"
+SALES_COLUMNS = ("date", "order_id", "customer_id", "revenue", "channel", "product", "category")
+ABC_LIMITS = (Decimal("0.8"), Decimal("0.95"))  # A: the first 80 % of revenue, B: up to 95 %, C: the rest
+
+
+def sales_dataset(user: Any) -> DatasetDef | None:
+    """The order lines if an enabled plugin offers them with the columns the dashboards read, and ``user`` may
+    read them."""
+    dataset = find_dataset(SALES_DATASET, user)
+    if dataset is None or any(column(dataset, key) is None for key in SALES_COLUMNS):
+        return None
+    return dataset
+
+
+def _year_start(year: int) -> date:
+    return date(year, 1, 1)
+
+
+@dataclass
+class TrendPoint:
+    bucket: str  # "03" (month) or "Q1"
+    revenue: Decimal
+    last_year: Decimal
+    growth: Decimal | None  # revenue / last year - 1; None without last year's figure
+
+
+def monthly_trend(dataset: DatasetDef, user: Any, year: int) -> list[TrendPoint]:
+    """Revenue per month of ``year`` beside the same month of the year before, with the growth rate."""
+    spec = PivotSpec(SALES_DATASET, rows=("date",), measure="revenue", aggregate="sum", grain="month",
+                     start=_year_start(year - 1), end=_year_start(year + 1))
+    result = run(spec, dataset, user)
+    by_month = {key[0]: result.cells[(key, None)] for key in result.row_keys}
+    points = []
+    for month in range(1, 13):
+        now = by_month.get(f"{year}-{month:02d}", Decimal("0.00"))
+        before = by_month.get(f"{year - 1}-{month:02d}", Decimal("0.00"))
+        growth = ((now / before) - 1).quantize(Decimal("0.0001")) if before else None
+        points.append(TrendPoint(f"{month:02d}", now, before, growth))
+    return points
+
+
+def revenue_by(dataset: DatasetDef, user: Any, key: str, start: date, end: date) -> list[tuple[Any, Decimal]]:
+    """Revenue per value of a dimension in [start, end), largest first."""
+    spec = PivotSpec(SALES_DATASET, rows=(key,), measure="revenue", aggregate="sum", start=start, end=end)
+    result = run(spec, dataset, user)
+    pairs = [(k[0], result.cells[(k, None)]) for k in result.row_keys]
+    return sorted(pairs, key=lambda pair: (-pair[1], str(pair[0])))
+
+
+@dataclass
+class ParetoRow:
+    name: Any
+    revenue: Decimal
+    share: Decimal
+    cumulative: Decimal
+    grade: str  # A, B or C
+
+
+def pareto(dataset: DatasetDef, user: Any, key: str, start: date, end: date) -> list[ParetoRow]:
+    """Products (or categories) by revenue with their cumulative share and ABC class (Pareto analysis)."""
+    pairs = revenue_by(dataset, user, key, start, end)
+    total = sum((revenue for _name, revenue in pairs), Decimal("0"))
+    rows, running = [], Decimal("0")
+    for name, revenue in pairs:
+        before = running
+        running += revenue
+        share = (revenue / total).quantize(Decimal("0.0001")) if total else Decimal("0")
+        cumulative = (running / total).quantize(Decimal("0.0001")) if total else Decimal("0")
+        # A row belongs to the class in which its revenue starts: the top seller is A even when it alone is 90 %.
+        start_share = before / total if total else Decimal("0")
+        grade = "A" if start_share < ABC_LIMITS[0] else "B" if start_share < ABC_LIMITS[1] else "C"
+        rows.append(ParetoRow(name, revenue, share, cumulative, grade))
+    return rows
+
+
+@dataclass
+class Behaviour:
+    customers: int
+    new_customers: int
+    returning_customers: int
+    repeat_customers: int  # two orders or more in the period
+    orders: int
+    revenue: Decimal
+
+    @property
+    def repeat_rate(self) -> Decimal | None:
+        return (Decimal(self.repeat_customers) / self.customers).quantize(Decimal("0.0001")) if self.customers else None
+
+    @property
+    def average_order_value(self) -> Decimal | None:
+        return (self.revenue / self.orders).quantize(CENT) if self.orders else None
+
+
+def _period_filter(src: Any, dataset: DatasetDef, start: date, end: date) -> Any:
+    from core.timeutil import local_midnight_utc
+
+    col = column(dataset, "date")
+    expr = src.c["date"]
+    if col is not None and col.type == "datetime":
+        return and_(expr >= local_midnight_utc(start), expr < local_midnight_utc(end))
+    return and_(expr >= start, expr < end)
+
+
+def _money(value: Any, dataset: DatasetDef) -> Decimal:
+    """A summed revenue: cents on SQLite (see pivot), NUMERIC on PostgreSQL."""
+    if db.engine.dialect.name == "sqlite":
+        return (Decimal(value or 0) / 100).quantize(CENT)
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def _revenue_sum(src: Any) -> Any:
+    if db.engine.dialect.name == "sqlite":
+        return func.sum(func.cast(func.round(src.c["revenue"] * 100), Integer))
+    return func.sum(src.c["revenue"])
+
+
+def customer_behaviour(dataset: DatasetDef, user: Any, start: date, end: date) -> Behaviour:
+    """New vs returning customers, repeat-purchase rate and average order value in [start, end): two statements."""
+    src = dataset.query(user).subquery("lines")
+    in_period = _period_filter(src, dataset, start, end)
+    per_customer = (select(src.c["customer_id"].label("customer_id"),
+                           func.count(src.c["order_id"].distinct()).label("orders"))
+                    .where(in_period).group_by(src.c["customer_id"]).subquery("per_customer"))
+    customers, repeat, orders = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((per_customer.c.orders >= 2, 1), else_=0)), 0),
+               func.coalesce(func.sum(per_customer.c.orders), 0))).one()
+    revenue = db.session.execute(select(_revenue_sum(src)).where(in_period)).scalar()
+    # New: first purchase ever (in what the reader sees) falls in the period.
+    src_all = dataset.query(user).subquery("all_lines")
+    first = (select(src_all.c["customer_id"].label("customer_id"), func.min(src_all.c["date"]).label("first"))
+             .group_by(src_all.c["customer_id"]).subquery("first_purchase"))
+    new = db.session.execute(
+        select(func.count()).select_from(first).where(_first_in(first, dataset, start, end))).scalar() or 0
+    return Behaviour(customers=customers or 0, new_customers=new, returning_customers=(customers or 0) - new,
+                     repeat_customers=int(repeat or 0), orders=int(orders or 0), revenue=_money(revenue, dataset))
+
+
+def _first_in(first: Any, dataset: DatasetDef, start: date, end: date) -> Any:
+    from core.timeutil import local_midnight_utc
+
+    col = column(dataset, "date")
+    if col is not None and col.type == "datetime":
+        return and_(first.c.first >= local_midnight_utc(start), first.c.first < local_midnight_utc(end))
+    return and_(first.c.first >= start, first.c.first < end)
+
+
+@dataclass
+class CohortRow:
+    cohort: str  # first-purchase month, "2026-03"
+    size: int
+    retained: list[int]  # customers buying again N months later, N = 0, 1, 2 …
+
+
+def cohorts(dataset: DatasetDef, user: Any, months: int = 12) -> list[CohortRow]:
+    """Cohort retention by first-purchase month: one statement grouping (cohort month, purchase month)."""
+    date_col = column(dataset, "date")
+    assert date_col is not None
+    src = dataset.query(user).subquery("lines")
+    month = bucket(src.c["date"], date_col, "month")
+    per_customer_month = (select(src.c["customer_id"].label("customer_id"), month.label("month"))
+                          .group_by(src.c["customer_id"], month).subquery("customer_month"))
+    first = (select(per_customer_month.c.customer_id, func.min(per_customer_month.c.month).label("cohort"))
+             .group_by(per_customer_month.c.customer_id).subquery("cohort"))
+    rows = db.session.execute(
+        select(first.c.cohort, per_customer_month.c.month, func.count())
+        .join(per_customer_month, per_customer_month.c.customer_id == first.c.customer_id)
+        .group_by(first.c.cohort, per_customer_month.c.month)
+        .order_by(first.c.cohort, per_customer_month.c.month)).all()
+    table: dict[str, dict[int, int]] = {}
+    for cohort, purchase_month, count in rows:
+        offset = _months_between(cohort, purchase_month)
+        if 0 <= offset < months:
+            table.setdefault(cohort, {})[offset] = count
+    recent = sorted(table)[-months:]
+    return [CohortRow(c, table[c].get(0, 0), [table[c].get(n, 0) for n in range(months)]) for c in recent]
+
+
+def _months_between(first: str, later: str) -> int:
+    y1, m1 = (int(part) for part in first.split("-"))
+    y2, m2 = (int(part) for part in later.split("-"))
+    return (y2 - y1) * 12 + (m2 - m1)

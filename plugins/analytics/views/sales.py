@@ -1,0 +1,74 @@
+"""The sales dashboards (R7.1.1, R7.1.2): trend against last year, channels, products, customer behaviour.
+
+Each figure is one aggregate statement over the order lines the reader may see (their own, their team's, all)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.security import require
+from core.timeutil import local_today
+from plugins.analytics.permissions import VIEW
+from plugins.analytics.services import sales as figures
+from plugins.analytics.services.catalogue import column, value_labels
+from plugins.analytics.views.common import bp, chart_json, period_args, year_arg
+
+
+def _year_period(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+@bp.route("/")
+@require(VIEW)
+def sales():  # type: ignore[no-untyped-def]
+    dataset = figures.sales_dataset(current_user)
+    today = local_today()
+    year = year_arg(request.args, today.year)
+    if dataset is None:
+        return render_template("analytics/sales.html", dataset=None, year=year)
+    start, end, error = period_args(request.args, *_year_period(year))
+    trend = figures.monthly_trend(dataset, current_user, year)
+    channel_names = value_labels(column(dataset, "channel"))
+    channels = [(channel_names.get(str(c), str(c) if c else _("(empty)")), v)
+                for c, v in figures.revenue_by(dataset, current_user, "channel", start, end)]
+    categories = figures.pareto(dataset, current_user, "category", start, end)
+    products = figures.pareto(dataset, current_user, "product", start, end)
+    representatives = figures.revenue_by(dataset, current_user, "representative", start, end) \
+        if column(dataset, "representative") else []
+    months = [_("M%(m)s", m=int(p.bucket)) for p in trend]
+    return render_template(
+        "analytics/sales.html", dataset=dataset, year=year, start=start, last_day=end - timedelta(days=1),
+        error=error, trend=trend,
+        channels=channels, categories=categories, products=products[:20], product_count=len(products),
+        representatives=representatives,
+        trend_chart=chart_json("line", months, [(str(year), [p.revenue for p in trend]),
+                                                (str(year - 1), [p.last_year for p in trend])]),
+        channel_chart=chart_json("pie", [c for c, _v in channels], [(_("Revenue"), [v for _c, v in channels])]),
+        category_chart=chart_json("bar", [str(r.name or _("(empty)")) for r in categories],
+                                  [(_("Revenue"), [r.revenue for r in categories])]),
+        representative_chart=chart_json("bar", [str(n or _("(empty)")) for n, _v in representatives[:20]],
+                                        [(_("Revenue"), [v for _n, v in representatives[:20]])],
+                                        {"indexAxis": "y"}))
+
+
+@bp.route("/customers")
+@require(VIEW)
+def customers():  # type: ignore[no-untyped-def]
+    dataset = figures.sales_dataset(current_user)
+    today = local_today()
+    year = year_arg(request.args, today.year)
+    if dataset is None:
+        return render_template("analytics/customers.html", dataset=None, year=year)
+    start, end, error = period_args(request.args, *_year_period(year))
+    behaviour = figures.customer_behaviour(dataset, current_user, start, end)
+    cohort_rows = figures.cohorts(dataset, current_user)
+    return render_template("analytics/customers.html", dataset=dataset, year=year, start=start,
+                           last_day=end - timedelta(days=1),
+                           error=error, behaviour=behaviour, cohorts=cohort_rows,
+                           mix_chart=chart_json("pie", [_("New customers"), _("Returning customers")],
+                                                [(_("Customers"), [behaviour.new_customers,
+                                                                   behaviour.returning_customers])]))
