@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from core.identity.access import grantable_role_codes
 from core.identity.models import Department, Role, User
 from core.identity.positions import position_from_text
 from core.identity.users import EMAIL_PATTERN, LOGIN_PATTERN, UserError, create_user
@@ -130,7 +131,7 @@ class _Row:
     superior_login: str
 
 
-def _check_rows(session: Any, table: list[tuple[int, dict[str, str]]]) -> list[_Row]:
+def _check_rows(session: Any, table: list[tuple[int, dict[str, str]]], actor: Any = None) -> list[_Row]:
     logins = [cells.get("login", "") for _, cells in table]
     lowered = {login.lower() for login in logins if login}
     referenced = {cells.get("superior_login", "").lower() for _, cells in table} - {""}
@@ -143,6 +144,8 @@ def _check_rows(session: Any, table: list[tuple[int, dict[str, str]]]) -> list[_
     }
     departments = {name.lower(): dept_id for name, dept_id in session.execute(select(Department.name, Department.id))}
     roles = set(session.scalars(select(Role.code)))
+    # Roles the importing person may give (issue 11 F1); a trusted caller (actor None) may give any.
+    grantable = roles if actor is None else grantable_role_codes(session, actor)
     seen: set[str] = set()
     checked = []
     for line, cells in table:
@@ -180,6 +183,10 @@ def _check_rows(session: Any, table: list[tuple[int, dict[str, str]]]) -> list[_
         unknown_roles = [code for code in role_codes if code not in roles]
         if unknown_roles:
             errors.append(_("roles: unknown roles %(value)s.", value=", ".join(unknown_roles)))
+        beyond = [code for code in role_codes if code in roles and code not in grantable]
+        if beyond:
+            errors.append(_("roles: you may not give the roles %(value)s: they grant what you do not hold.",
+                            value=", ".join(beyond)))
         superior = cells.get("superior_login", "")
         if superior:
             if superior.lower() == login.lower():
@@ -206,17 +213,19 @@ def _check_cycles(rows: list[_Row]) -> None:
             current, steps = superior_of.get(current), steps + 1
 
 
-def import_users(session: Any, filename: str, data: bytes, dry_run: bool = False) -> ImportReport:
+def import_users(session: Any, filename: str, data: bytes, dry_run: bool = False, actor: Any = None) -> ImportReport:
     """Check every row; unless it is a dry run and if no row has an error, create them all (flushed, not
-    committed: the caller commits). Raises ImportFileError when the file itself cannot be read."""
-    rows = _check_rows(session, read_table(filename, data))
+    committed: the caller commits). Raises ImportFileError when the file itself cannot be read.
+
+    ``actor``: the importing person, who may give only the roles they could give on the form (None: trusted)."""
+    rows = _check_rows(session, read_table(filename, data), actor)
     report = ImportReport(rows=[row.report for row in rows], dry_run=dry_run)
     if dry_run or not report.ok or not rows:
         return report
     created: dict[str, User] = {}
     try:
         for row in rows:
-            created[row.fields["login"].lower()] = create_user(session, roles=row.roles, **row.fields)
+            created[row.fields["login"].lower()] = create_user(session, roles=row.roles, actor=actor, **row.fields)
         superiors = {login.lower(): user_id for login, user_id in session.execute(
             select(User.login, User.id).where(func.lower(User.login).in_(
                 {row.superior_login for row in rows if row.superior_login})))}

@@ -87,9 +87,12 @@ def create_role(session: Any, code: str, name: str) -> Role:
     return role
 
 
-def set_grants(session: Any, role: Role, name: str, grants: dict[str, str]) -> None:
+def set_grants(session: Any, role: Role, name: str, grants: dict[str, str], actor: Any = None) -> None:
     """Replace the role's grants with ``grants`` ({permission code: scope}); scopes matter for record-level
-    permissions only ("all" is stored for the others). Takes effect on everyone's next request."""
+    permissions only ("all" is stored for the others). Takes effect on everyone's next request.
+
+    ``actor`` (None: trusted caller) adds or widens only grants they hold themselves as widely, and only an
+    administrator changes the administrator role (core/identity/access.py, issue 11 F1): raises AccessRefused."""
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise RoleError(_l("A name of 1 to 120 characters is required."), "name")
@@ -100,6 +103,9 @@ def set_grants(session: Any, role: Role, name: str, grants: dict[str, str]) -> N
     for scope in grants.values():
         if scope not in SCOPES:
             raise RoleError(_l("Unknown scope %(scope)s.", scope=scope), "grants")
+    from core.identity.access import check_role_edit  # access.py imports this package's users module
+
+    check_role_edit(session, actor, role, grants)
     role.name = name
     current = {grant.permission_code: grant for grant in role.grants}
     for code, grant in current.items():

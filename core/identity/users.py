@@ -93,8 +93,14 @@ def create_user(
     hire_date: date | None = None,
     locale: str | None = None,
     check_password: bool = True,
+    actor: Any = None,
 ) -> User:
-    """Create an active user; without a password they cannot sign in until one is set."""
+    """Create an active user; without a password they cannot sign in until one is set.
+
+    ``actor`` is the signed-in user who asks (pages, API, import, CLI ``--as``): they must hold core.users.manage
+    and may give only roles whose every grant they hold as widely, never the administrator role unless they are
+    one (core/identity/access.py, issue 11 F1). None means trusted server code (setup, demo data, another
+    plugin's service such as recruitment's hiring, tests): no such check. A caller acting for a person passes them."""
     login = (login or "").strip()
     if not LOGIN_PATTERN.match(login):
         raise UserError(_l("A login of 1 to 64 letters, digits or . _ @ - is required."), "login")
@@ -102,6 +108,8 @@ def create_user(
         raise UserError(_l("The login %(login)s is already taken.", login=login), "login")
     _check_fields(session, None, {"name": name or login, "email": email, "phone": phone, "position": position,
                                   "department_id": department_id, "superior_id": superior_id})
+    role_rows = _roles(session, roles)
+    _access().check_grantable_roles(session, actor, role_rows)
     if password and check_password:
         problems = password_problems(password, login)
         if problems:
@@ -110,20 +118,26 @@ def create_user(
         login=login, name=(name or "").strip() or login, email=email or None, phone=phone or None,
         position=position, department_id=department_id, superior_id=superior_id, hire_date=hire_date,
         locale=locale or None, password_hash=hash_password(password) if password else None,
-        session_token=new_session_token(), roles=_roles(session, roles), active=True,
+        session_token=new_session_token(), roles=role_rows, active=True,
     )
     session.add(user)
     session.flush()
     return user
 
 
-def update_user(session: Any, user: User, roles: list[str] | tuple[str, ...] | None = None, **fields: Any) -> User:
-    """Change the editable fields (EDITABLE_FIELDS) and, if given, the roles. Validates before changing anything."""
+def update_user(session: Any, user: User, roles: list[str] | tuple[str, ...] | None = None, *, actor: Any = None,
+                **fields: Any) -> User:
+    """Change the editable fields (EDITABLE_FIELDS) and, if given, the roles. Validates before changing anything.
+
+    ``actor`` (None: trusted caller) must be allowed to manage ``user`` and to give ``roles`` (access.py)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    _access().check_may_manage(session, actor, user)
     _check_fields(session, user.id, fields)
     role_rows = _roles(session, roles) if roles is not None else None
+    if role_rows is not None:
+        _access().check_grantable_roles(session, actor, role_rows)
     if role_rows is not None and user.roles and any(r.code == "admin" for r in user.roles) \
             and not any(r.code == "admin" for r in role_rows):
         _keep_an_administrator(session, user)
@@ -137,18 +151,32 @@ def update_user(session: Any, user: User, roles: list[str] | tuple[str, ...] | N
     return user
 
 
+def _access() -> Any:
+    from core.identity import access  # access.py builds on UserError: imported late to avoid a cycle
+
+    return access
+
+
 def _keep_an_administrator(session: Any, user: User) -> None:
-    """Refuse a change that would leave no active administrator: nobody could manage the system any more."""
-    others = session.scalar(
-        select(func.count(User.id)).where(User.active, User.id != user.id, User.roles.any(Role.code == "admin"))
-    )
-    if not others:
+    """Refuse a change that would leave no active administrator: nobody could manage the system any more.
+
+    The active administrators' rows are locked (PostgreSQL) until the commit, so that two administrators
+    deactivating each other at once cannot both pass this check: the second waits and then sees the first's change."""
+    admins = session.scalars(
+        select(User.id).where(User.active, User.roles.any(Role.code == "admin")).with_for_update()
+    ).all()
+    if not [admin_id for admin_id in admins if admin_id != user.id]:
         raise UserError(_l("This is the last active administrator; make someone else an administrator first."),
                         "roles")
 
 
-def deactivate_user(session: Any, user: User) -> None:
-    """Deactivate: the user cannot sign in, and every open session ends (the session token changes)."""
+def deactivate_user(session: Any, user: User, actor: Any = None) -> None:
+    """Deactivate: the user cannot sign in, and every open session ends (the session token changes).
+
+    ``actor`` (None: trusted caller) must be allowed to manage ``user`` (access.py) and is not ``user``."""
+    _access().check_may_manage(session, actor, user)
+    if actor is not None and actor.id == user.id:
+        raise UserError(_l("You cannot deactivate yourself."))
     if not user.active:
         return
     if any(role.code == "admin" for role in user.roles):
@@ -158,13 +186,21 @@ def deactivate_user(session: Any, user: User) -> None:
     session.flush()
 
 
-def reactivate_user(session: Any, user: User) -> None:
+def reactivate_user(session: Any, user: User, actor: Any = None) -> None:
+    """``actor`` (None: trusted caller) must be allowed to manage ``user`` (access.py)."""
+    _access().check_may_manage(session, actor, user)
     user.active = True
     session.flush()
 
 
-def set_password(user: User, password: str, check: bool = True) -> None:
-    """Set a new password and end every existing session of the user."""
+def set_password(user: User, password: str, check: bool = True, actor: Any = None) -> None:
+    """Set a new password and end every existing session of the user.
+
+    ``actor``: who resets it (admin page, CLI ``--as``), who must be allowed to manage ``user`` (access.py); None
+    for trusted callers and for the user changing their own password after proving the old one."""
+    from sqlalchemy.orm import object_session
+
+    _access().check_may_manage(object_session(user), actor, user)
     if check:
         problems = password_problems(password, user.login)
         if problems:

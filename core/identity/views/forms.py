@@ -41,9 +41,11 @@ def people_choices(exclude: int | None = None) -> list[tuple[Any, str]]:
     return [(None, str(_l("(none)")))] + [(uid, f"{name} ({login})") for uid, name, login in db.session.execute(query)]
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices(only: set[str] | None = None) -> list[tuple[str, str]]:
+    """Every role as (code, name), or those whose codes are in ``only``."""
     return [(code, str(_l(name)) if builtin else name) for code, name, builtin in db.session.execute(
-        select(Role.code, Role.name, Role.builtin).order_by(Role.builtin.desc(), Role.name))]
+        select(Role.code, Role.name, Role.builtin).order_by(Role.builtin.desc(), Role.name))
+        if only is None or code in only]
 
 
 LOCALE_CHOICES = [("", _l("Company default")), ("zh_Hans", "简体中文"), ("en", "English")]
@@ -58,14 +60,19 @@ class UserForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=_optional_id, choices=[], validate_choice=False)
     superior_id = SelectField(_l("Superior"), coerce=_optional_id, choices=[], validate_choice=False)
     hire_date = DateField(_l("Hire date"), validators=[Optional()])
-    roles = MultiCheckboxField(_l("Roles"), choices=[])
+    # Choices are the roles the signed-in user may give; anything else is refused by the service with its reason
+    # (issue 11 F1), not by WTForms' "not a valid choice", which would name the role's code.
+    roles = MultiCheckboxField(_l("Roles"), choices=[], validate_choice=False)
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
 
-    def fill_choices(self, user_id: int | None) -> None:
+    def fill_choices(self, user_id: int | None, actor: Any = None) -> None:
+        """``actor``: the signed-in user; only the roles they may give are offered (None: every role)."""
+        from core.identity.access import grantable_role_codes
+
         self.position.choices = position_choices()
         self.department_id.choices = department_choices()
         self.superior_id.choices = people_choices(exclude=user_id)
-        self.roles.choices = role_choices()
+        self.roles.choices = role_choices(None if actor is None else grantable_role_codes(db.session, actor))
 
 
 class NewUserForm(UserForm):

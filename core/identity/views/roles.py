@@ -7,10 +7,12 @@ from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.contracts import SCOPES
 from core.extensions import db
+from core.identity.access import AccessRefused
 from core.identity.models import Permission, Role, user_roles
 from core.identity.roles import RoleError, create_role, delete_role, set_grants
 from core.identity.views import bp
@@ -61,11 +63,16 @@ def role_edit(role_id: int):  # type: ignore[no-untyped-def]
     permissions = list(db.session.scalars(select(Permission).order_by(Permission.owner != "core",
                                                                       Permission.owner, Permission.code)))
     granted = {grant.permission_code: grant.scope for grant in role.grants}
+    status = 200
     if form.validate_on_submit():
         wanted = {code: request.form.get(f"scope-{code}", "all") for code in request.form.getlist("grant")}
         name = role.name if role.builtin and form.name.data == _(role.name) else form.name.data
         try:
-            set_grants(db.session, role, name, wanted)
+            set_grants(db.session, role, name, wanted, actor=current_user)
+        except AccessRefused as exc:  # grants beyond the editor's own (issue 11 F1)
+            db.session.rollback()
+            flash(str(exc), "error")
+            granted, status = wanted, 403
         except RoleError as exc:
             db.session.rollback()
             if exc.field == "name":
@@ -81,7 +88,7 @@ def role_edit(role_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("core_identity.roles"))
     groups = [(owner, list(items)) for owner, items in groupby(permissions, key=lambda p: p.owner)]
     return render_template("admin/roles/edit.html", role=role, form=form, groups=groups, granted=granted,
-                           scopes=SCOPES, is_admin_role=role.code == ADMIN_ROLE)
+                           scopes=SCOPES, is_admin_role=role.code == ADMIN_ROLE), status
 
 
 @bp.post("/admin/roles/<int:role_id>/delete")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from core.extensions import db
 from core.identity.importer import COLUMNS, ImportFileError, import_users
@@ -26,7 +27,8 @@ def user_import():  # type: ignore[no-untyped-def]
             form.file.errors = [_("The file is larger than 2 MB.")]
         else:
             try:
-                report = import_users(db.session, upload.filename or "", data, dry_run=form.dry_run.data)
+                report = import_users(db.session, upload.filename or "", data, dry_run=form.dry_run.data,
+                                      actor=current_user)
             except ImportFileError as exc:
                 form.file.errors = [str(exc)]
             else:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
+from core.identity.access import AccessRefused, check_may_manage, grantable_role_codes, may_manage
 from core.identity.models import POSITIONS, Department, Role, User
 from core.identity.positions import position_choices
 from core.identity.users import (
@@ -89,6 +90,19 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
+def _refused(exc: AccessRefused) -> Any:
+    """The error page with the reason: the person is beyond what the signed-in user may manage (issue 11 F1)."""
+    db.session.rollback()
+    return render_template("errors/error.html", code=403, title=_("Not allowed"), text=str(exc)), 403
+
+
+def _manageable_or_refuse(user_id: int) -> User:
+    """The person ``user_id`` if the signed-in user may manage them; else AccessRefused (404 if nobody)."""
+    user = _user_or_404(user_id)
+    check_may_manage(db.session, current_user, user)
+    return user
+
+
 def _field_error(form: Any, exc: UserError) -> None:
     field = getattr(form, exc.field or "", None)
     if field is not None:
@@ -106,10 +120,13 @@ def users():  # type: ignore[no-untyped-def]
         """This list's URL with some of its arguments changed (sort, page), keeping the others."""
         return url_for("core_identity.users", **{**request.args.to_dict(), **changes})
 
+    grantable = grantable_role_codes(db.session, current_user)
     return render_template(
         "admin/users/list.html", page=page, args=request.args, departments=department_choices()[1:],
         positions=position_choices(), roles=role_choices(), list_url=list_url,
         page_url=lambda n: list_url(page=n),
+        # Only people the signed-in user may manage get a link to their page (issue 11 F1).
+        manageable={user.id for user in page.items if may_manage(current_user, user, grantable)},
     )
 
 
@@ -117,7 +134,7 @@ def users():  # type: ignore[no-untyped-def]
 @require("core.users.manage")
 def user_new():  # type: ignore[no-untyped-def]
     form = NewUserForm()
-    form.fill_choices(None)
+    form.fill_choices(None, current_user)
     if form.validate_on_submit():
         password = form.password.data or generate_password()
         try:
@@ -126,6 +143,7 @@ def user_new():  # type: ignore[no-untyped-def]
                 email=form.email.data or None, phone=form.phone.data or None, position=form.position.data,
                 department_id=form.department_id.data, superior_id=form.superior_id.data,
                 hire_date=form.hire_date.data, locale=form.locale.data or None, roles=form.roles.data,
+                actor=current_user,
             )
         except UserError as exc:
             db.session.rollback()
@@ -142,9 +160,12 @@ def user_new():  # type: ignore[no-untyped-def]
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @require("core.users.manage")
 def user_edit(user_id: int):  # type: ignore[no-untyped-def]
-    user = _user_or_404(user_id)
+    try:
+        user = _manageable_or_refuse(user_id)
+    except AccessRefused as exc:
+        return _refused(exc)
     form = UserForm(obj=user)
-    form.fill_choices(user.id)
+    form.fill_choices(user.id, current_user)
     if request.method == "GET":
         form.roles.data = [role.code for role in user.roles]
         form.locale.data = user.locale or ""
@@ -154,6 +175,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
                 db.session, user, roles=form.roles.data, name=form.name.data, email=form.email.data,
                 phone=form.phone.data, position=form.position.data, department_id=form.department_id.data,
                 superior_id=form.superior_id.data, hire_date=form.hire_date.data, locale=form.locale.data,
+                actor=current_user,
             )
         except UserError as exc:
             db.session.rollback()
@@ -174,7 +196,9 @@ def user_deactivate(user_id: int):  # type: ignore[no-untyped-def]
         flash(_("You cannot deactivate yourself."), "error")
         return redirect(url_for("core_identity.user_edit", user_id=user.id))
     try:
-        deactivate_user(db.session, user)
+        deactivate_user(db.session, user, actor=current_user)
+    except AccessRefused as exc:
+        return _refused(exc)
     except UserError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -188,7 +212,10 @@ def user_deactivate(user_id: int):  # type: ignore[no-untyped-def]
 @require("core.users.manage")
 def user_reactivate(user_id: int):  # type: ignore[no-untyped-def]
     user = _user_or_404(user_id)
-    reactivate_user(db.session, user)
+    try:
+        reactivate_user(db.session, user, actor=current_user)
+    except AccessRefused as exc:
+        return _refused(exc)
     db.session.commit()
     flash(_("%(name)s is active again.", name=user.name), "success")
     return redirect(url_for("core_identity.user_edit", user_id=user.id))
@@ -197,12 +224,17 @@ def user_reactivate(user_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
 @require("core.users.manage")
 def user_password(user_id: int):  # type: ignore[no-untyped-def]
-    user = _user_or_404(user_id)
+    try:
+        user = _manageable_or_refuse(user_id)
+    except AccessRefused as exc:
+        return _refused(exc)
     form = PasswordResetForm()
     if form.validate_on_submit():
         password = form.password.data or generate_password()
         try:
-            set_password(user, password)  # the policy of core/identity/passwords.py applies
+            set_password(user, password, actor=current_user)  # the policy of core/identity/passwords.py applies
+        except AccessRefused as exc:
+            return _refused(exc)
         except UserError as exc:
             _field_error(form, exc)
         else:
