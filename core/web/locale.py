@@ -8,7 +8,7 @@ Formatting follows the locale of the request and shows times in the company time
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from typing import Any
 
@@ -201,6 +201,26 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+#: Shown for a stored NaN or Infinity (a value no input accepts now, but an old row or a hand-edited one may hold).
+NOT_A_NUMBER = "—"
+
+
+def _shown(amount: Decimal, places: int | None, draw: Any) -> str:
+    """``draw(amount)`` for any Decimal, never raising (issue 11 F4): babel rounds in the default 28-digit context,
+    where a stored 1e40 raised decimal.InvalidOperation and broke the page. -0 and amounts that round to zero
+    show as zero, without a minus sign."""
+    if not amount.is_finite():
+        return NOT_A_NUMBER
+    if amount.adjusted() > 60:
+        return f"{amount:.6E}"  # beyond any column: shown, not spelled out in 60 digits
+    with localcontext() as context:
+        context.prec = max(context.prec, amount.adjusted() + 20)
+        shown = amount if places is None else amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if shown == 0:
+            amount = abs(shown)  # babel would write -0.004 as "-0.00"
+        return draw(amount)
+
+
 def money(value: Any, currency: str | None = None) -> str:
     """``1234.5`` → ``¥1,234.50`` (zh_Hans) / ``CN¥1,234.50`` (en); empty for None. Exact: Decimal, never float."""
     amount = _decimal(value)
@@ -208,8 +228,9 @@ def money(value: Any, currency: str | None = None) -> str:
         return ""
     formats = _request_formats()
     if formats is None:
-        return format_currency(amount, currency or current_app.config.get("CURRENCY", "CNY"))
-    return formats.number("currency", currency or formats.currency)(amount)
+        code = currency or current_app.config.get("CURRENCY", "CNY")
+        return _shown(amount, 2, lambda a: format_currency(a, code))
+    return _shown(amount, 2, formats.number("currency", currency or formats.currency))
 
 
 def _digits_pattern(digits: int) -> str:
@@ -224,8 +245,8 @@ def number(value: Any, digits: int | None = None) -> str:
     pattern = None if digits is None else _digits_pattern(digits)
     formats = _request_formats()
     if formats is None:
-        return format_decimal(amount, format=pattern)
-    return formats.number("decimal", pattern)(amount)
+        return _shown(amount, digits, lambda a: format_decimal(a, format=pattern))
+    return _shown(amount, digits, formats.number("decimal", pattern))
 
 
 def percent(value: Any, digits: int = 0) -> str:
@@ -236,8 +257,8 @@ def percent(value: Any, digits: int = 0) -> str:
     pattern = _digits_pattern(digits) + "%"
     formats = _request_formats()
     if formats is None:
-        return format_percent(amount, format=pattern)
-    return formats.number("percent", pattern)(amount)
+        return _shown(amount, digits + 2, lambda a: format_percent(a, format=pattern))
+    return _shown(amount, digits + 2, formats.number("percent", pattern))
 
 
 def date_filter(value: Any, format: str = "medium") -> str:

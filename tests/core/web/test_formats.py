@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import flask_babel
 import pytest
@@ -46,27 +46,52 @@ def zone(request, app, monkeypatch):
     return request.param
 
 
+def _unsigned_zero(value: Decimal, places: int | None) -> Decimal:
+    """What rounds to zero at the shown places is shown as zero, without babel's minus sign (issue 11 F4)."""
+    if places is None:
+        return abs(value) if value == 0 else value
+    return abs(value) if value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == 0 else value
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_money_numbers_and_percentages_match_babel(app, locale):
     values = _amounts()
     with app.test_request_context(), force_locale(locale):
         for currency in ("CNY", "USD", "JPY", "EUR"):
             assert [formatting.money(v, currency) for v in values] == \
-                   [flask_babel.format_currency(v, currency) for v in values]
-        assert [formatting.money(v) for v in values] == [flask_babel.format_currency(v, "CNY") for v in values]
-        assert [formatting.number(v) for v in values] == [flask_babel.format_decimal(v) for v in values]
+                   [flask_babel.format_currency(_unsigned_zero(v, 2), currency) for v in values]
+        assert [formatting.money(v) for v in values] == \
+               [flask_babel.format_currency(_unsigned_zero(v, 2), "CNY") for v in values]
+        assert [formatting.number(v) for v in values] == \
+               [flask_babel.format_decimal(_unsigned_zero(v, None)) for v in values]
         for digits in (0, 1, 2, 4):
             pattern = "#,##0" + ("." + "0" * digits if digits else "")
             assert [formatting.number(v, digits) for v in values] == \
-                   [flask_babel.format_decimal(v, format=pattern) for v in values]
+                   [flask_babel.format_decimal(_unsigned_zero(v, digits), format=pattern) for v in values]
             assert [formatting.percent(v, digits) for v in values] == \
-                   [flask_babel.format_percent(v, format=pattern + "%") for v in values]
+                   [flask_babel.format_percent(_unsigned_zero(v, digits + 2), format=pattern + "%") for v in values]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_any_stored_value_is_shown_without_raising(app, locale):
+    # A target of 40 nines was stored as 1e40 on SQLite and the targets page raised InvalidOperation (issue 11 F4).
+    with app.test_request_context(), force_locale(locale):
+        for text in ("9" * 40, "1E+40", "1E+308", "-1E+40", "1E+400", "123456789012345678901234567890.55"):
+            for shown in (formatting.money(text), formatting.number(text, 2), formatting.percent(text),
+                          formatting.money(Decimal(text)), formatting.number(text)):
+                assert shown and "E" not in shown[:1]
+        assert "999,999,999,999,999,999,999,999,999,999,999,999,999" in formatting.number("9" * 40, 2)
+        for odd in (Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity"), "nan"):
+            assert formatting.money(odd) == formatting.number(odd, 2) == formatting.percent(odd) == "—"
+        assert formatting.money(Decimal("-0.00")) == formatting.money(0)
+        assert formatting.money(Decimal("-0.001")) == formatting.money(0)
+        assert formatting.percent(Decimal("-0.00001")) == formatting.percent(0)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_other_inputs_are_converted_as_before(app, locale):
     with app.test_request_context(), force_locale(locale):
-        for value in (1234, -5, 12.5, "12.5", "-0.5", Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")):
+        for value in (1234, -5, 12.5, "12.5", "-0.5"):
             amount = Decimal(str(value))
             assert formatting.money(value) == flask_babel.format_currency(amount, "CNY")
             assert formatting.number(value, 2) == flask_babel.format_decimal(amount, format="#,##0.00")
