@@ -109,7 +109,7 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_template_gettext(app)
 
-    from core.identity.session import load_user
+    from core.auth.sessions import load_user  # the user and their server-side session, in one statement
 
     login_manager.user_loader(load_user)
 

@@ -1,6 +1,8 @@
-"""Signing in and out, and changing one's own password (issue 3 §4).
+"""Signing in and out, and changing one's own password (issue 3 §4); the active sessions (issue 11 F2, in
+core/auth/account_sessions.py).
 
-Blueprint ``core_auth``: ``login``, ``logout``, ``change_password``. Every form carries a CSRF token (Flask-WTF).
+Blueprint ``core_auth``: ``login``, ``logout``, ``change_password``, ``sessions``. Every form carries a CSRF token
+(Flask-WTF).
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.sansio.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from core.auth.forms import LoginForm, PasswordChangeForm
 from core.auth.redirects import safe_next
+from core.auth.sessions import current_session_id, end_session, sign_in
 from core.auth.throttle import Lockout, clear_failures, client_address, lockout_for, record_failure
 from core.extensions import db
 from core.identity.models import User
@@ -77,8 +80,7 @@ def login():  # type: ignore[no-untyped-def]
             user = authenticate(login_name, form.password.data)
             if user is not None:
                 clear_failures(db.session, login_name)
-                db.session.commit()
-                login_user(user, remember=form.remember.data)
+                sign_in(user, remember=bool(form.remember.data))  # a new server-side session; commits
                 return redirect(safe_next(target))
             record_failure(db.session, login_name, address)
             db.session.commit()
@@ -95,6 +97,10 @@ def login():  # type: ignore[no-untyped-def]
 @bp.post("/logout")
 @authenticated
 def logout():  # type: ignore[no-untyped-def]
+    session_id = current_session_id()
+    if session_id is not None:  # ends every copy of this browser's cookies, not only the ones it holds
+        end_session(db.session, current_user.id, session_id)
+        db.session.commit()
     logout_user()  # also clears the remember-me cookie
     flash(_("You have signed out."), "info")
     return redirect(url_for("core_auth.login"))
@@ -119,10 +125,12 @@ def change_password():  # type: ignore[no-untyped-def]
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             had_remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            set_password(user, form.new_password.data)  # a new session token: every other session ends
+            set_password(user, form.new_password.data)  # ends every session, this one too
             clear_failures(db.session, user.login)
-            db.session.commit()
-            login_user(user, remember=had_remember_cookie)  # this session continues under the new token
+            sign_in(user, remember=had_remember_cookie)  # this browser continues in a new session; commits
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("core.dashboard"))
     return render_template("auth/password.html", form=form), status
+
+
+from core.auth import account_sessions  # noqa: E402,F401  (its routes are on this blueprint)

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core.auth.sessions import end_all_sessions
 from core.identity.models import POSITIONS, Department, Role, User
 from core.identity.org import superior_creates_cycle
 from core.identity.passwords import hash_password, password_problems
@@ -182,7 +183,7 @@ def deactivate_user(session: Any, user: User, actor: Any = None) -> None:
     if any(role.code == "admin" for role in user.roles):
         _keep_an_administrator(session, user)
     user.active = False
-    user.session_token = new_session_token()
+    end_all_sessions(user, session)  # every session and remember-me cookie (core/auth/sessions.py, issue 11 F2)
     session.flush()
 
 
@@ -206,4 +207,4 @@ def set_password(user: User, password: str, check: bool = True, actor: Any = Non
         if problems:
             raise UserError(" ".join(problems), "password")
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_all_sessions(user)  # every session and remember-me cookie (core/auth/sessions.py, issue 11 F2)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import create_engine, inspect, select
 
+from core.auth.sessions import new_session_identity
 from core.contracts import MenuItem
 from core.plugins.models import PluginState
 
@@ -141,7 +142,7 @@ def test_a_change_in_one_process_is_seen_by_another_without_restart(make_app, ma
 
     with first.app_context():
         enable_plugins(first, "hello")
-        user_key = make_user("reader", roles=["sales_rep"]).get_id()
+        user_key = new_session_identity(make_user("reader", roles=["sales_rep"]))
     client = second.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = user_key

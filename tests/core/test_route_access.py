@@ -1,6 +1,7 @@
 """Every route declares a permission or is explicitly public (DESIGN.md "Conventions"), for the core and every
 installed plugin: a new route that forgets fails here."""
 
+from core.auth.sessions import new_session_identity
 from core.security import view_access
 
 
@@ -33,7 +34,7 @@ def test_an_administrator_enables_and_disables_modules_from_the_admin_page(clien
 def test_state_changing_posts_without_a_csrf_token_are_rejected(make_app, make_user):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        key = make_user("boss", roles=["admin"]).get_id()
+        key = new_session_identity(make_user("boss", roles=["admin"]))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key

@@ -4,6 +4,7 @@ plugin's tables go, after a confirmation and a backup (DESIGN.md "Plugins")."""
 from sqlalchemy import inspect, select
 
 import core.plugins.discovery as discovery
+from core.auth.sessions import new_session_identity
 
 
 def test_pip_uninstalling_an_enabled_plugin_leaves_the_app_working(make_app, make_user, monkeypatch):
@@ -12,7 +13,7 @@ def test_pip_uninstalling_an_enabled_plugin_leaves_the_app_working(make_app, mak
 
     with first.app_context():
         enable_plugins(first, "hello")
-        key = make_user("someone").get_id()
+        key = new_session_identity(make_user("someone"))
     # What `pip uninstall netsales-hello` does to discovery: the entry point is gone.
     monkeypatch.setattr(discovery, "entry_points", lambda group: [])
     after = make_app()

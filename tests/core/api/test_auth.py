@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from core.api.tokens import revoke_token
+from core.auth.sessions import new_session_identity
 from core.timeutil import utcnow
 from tests.core.api.conftest import error_of
 
@@ -89,7 +90,7 @@ def test_token_requests_need_no_csrf_but_session_requests_to_the_api_do(make_app
 
         _token, secret = create_token(db.session, user.id, "ci")
         db.session.commit()
-        session_key = user.get_id()
+        session_key = new_session_identity(user)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.post("/api/v1/hello/greetings", json={"text": "by token"}, headers=headers).status_code == 201

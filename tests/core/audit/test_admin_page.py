@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, func, insert, select
 
 from core.audit.models import AuditLog
+from core.auth.sessions import new_session_identity
 from core.identity.models import Grant, Permission, Role
 
 T0 = datetime(2026, 3, 1, 2, 0)  # 10:00 in Shanghai
@@ -163,7 +164,7 @@ def test_an_export_larger_than_the_limit_is_refused(make_app, make_user, db):
     app = make_app(AUDIT_EXPORT_MAX_ROWS=2)
     with app.app_context():
         add_entries(db, 3)
-        key = make_user("boss", roles=["admin"]).get_id()
+        key = new_session_identity(make_user("boss", roles=["admin"]))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from core.auth.models import LoginAttempt
 from core.auth.redirects import is_safe_path
+from core.auth.sessions import new_session_identity
 from core.identity.models import User
 from core.identity.passwords import verify_password
 from core.testing import TEST_PASSWORD
@@ -41,7 +42,7 @@ def test_the_login_form_is_refused_without_its_csrf_token(make_app, make_user):
 def test_the_password_form_is_refused_without_its_csrf_token(make_app, make_user):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        key = make_user("zhangwei").get_id()
+        key = new_session_identity(make_user("zhangwei"))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key
@@ -59,7 +60,7 @@ def test_the_password_form_is_refused_without_its_csrf_token(make_app, make_user
 def test_a_cross_site_sign_out_is_refused(make_app, make_user):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        key = make_user("zhangwei").get_id()
+        key = new_session_identity(make_user("zhangwei"))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key
@@ -70,7 +71,7 @@ def test_a_cross_site_sign_out_is_refused(make_app, make_user):
 def test_every_page_form_that_posts_carries_a_csrf_token(make_app, make_user):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        key = make_user("boss", roles=["admin"]).get_id()
+        key = new_session_identity(make_user("boss", roles=["admin"]))
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key

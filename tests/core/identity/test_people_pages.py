@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.auth.sessions import new_session_identity
 from core.identity.models import Department
 
 
@@ -50,7 +51,7 @@ def test_profile_includes_sections_from_the_user_profile_sections_hook(make_app,
         user = make_user("star", locale="en")
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = new_session_identity(user)
         page = client.get("/profile").get_data(as_text=True)
     assert "Badges" in page and "top seller star" in page
 

@@ -1,0 +1,213 @@
+"""Server-side sessions (issue 11 F2): every sign-in is a row of core_user_session, and the cookies are honoured only
+while that row exists.
+
+The session cookie and the remember-me cookie both carry the identity ``<user id>:<user token>:<secret>``
+(Flask-Login signs them with the secret key). The row is found by the secret's SHA-256 in the same statement that
+loads the signed-in user, so the check costs no query of its own. Deleting rows ends every copy of the cookies at
+once: signing out (this session), ending one session from the account page, "sign out everywhere", a password
+change (the user's or an administrator's reset) and deactivation. The user's token (core_user.session_token) is part
+of the identity too, so that rotating it ends everything even where a row was missed.
+
+``last_seen_at`` is written at most every LAST_SEEN_RESOLUTION, in a short transaction of its own, so that most
+requests write nothing. Sessions idle for longer than their limit end; a job deletes their rows.
+
+API tokens (core/api/tokens.py) are separate credentials: none of this revokes them (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, g, has_request_context, request, session
+from flask_login import login_user
+from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy.orm import object_session
+
+from core.auth.models import UserSession
+from core.auth.throttle import client_address
+from core.extensions import db
+from core.identity.models import User
+from core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # A browser session (not "keep me signed in") ends after this long without a request.
+    "SESSION_IDLE_HOURS": 12,
+    # A remembered session ends after REMEMBER_COOKIE_DURATION seconds without a request.
+    "REMEMBER_COOKIE_DURATION": 2592000,
+    # The oldest sessions beyond this many per user are ended at the next sign-in (keeps the list short).
+    "MAX_SESSIONS_PER_USER": 30,
+}
+#: last_seen_at is written at most this often per session.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+USER_AGENT_LENGTH = 255
+
+
+def setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_user_token() -> str:
+    return secrets.token_hex(16)
+
+
+def idle_limit(remember: bool) -> timedelta:
+    """How long a session may go without a request before it ends."""
+    if remember:
+        return timedelta(seconds=setting("REMEMBER_COOKIE_DURATION"))
+    return timedelta(hours=setting("SESSION_IDLE_HOURS"))
+
+
+# ---------------------------------------------------------------------------------------------------- opening
+
+
+def open_session(db_session: Any, user: User, *, remember: bool = False, user_agent: str = "",
+                 address: str = "") -> str:
+    """Record a new sign-in of ``user`` and return the identity its cookies carry. Flushes; the caller commits."""
+    secret = secrets.token_urlsafe(32)
+    row = UserSession(user_id=user.id, key_hash=hash_secret(secret), remember=remember,
+                      user_agent=(user_agent or "")[:USER_AGENT_LENGTH], address=(address or "")[:64])
+    db_session.add(row)
+    db_session.flush()
+    _end_oldest_beyond_limit(db_session, user.id)
+    return f"{user.id}:{user.session_token}:{secret}"
+
+
+def _end_oldest_beyond_limit(db_session: Any, user_id: int) -> None:
+    keep = select(UserSession.id).where(UserSession.user_id == user_id) \
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()).limit(setting("MAX_SESSIONS_PER_USER"))
+    db_session.execute(delete(UserSession).where(UserSession.user_id == user_id, UserSession.id.not_in(keep))
+                       .execution_options(synchronize_session=False))
+
+
+def new_session_identity(user: User, *, remember: bool = False) -> str:
+    """Open a session for ``user`` and commit it; the identity to put in a cookie (the test fixtures' sign-in)."""
+    identity = open_session(db.session, user, remember=remember, user_agent="", address="")
+    db.session.commit()
+    return identity
+
+
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Sign ``user`` in on this browser under a new server-side session, and commit.
+
+    Flask-Login keeps ``session["_user_id"]`` and writes it into the remember-me cookie too: it becomes our
+    identity instead of ``User.get_id()``, which carries no session."""
+    identity = open_session(db.session, user, remember=remember,
+                            user_agent=request.headers.get("User-Agent", ""), address=client_address())
+    db.session.commit()
+    login_user(user, remember=remember)
+    session["_user_id"] = identity
+
+
+# ---------------------------------------------------------------------------------------------------- checking
+
+
+def _signed_in_statement() -> Any:
+    # The statement that loads the signed-in user with their roles and grants (core/identity/session.py), joined
+    # to their session row: one indexed look-up more in the same statement, no query of its own.
+    from core.identity.session import _SIGNED_IN_USER
+
+    return _SIGNED_IN_USER.join(
+        UserSession, and_(UserSession.user_id == User.id, UserSession.key_hash == bindparam("key_hash"))
+    ).add_columns(UserSession.id, UserSession.last_seen_at, UserSession.remember)
+
+
+_statement: list[Any] = []
+
+
+def load_user(identity: str) -> User | None:
+    """Flask-Login's user loader, for the session cookie and the remember-me cookie alike. None ends the
+    session: an unknown or ended session, a deactivated user, or a user whose token changed."""
+    user_id, _sep, rest = identity.partition(":")
+    token, _sep, secret = rest.partition(":")
+    if not user_id.isdigit() or not token or not secret or len(user_id) > 18:
+        return None  # also the "<id>:<token>" of versions before server-side sessions: sign in again
+    if not _statement:
+        _statement.append(_signed_in_statement())
+    row = db.session.execute(_statement[0], {"user_id": int(user_id), "key_hash": hash_secret(secret)}) \
+        .unique().first()
+    if row is None:
+        return None
+    user, session_id, last_seen_at, remember = row
+    if not user.active or user.session_token != token:
+        return None
+    now = utcnow()
+    if now - last_seen_at > idle_limit(remember):
+        return None
+    g.netsales_session_id = session_id
+    if now - last_seen_at >= LAST_SEEN_RESOLUTION:
+        _touch(session_id, now)
+    return user
+
+
+def _touch(session_id: int, now: datetime) -> None:
+    """Note that the session is in use, in a transaction of its own: the request's own work is not committed
+    with it, and a failure here only costs the note."""
+    address = client_address() if has_request_context() else ""
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(UserSession).where(UserSession.id == session_id)
+                               .values(last_seen_at=now, address=address))
+    except Exception:  # a locked database must not cost the user their page
+        log.warning("could not note the use of session %s", session_id, exc_info=True)
+
+
+def current_session_id() -> int | None:
+    """The row of the session this request was signed in with (None for API tokens and anonymous requests)."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return None
+    return g.get("netsales_session_id")
+
+
+# ---------------------------------------------------------------------------------------------------- ending
+
+
+def end_session(db_session: Any, user_id: int, session_id: int) -> bool:
+    """End one session of ``user_id``; False if there is no such session (ended already, or another person's)."""
+    result = db_session.execute(delete(UserSession).where(UserSession.id == session_id,
+                                                          UserSession.user_id == user_id)
+                                .execution_options(synchronize_session=False))
+    return bool(result.rowcount)
+
+
+def end_all_sessions(user: User, db_session: Any = None) -> int:
+    """End every session of ``user``, this browser's too, with every copy of their cookies: for "sign out
+    everywhere", a password change and deactivation. Returns how many rows went. The caller commits."""
+    db_session = db_session or object_session(user) or db.session
+    user.session_token = new_user_token()
+    result = db_session.execute(delete(UserSession).where(UserSession.user_id == user.id)
+                                .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
+
+
+def prune_idle_sessions(db_session: Any, now: datetime | None = None) -> int:
+    """Delete the rows of sessions idle beyond their limit (they no longer sign anyone in). Returns how many."""
+    now = now or utcnow()
+    result = db_session.execute(delete(UserSession).where(
+        ((UserSession.remember.is_(True)) & (UserSession.last_seen_at < now - idle_limit(True)))
+        | ((UserSession.remember.is_(False)) & (UserSession.last_seen_at < now - idle_limit(False)))
+    ).execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
+
+
+# ---------------------------------------------------------------------------------------------------- listing
+
+
+def active_sessions(db_session: Any, user_id: int, now: datetime | None = None) -> list[UserSession]:
+    """The user's sessions that still sign them in, most recently used first (at most MAX_SESSIONS_PER_USER)."""
+    now = now or utcnow()
+    rows = db_session.scalars(select(UserSession).where(UserSession.user_id == user_id)
+                              .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+                              .limit(setting("MAX_SESSIONS_PER_USER"))).all()
+    return [row for row in rows if now - row.last_seen_at <= idle_limit(row.remember)]
