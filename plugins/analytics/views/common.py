@@ -112,3 +112,13 @@ def period_args(args: Any, default_start: date, default_end: date) -> tuple[date
 
 def year_arg(args: Any, default: int) -> int:
     return whole_number(args.get("year"), minimum=2000, maximum=2100) or default
+
+
+@bp.context_processor
+def analytics_template_helpers() -> dict[str, Any]:
+    """``can(permission)`` for the analytics templates (the sub-navigation hides what the reader may not open)."""
+    from flask_login import current_user
+
+    from core.security import can
+
+    return {"can": lambda permission: can(current_user, permission)}

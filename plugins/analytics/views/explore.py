@@ -121,6 +121,12 @@ def measure_label(spec: PivotSpec, dataset: Any) -> str:
             "distinct": _("Distinct %(c)s", c=col)}[spec.aggregate]
 
 
+def shows_money(spec: PivotSpec, dataset: Any) -> bool:
+    """Whether the values are amounts of money (a sum or average of a decimal column)."""
+    col = column(dataset, spec.measure or "")
+    return col is not None and col.type == "decimal" and spec.aggregate in ("sum", "avg")
+
+
 def _export(result: PivotResult, labeller: Labeller, fmt: str, label: str) -> Any:
     table = table_of(result, labeller)
     headers = [*table["row_headers"]]
@@ -176,9 +182,7 @@ def explore():  # type: ignore[no-untyped-def]
     if fmt:
         return _export(result, labeller, fmt, label)
     context.update(result=result, table=table_of(result, labeller), measure=label,
-                   chart_config=chart_of(result, labeller, chart, label),
-                   money=column(dataset, spec.measure or "") is not None
-                   and column(dataset, spec.measure or "").type == "decimal" and spec.aggregate in ("sum", "avg"))
+                   chart_config=chart_of(result, labeller, chart, label), money=shows_money(spec, dataset))
     return render_template("analytics/explore.html", **context)
 
 

@@ -25,7 +25,7 @@ from plugins.analytics.services.reports import (
     visible_reports,
 )
 from plugins.analytics.views.common import Labeller, bp
-from plugins.analytics.views.explore import _export, chart_of, measure_label, spec_args, table_of
+from plugins.analytics.views.explore import _export, chart_of, measure_label, shows_money, spec_args, table_of
 
 
 def _report_or_404(report_id: int) -> SavedReport:
@@ -68,6 +68,7 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     if fmt:
         return _export(result, labeller, fmt, saved.name)
     context.update(result=result, table=table_of(result, labeller), measure=label, args=spec_args(spec),
+                   money=shows_money(spec, dataset),
                    chart_config=chart_of(result, labeller, saved.chart, label))
     return render_template("analytics/report.html", **context)
 

@@ -1,0 +1,88 @@
+"""The analytics pages as each role opens them: labels not codes, exports, bad input, fixed statement counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+import pytest
+
+
+@pytest.fixture
+def orders(db, team, shop):
+    for i in range(3):
+        customer = shop.customer(team["rep"])
+        shop.order(customer, team["rep"], datetime(2026, 2, 1 + i, 4), [("扫码枪", "hardware", "399.00")],
+                   channel="tmall")
+        shop.order(customer, team["rep"], datetime(2026, 3, 1 + i, 4), [("网销 CRM 年费", "software", "19800.00")],
+                   channel="jd")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/analytics/", "/analytics/?year=2026", "/analytics/customers?year=2026",
+                                  "/analytics/explore", "/analytics/reports", "/analytics/competitors"])
+def test_every_page_opens_for_the_manager_and_a_representative(app, team, orders, login_as, path):
+    for who in ("manager", "rep"):
+        assert login_as(team[who]).get(path).status_code == 200, (who, path)
+
+
+def test_the_explorer_shows_labels_not_codes(app, team, orders, login_as):
+    html = login_as(team["manager"]).get(
+        "/analytics/explore?dataset=pipeline.order_lines&row1=channel&aggregate=sum&measure=revenue"
+    ).get_data(as_text=True)
+    assert "天猫" in html and "京东" in html
+    assert ">tmall<" not in html and ">jd<" not in html
+
+
+def test_sales_page_shows_the_channel_labels_and_the_pareto_classes(app, team, orders, login_as):
+    html = login_as(team["manager"]).get("/analytics/?year=2026").get_data(as_text=True)
+    assert "天猫" in html and "¥59,400.00" in html
+    assert "<td>A</td>" in html
+
+
+def test_export_to_excel_and_csv(app, team, orders, login_as):
+    from openpyxl import load_workbook
+
+    client = login_as(team["manager"])
+    query = "dataset=pipeline.order_lines&row1=category&column=channel&aggregate=sum&measure=revenue"
+    xlsx = client.get(f"/analytics/explore?{query}&export=xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "类别" and "京东" in rows[0]
+    csv = client.get(f"/analytics/explore?{query}&export=csv")
+    assert csv.status_code == 200 and "天猫".encode() in csv.data
+
+
+@pytest.mark.parametrize("query", [
+    "dataset=nope", "dataset=pipeline.order_lines&row1=revenue&aggregate=count",
+    "dataset=pipeline.order_lines&aggregate=sum&measure=product",
+    "dataset=pipeline.order_lines&aggregate=count&start=2026-13-01",
+    "dataset=pipeline.order_lines&aggregate=count&start=2026-05-01&end=2026-01-01",
+    "dataset=pipeline.order_lines&aggregate=count&grain=century&fkey=channel&fvalue=%00",
+    "dataset=pipeline.order_lines&aggregate=sum&measure=revenue&export=pdf",
+])
+def test_bad_questions_get_a_message_not_a_500(app, team, orders, login_as, query):
+    answer = login_as(team["manager"]).get(f"/analytics/explore?{query}")
+    assert answer.status_code in (200, 400, 422)
+
+
+def test_the_explorer_costs_a_fixed_number_of_statements(app, db, team, shop, login_as, count_queries):
+    client = login_as(team["manager"])
+    url = "/analytics/explore?dataset=pipeline.order_lines&row1=product&column=channel&aggregate=sum&measure=revenue"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    customer = shop.customer(team["rep"])
+    for i in range(40):
+        shop.order(customer, team["rep"], datetime(2026, 4, 1, 4), [(f"产品{i}", "hardware", "10")], channel="jd")
+    db.session.commit()
+    with count_queries() as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_sales_pages_say_so_when_the_pipeline_is_off(app, team, login_as, disable_plugin):
+    disable_plugin("pipeline")
+    html = login_as(team["manager"]).get("/analytics/").get_data(as_text=True)
+    assert "未启用" in html

@@ -1,0 +1,104 @@
+"""Who sees what: every figure is limited to the reader's scope, and a shared report never widens it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from plugins.analytics.services.catalogue import find_dataset
+from plugins.analytics.services.pivot import PivotSpec, run
+from plugins.analytics.services.reports import ReportError, save_report
+
+
+@pytest.fixture
+def sales(db, team, shop):
+    """rep sold 100, rep2 (same team) 200, rep3 (another team) 400."""
+    for who, amount in (("rep", "100"), ("other", "200"), ("outsider", "400")):
+        customer = shop.customer(team[who])
+        shop.order(customer, team[who], datetime(2026, 5, 1, 4), [("CRM", "software", amount)])
+    db.session.commit()
+
+
+def total_for(user) -> Decimal:
+    dataset = find_dataset("pipeline.order_lines", user)
+    return run(PivotSpec("pipeline.order_lines", measure="revenue", aggregate="sum"), dataset, user).total
+
+
+def test_each_role_sees_its_own_scope(app, team, sales):
+    assert total_for(team["rep"]) == Decimal("100.00")
+    assert total_for(team["supervisor"]) == Decimal("300.00")
+    assert total_for(team["manager"]) == Decimal("700.00")
+
+
+def test_a_report_shared_by_the_manager_shows_a_representative_only_their_own_rows(app, db, team, sales, login_as):
+    from core.identity.models import Role
+
+    role = db.session.scalar(db.select(Role).where(Role.code == "sales_rep"))
+    report = save_report(db.session, team["manager"], "全部销售额",
+                         PivotSpec("pipeline.order_lines", rows=("category",), measure="revenue", aggregate="sum"),
+                         "bar", role.id)
+    db.session.commit()
+    page = login_as(team["rep"]).get(f"/analytics/reports/{report.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "100.00" in html and "700.00" not in html and "400.00" not in html
+
+
+def test_a_private_report_is_a_404_for_others(app, db, team, sales, login_as):
+    report = save_report(db.session, team["rep"], "mine", PivotSpec("pipeline.order_lines", aggregate="count"))
+    db.session.commit()
+    assert login_as(team["other"]).get(f"/analytics/reports/{report.id}").status_code == 404
+    assert login_as(team["other"]).post(f"/analytics/reports/{report.id}/delete").status_code == 404
+
+
+def test_a_representative_may_not_share(app, db, team, english):
+    from core.identity.models import Role
+
+    role = db.session.scalar(db.select(Role).where(Role.code == "sales_rep"))
+    with pytest.raises(ReportError, match="share"):
+        save_report(db.session, team["rep"], "x", PivotSpec("pipeline.order_lines", aggregate="count"), "bar",
+                    role.id)
+
+
+def test_a_report_whose_module_is_off_says_so(app, db, team, sales, login_as, disable_plugin):
+    report = save_report(db.session, team["manager"], "渠道", PivotSpec("pipeline.order_lines", aggregate="count"))
+    db.session.commit()
+    disable_plugin("pipeline")
+    page = login_as(team["manager"]).get(f"/analytics/reports/{report.id}")
+    assert page.status_code == 200
+    assert "没有已启用的模块" in page.get_data(as_text=True) or "module" in page.get_data(as_text=True)
+    listing = login_as(team["manager"]).get("/analytics/reports")
+    assert listing.status_code == 200
+
+
+def test_saving_from_the_explorer_and_renaming_with_a_stale_version(app, db, team, sales, login_as):
+    from plugins.analytics.models import SavedReport
+
+    client = login_as(team["manager"])
+    answer = client.post("/analytics/explore?dataset=pipeline.order_lines&row1=category&aggregate=sum"
+                         "&measure=revenue", data={"name": "品类销售额"})
+    assert answer.status_code == 302
+    report = db.session.scalar(db.select(SavedReport))
+    assert json.loads(report.spec)["rows"] == ["category"]
+    stale = client.post(f"/analytics/reports/{report.id}/rename", data={"name": "新名字", "version": "0"},
+                        follow_redirects=True)
+    assert "新名字" not in stale.get_data(as_text=True).split("<h1>")[1].split("</h1>")[0]
+    db.session.refresh(report)
+    assert report.name == "品类销售额"
+    ok = client.post(f"/analytics/reports/{report.id}/rename", data={"name": "新名字", "version": str(report.version)})
+    assert ok.status_code == 302
+    db.session.refresh(report)
+    assert report.name == "新名字"
+
+
+def test_saving_without_a_name_keeps_nothing_and_says_why(app, db, team, login_as):
+    from plugins.analytics.models import SavedReport
+
+    answer = login_as(team["manager"]).post("/analytics/explore?dataset=pipeline.order_lines&aggregate=count",
+                                            data={"name": "  "})
+    assert answer.status_code == 422
+    assert "请为报表命名" in answer.get_data(as_text=True) or "name" in answer.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(SavedReport.id))) == 0
