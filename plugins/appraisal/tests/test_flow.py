@@ -1,0 +1,159 @@
+"""One appraisal through its steps (R4.3): self-assessment, the superior's evaluation, calibration, final,
+acknowledgement or appeal, HR's decision and reopening; each refused out of turn, concurrent moves resolved."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from plugins.appraisal.services import AppraisalError, StaleError
+from plugins.appraisal.services import appraisals as flow
+
+
+def test_results_are_read_and_frozen_with_their_source_and_time(opened):
+    rep = opened["rep"]
+    result = next(s for s in rep.scores if s.indicator.kind == "result")
+    assert result.kpi_value == Decimal("12000.00")
+    assert result.kpi_source == "pipeline.revenue" and result.kpi_read_at is not None
+    assert result.target == Decimal("10000.00")
+    assert result.result_score == Decimal("120.00")  # 120 % of target, at the cap
+    assert opened["other"].result_score == Decimal("50.00")
+    assert rep.reviewer_id is not None and rep.state == "self_assessment"
+
+
+def test_the_whole_flow_to_a_final_grade(db, opened, team, monkeypatch):
+    fired = []
+    from flask import current_app
+
+    engine = current_app.extensions["netsales"]
+    original = engine.call
+
+    def spy(hook_name, **kwargs):
+        if hook_name == "appraisal_finalized":
+            fired.append(kwargs["appraisal"].id)
+        return original(hook_name, **kwargs)
+
+    monkeypatch.setattr(engine, "call", spy)
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    flow.submit_self(db.session, rep, team["rep"], {i: 5 for i in behaviour}, "做得不错", rep.version)
+    db.session.commit()
+    assert rep.state == "superior_review"
+    assert rep.self_score == Decimal("112.00")  # 60×120 + 20×100 + 20×100, over 100
+    flow.submit_review(db.session, rep, team["supervisor"], {behaviour[0]: 4, behaviour[1]: 3}, "继续努力", rep.version)
+    db.session.commit()
+    assert rep.state == "calibration"
+    assert rep.superior_score == Decimal("100.00")  # 72 + 16 + 12
+    flow.finalize(db.session, rep, team["manager"], rep.version)
+    db.session.commit()
+    assert rep.state == "final" and rep.grade == "excellent"
+    assert fired == [rep.id]
+
+
+def test_steps_out_of_turn_are_refused(db, opened, team):
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    with pytest.raises(AppraisalError):  # not their appraisal
+        flow.submit_self(db.session, rep, team["other"], {i: 3 for i in behaviour}, None, rep.version)
+    with pytest.raises(AppraisalError):  # the self-assessment is still open
+        flow.submit_review(db.session, rep, team["supervisor"], {i: 3 for i in behaviour}, None, rep.version)
+    with pytest.raises(AppraisalError):  # a rating missing
+        flow.submit_self(db.session, rep, team["rep"], {behaviour[0]: 3}, None, rep.version)
+    db.session.rollback()
+    with pytest.raises(AppraisalError):  # only the superior reviews
+        flow.submit_review(db.session, rep, team["manager"], {i: 3 for i in behaviour}, None, rep.version)
+
+
+def test_a_stale_version_is_told_not_applied(db, opened, team):
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    with pytest.raises(StaleError):
+        flow.submit_self(db.session, rep, team["rep"], {i: 3 for i in behaviour}, None, rep.version - 1)
+    db.session.rollback()
+    assert rep.state == "self_assessment"
+
+
+def _to_final(db, appraisal, team):
+    behaviour = [s.indicator_id for s in appraisal.scores if s.indicator.kind == "behaviour"]
+    flow.submit_self(db.session, appraisal, team["rep"], {i: 3 for i in behaviour}, None, appraisal.version)
+    flow.submit_review(db.session, appraisal, team["supervisor"], {i: 3 for i in behaviour}, None, appraisal.version)
+    flow.finalize(db.session, appraisal, team["manager"], appraisal.version)
+    db.session.commit()
+
+
+def test_appeal_then_hr_changes_the_score(db, opened, team):
+    rep = opened["rep"]
+    _to_final(db, rep, team)
+    with pytest.raises(AppraisalError):
+        flow.appeal(db.session, rep, team["rep"], "  ", rep.version)  # a reason is required
+    db.session.rollback()
+    flow.appeal(db.session, rep, team["rep"], "客户评价未计入", rep.version)
+    db.session.commit()
+    assert rep.state == "appealed"
+    flow.decide_appeal(db.session, rep, team["hr"], "核实后调整", Decimal("79"), rep.version)
+    db.session.commit()
+    assert rep.state == "closed" and rep.final_score == Decimal("79.00") and rep.grade == "pass"
+
+
+def test_reopen_needs_hr_and_a_reason(db, opened, team):
+    rep = opened["rep"]
+    _to_final(db, rep, team)
+    with pytest.raises(AppraisalError):
+        flow.reopen(db.session, rep, team["manager"], "重新评价", rep.version)
+    with pytest.raises(AppraisalError):
+        flow.reopen(db.session, rep, team["hr"], "", rep.version)
+    db.session.rollback()
+    flow.reopen(db.session, rep, team["hr"], "上级评分有误", rep.version)
+    db.session.commit()
+    assert rep.state == "superior_review" and rep.final_score is None
+    from plugins.appraisal.models import Event
+
+    assert db.session.query(Event).filter_by(appraisal_id=rep.id, kind="reopened").one().note == "上级评分有误"
+
+
+def test_concurrent_appeal_and_reopen_one_wins(db, opened, team):
+    """Two sessions (two processes) load the same final appraisal and act at once: the database lets one UPDATE
+    through, the other is told and changes nothing."""
+    from sqlalchemy.orm import Session
+
+    from plugins.appraisal.models import Appraisal
+
+    rep = opened["rep"]
+    _to_final(db, rep, team)
+    first, second = Session(db.engine), Session(db.engine)
+    try:
+        mine, hrs = first.get(Appraisal, rep.id), second.get(Appraisal, rep.id)
+        flow.appeal(first, mine, team["rep"], "不同意", mine.version)
+        first.commit()
+        with pytest.raises(StaleError):
+            flow.reopen(second, hrs, team["hr"], "上级评分有误", hrs.version)
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+    db.session.expire_all()
+    assert db.session.get(Appraisal, rep.id).state == "appealed"
+
+
+def test_without_a_superior_hr_reviews(db, team, template, november, fake_revenue):
+    from plugins.appraisal.models import Appraisal
+    from plugins.appraisal.services.cycles import open_cycle
+
+    team["other"].superior_id = None
+    db.session.commit()
+    open_cycle(db.session, "monthly", november)
+    db.session.commit()
+    appraisal = db.session.query(Appraisal).filter_by(employee_id=team["other"].id).one()
+    assert appraisal.reviewer_id is None
+    assert flow.may_review(team["hr"], appraisal) and not flow.may_review(team["supervisor"], appraisal)
+
+
+def test_after_the_due_date_the_superior_reviews_without_self_assessment(db, opened, team, monkeypatch):
+    rep = opened["rep"]
+    monkeypatch.setattr(flow, "local_today", lambda: date(2026, 12, 11))
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    flow.submit_review(db.session, rep, team["supervisor"], {i: 3 for i in behaviour}, None, rep.version)
+    db.session.commit()
+    assert rep.self_score is None and "self" in rep.missing_sources

@@ -1,0 +1,115 @@
+"""The appraisal blueprint and what its page modules share: record lookups within the reader's reach (404 outside
+it), period labels, numbers typed into forms, the static files."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_skeleton
+from flask import Blueprint, abort, send_from_directory
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.extensions import db
+from core.identity.positions import POSITION_LABELS
+from core.security import can, public, scope_for, team_ids
+from core.web.params import record_id
+from plugins.appraisal.labels import (
+    CUSTOMER_SOURCE_LABELS,
+    CYCLE_KIND_LABELS,
+    EVENT_LABELS,
+    GRADE_LABELS,
+    INDICATOR_KIND_LABELS,
+    RECORD_LABELS,
+    RULE_LABELS,
+    SOURCE_LABELS,
+    STATE_LABELS,
+)
+from plugins.appraisal.models import Appraisal, Cycle
+from plugins.appraisal.permissions import VIEW
+from plugins.appraisal.services.appraisals import may_calibrate, may_review
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+bp = Blueprint("appraisal", __name__, url_prefix="/appraisal", template_folder=str(PLUGIN_DIR / "templates"))
+
+
+def period_text(kind: str, start: Any) -> str:
+    """"2026年11月" / "Nov 2026" for a month; "2026年度" / "Year 2026" for a year."""
+    if kind == "annual":
+        return _("Year %(year)s", year=start.year)
+    return format_skeleton("yMMM", start, locale=get_locale())
+
+
+@bp.app_context_processor
+def appraisal_template_helpers() -> dict[str, Any]:
+    return {"appraisal_labels": {
+        "state": STATE_LABELS, "grade": GRADE_LABELS, "kind": CYCLE_KIND_LABELS, "indicator": INDICATOR_KIND_LABELS,
+        "rule": RULE_LABELS, "source": SOURCE_LABELS, "event": EVENT_LABELS, "record": RECORD_LABELS,
+        "position": POSITION_LABELS, "customer_source": CUSTOMER_SOURCE_LABELS},
+        "appraisal_period": period_text}
+
+
+@bp.get("/assets/<path:filename>")
+@public
+def asset(filename: str):  # type: ignore[no-untyped-def]
+    """The plugin's static files (scripts and styles: no inline ones under the CSP)."""
+    return send_from_directory(PLUGIN_DIR / "static" / "appraisal", filename, max_age=3600)
+
+
+def appraisal_or_404(appraisal_id: Any) -> Appraisal:
+    """The appraisal if the reader may see it: within their view scope, or theirs to review or calibrate."""
+    ident = record_id(appraisal_id)
+    appraisal = db.session.get(Appraisal, ident) if ident else None
+    if appraisal is None:
+        abort(404)
+    if not (can(current_user, VIEW, appraisal) or may_review(current_user, appraisal)
+            or may_calibrate(current_user, appraisal)):
+        abort(404)
+    return appraisal
+
+
+def may_see_person(user: Any, person_id: int) -> bool:
+    scope = scope_for(user, VIEW)
+    if scope == "all":
+        return True
+    if scope == "team":
+        return person_id in team_ids(user)
+    return scope == "own" and person_id == user.id
+
+
+def cycle_from(raw: Any) -> Cycle | None:
+    """The cycle asked for, else the latest one."""
+    ident = record_id(raw)
+    if ident:
+        cycle = db.session.get(Cycle, ident)
+        if cycle is not None:
+            return cycle
+    return db.session.scalars(select(Cycle).order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(1)).first()
+
+
+def cycle_choices(limit: int = 36) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Cycle.id, Cycle.kind, Cycle.period_start)
+                              .order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(limit)).all()
+    return [(cid, period_text(kind, start)) for cid, kind, start in rows]
+
+
+def decimal_from(raw: Any) -> tuple[Decimal | None, bool]:
+    """(value, ok) of a number typed into a form: empty is (None, True); garbage is (None, False)."""
+    text = (raw or "").strip().replace(",", "").rstrip("%") if isinstance(raw, str) else ""
+    if not text:
+        return None, True
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None, False
+    if not value.is_finite() or abs(value) >= 10**12:
+        return None, False
+    return value, True
+
+
+def version_from(form: Any) -> int | None:
+    return record_id(form.get("version"))
