@@ -23,6 +23,7 @@ venv: $(VENV)/.installed
 translations: venv
 	@$(PY) -m core.i18n_compile
 
+# Served by gunicorn with several workers (NETSALES_WORKERS=N to choose); `netsales run --dev` for development.
 run: system-deps venv translations
 	$(VENV)/bin/netsales init --demo
 	$(VENV)/bin/netsales run --host $(HOST) --port $(PORT)

@@ -54,20 +54,31 @@ def init(demo: bool, admin_password: str | None) -> None:
 
 @cli.command()
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="$PORT or 5000")
-def run(host: str, port: int) -> None:
-    """Serve NetSales with the development server (production: see docs/operations.md)."""
-    from werkzeug import serving
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int,
+              show_default="$PORT or 5000; 0 picks a free one")
+@click.option("--workers", envvar="NETSALES_WORKERS", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: 2 x cores + 1, at most 8). $NETSALES_WORKERS also sets it.")
+@click.option("--threads", envvar="NETSALES_THREADS", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per worker process.")
+@click.option("--jobs/--no-jobs", "jobs", envvar="NETSALES_RUN_JOBS", default=True, show_default=True,
+              help="Run due scheduled jobs in the server (--no-jobs: cron runs `netsales jobs run-due`).")
+@click.option("--user", envvar="NETSALES_RUN_USER", default=None,
+              help="Run the worker processes as this system user (when started as root).")
+@click.option("--group", envvar="NETSALES_RUN_GROUP", default=None, help="…and as this group.")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server instead: one process, for development.")
+def run(host: str, port: int, workers: int | None, threads: int, jobs: bool, user: str | None, group: str | None,
+        dev: bool) -> None:
+    """Serve NetSales with gunicorn (several worker processes), or with the development server (--dev).
 
-    from core.jobs.background import start_background_runner
+    Behind a reverse proxy: see docs/operations.md."""
+    from core.serving import default_workers, serve_development, serve_production
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    # Due jobs (email outbox, reminders) run in a background thread here, as cron runs them in production.
-    app.extensions["netsales_job_runner"] = start_background_runner(app)
-    shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
-    click.echo(f"NetSales is running at http://{shown}:{port}/  (Ctrl+C stops it)")
-    # Not app.run(): Flask ignores it inside its own CLI, which `netsales` is built on.
-    serving.run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    if dev:
+        serve_development(app, host, port, jobs=jobs, announce=click.echo)
+        return
+    serve_production(app, host, port, workers=workers or default_workers(), threads=threads, jobs=jobs,
+                     announce=click.echo, user=user, group=group)
 
 
 def _load_demo(strict: bool) -> None:

@@ -32,17 +32,24 @@ def test_the_development_server_runs_due_jobs_in_the_background(jobs_app, demo, 
 
     served = []
 
-    def fake_serve(host, port, app, **options):  # instead of blocking in the development server, wait for jobs
-        deadline = time.monotonic() + 10
-        while "tick" not in demo.RUNS and time.monotonic() < deadline:
-            time.sleep(0.05)
-        served.append({"port": port, **options})
+    class FakeServer:  # instead of blocking in the development server, wait for jobs
+        def __init__(self, host, port, app, **options):
+            self.server_address = (host, port)
+            served.append({"port": port, **options})
+
+        def serve_forever(self):
+            deadline = time.monotonic() + 10
+            while "tick" not in demo.RUNS and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+        def server_close(self):
+            pass
 
     from werkzeug import serving
 
-    monkeypatch.setattr(serving, "run_simple", fake_serve)
+    monkeypatch.setattr(serving, "make_server", FakeServer)
     jobs_app.config["JOB_POLL_SECONDS"] = 0.05
-    result = run_cli(jobs_app, "run", "--port", "5999")
+    result = run_cli(jobs_app, "run", "--dev", "--port", "5999")
     thread, stop = jobs_app.extensions.pop("netsales_job_runner")
     stop.set()
     thread.join(5)
