@@ -9,6 +9,14 @@ A model opts in by declaring the permission that lets a user see one of its reco
         __view_permission__ = "crm.customer.view"
 
 Records of models without ``__view_permission__``, or of a disabled plugin, are seen by nobody here (404).
+
+Adding to a record (a file, a comment) is changing it, so it needs the model's edit permission (issue 11 F8)::
+
+        __edit_permission__ = "pipeline.product.manage"
+
+Without that declaration, the plugin's ``<name>.edit`` permission beside ``<name>.view`` is taken if the plugin
+declares one (crm.customer.edit, pipeline.deal.edit ...), else the view permission itself: whoever may see such a
+record may add to it, as before. Scopes apply to the edit permission as to the view permission.
 """
 
 from __future__ import annotations
@@ -48,6 +56,31 @@ def view_permission(model: type) -> str | None:
     return getattr(model, "__view_permission__", None)
 
 
+def _declared_permissions() -> frozenset[str]:
+    """Every declared permission code: synced when plugins change, so kept per process under the plugins counter
+    (no statement on a record's page, whose query count plugins assert)."""
+    from sqlalchemy import select
+
+    from core.cache import PLUGINS_COUNTER, shared
+    from core.identity.models import Permission
+
+    return shared("attachments.permission_codes", PLUGINS_COUNTER,
+                  lambda: frozenset(db.session.scalars(select(Permission.code))))
+
+
+def edit_permission(model: type) -> str | None:
+    """The permission that lets a user add files and comments to a record of ``model`` (see the module's doc)."""
+    declared = getattr(model, "__edit_permission__", None)
+    if declared:
+        return declared
+    view = view_permission(model)
+    if view is None:
+        return None
+    if view.endswith(".view") and view[: -len("view")] + "edit" in _declared_permissions():
+        return view[: -len("view")] + "edit"
+    return view
+
+
 def _owner_active(record_type: str) -> bool:
     """A plugin's tables carry its name as prefix; its records disappear with it while it is disabled."""
     prefix = record_type.split("_", 1)[0]
@@ -65,6 +98,14 @@ def can_see(user: Any, obj: Any) -> bool:
     if permission is None or not _owner_active(record_type_of(obj)):
         return False
     return can(user, permission, obj)
+
+
+def can_write(user: Any, obj: Any) -> bool:
+    """True if ``user`` may see ``obj`` and add files or comments to it: its model's edit permission, in scope."""
+    from core.security import can
+
+    permission = edit_permission(type(obj))
+    return permission is not None and can_see(user, obj) and can(user, permission, obj)
 
 
 def visible_record(record_type: str, record_id: int, user: Any) -> Any | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from core.attachments.models import Attachment
-from core.attachments.records import record_key
+from core.attachments.records import can_write, record_key
 from core.attachments.sniff import sniff
 from core.extensions import db
 from core.identity.models import User
@@ -27,6 +27,10 @@ CHUNK = 64 * 1024
 
 class AttachmentError(ValueError):
     """An upload that is refused; the message is for the user, next to the upload field."""
+
+
+class AttachmentRefused(AttachmentError):
+    """The user may see the record but not add to it (issue 11 F8): 403."""
 
 
 def max_bytes() -> int:
@@ -112,6 +116,16 @@ def attach(obj: Any, file_storage: FileStorage | None, user: Any) -> Attachment:
     db.session.add(attachment)
     db.session.flush()
     return attachment
+
+
+def attach_as(obj: Any, file_storage: FileStorage | None, user: Any) -> Attachment:
+    """attach() for a user who picked the record themselves (the upload route): they need the record's edit
+    permission (records.can_write), not only its view permission; AttachmentRefused otherwise, nothing stored.
+
+    A plugin's own flow that has checked its rules already (an applicant's CV, a course's material) calls attach()."""
+    if not can_write(user, obj):
+        raise AttachmentRefused(_("You may see this record but not add files to it."))
+    return attach(obj, file_storage, user)
 
 
 def attachments_for(obj: Any, limit: int | None = None) -> list[Attachment]:

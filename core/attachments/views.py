@@ -4,14 +4,14 @@ Both answer 404 unless the user may see the record the file belongs to (core.att
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.attachments.feedback import remember_error, safe_next
 from core.attachments.models import Attachment
 from core.attachments.records import record_url, visible_record
-from core.attachments.services import AttachmentError, attach, open_attachment
+from core.attachments.services import AttachmentError, AttachmentRefused, attach_as, open_attachment
 from core.extensions import db
 from core.security import authenticated
 
@@ -34,7 +34,12 @@ def upload(record_type: str, record_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     back = safe_next(record_url(obj) or request.referrer or "/")
     try:
-        attachment = attach(obj, request.files.get("file"), current_user)
+        attachment = attach_as(obj, request.files.get("file"), current_user)
+    except AttachmentRefused as exc:  # may see, may not change (issue 11 F8)
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error={"code": "forbidden", "message": str(exc)}), 403
+        return render_template("errors/error.html", code=403, title=_("Not allowed"), text=str(exc)), 403
     except AttachmentError as exc:
         db.session.rollback()
         if _wants_json():

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
-from core.attachments.records import can_see, record_key, record_url
+from core.attachments.records import can_see, can_write, record_key, record_url
 from core.attachments.services import attachments_for
 from core.contracts import TimelineEntry
 from core.extensions import db
@@ -35,6 +35,10 @@ class CommentError(ValueError):
     """A comment that is refused; the message is for the user, next to the comment field."""
 
 
+class CommentRefused(CommentError):
+    """The user may see the record but not add to it (issue 11 F8): 403."""
+
+
 @dataclass
 class CommentResult:
     comment: Comment
@@ -46,9 +50,12 @@ class CommentResult:
 def add_comment(obj: Any, body: str, user: Any) -> CommentResult:
     """Add ``user``'s comment on ``obj`` and notify the users it @mentions who may see ``obj``; the caller commits.
 
-    Raises CommentError for an empty or too long comment. The caller checks that ``user`` may see ``obj``."""
+    Raises CommentError for an empty or too long comment, CommentRefused unless ``user`` holds the record's edit
+    permission (core.attachments.records.can_write, issue 11 F8): commenting is adding to the record."""
     from core.notifications import notify
 
+    if not can_write(user, obj):
+        raise CommentRefused(_("You may see this record but not comment on it."))
     record_type, record_id = record_key(obj)
     body = (body or "").strip()
     if not body:

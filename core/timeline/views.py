@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from core.attachments.feedback import pop_errors, remember_error, safe_next
-from core.attachments.records import can_see, record_key, record_url, visible_record
+from core.attachments.records import can_see, can_write, record_key, record_url, visible_record
 from core.attachments.services import human_size, max_bytes
 from core.attachments.sniff import ACCEPT
 from core.extensions import db
 from core.security import authenticated
 from core.timeline.mentions import MENTION
-from core.timeline.services import MAX_COMMENT_LENGTH, CommentError, add_comment, timeline_for
+from core.timeline.services import MAX_COMMENT_LENGTH, CommentError, CommentRefused, add_comment, timeline_for
 
 bp = Blueprint("core_timeline", __name__, url_prefix="/timeline")
 
@@ -32,6 +32,9 @@ def comment(record_type: str, record_id: int):  # type: ignore[no-untyped-def]
     body = request.form.get("body", "")
     try:
         result = add_comment(obj, body, current_user)
+    except CommentRefused as exc:  # may see, may not change (issue 11 F8)
+        db.session.rollback()
+        return render_template("errors/error.html", code=403, title=_("Not allowed"), text=str(exc)), 403
     except CommentError as exc:
         db.session.rollback()
         remember_error(record_type, record_id, "body", str(exc), value=body[:MAX_COMMENT_LENGTH * 2])
@@ -50,6 +53,8 @@ def timeline_context(obj: Any) -> dict[str, Any]:
     return {
         "timeline": timeline_for(obj),
         "may_see": can_see(current_user, obj),
+        # The comment and upload forms are offered only to those who may add to the record (issue 11 F8).
+        "may_write": can_write(current_user, obj),
         "comment_url": url_for("core_timeline.comment", record_type=record_type, record_id=record_id),
         "upload_url": url_for("core_attachments.upload", record_type=record_type, record_id=record_id),
         "errors": pop_errors(record_type, record_id),

@@ -29,6 +29,7 @@ class Product(db.Model):
 
     __tablename__ = "pipeline_product"
     __view_permission__ = "pipeline.product.view"
+    __edit_permission__ = "pipeline.product.manage"  # files and comments change the page (issue 11 F8)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
