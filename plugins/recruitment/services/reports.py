@@ -1,0 +1,122 @@
+"""Recruitment figures, each a fixed number of set-based statements whatever the number of applications: the
+board of a requisition, the funnel per stage and channel, time to fill, time in stage, cost per hire per channel,
+offer acceptance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from core.security import scoped
+from plugins.recruitment.models import (
+    CHANNELS,
+    STAGES,
+    Application,
+    Candidate,
+    ChannelCost,
+    Offer,
+    Requisition,
+    StageChange,
+)
+
+BOARD_CARDS = 30
+#: The funnel's steps: applications, then those that reached each later stage.
+FUNNEL = ("applied", "test", "interview", "background", "offer", "hired")
+
+
+@dataclass
+class Board:
+    counts: dict[str, int] = field(default_factory=dict)
+    cards: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def board(session: Any, requisition: Requisition, user: Any) -> Board:
+    """Active applications per stage (count) and the newest ``BOARD_CARDS`` of each: two statements."""
+    base = scoped(select(Application.stage, func.count(Application.id)), Application,
+                  "recruitment.application.view", user).where(
+        Application.requisition_id == requisition.id, Application.status.in_(("active", "hired")))
+    result = Board(counts=dict.fromkeys(STAGES, 0), cards={stage: [] for stage in STAGES})
+    for stage, n in session.execute(base.group_by(Application.stage)):
+        result.counts[stage] = n
+    rank = func.row_number().over(partition_by=Application.stage,
+                                  order_by=(Application.stage_entered_at.desc(), Application.id.desc())).label("rank")
+    inner = scoped(select(Application.id, Application.stage, Application.on_hold, Application.channel,
+                          Application.stage_entered_at, Application.referrer_id, Candidate.name, rank)
+                   .join(Candidate, Candidate.id == Application.candidate_id), Application,
+                   "recruitment.application.view", user).where(
+        Application.requisition_id == requisition.id, Application.status.in_(("active", "hired"))).subquery()
+    rows = session.execute(select(inner).where(inner.c.rank <= BOARD_CARDS)
+                           .order_by(inner.c.stage, inner.c.rank)).all()
+    for row in rows:
+        result.cards[row.stage].append(row)
+    return result
+
+
+def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[str, dict[str, int]]:
+    """{channel: {step: applications that reached it}} plus a "total" row: one statement."""
+    steps = [func.count(Application.id).label("applied")]
+    for step in FUNNEL[1:]:
+        steps.append(func.coalesce(func.sum(case((Application.furthest >= STAGES.index(step), 1), else_=0)), 0)
+                     .label(step))
+    stmt = scoped(select(Application.channel, *steps), Application, "recruitment.application.view", user)
+    if requisition_id:
+        stmt = stmt.where(Application.requisition_id == requisition_id)
+    table: dict[str, dict[str, int]] = {}
+    total = dict.fromkeys(FUNNEL, 0)
+    for row in session.execute(stmt.group_by(Application.channel)):
+        values = {step: int(getattr(row, step) or 0) for step in FUNNEL}
+        table[row.channel] = values
+        for step in FUNNEL:
+            total[step] += values[step]
+    ordered = {c: table[c] for c in CHANNELS if c in table}
+    ordered["total"] = total
+    return ordered
+
+
+def time_in_stage(session: Any, user: Any) -> dict[str, Decimal]:
+    """Average days spent in each stage by applications that left it: one statement."""
+    stmt = scoped(select(StageChange.from_stage, func.avg(StageChange.seconds_in_stage))
+                  .join(Application, Application.id == StageChange.application_id), Application,
+                  "recruitment.application.view", user).where(
+        StageChange.from_stage.is_not(None), StageChange.from_stage != StageChange.to_stage)
+    return {stage: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1"))
+            for stage, avg in session.execute(stmt.group_by(StageChange.from_stage))}
+
+
+def time_to_fill(session: Any, user: Any) -> Decimal | None:
+    """Average days from approval to the last place filled, over filled requisitions (one statement; requisitions
+    are few, so the difference is taken here, the same on every database)."""
+    stmt = scoped(select(Requisition.approved_at, Requisition.filled_at), Requisition,
+                  "recruitment.requisition.view", user).where(
+        Requisition.state == "filled", Requisition.approved_at.is_not(None), Requisition.filled_at.is_not(None))
+    days = [(filled - approved).total_seconds() / 86400 for approved, filled in session.execute(stmt)]
+    return (Decimal(str(sum(days) / len(days))).quantize(Decimal("0.1"))) if days else None
+
+
+def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
+    """{channel: {cost, hires, per_hire}}: two statements."""
+    costs = dict(session.execute(select(ChannelCost.channel, func.sum(ChannelCost.amount))
+                                 .group_by(ChannelCost.channel)).all())
+    hires = dict(session.execute(scoped(select(Application.channel, func.count(Application.id)), Application,
+                                        "recruitment.application.view", user)
+                                 .where(Application.status == "hired").group_by(Application.channel)).all())
+    result = {}
+    for channel in CHANNELS:
+        cost, hired = Decimal(costs.get(channel) or 0), int(hires.get(channel) or 0)
+        if cost or hired:
+            result[channel] = {"cost": cost, "hires": hired,
+                               "per_hire": (cost / hired).quantize(Decimal("0.01")) if hired else None}
+    return result
+
+
+def offer_acceptance(session: Any, user: Any) -> tuple[int, int, Decimal | None]:
+    """(accepted, answered, rate): one statement."""
+    stmt = scoped(select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0),
+                         func.count(Offer.id)).join(Application, Application.id == Offer.application_id),
+                  Application, "recruitment.application.view", user).where(Offer.state.in_(("accepted", "declined")))
+    accepted, answered = session.execute(stmt).one()
+    accepted, answered = int(accepted or 0), int(answered or 0)
+    return accepted, answered, (Decimal(accepted) / answered).quantize(Decimal("0.0001")) if answered else None

@@ -1,0 +1,53 @@
+"""The recruitment blueprints and what their page modules share: scoped lookups, labels, the static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, send_from_directory
+from flask_login import current_user
+
+from core.security import can, get_scoped_or_404, public
+from plugins.recruitment import labels
+from plugins.recruitment.models import Application, Requisition
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+bp = Blueprint("recruitment", __name__, url_prefix="/recruitment", template_folder=str(PLUGIN_DIR / "templates"))
+#: Pages for applicants, without signing in: the careers page, the application form, the written test.
+public_bp = Blueprint("recruitment_public", __name__, url_prefix="/careers",
+                      template_folder=str(PLUGIN_DIR / "templates"))
+
+REQ_VIEW, REQ_CREATE = "recruitment.requisition.view", "recruitment.requisition.create"
+APP_VIEW, APP_MANAGE = "recruitment.application.view", "recruitment.application.manage"
+INTERVIEW = "recruitment.interview"
+POSTING_MANAGE = "recruitment.posting.manage"
+REPORTS = "recruitment.report.view"
+HIRE = "recruitment.hire"
+PRIVACY = "recruitment.privacy"
+
+
+@bp.app_context_processor
+def recruitment_template_helpers() -> dict[str, Any]:
+    from core.identity.positions import position_label
+
+    return {"rlabels": labels.ALL, "rcan": may, "position_label": position_label}
+
+
+@bp.get("/assets/<path:filename>")
+@public
+def asset(filename: str):  # type: ignore[no-untyped-def]
+    """The plugin's static files (no inline scripts or styles under the CSP)."""
+    return send_from_directory(PLUGIN_DIR / "static" / "recruitment", filename, max_age=3600)
+
+
+def may(permission: str, obj: Any = None) -> bool:
+    return can(current_user, permission, obj)
+
+
+def requisition_or_404(requisition_id: int, permission: str = REQ_VIEW) -> Requisition:
+    return get_scoped_or_404(Requisition, requisition_id, permission)
+
+
+def application_or_404(application_id: int, permission: str = APP_VIEW) -> Application:
+    return get_scoped_or_404(Application, application_id, permission)
