@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from core.extensions import db
 from core.timeutil import local_today
@@ -13,7 +13,7 @@ from plugins.appraisal.models import Appraisal
 
 
 def my_appraisal(user: Any) -> dict[str, Any]:
-    latest = db.session.scalars(select(Appraisal).options(noload(Appraisal.scores))
+    latest = db.session.scalars(select(Appraisal).options(lazyload(Appraisal.scores))
                                 .where(Appraisal.employee_id == user.id)
                                 .order_by(Appraisal.period_start.desc(), Appraisal.id.desc()).limit(1)).first()
     to_review = db.session.scalar(select(func.count(Appraisal.id)).where(

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from core.identity.models import Role, User
 from core.notifications.service import notify
@@ -29,7 +29,7 @@ def send_reminders(session: Any) -> int:
     lead = int(setting("reminder_days"))
     since = local_midnight_utc(today)
     due = list(session.scalars(
-        select(Appraisal).options(noload(Appraisal.scores))
+        select(Appraisal).options(lazyload(Appraisal.scores))
         .where(Appraisal.state.in_(WAITING), Appraisal.due_on <= today + timedelta(days=lead),
                or_(Appraisal.reminded_at.is_(None), Appraisal.reminded_at < since))))
     if not due:
@@ -60,5 +60,5 @@ def send_reminders(session: Any) -> int:
 def overdue_query(today: Any = None) -> Any:
     """A select of the appraisals past their due date still waiting for a self-assessment or a review."""
     today = today or local_today()
-    return (select(Appraisal).options(noload(Appraisal.scores))
+    return (select(Appraisal).options(lazyload(Appraisal.scores))
             .where(Appraisal.state.in_(WAITING), Appraisal.due_on < today))

@@ -102,8 +102,8 @@ def candidates(session: Any, employee_ids: Any = None) -> list[Candidate]:
 
 def history(session: Any, employee_id: int, limit: int = 24) -> list[Appraisal]:
     """A person's appraisals, newest first (one statement; their scores are not loaded)."""
-    from sqlalchemy.orm import noload
+    from sqlalchemy.orm import lazyload
 
-    return list(session.scalars(select(Appraisal).options(noload(Appraisal.scores))
+    return list(session.scalars(select(Appraisal).options(lazyload(Appraisal.scores))
                                 .where(Appraisal.employee_id == employee_id)
                                 .order_by(Appraisal.period_start.desc(), Appraisal.kind).limit(limit)))

@@ -9,7 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from core.extensions import db
 from core.identity.models import User
@@ -222,7 +222,7 @@ def person(person_id: str):  # type: ignore[no-untyped-def]
 
 
 def team_listing(user: Any) -> ListQuery:
-    stmt = scoped(select(Appraisal).options(noload(Appraisal.scores)).join(User, User.id == Appraisal.employee_id),
+    stmt = scoped(select(Appraisal).options(lazyload(Appraisal.scores)).join(User, User.id == Appraisal.employee_id),
                   Appraisal, VIEW, user)
     return ListQuery(
         stmt, sorts={"period": Appraisal.period_start, "name": User.name, "score": Appraisal.final_score},
