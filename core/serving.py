@@ -17,7 +17,8 @@ from typing import Any
 
 from flask import Flask
 
-SERVER_HEADER = "NetSales"
+from core.web.headers import SERVER_HEADER
+
 #: More workers than this rarely help one machine (and SQLite has one writer at a time).
 MAX_DEFAULT_WORKERS = 8
 

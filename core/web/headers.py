@@ -7,6 +7,8 @@ static files.
 
 from __future__ import annotations
 
+import sys
+
 from flask import Response, current_app, g, request
 
 CSP = (
@@ -15,6 +17,19 @@ CSP = (
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"
+#: What the Server header says (issue 11 F8): not the server's name and version, nor Python's. The servers write that
+#: header themselves; core/serving.py sets it for both, and hide_server_software() for gunicorn started directly.
+SERVER_HEADER = "NetSales"
+
+
+def hide_server_software() -> None:
+    """Under gunicorn, however it was started (`gunicorn 'core:create_app()'` too), answer ``Server: NetSales``."""
+    wsgi = sys.modules.get("gunicorn.http.wsgi")
+    if wsgi is not None:
+        wsgi.SERVER = SERVER_HEADER
+
+
+hide_server_software()  # the app is built in the gunicorn process that serves it, after gunicorn's modules loaded
 
 
 def add_security_headers(response: Response) -> Response:

@@ -53,11 +53,11 @@ def copies_work(app, cookies):
 
 
 def all_work(app, cookies):
-    return copies_work(app, cookies) == {name: True for name in cookies}
+    return copies_work(app, cookies) == dict.fromkeys(cookies, True)
 
 
 def none_work(app, cookies):
-    return copies_work(app, cookies) == {name: False for name in cookies}
+    return copies_work(app, cookies) == dict.fromkeys(cookies, False)
 
 
 def reload_user(db, login):

@@ -165,3 +165,14 @@ def test_safe_paths():
 def test_a_refused_form_records_no_attempt(client, db):
     client.post("/login", data={"login": "", "password": ""})
     assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+def test_gunicorn_started_directly_does_not_name_itself_either(monkeypatch):
+    # `netsales run` and `--dev` are tested end to end in tests/core/test_cli.py; this is `gunicorn 'core:create_app()'`.
+    import gunicorn.http.wsgi as wsgi
+
+    from core.web.headers import hide_server_software
+
+    monkeypatch.setattr(wsgi, "SERVER", "gunicorn")
+    hide_server_software()
+    assert wsgi.SERVER == "NetSales"
