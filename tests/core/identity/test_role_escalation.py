@@ -309,3 +309,94 @@ def test_the_last_active_administrator_is_kept_whoever_asks(client, login_as, cl
     assert cli_runner("users", "deactivate", "onlyboss", "--as", "secondboss").exit_code == 0
     db.session.expire_all()
     assert not db.session.get(User, boss.id).active
+
+
+# ---------------------------------------------------------------------------------------------------- the JSON API
+
+
+def bearer_of(db, user):
+    from core.api.tokens import create_token
+
+    _token, secret = create_token(db.session, user.id, "escalation")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_the_api_refuses_every_role_beyond_the_caller(client, db, world):
+    failures = []
+    for actor in world.actors:
+        headers = bearer_of(db, actor)
+        for role_code in [*lacking(actor, world.probes), "admin"]:
+            login = f"a-{actor.id}-{role_code}"
+            created = client.post("/api/v1/users", headers=headers, json={"login": login, "name": "A",
+                                                                          "roles": [role_code]})
+            changed = client.patch(f"/api/v1/users/{world.plain.id}", headers=headers, json={"roles": [role_code]})
+            answers = (created.status_code, changed.status_code)
+            if answers != (403, 403) or roles_of(db, login) is not None or roles_of(db, "plain") != []:
+                failures.append((actor.login, role_code, answers))
+    assert not failures
+    message = client.post("/api/v1/users", headers=bearer_of(db, world.actors[0]),
+                          json={"login": "x1", "name": "X", "roles": ["admin"]}).get_json()["error"]["message"]
+    assert "administrator" in message
+
+
+def test_the_api_role_editor_refuses_grants_beyond_the_caller(client, db, world):
+    editors = [actor for actor in world.actors if any(g.permission_code == "core.roles.manage"
+                                                      for role in actor.roles for g in role.grants)]
+    target = create_role(db.session, "apitarget", "API target")
+    db.session.commit()
+    failures = []
+    for actor in editors:
+        headers = bearer_of(db, actor)
+        for role_code in lacking(actor, world.probes):
+            (code, scope), = [key for key, value in world.probes.items() if value == role_code]
+            response = client.put(f"/api/v1/roles/{target.id}/grants", headers=headers, json={"grants": {code: scope}})
+            db.session.expire_all()
+            if response.status_code != 403 or db.session.get(Role, target.id).grants:
+                failures.append((actor.login, code, scope, response.status_code))
+    assert not failures
+
+
+def test_the_api_refuses_to_manage_a_wider_account(client, db, world, wider):
+    for actor in world.actors:
+        headers = bearer_of(db, actor)
+        clear_access_cache()
+        for target in wider:
+            if not lacking_any(actor, target):
+                continue
+            before = db.session.scalar(select(User.password_hash).where(User.id == target.id))
+            assert client.patch(f"/api/v1/users/{target.id}", headers=headers, json={"name": "Mine"}).status_code == 403
+            assert client.post(f"/api/v1/users/{target.id}/password", headers=headers, json={}).status_code == 403
+            assert client.post(f"/api/v1/users/{target.id}/deactivate", headers=headers).status_code == 403
+            db.session.expire_all()
+            user = db.session.get(User, target.id)
+            assert user.active and user.name != "Mine" and user.password_hash == before
+            user.active = False
+            db.session.commit()
+            assert client.post(f"/api/v1/users/{target.id}/reactivate", headers=headers).status_code == 403
+            db.session.expire_all()
+            user = db.session.get(User, target.id)
+            assert not user.active
+            user.active = True
+            db.session.commit()
+
+
+def test_the_api_keeps_the_last_administrator_and_lets_a_manager_work(client, db, make_user, world):
+    boss = make_user("apiboss", roles=["admin"], locale="en")
+    others = select(User).where(User.active, User.id != boss.id, User.roles.any(Role.code == "admin"))
+    for other in db.session.scalars(others):
+        other.active = False
+    db.session.commit()
+    helper = make_user("apihelper", roles=[], locale="en")
+    helper_headers = bearer_of(db, helper)
+    headers = bearer_of(db, boss)
+    assert client.post(f"/api/v1/users/{boss.id}/deactivate", headers=headers).status_code == 409  # oneself
+    assert client.patch(f"/api/v1/users/{boss.id}", headers=headers, json={"roles": []}).status_code == 422
+    db.session.expire_all()
+    assert roles_of(db, "apiboss") == ["admin"]
+    assert client.post("/api/v1/users", headers=helper_headers, json={"login": "h", "name": "H"}).status_code == 403
+    hr = next(actor for actor in world.actors if actor.login == "actor_hr")
+    created = client.post("/api/v1/users", headers=bearer_of(db, hr), json={"login": "api-made", "name": "M",
+                                                                            "roles": ["hr"]})
+    assert created.status_code == 201 and created.get_json()["password"]
+    assert roles_of(db, "api-made") == ["hr"]
