@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from plugins.recruitment.services import RecruitmentError
 
@@ -102,7 +102,7 @@ class ApplyForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(), Length(max=40)])
-    email = StringField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=200)])
     education = StringField(_l("Highest education"), validators=[Optional(), Length(max=200)])
     current_employer = StringField(_l("Current employer"), validators=[Optional(), Length(max=200)])
     cover_letter = TextAreaField(_l("About you"), validators=[Optional(), Length(max=5000)])
