@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.identity.models import POSITIONS, User
-from core.timeutil import utcnow
+from core.timeutil import local_date, utcnow
 from plugins.training.models import ATTENDANCE, TrainingCourse, TrainingEnrolment, TrainingSession
 from plugins.training.permissions import SESSION_MANAGE
 from plugins.training.services import TrainingError
@@ -95,7 +95,7 @@ def invite(session: Any, training_session: TrainingSession) -> int:
     for person in people:
         notify(person, _l("You are invited to %(course)s on %(day)s: enrol on the session's page."),
                f"/training/sessions/{training_session.id}", course=training_session.course.title,
-               day=training_session.starts_at.date())
+               day=local_date(training_session.starts_at))
     return len(people)
 
 
@@ -164,7 +164,7 @@ def _promote_first_waiting(session: Any, training_session: TrainingSession) -> T
             session.refresh(candidate)
             notify(candidate.user, _l("A seat became free: you are now enrolled in %(course)s on %(day)s."),
                    f"/training/sessions/{training_session.id}", course=training_session.course.title,
-                   day=training_session.starts_at.date())
+                   day=local_date(training_session.starts_at))
             return candidate
     return None
 

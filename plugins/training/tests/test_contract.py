@@ -1,0 +1,5 @@
+from core.testing.contract import PluginContract
+
+
+class TestTrainingContract(PluginContract):
+    plugin = "training"
