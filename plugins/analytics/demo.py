@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.identity.models import Role, User
 from core.timeutil import local_today
-from plugins.analytics.models import Competitor, PriceObservation, SavedReport
+from plugins.analytics.models import Competitor, CustomerNeed, PriceObservation, ResearchActivity, SavedReport
 
 COMPETITORS = [
     ("云销通", "https://yunxiaotong.example.cn", "价格低，渠道覆盖广", "售后响应慢，定制能力弱"),
@@ -54,6 +54,7 @@ def load(session: Any, rng: Random) -> None:
                     price=(Decimal(their_price) * factor).quantize(Decimal("1")),
                     our_price=Decimal(our_price), promotion="满减活动" if promotion else None,
                     reported_by_id=rng.choice(reporters).id))
+    _research(session, rng, reporters, manager, today)
     sales_role = session.scalar(select(Role).where(Role.code == "sales_manager"))
     import json
 
@@ -69,3 +70,33 @@ def load(session: Any, rng: Random) -> None:
                                 spec=json.dumps(spec.to_dict()), chart="bar",
                                 shared_role_id=sales_role.id if sales_role else None))
     session.flush()
+
+
+NEEDS = [
+    ("价格", "希望年费能按季度支付", "interaction"), ("价格", "多店铺授权希望有折扣", "interaction"),
+    ("接口", "需要对接抖音小店订单", "survey"), ("接口", "希望支持企业微信审批", "interaction"),
+    ("售后", "上门安装等待时间太长", "survey"), ("售后", "希望提供周末客服", "survey"),
+    ("报表", "想要按直播场次统计销售额", "interaction"), ("培训", "新员工上手需要视频教程", "event"),
+]
+
+
+def _research(session: Any, rng: Random, reporters: list[User], manager: User, today: Any) -> None:
+    """Two research activities, a trade show, and a year of customers' needs by theme (R7.2.2, R7.2.3)."""
+    session.add_all([
+        ResearchActivity(kind="survey", title="2026 年电商卖家工具需求问卷", held_on=today - timedelta(days=120),
+                         method="线上问卷，天猫与京东商家群发放", sample="312 份有效问卷（中小卖家）",
+                         findings="多平台订单合并与直播数据是最受关注的两项功能；价格敏感度高于去年。",
+                         cost=Decimal("3000.00"), leads=18, owner_id=manager.id),
+        ResearchActivity(kind="desk", title="竞品价格与功能对比", held_on=today - timedelta(days=45),
+                         method="官网、电商平台页面与公开报价整理", sample="3 家主要竞争对手",
+                         findings="云销通年费低 15%，但不含培训；快单宝以硬件捆绑促销。",
+                         owner_id=reporters[0].id),
+        ResearchActivity(kind="trade_show", title="杭州电商博览会", held_on=today - timedelta(days=75),
+                         place="杭州国际博览中心", attendees="销售经理、两名销售代表",
+                         findings="直播电商工具展商明显增多；客户普遍询问抖音接口。",
+                         cost=Decimal("18500.00"), leads=26, owner_id=manager.id),
+    ])
+    for weeks_ago in range(0, 52, 2):
+        theme, text, source = rng.choice(NEEDS)
+        session.add(CustomerNeed(theme=theme, text=text, source=source, noted_on=today - timedelta(weeks=weeks_ago),
+                                 reported_by_id=rng.choice(reporters).id))

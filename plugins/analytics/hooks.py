@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from core.contracts import DashboardWidget, MenuItem
+from core.contracts import DashboardWidget, MenuItem, ScheduledJob
 from core.hookspecs import hookimpl
 
 
@@ -26,7 +26,7 @@ def register_permissions() -> list:
 
 @hookimpl
 def menu_items(user: Any) -> list[MenuItem]:
-    from plugins.analytics.permissions import MARKET_VIEW, VIEW
+    from plugins.analytics.permissions import MARKET_VIEW, MONTHLY, VIEW
 
     return [
         MenuItem("analytics", _l("Analytics"), "analytics.sales", permission=VIEW, icon="chart-bar", order=600),
@@ -38,8 +38,16 @@ def menu_items(user: Any) -> list[MenuItem]:
                  parent="analytics"),
         MenuItem("analytics.reports", _l("Saved reports"), "analytics.reports", permission=VIEW, order=604,
                  parent="analytics"),
+        MenuItem("analytics.changes", _l("Notable changes"), "analytics.changes", permission=VIEW, order=605,
+                 parent="analytics"),
+        MenuItem("analytics.monthly", _l("Monthly reports"), "analytics.monthly_reports", permission=MONTHLY,
+                 order=606, parent="analytics"),
         MenuItem("analytics.market", _l("Competitors and prices"), "analytics.competitors", permission=MARKET_VIEW,
-                 order=605, parent="analytics"),
+                 order=607, parent="analytics"),
+        MenuItem("analytics.research", _l("Market research"), "analytics.research", permission=MARKET_VIEW,
+                 order=608, parent="analytics"),
+        MenuItem("analytics.needs", _l("Customer needs"), "analytics.needs", permission=MARKET_VIEW,
+                 order=609, parent="analytics"),
     ]
 
 
@@ -49,7 +57,29 @@ def dashboard_widgets(user: Any) -> list[DashboardWidget]:
     from plugins.analytics.permissions import VIEW
 
     return [DashboardWidget("analytics.trend", _l("Revenue this year against last year"),
-                            "analytics/widgets/trend.html", permission=VIEW, order=30, context=widgets.trend)]
+                            "analytics/widgets/trend.html", permission=VIEW, order=30, context=widgets.trend),
+            DashboardWidget("analytics.changes", _l("Notable changes in your team"),
+                            "analytics/widgets/changes.html", permission=VIEW, order=31, context=widgets.changes)]
+
+
+@hookimpl
+def register_settings() -> list:
+    from plugins.analytics.settings import setting_definitions
+
+    return setting_definitions()
+
+
+@hookimpl
+def register_scheduled_jobs() -> list[ScheduledJob]:
+    from plugins.analytics import jobs
+
+    day = 24 * 3600
+    return [
+        ScheduledJob("analytics.notable_changes", jobs.notable_changes, day,
+                     _l("Find KPIs that moved notably last month and tell the superiors (R7.1.3)")),
+        ScheduledJob("analytics.monthly_report", jobs.monthly_report, day,
+                     _l("Write and send last month's sales report on the 1st (R2.3.6)")),
+    ]
 
 
 @hookimpl
@@ -57,3 +87,23 @@ def demo_data(session: Any, rng: Any) -> None:
     from plugins.analytics.demo import load
 
     load(session, rng)
+
+
+@hookimpl
+def object_url(obj: Any) -> str | None:
+    from flask import url_for
+
+    from plugins.analytics.models import Competitor, ResearchActivity
+
+    if isinstance(obj, ResearchActivity):
+        return url_for("analytics.activity", activity_id=obj.id)
+    if isinstance(obj, Competitor):
+        return url_for("analytics.competitor", competitor_id=obj.id)
+    return None
+
+
+@hookimpl
+def register_datasets() -> list:
+    from plugins.analytics.datasets import definitions
+
+    return definitions()

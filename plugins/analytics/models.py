@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -72,5 +72,88 @@ class PriceObservation(db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     price: Mapped[Decimal] = mapped_column(MONEY)
     promotion: Mapped[str | None] = mapped_column(String(300))
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NotableChange(db.Model):
+    """A KPI of a person that moved beyond the threshold from one month to the next (R7.1.3).
+
+    One row per KPI, person and month: the job that finds them may run twice, or in two processes, and still
+    records and notifies once.
+    """
+
+    __tablename__ = "analytics_notable_change"
+    __owner__ = "user_id"
+    __table_args__ = (UniqueConstraint("kpi_key", "user_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_key: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    month: Mapped[date] = mapped_column(index=True)  # first day of the month that moved
+    previous: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    current: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    change: Mapped[Decimal] = mapped_column(Numeric(12, 4))  # current / previous - 1
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonthlyReport(db.Model):
+    """The monthly sales report (R2.3.6) as printed on the 1st for the month before: kept, never rewritten."""
+
+    __tablename__ = "analytics_monthly_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(unique=True)  # first day of the month reported
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Whose view of the figures it prints (a reader with the whole company in scope).
+    prepared_as_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+ACTIVITY_KINDS = ("survey", "interview", "desk", "trade_show", "seminar")
+
+
+class ResearchActivity(db.Model):
+    """Market research (R7.2.1) and industry events attended (R7.2.3): method, sample, findings, cost, leads.
+
+    Files (questionnaires, photos, slides) and comments hang off it through the core's timeline."""
+
+    __tablename__ = "analytics_research_activity"
+    __owner__ = "owner_id"
+    __view_permission__ = "analytics.market.view"
+    __edit_permission__ = "analytics.market.report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    method: Mapped[str | None] = mapped_column(Text)
+    sample: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[str | None] = mapped_column(Text)
+    attendees: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[Decimal | None] = mapped_column(MONEY)
+    leads: Mapped[int] = mapped_column(default=0)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+NEED_SOURCES = ("interaction", "survey", "research", "event", "other")
+
+
+class CustomerNeed(db.Model):
+    """A need or opinion a customer voiced (R7.2.2), tagged by theme so that themes can be followed over time."""
+
+    __tablename__ = "analytics_customer_need"
+    __owner__ = "reported_by_id"
+    __table_args__ = (Index("ix_analytics_customer_need_theme_day", "theme", "noted_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    noted_on: Mapped[date] = mapped_column(index=True)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ SHARE = "analytics.report.share"
 MARKET_VIEW = "analytics.market.view"
 MARKET_REPORT = "analytics.market.report"
 MARKET_MANAGE = "analytics.market.manage"
+MONTHLY = "analytics.monthly.view"
 
 
 def permission_definitions() -> list[PermissionDef]:
@@ -19,6 +20,8 @@ def permission_definitions() -> list[PermissionDef]:
         PermissionDef(VIEW, _l("See analytics dashboards and explore data sets"), default_grants=READERS),
         PermissionDef(SHARE, _l("Share saved reports with a role"),
                       default_grants=(("sales_supervisor", "all"), ("sales_manager", "all"), ("department_head", "all"))),
+        PermissionDef(MONTHLY, _l("Read the monthly sales reports"),
+                      default_grants=(("sales_manager", "all"), ("department_head", "all"))),
         PermissionDef(MARKET_VIEW, _l("See competitors and market prices"),
                       default_grants=(*SALES, ("department_head", "all"))),
         PermissionDef(MARKET_REPORT, _l("Report competitors' prices"), default_grants=SALES),

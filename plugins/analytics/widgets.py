@@ -26,3 +26,9 @@ def trend(user: Any) -> dict[str, Any]:
                             [(str(today.year), [p.revenue for p in points]),
                              (str(today.year - 1), [p.last_year for p in points])]),
     }
+
+
+def changes(user: Any) -> dict[str, Any]:
+    from plugins.analytics.views.monthly import changes_for, kpi_labels
+
+    return {"changes": changes_for(user, limit=5), "kpi_labels": kpi_labels()}

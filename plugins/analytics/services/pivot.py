@@ -101,10 +101,12 @@ def validate(spec: PivotSpec, dataset: DatasetDef) -> None:
             raise PivotError(_l("Choose the value to combine."))
         if spec.aggregate in ("sum", "avg") and col.effective_role != "measure":
             raise PivotError(_l("Only amounts and quantities can be added up or averaged."))
-    for key, _value in spec.filters:
+    for key, value in spec.filters:
         col = column(dataset, key)
         if col is None or col.effective_role != "dimension":
             raise PivotError(_l("This column cannot be filtered on."))
+        if "\x00" in value or len(value) > 200:
+            raise PivotError(_l("Filter on a value of at most 200 ordinary characters."))
     if (spec.start or spec.end) and not dataset.date_column:
         raise PivotError(_l("This data set has no date to filter on."))
     if spec.start and spec.end and spec.start >= spec.end:

@@ -22,7 +22,8 @@ from plugins.analytics.services.pivot import CENT, PivotSpec, bucket, run
 
 #: The data set the sales dashboards read, and the columns they need of it.
 SALES_DATASET = "pipeline.order_lines"
-SALES_COLUMNS = ("date", "order_id", "customer_id", "revenue", "channel", "product", "category")
+SALES_PERMISSION = "pipeline.order.view"
+SALES_COLUMNS = ("date", "order_id", "customer_id", "customer", "revenue", "channel", "product", "category")
 ABC_LIMITS = (Decimal("0.8"), Decimal("0.95"))  # A: the first 80 % of revenue, B: up to 95 %, C: the rest
 
 
@@ -202,3 +203,87 @@ def _months_between(first: str, later: str) -> int:
     y1, m1 = (int(part) for part in first.split("-"))
     y2, m2 = (int(part) for part in later.split("-"))
     return (y2 - y1) * 12 + (m2 - m1)
+
+
+# ---------------------------------------------------------------------------------------------------- RFM
+
+#: RFM segments by recency and frequency scores (1–5, 5 = most recent / most frequent), checked in this order.
+RFM_SEGMENTS = ("champions", "loyal", "new", "at_risk", "hibernating", "attention")
+
+
+def _segment_case(r: Any, f: Any) -> Any:
+    return case(
+        (and_(r >= 4, f >= 4), "champions"),
+        (and_(r >= 3, f >= 3), "loyal"),
+        (and_(r >= 4, f <= 2), "new"),
+        (and_(r <= 2, f >= 3), "at_risk"),
+        (and_(r <= 2, f <= 2), "hibernating"),
+        else_="attention")
+
+
+def _rfm_scores(dataset: DatasetDef, user: Any) -> Any:
+    """Per customer: last purchase, orders, revenue, and their quintile scores (NTILE windows), as a subquery."""
+    src = dataset.query(user).subquery("lines")
+    per_customer = (select(src.c["customer_id"].label("customer_id"),
+                           func.max(src.c["customer"]).label("customer"),
+                           func.max(src.c["date"]).label("last"),
+                           func.count(src.c["order_id"].distinct()).label("orders"),
+                           _revenue_sum(src).label("revenue"))
+                    .group_by(src.c["customer_id"]).subquery("per_customer"))
+    r = func.ntile(5).over(order_by=per_customer.c["last"])
+    f = func.ntile(5).over(order_by=(per_customer.c.orders, per_customer.c["last"]))
+    m = func.ntile(5).over(order_by=per_customer.c.revenue)
+    scored = select(per_customer, r.label("r"), f.label("f"), m.label("m")).subquery("scored")
+    return select(scored, _segment_case(scored.c.r, scored.c.f).label("segment")).subquery("segmented")
+
+
+@dataclass
+class Segment:
+    code: str
+    customers: int
+    revenue: Decimal
+
+
+def rfm_segments(dataset: DatasetDef, user: Any) -> list[Segment]:
+    """Customers and revenue per RFM segment: one statement (windows and GROUP BY in SQL)."""
+    segmented = _rfm_scores(dataset, user)
+    rows = db.session.execute(
+        select(segmented.c.segment, func.count(), func.sum(segmented.c.revenue)).group_by(segmented.c.segment)).all()
+    found = {code: Segment(code, count, _money(revenue, dataset)) for code, count, revenue in rows}
+    return [found.get(code, Segment(code, 0, Decimal("0.00"))) for code in RFM_SEGMENTS]
+
+
+@dataclass
+class SegmentCustomer:
+    customer: str
+    last: Any
+    orders: int
+    revenue: Decimal
+    scores: tuple[int, int, int]
+
+
+def segment_customers(dataset: DatasetDef, user: Any, code: str, page: int, per_page: int = 50
+                      ) -> tuple[list[SegmentCustomer], bool]:
+    """One page of a segment's customers, best revenue first, and whether there is a next page."""
+    segmented = _rfm_scores(dataset, user)
+    rows = db.session.execute(
+        select(segmented.c.customer, segmented.c["last"], segmented.c.orders, segmented.c.revenue,
+               segmented.c.r, segmented.c.f, segmented.c.m)
+        .where(segmented.c.segment == code)
+        .order_by(segmented.c.revenue.desc(), segmented.c.customer_id)
+        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    items = [SegmentCustomer(name, _as_moment(last), orders, _money(revenue, dataset), (r, f, m))
+             for name, last, orders, revenue, r, f, m in rows[:per_page]]
+    return items, len(rows) > per_page
+
+
+def _as_moment(value: Any) -> Any:
+    """MAX() of a datetime comes back as text on SQLite: read it back as the stored (naive UTC) datetime."""
+    from datetime import datetime
+
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value

@@ -86,3 +86,23 @@ def test_sales_pages_say_so_when_the_pipeline_is_off(app, team, login_as, disabl
     disable_plugin("pipeline")
     html = login_as(team["manager"]).get("/analytics/").get_data(as_text=True)
     assert "未启用" in html
+
+
+def test_rfm_segments_put_frequent_recent_buyers_among_the_champions(app, db, team, shop, login_as):
+    from plugins.analytics.services.catalogue import find_dataset
+    from plugins.analytics.services.sales import rfm_segments
+
+    # Ten customers: the i-th bought i+1 times, the last of them on day i+1 of May; the best is most recent too.
+    for i in range(10):
+        customer = shop.customer(team["rep"], f"客户{i:02d}")
+        for n in range(i + 1):
+            shop.order(customer, team["rep"], datetime(2026, 5, 1 + i, 4 + n), [("CRM", "software", "100")])
+    db.session.commit()
+    segments = {s.code: s for s in rfm_segments(find_dataset("pipeline.order_lines", team["manager"]),
+                                                team["manager"])}
+    assert sum(s.customers for s in segments.values()) == 10
+    assert segments["champions"].customers == 4  # the top two quintiles on both recency and frequency
+    assert segments["hibernating"].customers == 4
+    html = login_as(team["manager"]).get("/analytics/customers/segments/champions").get_data(as_text=True)
+    assert "客户09" in html and "客户00" not in html
+    assert "2026年5月10日" in html  # the last purchase as a local date, not the stored UTC text

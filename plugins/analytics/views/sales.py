@@ -66,9 +66,42 @@ def customers():  # type: ignore[no-untyped-def]
     start, end, error = period_args(request.args, *_year_period(year))
     behaviour = figures.customer_behaviour(dataset, current_user, start, end)
     cohort_rows = figures.cohorts(dataset, current_user)
+    segments = figures.rfm_segments(dataset, current_user)
     return render_template("analytics/customers.html", dataset=dataset, year=year, start=start,
                            last_day=end - timedelta(days=1),
-                           error=error, behaviour=behaviour, cohorts=cohort_rows,
+                           error=error, behaviour=behaviour, cohorts=cohort_rows, segments=segments,
+                           segment_labels=segment_labels(),
                            mix_chart=chart_json("pie", [_("New customers"), _("Returning customers")],
                                                 [(_("Customers"), [behaviour.new_customers,
                                                                    behaviour.returning_customers])]))
+
+
+def segment_labels() -> dict[str, tuple[str, str]]:
+    """RFM segments: name and what it means, for the reader."""
+    return {
+        "champions": (_("Champions"), _("Bought recently and often")),
+        "loyal": (_("Loyal customers"), _("Buy regularly")),
+        "new": (_("New or occasional"), _("Bought recently, seldom so far")),
+        "at_risk": (_("At risk"), _("Bought often, but not for a long time")),
+        "hibernating": (_("Hibernating"), _("Bought seldom and long ago")),
+        "attention": (_("Need attention"), _("Middling recency and frequency")),
+    }
+
+
+@bp.route("/customers/segments/<code>")
+@require(VIEW)
+def segment(code: str):  # type: ignore[no-untyped-def]
+    from flask import abort
+
+    from core.web.params import whole_number
+
+    labels = segment_labels()
+    if code not in labels:
+        abort(404)
+    dataset = figures.sales_dataset(current_user)
+    if dataset is None:
+        return render_template("analytics/segment.html", dataset=None, code=code, label=labels[code])
+    page = whole_number(request.args.get("page"), minimum=1, maximum=100000) or 1
+    items, has_next = figures.segment_customers(dataset, current_user, code, page)
+    return render_template("analytics/segment.html", dataset=dataset, code=code, label=labels[code], items=items,
+                           page=page, has_next=has_next)
