@@ -1,0 +1,171 @@
+"""Sales meetings (R8.2.2): a series schedules a meeting with the team invited (iCalendar) and the team's KPIs on
+the agenda; minutes; action items that reach the owner's dashboard, are reminded, and are done once; the next
+meeting lists the open items of the last; an item of someone who leaves goes to their superior; closing the
+minutes e-mails them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from core.notifications.models import EmailOutbox, Notification
+from core.timeutil import local_today
+from plugins.team.models import ActionItem, Meeting, MeetingAttendee, MeetingSeries
+from plugins.team.services import actions, meetings
+
+
+def new_series(client, **changes):
+    data = {"title": "一组周例会", "recurrence": "weekly", "day": "1", "start_time": "09:30",
+            "duration_minutes": "60", "location": "3 楼会议室", "agenda_template": "1. 上周进展\n2. 本周重点",
+            "kpi_keys": ["team.kudos_received", "no.such.kpi"]}
+    data.update(changes)
+    return client.post("/team/meetings/series/new", data=data)
+
+
+def test_a_series_schedules_a_meeting_and_invites_the_team(app, db, people, login_as):
+    client = login_as(people["supervisor"], on=app.test_client())
+    answer = new_series(client)
+    assert answer.status_code == 302
+    meeting = db.session.scalar(select(Meeting))
+    assert answer.headers["Location"].endswith(f"/team/meetings/{meeting.id}")
+    attendees = set(db.session.scalars(select(MeetingAttendee.user_id).where(MeetingAttendee.meeting_id == meeting.id)))
+    assert attendees == {people["supervisor"].id, people["rep"].id, people["rep2"].id}
+    # The agenda carries the team's KPIs for the week before (only the KPIs that exist).
+    assert [row["key"] for row in meeting.kpi_snapshot] == ["team.kudos_received"]
+    assert meeting.kpi_period_end - meeting.kpi_period_start == timedelta(days=7)
+    # Invitations: in-app for the others, e-mail with the calendar file's link for those with an address.
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.recipient_id == people["rep"].id)) == 1
+    mails = list(db.session.scalars(select(EmailOutbox)))
+    assert {m.to for m in mails} == {"sup@example.com", "rep@example.com"}
+    assert all(f"/team/meetings/{meeting.id}/invite.ics" in m.body_text for m in mails)
+    ics = client.get(f"/team/meetings/{meeting.id}/invite.ics")
+    assert ics.mimetype == "text/calendar"
+    text = ics.get_data(as_text=True)
+    assert "BEGIN:VEVENT" in text and "DTSTART:" in text and "\r\n" in text
+    assert meeting.starts_at.strftime("%Y%m%dT%H%M%SZ") in text
+    # A representative sees the meeting; someone outside the team does not.
+    assert login_as(people["rep"], on=app.test_client()).get(f"/team/meetings/{meeting.id}").status_code == 200
+    assert login_as(people["clerk"], on=app.test_client()).get(f"/team/meetings/{meeting.id}").status_code == 404
+
+
+def test_bad_series_input_is_refused_with_a_message(app, db, people, login_as):
+    client = login_as(people["supervisor"], on=app.test_client())
+    answer = new_series(client, start_time="25:99")
+    assert answer.status_code == 422 and "09:30" in answer.get_data(as_text=True)
+    answer = new_series(client, recurrence="monthly", day="0")
+    assert answer.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(MeetingSeries)) == 0
+    assert login_as(people["rep"], on=app.test_client()).get("/team/meetings/series/new").status_code == 403
+
+
+def scheduled_meeting(db, people):
+    series = meetings.create_series(db.session, people["supervisor"], title="周例会", recurrence="weekly", day=2,
+                                    start_time="10:00", duration_minutes=45)
+    meeting = meetings.schedule_next(db.session, series, people["supervisor"])
+    db.session.commit()
+    return series, meeting
+
+
+def test_minutes_action_item_dashboard_reminder_and_done(app, db, people, login_as):
+    _series, meeting = scheduled_meeting(db, people)
+    sup = login_as(people["supervisor"], on=app.test_client())
+    answer = sup.post(f"/team/meetings/{meeting.id}/minutes",
+                      data={"progress": "成交 5 单", "problems": "发货慢", "solutions": "协调物流",
+                            "priorities": "双十一备货", "version": str(meeting.version)})
+    assert answer.status_code == 302
+    due = local_today() + timedelta(days=10)
+    answer = sup.post(f"/team/meetings/{meeting.id}/actions",
+                      data={"title": "准备备货报价", "owner_id": str(people["rep"].id), "due_on": due.isoformat()})
+    assert answer.status_code == 302
+    item = db.session.scalar(select(ActionItem))
+    assert item.owner_id == people["rep"].id and item.state == "open"
+
+    rep = login_as(people["rep"], on=app.test_client())
+    assert "准备备货报价" in rep.get("/").get_data(as_text=True)  # the owner's dashboard
+
+    # Reminders: nothing while the due date is far; once it is near, one reminder a day.
+    assert actions.send_reminders(db.session, today=local_today()) == 0
+    before = db.session.scalar(select(func.count()).select_from(Notification)
+                               .where(Notification.recipient_id == people["rep"].id))
+    assert actions.send_reminders(db.session, today=due - timedelta(days=1)) == 1
+    assert actions.send_reminders(db.session, today=due - timedelta(days=1)) == 0
+    assert actions.send_reminders(db.session, today=due + timedelta(days=1)) == 1  # overdue: again the next day
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.recipient_id == people["rep"].id)) == before + 2
+
+    # Someone else in the team may not mark it done; the owner may, once.
+    assert login_as(people["rep2"], on=app.test_client()).post(f"/team/actions/{item.id}/done").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ActionItem, item.id).state == "open"
+    assert rep.post(f"/team/actions/{item.id}/done", data={"next": "dashboard"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ActionItem, item.id).state == "done"
+    assert "准备备货报价" not in rep.get("/").get_data(as_text=True)
+    assert rep.post(f"/team/actions/{item.id}/done").status_code == 302  # told it is done already, no error
+
+
+def test_the_next_meeting_lists_the_open_items_of_the_last(app, db, people, login_as):
+    series, first = scheduled_meeting(db, people)
+    actions.add_item(db.session, first, people["supervisor"], title="回访 A 类客户", owner_id=people["rep"].id,
+                     due_on=local_today() + timedelta(days=20))
+    done = actions.add_item(db.session, first, people["supervisor"], title="更新报价单", owner_id=people["rep2"].id,
+                            due_on=local_today() + timedelta(days=20))
+    actions.complete(db.session, done, people["rep2"])
+    second = meetings.schedule_next(db.session, series, people["supervisor"])
+    db.session.commit()
+    assert second.starts_at - first.starts_at == timedelta(days=7)
+    assert [i.title for i in meetings.open_items_before(db.session, second)] == ["回访 A 类客户"]
+    page = login_as(people["supervisor"], on=app.test_client()).get(f"/team/meetings/{second.id}")
+    assert "回访 A 类客户" in page.get_data(as_text=True)
+
+
+def test_an_item_of_someone_who_left_goes_to_their_superior(app, db, people):
+    from core.identity.users import deactivate_user
+
+    _series, meeting = scheduled_meeting(db, people)
+    item = actions.add_item(db.session, meeting, people["supervisor"], title="整理客户名单",
+                            owner_id=people["rep"].id, due_on=local_today() + timedelta(days=5))
+    deactivate_user(db.session, people["rep"])
+    db.session.commit()
+    assert actions.reassign_inactive(db.session) == 1
+    db.session.commit()
+    db.session.expire_all()
+    item = db.session.get(ActionItem, item.id)
+    assert item.owner_id == people["supervisor"].id and item.reassigned_from_id == people["rep"].id
+
+
+def test_closing_the_minutes_emails_them_and_offers_the_pdf(app, db, people, login_as):
+    _series, meeting = scheduled_meeting(db, people)
+    db.session.query(EmailOutbox).delete()
+    db.session.commit()
+    sup = login_as(people["supervisor"], on=app.test_client())
+    answer = sup.post(f"/team/meetings/{meeting.id}/minutes", data={"version": str(meeting.version), "close": "1"})
+    assert answer.status_code == 422  # nothing written yet: not closed
+    assert db.session.get(Meeting, meeting.id).state == "scheduled"
+    answer = sup.post(f"/team/meetings/{meeting.id}/minutes",
+                      data={"progress": "完成季度目标 80%", "version": str(meeting.version), "close": "1"})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).state == "closed"
+    mails = list(db.session.scalars(select(EmailOutbox)))
+    assert {m.to for m in mails} == {"sup@example.com", "rep@example.com"}
+    assert all("完成季度目标 80%" in m.body_text and "minutes.pdf" in m.body_text for m in mails)
+    pdf = sup.get(f"/team/meetings/{meeting.id}/minutes.pdf")
+    assert pdf.status_code in (200, 302)
+    if pdf.status_code == 200:
+        assert pdf.data.startswith(b"%PDF")
+
+
+def test_a_stale_minutes_form_is_refused(app, db, people, login_as):
+    _series, meeting = scheduled_meeting(db, people)
+    sup = login_as(people["supervisor"], on=app.test_client())
+    version = meeting.version
+    assert sup.post(f"/team/meetings/{meeting.id}/minutes",
+                    data={"progress": "第一版", "version": str(version)}).status_code == 302
+    answer = sup.post(f"/team/meetings/{meeting.id}/minutes", data={"progress": "旧页面", "version": str(version)})
+    assert answer.status_code == 422 and "刷新页面" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).progress == "第一版"
