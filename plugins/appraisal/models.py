@@ -67,6 +67,8 @@ class Indicator(db.Model):
     weight: Mapped[Decimal] = mapped_column(PERCENT)
     # Result indicators only.
     kpi_key: Mapped[str | None] = mapped_column(String(100))
+    #: Measure the person's whole team (them and everyone below them), summed: a supervisor's team revenue.
+    team_total: Mapped[bool] = mapped_column(default=False)
     #: The monthly target in the KPI's unit (annual cycles use twelve times it for amounts and counts).
     target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     rule: Mapped[str | None] = mapped_column(String(16))

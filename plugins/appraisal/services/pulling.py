@@ -14,20 +14,22 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from core.contracts import Period
+from core.identity.models import User
 from core.timeutil import utcnow
 from plugins.appraisal.models import Appraisal, Cycle, Indicator, Score
 from plugins.appraisal.services.scoring import RATING_POINTS, q, result_score, weighted
 from plugins.appraisal.services.sources import available_kpis, customer_evaluations
 
 OPEN_STATES = ("self_assessment", "superior_review", "calibration")
-#: KPI units that are rates, not amounts: their targets do not scale with the period's length or pro rata.
-RATE_UNITS = ("%", "rating", "score")
+#: KPI units that add up over time (amounts, counts): their targets scale with the period's length and pro rata;
+#: any other unit (%, a 1-5 score) is a rate and keeps its target.
+AMOUNT_UNITS = ("CNY", "count")
 
 
 def effective_target(target: Decimal | None, unit: str, kind: str, prorata: Decimal) -> Decimal | None:
     """The indicator's monthly target for this appraisal: twelve months for an annual one, pro rata for someone
     who joined during the period; rates stay as they are."""
-    if target is None or unit in RATE_UNITS:
+    if target is None or unit not in AMOUNT_UNITS:
         return target
     months = Decimal(12) if kind == "annual" else Decimal(1)
     return q(target * months * prorata)
@@ -44,7 +46,7 @@ def pull_cycle(session: Any, cycle: Cycle, appraisal_ids: list[int] | None = Non
         conditions.append(Appraisal.pulled_at.is_(None))
     rows = session.execute(
         select(Score.id, Score.appraisal_id, Appraisal.employee_id, Appraisal.prorata, Indicator.kind,
-               Indicator.kpi_key, Indicator.target, Indicator.rule, Indicator.cap, Indicator.bands,
+               Indicator.kpi_key, Indicator.team_total, Indicator.target, Indicator.rule, Indicator.cap, Indicator.bands,
                Indicator.weight, Score.self_rating, Score.superior_rating)
         .join(Appraisal, Appraisal.id == Score.appraisal_id).join(Indicator, Indicator.id == Score.indicator_id)
         .where(*conditions)).all()
@@ -54,10 +56,13 @@ def pull_cycle(session: Any, cycle: Cycle, appraisal_ids: list[int] | None = Non
         return 0
     now = utcnow()
     kpis = available_kpis()
+    teams = _teams(session) if any(r.team_total for r in rows if r.kind == "result") else {}
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         if row.kind == "result" and row.kpi_key in kpis:
-            wanted[row.kpi_key].add(row.employee_id)
+            wanted[row.kpi_key].update(teams.get(row.employee_id, {row.employee_id}) if row.team_total
+                                       else {row.employee_id})
+    # One compute call per KPI for everybody (team members included): set-based, whatever the headcount.
     values = {key: kpis[key].compute(sorted(users), period) for key, users in wanted.items()}
 
     updates = []
@@ -71,8 +76,8 @@ def pull_cycle(session: Any, cycle: Cycle, appraisal_ids: list[int] | None = Non
         kpi = kpis.get(row.kpi_key)
         value = target = score = source = read_at = None
         if kpi is not None:
-            value = values[row.kpi_key].get(row.employee_id, Decimal("0"))
-            value = Decimal(value) if not isinstance(value, Decimal) else value
+            value = _value(values[row.kpi_key], kpi.unit, teams.get(row.employee_id, {row.employee_id})
+                           if row.team_total else {row.employee_id})
             target = effective_target(row.target, kpi.unit, cycle.kind, row.prorata)
             score = result_score(row.rule or "linear", value, target, row.cap, row.bands)
             source, read_at = kpi.key, now
@@ -119,6 +124,37 @@ def pull_cycle(session: Any, cycle: Cycle, appraisal_ids: list[int] | None = Non
         cycle.pulled_at = cycle.pulled_at or now
     session.expire_all()
     return len(appraisal_rows)
+
+
+def _value(found: dict, unit: str, people: set[int]) -> Decimal | None:
+    """The figure of a person, or of their team summed. Amounts and counts not reported are 0 (nothing sold);
+    a rate not reported (no survey answered) is no figure at all, and its indicator's weight goes to the others."""
+    if unit in AMOUNT_UNITS:
+        return sum((Decimal(str(found.get(uid, 0) or 0)) for uid in people), Decimal("0"))
+    if len(people) == 1:
+        value = found.get(next(iter(people)))
+        return None if value is None else Decimal(str(value))
+    known = [Decimal(str(found[uid])) for uid in people if found.get(uid) is not None]
+    return sum(known, Decimal("0")) / len(known) if known else None
+
+
+def _teams(session: Any) -> dict[int, set[int]]:
+    """{person: them and everyone below them} for every active person, from one query of the reporting lines."""
+    lines = session.execute(select(User.id, User.superior_id).where(User.active.is_(True))).all()
+    below: dict[int, list[int]] = defaultdict(list)
+    for uid, superior in lines:
+        if superior is not None and superior != uid:
+            below[superior].append(uid)
+    teams: dict[int, set[int]] = {}
+    for uid, _superior in lines:
+        seen, todo = {uid}, [uid]
+        while todo:
+            for child in below.get(todo.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        teams[uid] = seen
+    return teams
 
 
 def _rating(rating: int | None) -> Decimal | None:

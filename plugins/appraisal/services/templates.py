@@ -25,6 +25,7 @@ class IndicatorInput:
     name: str
     weight: Decimal | None
     kpi_key: str | None = None
+    team_total: bool = False
     target: Decimal | None = None
     rule: str | None = "linear"
     cap: Decimal | None = None
@@ -111,7 +112,8 @@ def save_template(session: Any, user: Any, position: str, name: str, rows: list[
         result = row.kind == "result"
         template.indicators.append(Indicator(
             position=i, kind=row.kind, name=row.name.strip(), weight=row.weight,
-            kpi_key=row.kpi_key if result else None, target=row.target if result else None,
+            kpi_key=row.kpi_key if result else None, team_total=bool(row.team_total and result),
+            target=row.target if result else None,
             rule=row.rule if result else None, cap=row.cap if result and row.rule == "linear" else None,
             bands=row.bands.strip() if result and row.rule == "bands" and row.bands else None,
             anchors="\n".join(anchor_lines(row.anchors)) if not result else None))
@@ -126,6 +128,7 @@ def save_template(session: Any, user: Any, position: str, name: str, rows: list[
 
 
 def rows_of(template: Template) -> list[IndicatorInput]:
-    return [IndicatorInput(kind=i.kind, name=i.name, weight=i.weight, kpi_key=i.kpi_key, target=i.target,
+    return [IndicatorInput(kind=i.kind, name=i.name, weight=i.weight, kpi_key=i.kpi_key, team_total=i.team_total,
+                           target=i.target,
                            rule=i.rule or "linear", cap=i.cap, bands=i.bands, anchors=i.anchors)
             for i in template.indicators]

@@ -38,7 +38,7 @@ def test_the_whole_flow_to_a_final_grade(db, opened, team, monkeypatch):
     monkeypatch.setattr(engine, "call", spy)
     rep = opened["rep"]
     behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
-    flow.submit_self(db.session, rep, team["rep"], {i: 5 for i in behaviour}, "做得不错", rep.version)
+    flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 5), "做得不错", rep.version)
     db.session.commit()
     assert rep.state == "superior_review"
     assert rep.self_score == Decimal("112.00")  # 60×120 + 20×100 + 20×100, over 100
@@ -56,29 +56,29 @@ def test_steps_out_of_turn_are_refused(db, opened, team):
     rep = opened["rep"]
     behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
     with pytest.raises(AppraisalError):  # not their appraisal
-        flow.submit_self(db.session, rep, team["other"], {i: 3 for i in behaviour}, None, rep.version)
+        flow.submit_self(db.session, rep, team["other"], dict.fromkeys(behaviour, 3), None, rep.version)
     with pytest.raises(AppraisalError):  # the self-assessment is still open
-        flow.submit_review(db.session, rep, team["supervisor"], {i: 3 for i in behaviour}, None, rep.version)
+        flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 3), None, rep.version)
     with pytest.raises(AppraisalError):  # a rating missing
         flow.submit_self(db.session, rep, team["rep"], {behaviour[0]: 3}, None, rep.version)
     db.session.rollback()
     with pytest.raises(AppraisalError):  # only the superior reviews
-        flow.submit_review(db.session, rep, team["manager"], {i: 3 for i in behaviour}, None, rep.version)
+        flow.submit_review(db.session, rep, team["manager"], dict.fromkeys(behaviour, 3), None, rep.version)
 
 
 def test_a_stale_version_is_told_not_applied(db, opened, team):
     rep = opened["rep"]
     behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
     with pytest.raises(StaleError):
-        flow.submit_self(db.session, rep, team["rep"], {i: 3 for i in behaviour}, None, rep.version - 1)
+        flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 3), None, rep.version - 1)
     db.session.rollback()
     assert rep.state == "self_assessment"
 
 
 def _to_final(db, appraisal, team):
     behaviour = [s.indicator_id for s in appraisal.scores if s.indicator.kind == "behaviour"]
-    flow.submit_self(db.session, appraisal, team["rep"], {i: 3 for i in behaviour}, None, appraisal.version)
-    flow.submit_review(db.session, appraisal, team["supervisor"], {i: 3 for i in behaviour}, None, appraisal.version)
+    flow.submit_self(db.session, appraisal, team["rep"], dict.fromkeys(behaviour, 3), None, appraisal.version)
+    flow.submit_review(db.session, appraisal, team["supervisor"], dict.fromkeys(behaviour, 3), None, appraisal.version)
     flow.finalize(db.session, appraisal, team["manager"], appraisal.version)
     db.session.commit()
 
@@ -154,6 +154,6 @@ def test_after_the_due_date_the_superior_reviews_without_self_assessment(db, ope
     rep = opened["rep"]
     monkeypatch.setattr(flow, "local_today", lambda: date(2026, 12, 11))
     behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
-    flow.submit_review(db.session, rep, team["supervisor"], {i: 3 for i in behaviour}, None, rep.version)
+    flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 3), None, rep.version)
     db.session.commit()
     assert rep.self_score is None and "self" in rep.missing_sources

@@ -71,8 +71,8 @@ def test_bad_numbers_get_a_message_not_a_500(db, opened, team, login_as):
 
     rep = opened["rep"]
     behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
-    flow.submit_self(db.session, rep, team["rep"], {i: 4 for i in behaviour}, None, rep.version)
-    flow.submit_review(db.session, rep, team["supervisor"], {i: 4 for i in behaviour}, None, rep.version)
+    flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 4), None, rep.version)
+    flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 4), None, rep.version)
     db.session.commit()
     client = login_as(team["manager"])
     for score in ("abc", "1e309", "NaN", "-5", "99999999999999999999"):

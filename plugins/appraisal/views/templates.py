@@ -64,7 +64,8 @@ def _rows_from_form(form: Any) -> tuple[list[IndicatorInput], dict[tuple[int | N
             numbers[field] = value
         rows.append(IndicatorInput(
             kind=form.get(f"rows-{i}-kind") or "", name=name[:120], weight=numbers["weight"],
-            kpi_key=form.get(f"rows-{i}-kpi_key") or None, target=numbers["target"],
+            kpi_key=form.get(f"rows-{i}-kpi_key") or None, team_total=form.get(f"rows-{i}-team_total") == "1",
+            target=numbers["target"],
             rule=form.get(f"rows-{i}-rule") or "linear", cap=numbers["cap"],
             bands=(form.get(f"rows-{i}-bands") or "")[:300], anchors=(form.get(f"rows-{i}-anchors") or "")[:4000]))
     return rows, errors

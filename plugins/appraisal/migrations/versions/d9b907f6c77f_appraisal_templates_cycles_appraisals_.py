@@ -112,6 +112,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('weight', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('kpi_key', sa.String(length=100), nullable=True),
+    sa.Column('team_total', sa.Boolean(), nullable=False),
     sa.Column('target', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('rule', sa.String(length=16), nullable=True),
     sa.Column('cap', sa.Numeric(precision=5, scale=2), nullable=True),
