@@ -91,8 +91,8 @@ def check(position: str, name: str, rows: list[IndicatorInput], kpis: dict[str, 
         else:
             errors[(i, "kind")] = _("Choose result or behaviour.")
     if rows and (None, "weights") not in errors and total != HUNDRED:
-        errors[(None, "weights")] = _("The weights add up to %(total)s %%; they must add up to 100 %%.",
-                                      total=f"{total.normalize():f}")
+        shown = format(total.normalize(), "f")
+        errors[(None, "weights")] = _("The weights add up to %(total)s %%; they must add up to 100 %%.", total=shown)
     return errors
 
 
