@@ -201,7 +201,11 @@ def order_status_changed(order: Any, old_status: str | None, new_status: str) ->
 
 @hookspec
 def appraisal_finalized(appraisal: Any) -> None:
-    """An appraisal result became final (R4.3.4)."""
+    """An appraisal result became final (R4.3.4).
+
+    Training reads (R4.4.3), each defensively: ``id``, ``employee_id`` (the person's user id), ``final_score``
+    (0-100) and ``scores``, whose items have ``indicator.kpi_key`` or ``indicator.name`` and ``result_score``
+    (0-100) or ``superior_rating`` (1-5). Keep these names, or tell the training plugin."""
 
 
 @hookspec
