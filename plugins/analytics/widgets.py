@@ -20,7 +20,7 @@ def trend(user: Any) -> dict[str, Any]:
     points = sales.monthly_trend(dataset, user, today.year)[: today.month]
     return {
         "dataset": dataset,
-        "this_year": sum((p.revenue for p in points), Decimal("0")),
+        "this_year": sum((p.revenue or Decimal("0") for p in points), Decimal("0")),
         "last_year": sum((p.last_year for p in points), Decimal("0")),
         "chart": chart_json("bar", [_("M%(m)s", m=int(p.bucket)) for p in points],
                             [(str(today.year), [p.revenue for p in points]),

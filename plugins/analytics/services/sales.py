@@ -43,23 +43,34 @@ def _year_start(year: int) -> date:
 @dataclass
 class TrendPoint:
     bucket: str  # "03" (month) or "Q1"
-    revenue: Decimal
+    revenue: Decimal | None  # None: a month still to come
     last_year: Decimal
-    growth: Decimal | None  # revenue / last year - 1; None without last year's figure
+    growth: Decimal | None  # revenue / last year - 1; None without last year's figure or for the month under way
+    partial: bool = False  # the month under way: its revenue so far
 
 
-def monthly_trend(dataset: DatasetDef, user: Any, year: int) -> list[TrendPoint]:
-    """Revenue per month of ``year`` beside the same month of the year before, with the growth rate."""
+def monthly_trend(dataset: DatasetDef, user: Any, year: int, today: date | None = None) -> list[TrendPoint]:
+    """Revenue per month of ``year`` beside the same month of the year before, with the growth rate.
+
+    Months still to come have no revenue (not zero), and the month under way no growth rate: a part of a month
+    against a whole one would read as a fall."""
+    from core.timeutil import local_today
+
+    today = today or local_today()
     spec = PivotSpec(SALES_DATASET, rows=("date",), measure="revenue", aggregate="sum", grain="month",
                      start=_year_start(year - 1), end=_year_start(year + 1))
     result = run(spec, dataset, user)
     by_month = {key[0]: result.cells[(key, None)] for key in result.row_keys}
     points = []
     for month in range(1, 13):
-        now = by_month.get(f"{year}-{month:02d}", Decimal("0.00"))
         before = by_month.get(f"{year - 1}-{month:02d}", Decimal("0.00"))
-        growth = ((now / before) - 1).quantize(Decimal("0.0001")) if before else None
-        points.append(TrendPoint(f"{month:02d}", now, before, growth))
+        if (year, month) > (today.year, today.month):
+            points.append(TrendPoint(f"{month:02d}", None, before, None))
+            continue
+        now = by_month.get(f"{year}-{month:02d}", Decimal("0.00"))
+        partial = (year, month) == (today.year, today.month)
+        growth = ((now / before) - 1).quantize(Decimal("0.0001")) if before and not partial else None
+        points.append(TrendPoint(f"{month:02d}", now, before, growth, partial))
     return points
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -106,3 +107,23 @@ def test_rfm_segments_put_frequent_recent_buyers_among_the_champions(app, db, te
     html = login_as(team["manager"]).get("/analytics/customers/segments/champions").get_data(as_text=True)
     assert "客户09" in html and "客户00" not in html
     assert "2026年5月10日" in html  # the last purchase as a local date, not the stored UTC text
+
+
+def test_the_trend_leaves_months_to_come_empty_and_gives_no_growth_for_the_month_under_way(app, db, team, shop):
+    from datetime import date
+
+    from plugins.analytics.services.catalogue import find_dataset
+    from plugins.analytics.services.sales import monthly_trend
+
+    customer = shop.customer(team["rep"])
+    shop.order(customer, team["rep"], datetime(2025, 5, 10, 4), [("CRM", "software", "1000")])
+    shop.order(customer, team["rep"], datetime(2025, 6, 10, 4), [("CRM", "software", "1000")])
+    shop.order(customer, team["rep"], datetime(2026, 5, 10, 4), [("CRM", "software", "1500")])
+    shop.order(customer, team["rep"], datetime(2026, 6, 2, 4), [("CRM", "software", "100")])
+    db.session.commit()
+    points = monthly_trend(find_dataset("pipeline.order_lines", team["manager"]), team["manager"], 2026,
+                           today=date(2026, 6, 3))
+    may, june, july = points[4], points[5], points[6]
+    assert (may.revenue, str(may.growth), may.partial) == (Decimal("1500.00"), "0.5000", False)
+    assert (june.revenue, june.growth, june.partial) == (Decimal("100.00"), None, True)
+    assert (july.revenue, july.growth) == (None, None)

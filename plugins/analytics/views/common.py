@@ -9,11 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, send_from_directory
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from core.contracts import DatasetColumn, DatasetDef
+from core.security import public
 from core.web.params import whole_number
 from plugins.analytics.services.catalogue import column, value_labels
 
@@ -122,3 +123,10 @@ def analytics_template_helpers() -> dict[str, Any]:
     from core.security import can
 
     return {"can": lambda permission: can(current_user, permission)}
+
+
+@bp.get("/assets/<path:filename>")
+@public
+def asset(filename: str):  # type: ignore[no-untyped-def]
+    """The plugin's static files (styles: no inline ones under the CSP)."""
+    return send_from_directory(PLUGIN_DIR / "static" / "analytics", filename, max_age=3600)
