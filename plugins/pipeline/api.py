@@ -16,7 +16,7 @@ from core.api import ApiError, ValidationError, api_endpoint, paginate
 from core.extensions import db
 from core.security import get_scoped_or_404, scoped
 from plugins.pipeline.models import CHANNELS, DEAL_STATUSES, ORDER_STATUSES, STAGES, Deal, Order, Product
-from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import Conflict, PipelineError
 from plugins.pipeline.services.shop_import import import_orders
 from plugins.pipeline.services.stages import DEFAULT_PROBABILITY, move_deal
 
@@ -148,7 +148,7 @@ def move(deal_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
                   note=body.get("note"))
     except PipelineError as exc:
         db.session.rollback()
-        if body["expected_version"] != deal.version:  # reloaded: someone else moved it (any language)
+        if isinstance(exc, Conflict):  # someone else moved it since the caller read it
             raise ApiError(409, str(exc)) from None
         raise ValidationError({exc.field or "stage": [str(exc)]}) from None
     db.session.commit()

@@ -132,6 +132,10 @@ class Quotation(db.Model):
     responded_at: Mapped[datetime | None]
     response_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Optimistic lock: of two transitions at once (two approvers deciding), one wins (migration 9d4f2a6c1e80).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     deal = relationship("Deal")
     lines: Mapped[list[QuotationLine]] = relationship(back_populates="quotation", cascade="all, delete-orphan",
@@ -200,6 +204,8 @@ class Order(db.Model):
     __view_permission__ = "pipeline.order.view"
     __table_args__ = (
         UniqueConstraint("channel", "external_number"),
+        # An accepted quotation becomes one order, even when two people click at once (migration 9d4f2a6c1e80).
+        UniqueConstraint("quotation_id"),
         # KPIs scan a representative's month and need the status; new_customers_won probes a customer's earlier
         # orders (migration 7c2e91d4a5b3).
         Index("ix_pipeline_order_owner_ordered_status", "owner_id", "ordered_at", "status"),
@@ -309,6 +315,10 @@ class Ticket(db.Model):
     escalated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
+    #: Optimistic lock: of two state changes at once, one wins (migration 9d4f2a6c1e80).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     customer = relationship("Customer", lazy="joined")
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.timeutil import local_today, utcnow
 from plugins.pipeline.models import (
@@ -25,7 +25,7 @@ from plugins.pipeline.models import (
     Product,
     Quotation,
 )
-from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import Conflict, PipelineError, flush_or_conflict
 from plugins.pipeline.services.money import to_fen
 
 #: Allowed next statuses of each status.
@@ -37,6 +37,7 @@ TRANSITIONS = {
     "completed": (),
     "cancelled": (),
 }
+CHANGED = _l("Someone else changed this order meanwhile. Reload it and try again.")
 STATUS_LABELS = {
     "confirmed": _l("Confirmed"), "in_production": _l("In production"), "shipped": _l("Shipped"),
     "delivered": _l("Delivered"), "completed": _l("Completed"), "cancelled": _l("Cancelled"),
@@ -87,7 +88,13 @@ def order_from_quotation(session: Any, quotation: Quotation, user: Any) -> Order
                                      cost=to_fen(product.cost * line.quantity)))
     _totals(order)
     session.add(order)
-    session.flush()
+    try:
+        session.flush()  # the unique quotation_id: of two clicks at once, one order
+    except IntegrityError as exc:
+        session.rollback()  # then look: the order number may be what collided (both counted the same orders)
+        if session.scalar(select(Order.id).where(Order.quotation_id == quotation.id)) is not None:
+            raise Conflict(_l("This quotation became an order a moment ago. Reload it to see the order.")) from exc
+        raise Conflict(_l("Someone else created an order at the same moment. Please try again.")) from exc
     _after_status(session, order, None, user)
     current_app.extensions["netsales"].call("order_confirmed", order=order)
     return order
@@ -106,7 +113,7 @@ def change_status(session: Any, order: Order, to_status: str, user: Any, *, carr
         raise PipelineError(_l("An order that is %(current)s cannot become %(target)s.",
                                current=STATUS_LABELS[order.status], target=STATUS_LABELS[to_status]), "status")
     if expected_version is not None and order.version != expected_version:
-        raise PipelineError(_l("Someone else changed this order meanwhile. Reload it and try again."))
+        raise Conflict(CHANGED)
     if to_status == "shipped":
         if not (carrier or "").strip() or not (tracking_number or "").strip():
             raise PipelineError(_l("Enter the carrier and the tracking number."), "tracking_number")
@@ -115,11 +122,7 @@ def change_status(session: Any, order: Order, to_status: str, user: Any, *, carr
     order.status = to_status
     if to_status == "delivered":
         order.delivered_at = utcnow()
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        session.rollback()
-        raise PipelineError(_l("Someone else changed this order meanwhile. Reload it and try again.")) from exc
+    flush_or_conflict(session, CHANGED)  # versioned: of two changes at once, one wins
     _after_status(session, order, old, user)
 
 
@@ -134,6 +137,19 @@ def _after_status(session: Any, order: Order, old: str | None, user: Any) -> Non
     if old is not None:
         current_app.extensions["netsales"].call("order_status_changed", order=order, old_status=old,
                                                 new_status=order.status)
+
+
+def record_follow_up(session: Any, follow_up: FollowUp, note: str | None) -> None:
+    """Mark the after-delivery follow-up (R6.6.1) done, once: of two people recording it at once, one note is
+    kept (a conditional UPDATE) and the other is told."""
+    done = session.execute(
+        update(FollowUp).where(FollowUp.id == follow_up.id, FollowUp.done_at.is_(None))
+        .values(done_at=utcnow(), note=(note or "").strip()[:2000] or None)
+        .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        session.rollback()
+        raise Conflict(_l("This follow-up was recorded already."))
+    session.refresh(follow_up)
 
 
 def notify_order_step(session: Any, order: Order) -> list[OrderNotice]:

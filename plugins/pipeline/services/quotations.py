@@ -1,6 +1,10 @@
 """Quotations (R6.3.1–R6.3.2) with exact totals, revisions that keep every earlier version, and the discount
 control of R6.4.2: a discount above the owner's limit needs the supervisor's, or above theirs the manager's,
-approval before the quotation may be sent."""
+approval before the quotation may be sent.
+
+Every transition writes the quotation's row first, checked against the version read (models.Quotation.version):
+of two people acting on one quotation at once exactly one wins, and the other gets a Conflict before anything of
+theirs (a decision, a revision, a notification) is written (issue 11 F3)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from sqlalchemy import func, select
 
 from core.timeutil import local_today, utcnow
 from plugins.pipeline.models import DiscountDecision, Product, Quotation, QuotationLine
-from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import PipelineError, flush_or_conflict
 from plugins.pipeline.services.money import MAX_AMOUNT, line_amounts, line_fits
 
 #: Who approves a discount above a limit: the levels, from the owner up (R6.4.2).
@@ -22,6 +26,8 @@ LEVELS = ("representative", "supervisor", "manager")
 DEFAULT_LIMITS = {"representative": Decimal("5"), "supervisor": Decimal("15"), "manager": Decimal("30")}
 LEVEL_LABELS = {"representative": _l("sales representative"), "supervisor": _l("sales supervisor"),
                 "manager": _l("sales manager")}
+CHANGED = _l("Someone else changed this quotation a moment ago. Reload it and try again.")
+DECIDED = _l("Someone else decided on this discount a moment ago. Reload the quotation to see the decision.")
 POSITION_LEVEL = {"sales_rep": "representative", "sales_supervisor": "supervisor", "sales_manager": "manager"}
 
 
@@ -152,6 +158,7 @@ def revise_quotation(session: Any, previous: Quotation, owner: Any, lines: list[
     _apply_totals(revision, _build_lines(session, lines))
     revision.approval_level = required_level(revision.max_discount, owner)
     previous.state = "superseded"
+    flush_or_conflict(session, CHANGED)  # before the new revision: of two revisions of one quotation, one is made
     session.add(revision)
     session.flush()
     return revision
@@ -163,7 +170,7 @@ def request_approval(session: Any, quotation: Quotation) -> None:
     if quotation.approval_level is None:
         raise PipelineError(_l("This discount is within your own limit; no approval is needed."))
     quotation.state = "pending_approval"
-    session.flush()
+    flush_or_conflict(session, CHANGED)
 
 
 def decide_discount(session: Any, quotation: Quotation, approver: Any, approved: bool,
@@ -178,10 +185,11 @@ def decide_discount(session: Any, quotation: Quotation, approver: Any, approved:
         raise PipelineError(_l("This discount needs the approval of a %(level)s.", level=LEVEL_LABELS[needed]))
     if not approved and not (reason or "").strip():
         raise PipelineError(_l("Say why the discount is refused."), "reason")
-    decision = DiscountDecision(quotation_id=quotation.id, level=needed, approved=approved,
-                                reason=(reason or "").strip() or None, decided_by_id=approver.id)
     quotation.state = "approved" if approved else "draft"
     quotation.approved_by_id = approver.id if approved else None
+    flush_or_conflict(session, DECIDED)  # the quotation first: the loser of a race records no decision
+    decision = DiscountDecision(quotation_id=quotation.id, level=needed, approved=approved,
+                                reason=(reason or "").strip() or None, decided_by_id=approver.id)
     session.add(decision)
     session.flush()
     return decision
@@ -197,7 +205,7 @@ def mark_sent(session: Any, quotation: Quotation) -> None:
         raise PipelineError(_l("The quotation has expired; revise it with a new validity date."))
     quotation.state = "sent"
     quotation.sent_at = utcnow()
-    session.flush()
+    flush_or_conflict(session, CHANGED)
 
 
 def record_response(session: Any, quotation: Quotation, accepted: bool, note: str | None = None) -> None:
@@ -207,4 +215,4 @@ def record_response(session: Any, quotation: Quotation, accepted: bool, note: st
     quotation.state = "accepted" if accepted else "rejected"
     quotation.responded_at = utcnow()
     quotation.response_note = (note or "").strip() or None
-    session.flush()
+    flush_or_conflict(session, CHANGED)

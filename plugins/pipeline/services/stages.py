@@ -8,11 +8,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.timeutil import utcnow
 from plugins.pipeline.models import STAGES, Contract, Deal, DealStageChange, Quotation
-from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import Conflict, PipelineError, flush_or_conflict
 
 STAGE_LABELS = {
     "development": _l("Customer development"),  # R6.1
@@ -22,6 +21,9 @@ STAGE_LABELS = {
     "contract": _l("Contract and order"),  # R6.5
     "after_sales": _l("After-sales service"),  # R6.6
 }
+
+MOVED = _l("Someone else moved this deal meanwhile. Reload it and try again.")
+CHANGED = _l("Someone else changed this deal a moment ago. Reload it and try again.")
 
 #: Default win probability per stage, for the weighted forecast (a setting may override each).
 DEFAULT_PROBABILITY = {"development": 10, "needs": 20, "quotation": 40, "negotiation": 60, "contract": 90,
@@ -63,7 +65,7 @@ def move_deal(session: Any, deal: Deal, to_stage: str, user: Any, *, expected_ve
     if deal.status != "open":
         raise PipelineError(_l("This deal is closed; reopen it to move it."))
     if expected_version is not None and deal.version != expected_version:
-        raise PipelineError(_l("Someone else moved this deal meanwhile. Reload it and try again."))
+        raise Conflict(MOVED)
     current, target = STAGES.index(deal.stage), STAGES.index(to_stage)
     if target == current:
         raise PipelineError(_l("The deal is already at that stage."), "stage")
@@ -81,12 +83,9 @@ def move_deal(session: Any, deal: Deal, to_stage: str, user: Any, *, expected_ve
     if to_stage == "after_sales" and deal.status == "open":
         deal.status = "won"
         deal.closed_at = utcnow()
+    flush_or_conflict(session, MOVED)  # the deal first (versioned): a concurrent move fails here, writing nothing
     session.add(change)
-    try:
-        session.flush()  # the version column makes a concurrent move fail here
-    except StaleDataError as exc:
-        session.rollback()
-        raise PipelineError(_l("Someone else moved this deal meanwhile. Reload it and try again.")) from exc
+    session.flush()
     engine = current_app.extensions["netsales"]
     engine.call("deal_stage_changed", deal=deal, old_stage=old_stage, new_stage=to_stage, user=user)
     if deal.status == "won" and old_stage == "contract":
@@ -103,7 +102,7 @@ def lose_deal(session: Any, deal: Deal, user: Any, reason: str, competitor: str 
     deal.lost_reason = reason.strip()
     deal.lost_to_competitor = (competitor or "").strip() or None
     deal.closed_at = utcnow()
-    session.flush()
+    flush_or_conflict(session, CHANGED)
 
 
 def reopen_deal(session: Any, deal: Deal) -> None:
@@ -111,4 +110,4 @@ def reopen_deal(session: Any, deal: Deal) -> None:
         raise PipelineError(_l("Only a lost deal can be reopened."))
     deal.status = "open"
     deal.closed_at = None
-    session.flush()
+    flush_or_conflict(session, CHANGED)

@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.timeutil import utcnow
 from plugins.pipeline.models import PRIORITIES, TICKET_KINDS, Ticket
-from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import PipelineError, flush_or_conflict
 
 #: Hours to resolve, by priority (defaults of the plugin settings pipeline.sla_hours_<priority>).
 DEFAULT_SLA_HOURS = {"urgent": 4, "high": 24, "normal": 72, "low": 168}
@@ -53,7 +53,8 @@ def change_state(session: Any, ticket: Ticket, to_state: str, resolution: str | 
     if to_state in ("open", "in_progress"):
         ticket.resolved_at = None
     ticket.state = to_state
-    session.flush()
+    # Versioned (models.Ticket.version): of two state changes at once one wins, the other is told.
+    flush_or_conflict(session, _l("Someone else changed this ticket a moment ago. Reload it and try again."))
 
 
 def escalate_overdue(session: Any) -> int:
@@ -64,12 +65,20 @@ def escalate_overdue(session: Any) -> int:
     now = utcnow()
     overdue = session.scalars(select(Ticket).where(
         Ticket.state.in_(("open", "in_progress")), Ticket.sla_due_at < now, Ticket.escalated_at.is_(None))).all()
+    escalated = 0
     for ticket in overdue:
+        # A conditional UPDATE, not the versioned ORM write: someone changing the ticket's state meanwhile must
+        # not make the job fail, and a ticket is escalated once.
+        taken = session.execute(update(Ticket).where(Ticket.id == ticket.id, Ticket.escalated_at.is_(None))
+                                .values(escalated_at=now).execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            continue
+        escalated += 1
         assignee = session.get(User, ticket.assignee_id)
         boss = session.get(User, assignee.superior_id) if assignee and assignee.superior_id else None
         if boss is not None:
             notify(boss, _l("Ticket %(subject)s is past its service deadline."), url=f"/pipeline/tickets/{ticket.id}",
                    subject=ticket.subject)
-        ticket.escalated_at = now
     session.flush()
-    return len(overdue)
+    session.expire_all()  # the rows were written without the ORM
+    return escalated

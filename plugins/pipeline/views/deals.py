@@ -25,8 +25,9 @@ from core.web.listing import ExportColumn, Filter, ListQuery, export_response, w
 from core.web.params import record_id, whole_number
 from plugins.pipeline import forms
 from plugins.pipeline.models import STAGES, Contract, Deal, DealStageChange, Order, Quotation
-from plugins.pipeline.services import PipelineError
+from plugins.pipeline.services import PipelineError, flush_or_conflict
 from plugins.pipeline.services.stages import (
+    CHANGED,
     DEFAULT_PROBABILITY,
     STAGE_LABELS,
     exit_problems,
@@ -256,9 +257,14 @@ def edit_deal(deal_id: int):  # type: ignore[no-untyped-def]
         deal.title = form.title.data.strip()
         for name in ("situation", "pain_points", "goals", "concerns", "bottom_line"):
             setattr(deal, name, (form[name].data or "").strip() or None)
-        db.session.commit()
-        flash(_("Deal saved."), "success")
-        return redirect(url_for("pipeline.deal", deal_id=deal.id))
+        try:  # versioned: a move or an edit by someone else since the deal was read is refused, not a 500
+            flush_or_conflict(db.session, CHANGED)
+        except PipelineError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Deal saved."), "success")
+            return redirect(url_for("pipeline.deal", deal_id=deal.id))
     return render_template("pipeline/form.html", form=form, title=_("Edit deal"), deal=deal,
                            cancel_url=url_for("pipeline.deal", deal_id=deal.id)), 422 if form.errors else 200
 

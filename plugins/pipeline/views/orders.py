@@ -213,13 +213,13 @@ def order_status(order_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/follow-ups/<int:follow_up_id>/done")
 @require(ORDER_EDIT)
 def follow_up_done(follow_up_id: int):  # type: ignore[no-untyped-def]
-    from core.timeutil import utcnow
-
     follow_up = db.session.get(FollowUp, follow_up_id)
     order = order_or_404(follow_up.order_id if follow_up else 0, ORDER_EDIT)
-    if follow_up.done_at is None:
-        follow_up.done_at = utcnow()
-        follow_up.note = (request.form.get("note") or "").strip()[:2000] or None
+    try:
+        service.record_follow_up(db.session, follow_up, request.form.get("note"))
+    except PipelineError as exc:
+        flash(str(exc), "error")
+    else:
         db.session.commit()
         flash(_("Follow-up recorded."), "success")
     return redirect(url_for("pipeline.order", order_id=order.id))
