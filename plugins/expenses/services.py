@@ -366,12 +366,16 @@ def _check_editable(claim: Claim, user: Any) -> None:
 
 
 def _flush(session: Any) -> None:
-    """Flush, turning a lost race into a clear refusal (the caller rolls back)."""
+    """Flush, turning a lost race into a clear refusal. The session is rolled back first: a failed flush leaves
+    it unusable, and making the translated message may read the signed-in user (an API caller's was expired by
+    the token's commit: the loser of two parallel payments got a 500, issue 11 F5)."""
     try:
         session.flush()
     except StaleDataError as exc:
+        session.rollback()
         raise ConcurrentChange() from exc
     except IntegrityError as exc:
+        session.rollback()
         text = str(exc.orig).lower()
         if "invoice_key" in text:
             raise InvalidInput({"lines": _("One of these invoices was claimed by someone else a moment ago.")}) from exc
@@ -586,6 +590,18 @@ def transition(session: Any, claim: Claim, user: Any, action: str, *, reason: st
                batch: str | None = None) -> TransitionResult:
     """Take ``action`` on ``claim`` as ``user``: checks state, person, reason and budget, records the event,
     notifies the next person and the claimant. Raises TransitionRefused / NotPermitted / ConcurrentChange."""
+    try:
+        return _transition(session, claim, user, action, reason=reason, payment=payment,
+                           expected_version=expected_version, batch=batch)
+    except StaleDataError as exc:
+        # Someone else took a step on the claim since it was read, and a query flushed this step's change before
+        # _flush did (loading the lines of a rejected claim, for one): the same refusal as there.
+        session.rollback()
+        raise ConcurrentChange() from exc
+
+
+def _transition(session: Any, claim: Claim, user: Any, action: str, *, reason: str,
+                payment: PaymentInput | None, expected_version: int | None, batch: str | None) -> TransitionResult:
     step = STEPS.get(action)
     if step is None:
         raise TransitionRefused(_("Unknown step %(action)s.", action=action), "unknown_action")
