@@ -59,6 +59,9 @@ def _fill_course_form(form: forms.CourseForm) -> None:
 
 
 def _save_course(form: forms.CourseForm, course: TrainingCourse | None) -> TrainingCourse | None:
+    if form.trainer_id.data and forms.optional_id(form.trainer_id.data) is None:
+        form.trainer_id.errors = [_("This person does not exist.")]
+        return None
     try:
         saved = service.save_course(
             db.session, current_user, course, title=form.title.data, kind=form.kind.data,
