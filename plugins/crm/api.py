@@ -19,7 +19,7 @@ from core.extensions import db
 from plugins.crm.access import EDIT, VIEW, get_customer_or_404, scoped_customers
 from plugins.crm.models import INTERACTION_KINDS, KINDS, SOURCES, STATES, Contact, Customer, Interaction
 from plugins.crm.services import contacts, customers, interactions
-from plugins.crm.services.errors import CRMError, FieldErrors
+from plugins.crm.services.errors import Conflict, CRMError, FieldErrors
 from plugins.crm.services.search_terms import customer_search
 
 bp = Blueprint("crm_api", __name__, url_prefix="/api/v1/crm")
@@ -123,6 +123,8 @@ def _refused(exc: CRMError) -> ApiError:
                                                     for d in exc.duplicates]})
     if isinstance(exc, FieldErrors):
         return ValidationError({k: [v] for k, v in exc.errors.items()})
+    if isinstance(exc, Conflict):  # someone else changed it since the caller read it (a lost race)
+        return ApiError(409, exc.message)
     return ValidationError({exc.field or "request": [exc.message]})
 
 

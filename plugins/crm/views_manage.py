@@ -31,7 +31,7 @@ from plugins.crm.models import GRADES, Customer, ImportUpload, Interaction, Revi
 from plugins.crm.services import allocation as allocation_service
 from plugins.crm.services import importing
 from plugins.crm.services import revisits as revisit_service
-from plugins.crm.services.errors import CRMError
+from plugins.crm.services.errors import Conflict, CRMError
 from plugins.crm.views import bp, customer_listing
 
 # ---------------------------------------------------------------------------------------------------- revisits
@@ -233,6 +233,14 @@ def _upload(upload_id: int | None) -> ImportUpload | None:
     return upload
 
 
+def _take(upload: ImportUpload) -> None:
+    """Delete the upload before importing it (put back by the rollback if the import is refused): of two imports
+    of one file at once (a double click), exactly one imports it and the other is told."""
+    if db.session.execute(delete(ImportUpload).where(ImportUpload.id == upload.id)).rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_("This file was imported a moment ago. Look for its customers before importing it again."))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @require("crm.customer.import")
 def import_page():  # type: ignore[no-untyped-def]
@@ -261,6 +269,8 @@ def import_page():  # type: ignore[no-untyped-def]
             else:
                 raise CRMError(_("Choose a file."), field="file")
             dry_run = request.form.get("action") != "import"
+            if not dry_run and upload is not None:
+                _take(upload)
             if what == "customers":
                 to_pool = bool(form.to_pool.data) and can(current_user, ASSIGN)
                 report = importing.import_customers(db.session, table, mapping, current_user, dry_run,
@@ -271,10 +281,11 @@ def import_page():  # type: ignore[no-untyped-def]
         except CRMError as exc:
             db.session.rollback()
             forms.attach_errors(form, exc)
+            if isinstance(exc, Conflict):
+                upload = table = None  # imported and gone
         else:
             if report.saved:
-                db.session.delete(upload)
-                db.session.commit()
+                db.session.commit()  # the upload was deleted by _take
                 flash(_("Imported %(n)s rows; %(d)s duplicates skipped.", n=report.ok, d=report.duplicates),
                       "success")
                 return redirect(url_for("crm.customers") if what == "customers" else url_for("crm.import_page"))

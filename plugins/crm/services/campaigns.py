@@ -13,7 +13,8 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import exists, func, literal, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.timeutil import utcnow
 from plugins.crm.models import (
@@ -28,7 +29,7 @@ from plugins.crm.models import (
 )
 from plugins.crm.services import links, sms
 from plugins.crm.services.contacts import withdraw_channel
-from plugins.crm.services.errors import CRMError, FieldErrors
+from plugins.crm.services.errors import Conflict, CRMError, FieldErrors
 
 CAMPAIGN_CHANNELS = ("email", "sms")
 MAX_SMS = 500
@@ -142,12 +143,19 @@ def send_campaign(session: Any, campaign: Campaign, owner_condition: Any) -> Cam
         raise CRMError(_("This campaign was sent already."))
     if campaign.channel == "sms" and not sms.configured():
         raise CRMError(_("No SMS gateway is configured; an administrator sets it in the module settings."))
+    # The campaign's row first, from draft to sent only: of two people pressing "send" at once, exactly one sends
+    # (the other queues nothing and is told), whatever the database.
+    now = utcnow()
+    claimed = session.execute(update(Campaign).where(Campaign.id == campaign.id, Campaign.status == "draft")
+                              .values(status="sent", sent_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise Conflict(_("Someone else sent this campaign a moment ago."))
     rows = session.execute(recipients_stmt(campaign, owner_condition)).all()
     for contact_id, address in rows:
         session.add(CampaignMessage(campaign_id=campaign.id, contact_id=contact_id, address=address,
                                     unsubscribe_hash=links.new_token()[1]))
-    campaign.status = "sent"
-    campaign.sent_at = utcnow()
+    campaign.status, campaign.sent_at = "sent", now  # as written above; the audit trail records it
     session.flush()
     deliver(session, campaign)
     return stats(session, campaign)
@@ -161,6 +169,14 @@ def deliver(session: Any, campaign: Campaign, statuses: tuple[str, ...] = ("queu
                                                              CampaignMessage.status.in_(statuses))
                                .order_by(CampaignMessage.id)).all()
     for message in messages:
+        # Each message is taken first, by a conditional UPDATE: of two deliveries at once (two people retrying
+        # the failures), one sends it and the other skips it.
+        taken = session.execute(update(CampaignMessage).where(CampaignMessage.id == message.id,
+                                                              CampaignMessage.status.in_(statuses))
+                                .values(status="sending").execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            continue
+        set_committed_value(message, "status", "sending")  # so that "failed" again is written, too
         # Consent is checked again at the moment of sending: it may have been withdrawn since queueing.
         if session.scalar(select(Contact.id).where(Contact.id == message.contact_id, Contact.anonymised_at.is_(None),
                                                    consent_covers(campaign.channel))) is None:

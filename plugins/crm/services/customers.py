@@ -14,7 +14,7 @@ from core.identity.models import User
 from core.timeutil import utcnow
 from plugins.crm.models import KINDS, SOURCES, STATES, Contact, Customer, CustomerTag, OwnershipChange
 from plugins.crm.services import normalise
-from plugins.crm.services.errors import CRMError, FieldErrors
+from plugins.crm.services.errors import Conflict, CRMError, FieldErrors
 from plugins.crm.services.search_terms import candidates
 
 #: Allowed lifecycle moves; "lost" and "inactive" customers can be won back.
@@ -255,7 +255,7 @@ def change_state(session: Any, customer: Customer, new_state: str, by_user: Any)
         .execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
-        raise CRMError(_("Someone else changed this customer's state meanwhile; reload and try again."),
+        raise Conflict(_("Someone else changed this customer's state meanwhile; reload and try again."),
                        field="state")
     session.refresh(customer)
     from plugins.crm.services import revisits

@@ -12,6 +12,11 @@ class CRMError(ValueError):
         self.field = field
 
 
+class Conflict(CRMError):
+    """Someone else changed the record between reading and writing it: of two concurrent transitions exactly one
+    wins, and the other gets this (a flash on the page, 409 in the API)."""
+
+
 class FieldErrors(CRMError):
     """Several fields are invalid: {field: message}. Nothing was saved."""
 

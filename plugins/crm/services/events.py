@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from plugins.crm.models import Contact, Customer, CustomerEvent, EventAttendee
 from plugins.crm.services import normalise
-from plugins.crm.services.errors import CRMError, FieldErrors
+from plugins.crm.services.errors import Conflict, CRMError, FieldErrors
 
 EVENT_KINDS = ("seminar", "experience", "forum", "other")
 ATTENDEE_STATES = ("invited", "registered", "attended", "absent")
@@ -84,6 +84,13 @@ def set_status(session: Any, attendee: EventAttendee, status: str, by_user: Any)
     """Record registration, attendance or absence; an attendee without a customer file becomes a lead."""
     if status not in ATTENDEE_STATES:
         raise CRMError(_("Unknown attendance state."), field="status")
+    # From the state that was read only: two people marking one attendee at once make one lead, not two.
+    taken = session.execute(update(EventAttendee).where(EventAttendee.id == attendee.id,
+                                                        EventAttendee.status == attendee.status)
+                            .values(status=status).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        session.rollback()
+        raise Conflict(_("Someone else changed this attendee's state a moment ago. Reload the event."))
     attendee.status = status
     if status == "attended" and attendee.customer_id is None:
         attendee.customer_id = _lead_for(session, attendee, by_user).id

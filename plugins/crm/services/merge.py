@@ -28,7 +28,7 @@ from plugins.crm.models import (
     Survey,
 )
 from plugins.crm.services.customers import refresh_contacts_count, touch
-from plugins.crm.services.errors import CRMError
+from plugins.crm.services.errors import Conflict, CRMError
 
 #: Tables whose rows follow the customer (campaign messages hang on contacts, which move as a whole).
 FOLLOWERS = (Contact, Interaction, Revisit, Purchase, Survey, EventAttendee, GradeChange, OwnershipChange)
@@ -50,11 +50,28 @@ def snapshot(customer: Customer) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+def _take_both(session: Any, keep: Customer, drop: Customer) -> None:
+    """Write both files first, each only while it is not merged, in the order of their ids: of two merges of the
+    same files at once (or of A into B and B into A), exactly one goes ahead and the other is told, without a
+    deadlock. The ORM writes the same values again below, for the audit trail."""
+    now = utcnow()
+    for customer in sorted((keep, drop), key=lambda c: c.id):
+        values: dict[str, Any] = {"updated_at": now}
+        if customer is drop:
+            values.update(merged_into_id=keep.id, archived=True)
+        taken = session.execute(update(Customer).where(Customer.id == customer.id, Customer.merged_into_id.is_(None))
+                                .values(**values).execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            session.rollback()
+            raise Conflict(_("Someone else merged one of these customers a moment ago. Reload and check."))
+
+
 def merge(session: Any, keep: Customer, drop: Customer, by_user: Any) -> MergeRecord:
     if keep.id == drop.id:
         raise CRMError(_("Choose two different customers."))
     if keep.merged_into_id is not None or drop.merged_into_id is not None:
         raise CRMError(_("One of these customers was already merged."))
+    _take_both(session, keep, drop)
     record = MergeRecord(kept_id=keep.id, merged_id=drop.id, snapshot=snapshot(drop),
                          merged_by_id=getattr(by_user, "id", None))
     for field in FILLABLE:

@@ -22,7 +22,7 @@ from plugins.crm.models import (
     Interaction,
     Survey,
 )
-from plugins.crm.services.errors import CRMError
+from plugins.crm.services.errors import Conflict, CRMError
 
 ANONYMOUS = "—"
 
@@ -80,6 +80,12 @@ def anonymise_contact(session: Any, contact: Contact, by_user: Any, reason: str)
     if contact.anonymised_at is not None:
         raise CRMError(_("This contact was anonymised already."))
     now = utcnow()
+    # The contact's row first, only while not anonymised: of two erasures at once one is made and logged once.
+    taken = session.execute(update(Contact).where(Contact.id == contact.id, Contact.anonymised_at.is_(None))
+                            .values(anonymised_at=now).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        session.rollback()
+        raise Conflict(_("Someone else erased this contact's data a moment ago."))
     contact.name, contact.title, contact.phone, contact.email, contact.wechat = ANONYMOUS, None, None, None, None
     contact.anonymised_at = now
     session.execute(update(Consent).where(Consent.contact_id == contact.id, Consent.withdrawn_at.is_(None))
