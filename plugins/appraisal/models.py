@@ -219,3 +219,13 @@ class PersonRecord(db.Model):
     kind: Mapped[str] = mapped_column(String(16))  # recognition, warning
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def light() -> tuple:
+    """Loader options for lists of appraisals: no indicator rows, and the employee without their roles and grants
+    (a list shows names; loading roles would make its statement count depend on who is on the page)."""
+    from sqlalchemy.orm import defaultload, lazyload
+
+    from core.identity.models import User
+
+    return (lazyload(Appraisal.scores), defaultload(Appraisal.employee).lazyload(User.roles))

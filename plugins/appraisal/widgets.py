@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
 
 from core.extensions import db
 from core.timeutil import local_today
-from plugins.appraisal.models import Appraisal
+from plugins.appraisal.models import Appraisal, light
 
 
 def my_appraisal(user: Any) -> dict[str, Any]:
-    latest = db.session.scalars(select(Appraisal).options(lazyload(Appraisal.scores))
+    latest = db.session.scalars(select(Appraisal).options(*light())
                                 .where(Appraisal.employee_id == user.id)
                                 .order_by(Appraisal.period_start.desc(), Appraisal.id.desc()).limit(1)).first()
     to_review = db.session.scalar(select(func.count(Appraisal.id)).where(

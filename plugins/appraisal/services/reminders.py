@@ -8,12 +8,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import lazyload
 
 from core.identity.models import Role, User
 from core.notifications.service import notify
 from core.timeutil import local_midnight_utc, local_today, utcnow
-from plugins.appraisal.models import Appraisal
+from plugins.appraisal.models import Appraisal, light
 from plugins.appraisal.settings import setting
 
 WAITING = ("self_assessment", "superior_review")
@@ -29,7 +28,7 @@ def send_reminders(session: Any) -> int:
     lead = int(setting("reminder_days"))
     since = local_midnight_utc(today)
     due = list(session.scalars(
-        select(Appraisal).options(lazyload(Appraisal.scores))
+        select(Appraisal).options(*light())
         .where(Appraisal.state.in_(WAITING), Appraisal.due_on <= today + timedelta(days=lead),
                or_(Appraisal.reminded_at.is_(None), Appraisal.reminded_at < since))))
     if not due:
@@ -60,5 +59,5 @@ def send_reminders(session: Any) -> int:
 def overdue_query(today: Any = None) -> Any:
     """A select of the appraisals past their due date still waiting for a self-assessment or a review."""
     today = today or local_today()
-    return (select(Appraisal).options(lazyload(Appraisal.scores))
+    return (select(Appraisal).options(*light())
             .where(Appraisal.state.in_(WAITING), Appraisal.due_on < today))

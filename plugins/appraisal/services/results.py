@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.identity.models import User
-from plugins.appraisal.models import Appraisal, Cycle
+from plugins.appraisal.models import Appraisal, Cycle, light
 from plugins.appraisal.services.scoring import q
 from plugins.appraisal.settings import BONUS_POSITIONS, COEFFICIENTS, setting
 
@@ -102,8 +102,7 @@ def candidates(session: Any, employee_ids: Any = None) -> list[Candidate]:
 
 def history(session: Any, employee_id: int, limit: int = 24) -> list[Appraisal]:
     """A person's appraisals, newest first (one statement; their scores are not loaded)."""
-    from sqlalchemy.orm import lazyload
 
-    return list(session.scalars(select(Appraisal).options(lazyload(Appraisal.scores))
+    return list(session.scalars(select(Appraisal).options(*light())
                                 .where(Appraisal.employee_id == employee_id)
                                 .order_by(Appraisal.period_start.desc(), Appraisal.kind).limit(limit)))

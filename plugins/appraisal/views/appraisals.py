@@ -9,7 +9,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from core.extensions import db
 from core.identity.models import User
@@ -17,7 +16,7 @@ from core.security import authenticated, require, scoped
 from core.web.listing import Filter, ListQuery
 from core.web.params import record_id, whole_number
 from plugins.appraisal.labels import GRADE_LABELS, SOURCE_LABELS, STATE_LABELS
-from plugins.appraisal.models import Appraisal, PersonRecord
+from plugins.appraisal.models import Appraisal, PersonRecord, light
 from plugins.appraisal.permissions import HR, VIEW
 from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
@@ -222,7 +221,7 @@ def person(person_id: str):  # type: ignore[no-untyped-def]
 
 
 def team_listing(user: Any) -> ListQuery:
-    stmt = scoped(select(Appraisal).options(lazyload(Appraisal.scores)).join(User, User.id == Appraisal.employee_id),
+    stmt = scoped(select(Appraisal).options(*light()).join(User, User.id == Appraisal.employee_id),
                   Appraisal, VIEW, user)
     return ListQuery(
         stmt, sorts={"period": Appraisal.period_start, "name": User.name, "score": Appraisal.final_score},

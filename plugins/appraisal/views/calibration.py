@@ -11,7 +11,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
 
 from core.extensions import db
 from core.identity.models import User
@@ -19,7 +18,7 @@ from core.security import require, scoped
 from core.web.listing import ListQuery
 from core.web.params import record_id
 from plugins.appraisal.labels import GRADE_LABELS
-from plugins.appraisal.models import GRADES, Appraisal
+from plugins.appraisal.models import GRADES, Appraisal, light
 from plugins.appraisal.permissions import CALIBRATE
 from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
@@ -28,7 +27,7 @@ from plugins.appraisal.views.common import bp, cycle_choices, cycle_from
 
 
 def _in_cycle(cycle_id: int) -> Any:
-    stmt = select(Appraisal).options(lazyload(Appraisal.scores)).join(User, User.id == Appraisal.employee_id) \
+    stmt = select(Appraisal).options(*light()).join(User, User.id == Appraisal.employee_id) \
         .where(Appraisal.cycle_id == cycle_id, Appraisal.employee_id != current_user.id)
     return scoped(stmt, Appraisal, CALIBRATE, current_user)
 
