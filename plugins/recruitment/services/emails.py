@@ -31,11 +31,11 @@ def queue_candidate_email(session: Any, to: str | None, template: str, **context
 
 def queue_rejection(session: Any, application: Application) -> bool:
     """The polite “thank you, not this time” (the reason stays internal)."""
-    return queue_candidate_email(session, application.candidate.email, "recruitment/email/rejection.txt",
+    return queue_candidate_email(session, application.candidate.email, "recruitment/email/rejection.html",
                                  candidate=application.candidate, requisition=application.requisition)
 
 
 def queue_test_link(session: Any, application: Application, link: str, expires: Any, minutes: int) -> bool:
-    return queue_candidate_email(session, application.candidate.email, "recruitment/email/test_link.txt",
+    return queue_candidate_email(session, application.candidate.email, "recruitment/email/test_link.html",
                                  candidate=application.candidate, requisition=application.requisition, link=link,
                                  expires=expires, minutes=minutes)
