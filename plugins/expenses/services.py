@@ -409,7 +409,11 @@ def update_claim(session: Any, claim: Claim, user: Any, title: str, lines: list[
     _check_editable(claim, user)
     if expected_version is not None and expected_version != claim.version:
         raise ConcurrentChange()
-    _apply(session, claim, user, title, lines, receipts or {}, record=claim.first_submitted_at is not None)
+    try:
+        _apply(session, claim, user, title, lines, receipts or {}, record=claim.first_submitted_at is not None)
+    except StaleDataError as exc:  # flushed before _flush (freeing the invoice keys): the same refusal as there
+        session.rollback()
+        raise ConcurrentChange() from exc
     return claim
 
 

@@ -172,3 +172,27 @@ def test_two_budget_decisions_at_once_leave_one(db, company, english, make_app, 
         AuditLog.id > mark, AuditLog.table_name == "expenses_budget", AuditLog.record_id == str(line_.id)))
     assert writes == 1
     assert any(m.startswith("Someone else changed") for m in _flashes(clients[0]) + _flashes(clients[1]))
+
+
+def test_two_api_edits_of_one_draft_at_once_keep_one_and_answer_409(db, company, english, make_app):
+    """Not a step but the same versioned row: two tabs saving one draft (it answered 500 from the early flush)."""
+    claim = _claim_in(db, company, "draft")
+    line_id, url = claim.lines[0].id, f"/api/v1/expenses/claims/{claim.id}"
+    headers = _token(db, company.rep)
+
+    def body(title: str) -> dict[str, Any]:
+        return {"title": title, "lines": [{"id": line_id, "expense_date": local_today().isoformat(),
+                                           "category_id": company.travel.id, "amount": "500.00",
+                                           "description": "Taxi", "invoice_number": "INV-1"}]}
+
+    first, second = body("Beijing fair"), body("Shanghai fair")
+    clients = [make_app().test_client(), make_app().test_client()]
+    outcome = race(lambda: clients[0].put(url, json=first, headers=headers),
+                   lambda: clients[1].put(url, json=second, headers=headers))
+    outcome.raise_errors()
+    assert outcome.interleaved
+    answers = sorted((r.status_code, r.get_json()) for r in outcome.results)
+    assert [status for status, _body in answers] == [200, 409]
+    assert answers[1][1] == {"error": {"status": 409, "message": CONFLICT}}
+    db.session.expire_all()
+    assert db.session.get(Claim, claim.id).title == answers[0][1]["title"]
