@@ -119,14 +119,17 @@ def sign_in(app: Flask, client: FlaskClient, user_login: str) -> None:
     from flask import session
     from flask_login import login_user
 
+    from core.auth.sessions import new_session_identity
     from core.extensions import db
     from core.identity.models import User
 
     with app.app_context():
         user = db.session.query(User).filter_by(login=user_login).one()
+        identity = new_session_identity(user)  # the server-side session row a real sign-in opens (issue 11 F2)
         with app.test_request_context(environ_base=client.environ_base):
             login_user(user)
             signed_in = dict(session)
+    signed_in["_user_id"] = identity
     with client.session_transaction() as stored:
         stored.update(signed_in)
 

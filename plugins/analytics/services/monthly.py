@@ -117,15 +117,24 @@ def _kpis() -> list[Any]:
 
 
 def render(session: Any, reader: User, first: date) -> bytes:
+    """The report of the month starting ``first`` as ``reader`` sees it: its figures, printed."""
+    with force_locale(PDF_LOCALE):
+        return print_pdf(figures(session, reader, first))
+
+
+def print_pdf(data: MonthlyFigures) -> bytes:
     from core.pdf import render_pdf
 
     with force_locale(PDF_LOCALE):
-        data = figures(session, reader, first)
-        return render_pdf(TEMPLATE, figures=data, top=data.products[:TOP],
-                          bottom=list(reversed(data.products[TOP:]))[:TOP] if len(data.products) > TOP else [],
-                          reps_top=data.representatives[:TOP],
-                          reps_bottom=list(reversed(data.representatives[TOP:]))[:TOP],
-                          title=f"{first.year}年{first.month}月销售报告")
+        return render_pdf(TEMPLATE, **pdf_context(data))
+
+
+def pdf_context(data: MonthlyFigures) -> dict[str, Any]:
+    products, reps = data.products, data.representatives
+    return {"figures": data, "top": products[:TOP],
+            "bottom": list(reversed(products[TOP:]))[:TOP] if len(products) > TOP else [],
+            "reps_top": reps[:TOP], "reps_bottom": list(reversed(reps[TOP:]))[:TOP],
+            "title": f"{data.month.year}年{data.month.month}月销售报告"}
 
 
 def issue(session: Any, first: date) -> MonthlyReport | None:
