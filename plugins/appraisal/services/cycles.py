@@ -97,8 +97,10 @@ def open_cycle(session: Any, kind: str, period: Period) -> Opening:
     table = Appraisal.__table__
     columns = ["cycle_id", "kind", "period_start", "employee_id", "template_id", "reviewer_id", "state", "due_on",
                "prorata", "customer_responses", "created_at", "version"]
-    created = session.execute(upsert(session, table).from_select(columns, people)
-                              .on_conflict_do_nothing(index_elements=["cycle_id", "employee_id"])).rowcount
+    # RETURNING, not rowcount: the PostgreSQL driver reports -1 for an INSERT ... SELECT.
+    created = len(session.execute(upsert(session, table).from_select(columns, people)
+                                  .on_conflict_do_nothing(index_elements=["cycle_id", "employee_id"])
+                                  .returning(table.c.id)).all())
     scores = (
         select(Appraisal.id, Indicator.id)
         .join(Indicator, Indicator.template_id == Appraisal.template_id)
@@ -108,7 +110,7 @@ def open_cycle(session: Any, kind: str, period: Period) -> Opening:
                     .on_conflict_do_nothing(index_elements=["appraisal_id", "indicator_id"]))
     if not skip_joiners:
         _pro_rata(session, cycle_id, period)
-    return Opening(cycle_id, max(created or 0, 0))
+    return Opening(cycle_id, created)
 
 
 def _pro_rata(session: Any, cycle_id: int, period: Period) -> None:
