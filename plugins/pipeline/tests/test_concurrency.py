@@ -320,3 +320,27 @@ def test_the_escalation_job_and_a_state_change_at_once_both_go_through(db, deal,
     saved = db.session.scalar(select(Ticket))
     assert (saved.state, saved.escalated_at is not None) == ("resolved", True)
     assert _count(db, Notification, Notification.recipient_id == team["supervisor"].id) == 1
+
+
+def test_two_api_moves_of_one_deal_at_once_give_one_move_and_a_409(db, deal, team, make_app):
+    """The API's move: the loser gets 409 with the message, and no stage change of its own is recorded."""
+    from core.api.tokens import create_token
+    from plugins.pipeline.models import DealStageChange
+
+    _english(db, team["rep"], team["supervisor"])
+    headers = []
+    for user in (team["rep"], team["supervisor"]):
+        _row, secret = create_token(db.session, user.id, "race", None)
+        headers.append({"Authorization": f"Bearer {secret}"})
+    db.session.commit()
+    url, body = f"/api/v1/pipeline/deals/{deal.id}/move", {"stage": "needs", "expected_version": deal.version}
+    clients = [make_app().test_client(), make_app().test_client()]
+    outcome = race(*(lambda c=c, h=h: c.post(url, json=body, headers=h) for c, h in zip(clients, headers,
+                                                                                       strict=True)))
+    outcome.raise_errors()
+    assert outcome.interleaved
+    answers = sorted((r.status_code, r.get_json()) for r in outcome.results)
+    assert [status for status, _body in answers] == [200, 409]
+    assert answers[1][1] == {"error": {"status": 409,
+                                       "message": "Someone else moved this deal meanwhile. Reload it and try again."}}
+    assert _count(db, DealStageChange, DealStageChange.deal_id == deal.id) == 1
