@@ -68,7 +68,11 @@ def record_contract(session: Any, deal: Deal, owner: Any, number: str, signed_on
     contract = Contract(number=number, deal_id=deal.id, owner_id=owner.id, signed_on=signed_on,
                         starts_on=starts_on, ends_on=ends_on, terms=terms)
     session.add(contract)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same number recorded by someone else a moment ago (the check above raced)
+        session.rollback()
+        raise PipelineError(_l("Another contract already has this number."), "number") from exc
     return contract
 
 

@@ -344,3 +344,21 @@ def test_two_api_moves_of_one_deal_at_once_give_one_move_and_a_409(db, deal, tea
     assert answers[1][1] == {"error": {"status": 409,
                                        "message": "Someone else moved this deal meanwhile. Reload it and try again."}}
     assert _count(db, DealStageChange, DealStageChange.deal_id == deal.id) == 1
+
+
+def test_two_contracts_with_one_number_at_once_record_one(db, deal, team, two_clients):
+    """R6.5.1: the unique contract number checked and written by two people at once: one contract, and the other
+    form says the number is taken (it answered 500)."""
+    from plugins.pipeline.models import Contract
+
+    _english(db, team["rep"], team["supervisor"])
+    url = f"/pipeline/deals/{deal.id}/contract"
+    data = {"number": "HT-2026-001", "signed_on": "2026-12-01"}
+    first, second = two_clients(team["rep"], team["supervisor"])
+    outcome = race(lambda: first.post(url, data=data), lambda: second.post(url, data=data))
+    outcome.raise_errors()
+    assert outcome.interleaved
+    assert sorted(r.status_code for r in outcome.results) == [302, 422]
+    refused = next(r for r in outcome.results if r.status_code == 422).get_data(as_text=True)
+    assert "Another contract already has this number." in refused
+    assert _count(db, Contract) == 1
