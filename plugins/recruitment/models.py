@@ -343,7 +343,8 @@ class CheckItem(db.Model):
     """One fact verified: education, work history, credit record (R3.1.4)."""
 
     __tablename__ = "recruitment_check_item"
-    __view_permission__ = "recruitment.application.view"
+    #: Evidence (diplomas, credit reports) is for HR only: the item has no owner column to scope it by.
+    __view_permission__ = "recruitment.application.manage"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("recruitment_background_check.id"), index=True)
