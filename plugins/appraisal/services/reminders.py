@@ -3,7 +3,7 @@ core's outbox), once a day at most per appraisal; the overdue list."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from core.identity.models import Role, User
 from core.notifications.service import notify
-from core.timeutil import local_midnight_utc, local_today, utcnow
+from core.timeutil import local_date, local_midnight_utc, local_today, utcnow
 from plugins.appraisal.models import Appraisal, light
 from plugins.appraisal.settings import setting
 
@@ -22,9 +22,11 @@ def _hr_people(session: Any) -> list[User]:
     return list(session.scalars(select(User).where(User.active.is_(True), User.roles.any(Role.code == "hr"))))
 
 
-def send_reminders(session: Any) -> int:
-    """Notify whoever an appraisal waits for when its due date is near or past. Returns how many were sent."""
-    today = local_today()
+def send_reminders(session: Any, now: datetime | None = None) -> int:
+    """Notify whoever an appraisal waits for when its due date is near or past, at most once a (company-local) day.
+    Returns how many were sent."""
+    now = now or utcnow()
+    today = local_date(now)
     lead = int(setting("reminder_days"))
     since = local_midnight_utc(today)
     due = list(session.scalars(
@@ -52,7 +54,7 @@ def send_reminders(session: Any) -> int:
                 notify(reviewer, _l("The appraisal of %(name)s waits for your evaluation (due %(day)s)."), url,
                        name=users[appraisal.employee_id].name, day=appraisal.due_on.isoformat())
                 sent += 1
-        appraisal.reminded_at = utcnow()
+        appraisal.reminded_at = now
     return sent
 
 
