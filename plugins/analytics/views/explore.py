@@ -152,7 +152,10 @@ def _export(result: PivotResult, labeller: Labeller, fmt: str, label: str) -> An
 @require(VIEW)
 def explore():  # type: ignore[no-untyped-def]
     datasets = readable_datasets(current_user)
-    key = request.values.get("dataset") or (datasets[0].key if datasets else "")
+    from plugins.analytics.services.sales import SALES_DATASET
+
+    default = SALES_DATASET if any(d.key == SALES_DATASET for d in datasets) else (datasets[0].key if datasets else "")
+    key = request.values.get("dataset") or default
     dataset = find_dataset(key, current_user) if key else None
     if key and dataset is None and request.values.get("dataset"):
         flash(_("This data set is not available: its module is off, or you may not read it."), "error")
@@ -167,7 +170,10 @@ def explore():  # type: ignore[no-untyped-def]
     labeller = Labeller(dataset, spec.grain)
     context.update(spec=spec, chart=chart, args=spec_args(spec), error=error)
     if context["may_share"]:
-        context["roles"] = [(r.id, r.name) for r in db.session.scalars(db.select(Role).order_by(Role.name))]
+        from core.identity.access import role_label
+
+        context["roles"] = sorted(((r.id, role_label(r)) for r in db.session.scalars(db.select(Role))),
+                                  key=lambda pair: pair[1])
     if request.method == "POST":
         return _save(spec, chart, context)
     if not spec.rows and not spec.column and "aggregate" not in request.args:

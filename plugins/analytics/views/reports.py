@@ -39,7 +39,9 @@ def _report_or_404(report_id: int) -> SavedReport:
 @require(VIEW)
 def reports():  # type: ignore[no-untyped-def]
     rows = db.session.scalars(visible_reports(current_user)).all()
-    role_names = dict(db.session.execute(db.select(Role.id, Role.name)).all())
+    from core.identity.access import role_label
+
+    role_names = {r.id: role_label(r) for r in db.session.scalars(db.select(Role))}
     datasets = {r.dataset_key: find_dataset(r.dataset_key, current_user) for r in rows}
     return render_template("analytics/reports.html", reports=rows, role_names=role_names,
                            available={r.id: datasets[r.dataset_key] is not None for r in rows},
