@@ -45,6 +45,8 @@ class Notice(db.Model):
         # The board: pinned first, newest first, read in index order and stopped after one page.
         Index("ix_team_notice_board", "pinned", "published_at"),
         Index("ix_team_notice_author", "author_id", "published_at"),
+        # The dashboard's unconfirmed required reading of the last months.
+        Index("ix_team_notice_required", "required", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

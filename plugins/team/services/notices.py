@@ -9,7 +9,7 @@ an explicit "I have read it"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -163,12 +163,18 @@ def board(session: Any, user: Any, page: int = 1, per_page: int = 20, include_ex
     return BoardPage(items=items, read_ids=read_ids, page=page, has_next=len(rows) > per_page)
 
 
+#: The dashboard's "Notices to read" looks this far back, so that its cost stays that of a few months of notices
+#: however long the board's history (older required notices stay on the board, marked unread).
+REQUIRED_WINDOW_DAYS = 90
+
+
 def unread_required(session: Any, user: Any, limit: int = 5) -> list[Notice]:
-    """Current required notices the user has not confirmed (dashboard)."""
+    """Current required notices of the last REQUIRED_WINDOW_DAYS the user has not confirmed (dashboard)."""
     now = utcnow()
     read = exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.user_id == user.id)
     return list(session.scalars(
-        select(Notice).where(Notice.required, reaches(Notice, user), ~read, Notice.author_id != user.id,
+        select(Notice).where(Notice.required, Notice.published_at >= now - timedelta(days=REQUIRED_WINDOW_DAYS),
+                             reaches(Notice, user), ~read, Notice.author_id != user.id,
                              or_(Notice.expires_at.is_(None), Notice.expires_at > now))
         .order_by(Notice.published_at.desc()).limit(limit)).unique())
 

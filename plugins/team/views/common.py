@@ -62,6 +62,14 @@ def people_choices(department_id: int | None = None, empty: Any = None) -> list[
     return ([("", empty)] if empty is not None else []) + rows
 
 
+def people_with_departments(empty: Any = None) -> list[tuple[Any, str]]:
+    """Active people as "name · department", for a select whose rule (the service's) is about departments."""
+    rows = [(uid, f"{name} · {department}" if department else name) for uid, name, department in db.session.execute(
+        select(User.id, User.name, Department.name).outerjoin(Department, Department.id == User.department_id)
+        .where(User.active).order_by(Department.name, User.name, User.id).limit(PEOPLE_LIMIT))]
+    return ([("", empty)] if empty is not None else []) + rows
+
+
 def department_choices(empty: Any = None) -> list[tuple[Any, str]]:
     rows = [(d, name) for d, name in db.session.execute(select(Department.id, Department.name).order_by(Department.name))]
     return ([("", empty)] if empty is not None else []) + rows

@@ -16,7 +16,14 @@ from plugins.team import forms
 from plugins.team.models import ISSUE_STATES, Issue, people_without_roles
 from plugins.team.services import TeamError
 from plugins.team.services import issues as service
-from plugins.team.views.common import bp, department_choices, or_404, page_number, people_choices
+from plugins.team.views.common import (
+    bp,
+    department_choices,
+    or_404,
+    page_number,
+    people_choices,
+    people_with_departments,
+)
 
 VIEW = "team.issue.view"
 PER_PAGE = 25
@@ -55,8 +62,7 @@ def issues():  # type: ignore[no-untyped-def]
 def new_issue():  # type: ignore[no-untyped-def]
     form = forms.IssueForm()
     form.target_department_id.choices = department_choices(empty=_("Choose…"))
-    target = record_id(request.values.get("target_department_id"))
-    form.assignee_id.choices = people_choices(department_id=target or -1, empty=_("Its head assigns it"))
+    form.assignee_id.choices = people_with_departments(empty=_("Its head assigns it"))
     if form.validate_on_submit():
         try:
             issue = service.raise_issue(db.session, current_user, title=form.title.data,

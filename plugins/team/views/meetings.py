@@ -23,6 +23,12 @@ VIEW, RUN = "team.meeting.view", "team.meeting.run"
 PER_PAGE = 20
 
 
+def kpi_labels() -> dict[str, str]:
+    """The KPIs' labels in the reader's language (a meeting keeps the label it was scheduled with as a fallback,
+    for a KPI whose module has since been disabled)."""
+    return {key: str(kpi.label) for key, kpi in kpi_definitions().items()}
+
+
 def meeting_or_404(meeting_id: int) -> Meeting:
     meeting = or_404(db.session.get(Meeting, meeting_id))
     if not service.may_see(db.session, current_user, meeting):
@@ -107,6 +113,7 @@ def _page(meeting: Meeting, minutes_form: forms.MinutesForm | None = None,
     return render_template("team/meeting.html", meeting=meeting, editable=editable, minutes_form=minutes_form,
                            item_form=item_form, attendees=attendees, items=items,
                            earlier_items=service.open_items_before(db.session, meeting), today=local_today(),
+                           kpi_labels=kpi_labels(),
                            may_complete={i.id: actions.may_complete(current_user, i) for i in items}), status
 
 
@@ -221,7 +228,8 @@ def minutes_pdf(meeting_id: int):  # type: ignore[no-untyped-def]
     items = list(db.session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id)
                                     .order_by(ActionItem.due_on, ActionItem.id)).unique())
     try:
-        pdf = render_pdf("team/minutes_pdf.html", meeting=meeting, attendees=attendees, items=items)
+        pdf = render_pdf("team/minutes_pdf.html", meeting=meeting, attendees=attendees, items=items,
+                         kpi_labels=kpi_labels())
     except FontNotFoundError:
         flash(_("PDFs cannot be printed here: no Chinese font is installed. Ask the administrator."), "danger")
         return redirect(url_for("team.meeting", meeting_id=meeting.id))

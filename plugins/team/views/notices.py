@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
 from core.attachments.services import AttachmentError, attach, attachments_for
@@ -13,7 +14,7 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import require
 from plugins.team import forms
-from plugins.team.models import Notice
+from plugins.team.models import Notice, RobotMessage
 from plugins.team.services import TeamError
 from plugins.team.services import notices as service
 from plugins.team.views.common import bp, department_choices, may, or_404, page_number
@@ -76,8 +77,10 @@ def notice(notice_id: int):  # type: ignore[no-untyped-def]
     read_at = service.has_read(db.session, notice, current_user)
     follow_up = service.may_follow_up(current_user, notice)
     receipts = service.receipts(db.session, notice) if follow_up else None
+    deliveries = list(db.session.scalars(select(RobotMessage).where(RobotMessage.url == service.notice_path(notice.id))
+                                         .order_by(RobotMessage.id).limit(20))) if follow_up else []
     return render_template("team/notice.html", notice=notice, read_at=read_at, follow_up=follow_up,
-                           receipts=receipts, files=attachments_for(notice))
+                           receipts=receipts, files=attachments_for(notice), deliveries=deliveries)
 
 
 @bp.post("/notices/<int:notice_id>/read")

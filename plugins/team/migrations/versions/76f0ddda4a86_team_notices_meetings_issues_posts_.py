@@ -157,6 +157,7 @@ def upgrade() -> None:
     with op.batch_alter_table('team_notice', schema=None) as batch_op:
         batch_op.create_index('ix_team_notice_author', ['author_id', 'published_at'], unique=False)
         batch_op.create_index('ix_team_notice_board', ['pinned', 'published_at'], unique=False)
+        batch_op.create_index('ix_team_notice_required', ['required', 'published_at'], unique=False)
 
     op.create_table('team_post',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -355,6 +356,7 @@ def downgrade() -> None:
 
     op.drop_table('team_post')
     with op.batch_alter_table('team_notice', schema=None) as batch_op:
+        batch_op.drop_index('ix_team_notice_required')
         batch_op.drop_index('ix_team_notice_board')
         batch_op.drop_index('ix_team_notice_author')
 
