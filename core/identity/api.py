@@ -19,6 +19,7 @@ from core.identity.access import ROLES_PERMISSION, USERS_PERMISSION, AccessRefus
 from core.identity.models import POSITIONS, Role, User
 from core.identity.roles import RoleError, set_grants
 from core.identity.users import (
+    LastAdministrator,
     UserError,
     create_user,
     deactivate_user,
@@ -97,6 +98,8 @@ def _refusal(exc: UserError | RoleError, body: dict[str, Any] | None = None) -> 
     db.session.rollback()
     if isinstance(exc, AccessRefused):
         return ApiError(403, str(exc))
+    if isinstance(exc, LastAdministrator):  # the company's state, not the request's form
+        return ApiError(409, str(exc))
     if exc.field and body is not None and (exc.field in body or exc.field in ("login", "name", "password")):
         return ValidationError({exc.field: [str(exc)]})
     return ApiError(409, str(exc))

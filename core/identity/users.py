@@ -32,6 +32,10 @@ class UserError(ValueError):
         self.field = field
 
 
+class LastAdministrator(UserError):
+    """The change would leave no active administrator: a conflict with the current state (409 on the API)."""
+
+
 def new_session_token() -> str:
     return secrets.token_hex(16)
 
@@ -167,8 +171,8 @@ def _keep_an_administrator(session: Any, user: User) -> None:
         select(User.id).where(User.active, User.roles.any(Role.code == "admin")).with_for_update()
     ).all()
     if not [admin_id for admin_id in admins if admin_id != user.id]:
-        raise UserError(_l("This is the last active administrator; make someone else an administrator first."),
-                        "roles")
+        raise LastAdministrator(_l("This is the last active administrator; make someone else an administrator "
+                                   "first."), "roles")
 
 
 def deactivate_user(session: Any, user: User, actor: Any = None) -> None:
