@@ -269,11 +269,18 @@ def login_as(request: pytest.FixtureRequest) -> Callable[[Any], FlaskClient]:
     """Sign ``user`` in on the test client, or on the client ``on`` (a session cookie, as after a real sign-in)."""
 
     def sign_in(user: Any, on: FlaskClient | None = None) -> FlaskClient:
+        from flask import has_app_context
+
         from core.auth.sessions import new_session_identity
 
         target = on or request.getfixturevalue("client")
-        with target.application.app_context():  # its own transaction: the test's session is left as it was
-            identity = new_session_identity(user)  # a server-side session row, as a real sign-in opens
+        # A server-side session row, as a real sign-in opens; committed with whatever the test has pending (a write
+        # from another connection would wait for the test's own lock on SQLite), which the request must see anyway.
+        if has_app_context():
+            identity = new_session_identity(user)
+        else:
+            with target.application.app_context():
+                identity = new_session_identity(user)
         with target.session_transaction() as session:
             session["_user_id"] = identity
             session["_fresh"] = True

@@ -44,7 +44,7 @@ def test_an_unreachable_database_gives_503_not_a_crash(tmp_path, url):
     app = create_app(app_config(url, tmp_path / "instance"))
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1:token"  # a signed-in browser: loading the user needs the database
+        session["_user_id"] = "1:token:secret"  # a signed-in browser: loading the user needs the database
     response = client.get("/", headers={"Accept-Language": "en"})
     html = response.get_data(as_text=True)
     assert response.status_code == 503
