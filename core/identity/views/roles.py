@@ -17,7 +17,7 @@ from core.identity.models import Permission, Role, user_roles
 from core.identity.roles import RoleError, create_role, delete_role, set_grants
 from core.identity.views import bp
 from core.identity.views.forms import NewRoleForm, RoleNameForm
-from core.security import ADMIN_ROLE, clear_access_cache, require
+from core.security import ADMIN_ROLE, clear_access_cache, is_admin, require
 
 
 def _role_or_404(role_id: int) -> Role:
@@ -88,7 +88,8 @@ def role_edit(role_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("core_identity.roles"))
     groups = [(owner, list(items)) for owner, items in groupby(permissions, key=lambda p: p.owner)]
     return render_template("admin/roles/edit.html", role=role, form=form, groups=groups, granted=granted,
-                           scopes=SCOPES, is_admin_role=role.code == ADMIN_ROLE), status
+                           scopes=SCOPES, is_admin_role=role.code == ADMIN_ROLE,
+                           current_user_is_admin=is_admin(current_user)), status
 
 
 @bp.post("/admin/roles/<int:role_id>/delete")
