@@ -18,7 +18,6 @@ from core.security import require, scoped
 from core.timeutil import local_today
 from core.web.listing import ListQuery
 from core.web.params import whole_number
-from plugins.appraisal.compliance import monthly_on_time
 from plugins.appraisal.models import STATES, Appraisal
 from plugins.appraisal.permissions import HR, VIEW
 from plugins.appraisal.services.cycles import annual_period, monthly_period, open_cycle
@@ -34,12 +33,16 @@ APPEALS_SHOWN = 50
 def overview():  # type: ignore[no-untyped-def]
     cycle = cycle_from(request.args.get("cycle"))
     counts: dict[str, int] = {}
+    on_time = 0
     overdue: list[Any] = []
     appeals: list[Any] = []
     if cycle is not None:
         found = dict(db.session.execute(select(Appraisal.state, func.count(Appraisal.id))
                                         .where(Appraisal.cycle_id == cycle.id).group_by(Appraisal.state)).all())
         counts = {state: int(found.get(state, 0)) for state in STATES}
+        # This cycle's R4.2 figure (the regulation page shows the whole history's).
+        on_time = db.session.scalar(select(func.count(Appraisal.id)).where(
+            Appraisal.cycle_id == cycle.id, Appraisal.finalized_at < cycle.closes_at)) or 0
         reviewer = aliased(User)
         overdue = db.session.execute(
             select(reviewer.id, reviewer.name, func.count(Appraisal.id))
@@ -54,7 +57,7 @@ def overview():  # type: ignore[no-untyped-def]
             .where(Appraisal.cycle_id == cycle.id, Appraisal.state == "appealed")
             .order_by(Appraisal.appealed_at).limit(APPEALS_SHOWN)).all()
     return render_template("appraisal/overview.html", cycle=cycle, counts=counts, overdue=overdue, appeals=appeals,
-                           cycles=cycle_choices(), on_time=monthly_on_time(), today=local_today(),
+                           cycles=cycle_choices(), on_time=on_time, today=local_today(),
                            total=sum(counts.values()))
 
 
