@@ -170,21 +170,24 @@ class ProgressRow:
 
 def progress_select(today: date) -> Any:
     """One row per assignment with its step counts: what the team progress page pages through (a fixed number of
-    statements whatever the team's size)."""
-    overdue = case((and_(TrainingStep.done_at.is_(None), TrainingStep.due_date < today), 1), else_=0)
-    steps = (select(TrainingStep.assignment_id.label("assignment_id"), func.count(TrainingStep.id).label("steps"),
-                    func.count(TrainingStep.done_at).label("done"), func.sum(overdue).label("overdue"),
-                    func.min(case((TrainingStep.done_at.is_(None), TrainingStep.due_date))).label("next_due"))
-             .group_by(TrainingStep.assignment_id).subquery())
+    statements whatever the team's size). The counts are correlated subqueries on the steps' assignment index, so
+    the database computes them for the rows of the page only, not for every assignment of the company."""
+
+    def of_row(*columns: Any) -> Any:
+        return select(*columns).where(TrainingStep.assignment_id == TrainingAssignment.id).correlate(
+            TrainingAssignment).scalar_subquery()
+
+    open_step = TrainingStep.done_at.is_(None)
     return (select(TrainingAssignment.id.label("assignment_id"), TrainingAssignment.user_id, User.name,
                    TrainingCourse.title.label("course"), TrainingAssignment.base_date,
-                   func.coalesce(steps.c.steps, 0).label("steps"), func.coalesce(steps.c.done, 0).label("done"),
-                   func.coalesce(steps.c.overdue, 0).label("overdue"), steps.c.next_due,
+                   of_row(func.count(TrainingStep.id)).label("steps"),
+                   of_row(func.count(TrainingStep.done_at)).label("done"),
+                   of_row(func.count(case((and_(open_step, TrainingStep.due_date < today), 1)))).label("overdue"),
+                   of_row(func.min(case((open_step, TrainingStep.due_date)))).label("next_due"),
                    TrainingAssignment.completed_at)
             .select_from(TrainingAssignment)
             .join(User, User.id == TrainingAssignment.user_id)
             .join(TrainingCourse, TrainingCourse.id == TrainingAssignment.course_id)
-            .outerjoin(steps, steps.c.assignment_id == TrainingAssignment.id)
             .where(TrainingAssignment.cancelled.is_(False)))
 
 
