@@ -93,8 +93,8 @@ MONEY_MAX = Decimal("999999999999.99")
 FEN = Decimal("0.01")
 #: An amount as text: up to 12 digits of yuan, up to 2 of fen ("128", "128.5", "128.50"; a minus sign only where
 #: negative amounts are allowed).
-MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
-SIGNED_MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+SIGNED_MONEY_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
 
 
 class MoneyError(ValueError):
@@ -165,7 +165,7 @@ def money_schema(*, minimum: Decimal | None = Decimal("0"), positive: bool = Fal
         schema["maximum"] = float(MONEY_MAX)
         schema["minimum"] = float(FEN) if positive else float(floor)
     if positive:
-        schema["not"] = {"type": "string", "pattern": r"^0*(\.0*)?$"}  # "0", "0.00"
+        schema["not"] = {"type": "string", "pattern": r"^0+(\.0*)?$"}  # "0", "0.00"
     return schema
 
 

@@ -115,8 +115,14 @@ def _operation(rule: Rule, method: str, op: ApiOperation, owner: str | None) -> 
         responses["403"] = _error("403")
     if rule.arguments:
         responses["404"] = _error("404")
-    if op.body is not None or query or method.lower() in _WRITE_METHODS:
+    if op.body is not None or query or method.lower() in _WRITE_METHODS or op.rules:
         responses["422"] = _error("422")
+    if op.rules:
+        # What the schemas cannot say (a record that must exist, a date not in the future): named, so that a 422
+        # for a request the schemas accept is never a surprise.
+        doc["x-rules"] = {name: str(text) for name, text in op.rules}
+        responses["422"]["description"] += " " + _("Beyond the schemas: %(rules)s", rules="; ".join(
+            f"{name}: {text}" for name, text in op.rules))
     if method.lower() in _WRITE_METHODS:
         responses["409"] = _error("409")  # business rules refuse writes as conflicts (DESIGN: one error format)
     doc["responses"] = responses

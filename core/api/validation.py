@@ -20,24 +20,45 @@ FieldErrors = dict[str, list[str]]
 _INTEGER = re.compile(r"^[+-]?\d{1,19}$")  # the schema bounds it (bound_integers)
 
 
-def bound_integers(schema: Any) -> Any:
-    """A copy of ``schema`` in which every integer without bounds is bounded to what a database column holds.
+#: Text a database stores: no NUL, written into every string schema that has no pattern of its own, so that the
+#: OpenAPI document says so (issue 11 F7: "allowed characters"). Lone surrogates are refused too (text_errors), but a
+#: pattern cannot name them portably (ECMA and Rust regexes have no surrogates), and JSON (RFC 8259) leaves them
+#: undefined anyway.
+STORABLE_TEXT = "^[^\\x00]*$"
+#: White space as Python's str.strip() sees it, spelled out: ``\\s`` means other sets in ECMA and Rust regexes.
+WHITESPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+#: Storable text with at least one character that is not white space (services strip what they are given).
+SOME_TEXT = f"^[^\\x00]*[^{WHITESPACE}\\x00][^\\x00]*$"
 
-    A 20-digit id passed the schema, then overflowed the driver (issue 11 F6); bounded here once for every
-    endpoint, the refusal is a 422 and the OpenAPI document says so."""
+
+def storable(schema: Any) -> Any:
+    """A copy of ``schema`` that refuses what no database column holds, as the endpoints refuse it:
+
+    - every integer without bounds is bounded to a 64-bit column (a 20-digit id passed the schema, then
+      overflowed the driver: issue 11 F6);
+    - every string without a pattern, format or choices gets STORABLE_TEXT (NUL, lone surrogates).
+
+    Done once for every endpoint's query and body, so the refusal is a 422 and the document tells the truth."""
     if isinstance(schema, list):
-        return [bound_integers(item) for item in schema]
+        return [storable(item) for item in schema]
     if not isinstance(schema, Mapping):
         return schema
-    bounded = {key: bound_integers(value) if key not in ("enum", "const", "default", "examples") else value
+    bounded = {key: storable(value) if key not in ("enum", "const", "default", "examples") else value
                for key, value in schema.items()}
     kinds = schema.get("type")
-    if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "integer" in kinds:
         if "minimum" not in schema and "exclusiveMinimum" not in schema:
             bounded["minimum"] = -MAX_DB_INTEGER
         if "maximum" not in schema and "exclusiveMaximum" not in schema:
             bounded["maximum"] = MAX_DB_INTEGER
+    if "string" in kinds and not {"pattern", "format", "enum", "const"} & set(schema):
+        bounded["pattern"] = STORABLE_TEXT
     return bounded
+
+
+#: The former name (integers were bounded first).
+bound_integers = storable
 
 
 def check_schema(schema: Mapping[str, Any]) -> Draft202012Validator:

@@ -14,11 +14,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.api import ApiError, ValidationError, api_endpoint
+from core.api.validation import SOME_TEXT, WHITESPACE
 from core.extensions import db
 from core.identity.access import ROLES_PERMISSION, USERS_PERMISSION, AccessRefused
 from core.identity.models import POSITIONS, Role, User
 from core.identity.roles import RoleError, set_grants
 from core.identity.users import (
+    LOGIN_PATTERN,
     LastAdministrator,
     UserError,
     create_user,
@@ -48,16 +50,18 @@ USER: dict[str, Any] = {
         "password": {"type": "string", "description": "Only when the server generated it: shown this once."},
     },
 }
+# What the identity service accepts, said in the schemas (issue 11 F7); what they cannot say is in ``rules``.
 _FIELDS: dict[str, Any] = {
-    "name": {"type": "string", "minLength": 1, "maxLength": 120},
-    "email": {"type": ["string", "null"], "maxLength": 200},
+    "name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": SOME_TEXT},
+    "email": {"type": ["string", "null"], "maxLength": 200,
+              "pattern": f"^$|^[^@{WHITESPACE}\\x00]+@[^@{WHITESPACE}\\x00]+\\.[^@{WHITESPACE}\\x00]+$"},
     "phone": {"type": ["string", "null"], "maxLength": 40},
     "position": {"enum": list(POSITIONS)},
     "roles": ROLE_CODES,
 }
 NEW_USER: dict[str, Any] = {
     "type": "object", "required": ["login", "name"], "additionalProperties": False,
-    "properties": {"login": {"type": "string", "minLength": 1, "maxLength": 64},
+    "properties": {"login": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": LOGIN_PATTERN.pattern},
                    "password": {"type": "string", "maxLength": 200,
                                 "description": "Left out: one is generated and answered once."}, **_FIELDS},
 }
@@ -114,7 +118,9 @@ def _user_or_404(user_id: int) -> User:
 
 @bp.post("/users")
 @api_endpoint(USERS_PERMISSION, summary=_l("Create a person"), tags=["people"], body=NEW_USER, response=USER,
-              status=201, description=_l("Only roles whose every grant the caller holds as widely can be given."))
+              status=201, description=_l("Only roles whose every grant the caller holds as widely can be given."),
+              rules={"login": _l("not taken by another person"), "password": _l("the password policy"),
+                     "roles": _l("existing role codes")})
 def create(body: dict[str, Any]) -> Any:
     generated = None if body.get("password") else generate_password()
     try:
@@ -131,7 +137,8 @@ def create(body: dict[str, Any]) -> Any:
 @bp.patch(f"/users/<int(max={MAX_ID}):user_id>")
 @api_endpoint(USERS_PERMISSION, summary=_l("Change a person's details or roles"), tags=["people"],
               body=USER_CHANGE, response=USER,
-              description=_l("Refused (403) for an account with rights beyond the caller's own."))
+              description=_l("Refused (403) for an account with rights beyond the caller's own."),
+              rules={"roles": _l("existing role codes")})
 def change(user_id: int, body: dict[str, Any]) -> Any:
     user = _user_or_404(user_id)
     fields = {key: value for key, value in body.items() if key != "roles"}
@@ -146,7 +153,7 @@ def change(user_id: int, body: dict[str, Any]) -> Any:
 
 @bp.post(f"/users/<int(max={MAX_ID}):user_id>/password")
 @api_endpoint(USERS_PERMISSION, summary=_l("Reset a person's password"), tags=["people"], body=PASSWORD,
-              response=USER)
+              response=USER, rules={"password": _l("the password policy")})
 def reset_password(user_id: int, body: dict[str, Any]) -> Any:
     user = _user_or_404(user_id)
     generated = None if body.get("password") else generate_password()
@@ -184,7 +191,8 @@ def reactivate(user_id: int) -> Any:
 
 @bp.put(f"/roles/<int(max={MAX_ID}):role_id>/grants")
 @api_endpoint(ROLES_PERMISSION, summary=_l("Replace a role's grants"), tags=["people"], body=GRANTS,
-              response=ROLE, description=_l("The caller adds or widens only grants they hold themselves."))
+              response=ROLE, description=_l("The caller adds or widens only grants they hold themselves."),
+              rules={"grants": _l("declared permission codes")})
 def replace_grants(role_id: int, body: dict[str, Any]) -> Any:
     role = db.session.get(Role, role_id)
     if role is None:

@@ -12,8 +12,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange
 
-#: The largest value an INTEGER (SQLite) or BIGINT (PostgreSQL) column holds.
-MAX_DB_INTEGER = 2**63 - 1
+#: The largest value every id, version, year or count column holds on every database: they are INTEGER, which is
+#: 4 bytes on PostgreSQL (8 on SQLite). A larger id made PostgreSQL refuse the look-up itself (a DataError: 500 on a
+#: page, 400 in the API) where it should be "not found" (issue 11 F6, F7).
+MAX_DB_INTEGER = 2**31 - 1
 
 
 def whole_number(raw: Any, minimum: int = 0, maximum: int = MAX_DB_INTEGER) -> int | None:

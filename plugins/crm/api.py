@@ -15,7 +15,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.api import ApiError, ValidationError, api_endpoint, paginate
+from core.api.validation import SOME_TEXT, WHITESPACE
 from core.extensions import db
+from core.money import money_schema
 from plugins.crm.access import EDIT, VIEW, get_customer_or_404, scoped_customers
 from plugins.crm.models import INTERACTION_KINDS, KINDS, SOURCES, STATES, Contact, Customer, Interaction
 from plugins.crm.services import contacts, customers, interactions
@@ -26,6 +28,17 @@ bp = Blueprint("crm_api", __name__, url_prefix="/api/v1/crm")
 TAGS = ("CRM",)
 
 NULLABLE_TEXT = {"type": ["string", "null"]}
+# What the services accept, said in the schema (issue 11 F7): a phone of 5 to 20 digits (a +86 / 0086 country code
+# is dropped first), a plausible e-mail address, a name that is not blank; empty text is "none".
+_WS = WHITESPACE
+_PHONE_MARKS = rf"[{_WS}+\-().]"
+PHONE_INPUT = {"type": ["string", "null"], "maxLength": 40,
+               "pattern": rf"^[{_WS}]*$|^{_PHONE_MARKS}*([0-9]{_PHONE_MARKS}*){{5,20}}$",
+               "not": {"type": "string", "pattern": rf"^{_PHONE_MARKS}*0{_PHONE_MARKS}*0{_PHONE_MARKS}*8{_PHONE_MARKS}*6"
+                                                    rf"({_PHONE_MARKS}*[0-9]){{0,4}}{_PHONE_MARKS}*$"},
+               "description": "5 to 20 digits; spaces, +, -, (, ) and . may separate them"}
+EMAIL_INPUT = {"type": ["string", "null"], "maxLength": 200,
+               "pattern": rf"^[{_WS}]*$|^[{_WS}]*[^@{_WS}\x00]+@[^@{_WS}\x00]+\.[^@{_WS}\x00]+[{_WS}]*$"}
 CUSTOMER = {
     "type": "object",
     "properties": {
@@ -42,13 +55,13 @@ CUSTOMER = {
 CUSTOMER_INPUT = {
     "type": "object",
     "properties": {
-        "kind": {"enum": list(KINDS)}, "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "kind": {"enum": list(KINDS)}, "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": SOME_TEXT},
         "state": {"enum": list(STATES)}, "source": {"enum": [*SOURCES, None]},
         "industry": {"type": ["string", "null"], "maxLength": 100},
         "region": {"type": ["string", "null"], "maxLength": 100},
-        "phone": {"type": ["string", "null"], "maxLength": 40}, "email": {"type": ["string", "null"], "maxLength": 200},
+        "phone": PHONE_INPUT, "email": EMAIL_INPUT,
         "wechat": {"type": ["string", "null"], "maxLength": 100}, "needs": {"type": ["string", "null"]},
-        "potential_value": {"type": ["string", "number"]},
+        "potential_value": money_schema(nullable=True, description="CNY, 0 or more; empty or null is 0"),
         "tags": {"type": "array", "items": {"type": "string", "maxLength": 50}},
         "allow_duplicate": {"type": "boolean"},
     },
@@ -62,10 +75,9 @@ CONTACT = {
 }
 CONTACT_INPUT = {
     "type": "object",
-    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 120},
+    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": SOME_TEXT},
                    "title": {"type": ["string", "null"], "maxLength": 100},
-                   "phone": {"type": ["string", "null"], "maxLength": 40},
-                   "email": {"type": ["string", "null"], "maxLength": 200},
+                   "phone": PHONE_INPUT, "email": EMAIL_INPUT,
                    "wechat": {"type": ["string", "null"], "maxLength": 100}, "is_primary": {"type": "boolean"}},
     "required": ["name"], "additionalProperties": False,
 }
@@ -79,9 +91,10 @@ INTERACTION = {
 }
 INTERACTION_INPUT = {
     "type": "object",
-    "properties": {"kind": {"enum": list(INTERACTION_KINDS)}, "summary": {"type": "string", "minLength": 1},
+    "properties": {"kind": {"enum": list(INTERACTION_KINDS)},
+                   "summary": {"type": "string", "minLength": 1, "pattern": SOME_TEXT},
                    "outcome": {"type": ["string", "null"]}, "occurred_at": {"type": "string", "format": "date-time"},
-                   "contact_id": {"type": ["integer", "null"]}, "next_step": {"type": ["string", "null"],
+                   "contact_id": {"type": ["integer", "null"], "minimum": 1}, "next_step": {"type": ["string", "null"],
                                                                              "maxLength": 300},
                    "next_step_on": {"type": ["string", "null"], "format": "date"}},
     "required": ["kind", "summary"], "additionalProperties": False,
@@ -162,6 +175,7 @@ def get_customer(customer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.patch("/customers/<int:customer_id>")
 @api_endpoint(EDIT, summary=_l("Change a customer"), body=CUSTOMER_INPUT, response=CUSTOMER, tags=TAGS,
+              rules={"state": _l("only the moves its lifecycle allows from the customer's present state")},
               description=_l("A changed state moves the customer along its lifecycle (lead, prospect, customer, "
                              "inactive, lost) if that move is allowed."))
 def update_customer(customer_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -209,7 +223,11 @@ def list_interactions(customer_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/customers/<int:customer_id>/interactions")
 @api_endpoint(EDIT, summary=_l("Record an interaction"), body=INTERACTION_INPUT, status=201, response=INTERACTION,
-              tags=TAGS)
+              tags=TAGS, rules={
+                  "contact_id": _l("one of this customer's contacts"),
+                  "occurred_at": _l("not in the future"),
+                  "next_step": _l("given together with next_step_on"),
+                  "next_step_on": _l("given together with next_step")})
 def create_interaction(customer_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     customer = get_customer_or_404(customer_id, current_user, EDIT)
     data = dict(body)

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from core.api import ApiError, ValidationError, api_endpoint, paginate
+from core.api.validation import SOME_TEXT
 from core.extensions import db
+from core.money import money_schema
 from plugins.expenses import platform, services
 from plugins.expenses.models import CLAIM_STATES, Budget, Claim, ClaimLine
 
@@ -44,15 +46,18 @@ LINE_INPUT = {
     "properties": {
         "id": {"type": "integer", "description": "an existing line to keep (with its receipts)"},
         "expense_date": {"type": "string", "format": "date"}, "category_id": {"type": "integer"},
-        "amount": {"type": "string", "maxLength": 20, "description": "a decimal string such as \"128.50\""},
-        "description": {"type": "string", "maxLength": 300}, "invoice_number": {"type": "string", "maxLength": 60},
+        "amount": money_schema(positive=True, numbers=False,
+                               description="a decimal string such as \"128.50\", more than zero, exact to the fen"),
+        "description": {"type": "string", "maxLength": 300, "pattern": SOME_TEXT},
+        "invoice_number": {"type": "string", "maxLength": 60, "pattern": "^[^\\x00]*[0-9A-Za-z][^\\x00]*$",
+                           "description": "compared without spaces, dashes or case"},
     },
     "required": ["expense_date", "category_id", "amount", "description", "invoice_number"],
     "additionalProperties": False,
 }
 CLAIM_INPUT = {
     "type": "object",
-    "properties": {"title": {"type": "string", "maxLength": 200},
+    "properties": {"title": {"type": "string", "maxLength": 200, "pattern": SOME_TEXT},
                    "lines": {"type": "array", "items": LINE_INPUT, "minItems": 1, "maxItems": 50},
                    "version": {"type": "integer"}},
     "required": ["title", "lines"],
@@ -72,6 +77,14 @@ TRANSITION_INPUT = {
     },
     "required": ["action"],
     "additionalProperties": False,
+}
+#: What a claim's lines are refused for beyond their schema (422 naming the line's field).
+LINE_RULES = {
+    "lines.*.category_id": _l("an active expense category"),
+    "lines.*.expense_date": _l("not in the future"),
+    "lines.*.amount": _l("at most the company's ceiling for one line (setting expenses.amount_ceiling)"),
+    "lines.*.invoice_number": _l("an invoice not already on another line or claim"),
+    "lines.*.line_id": _l("id: a line of this claim, when keeping one"),
 }
 BUDGET = {
     "type": "object",
@@ -140,7 +153,7 @@ def list_claims(query: dict[str, Any]) -> Any:
 
 @bp.post("/claims")
 @api_endpoint("expenses.claim.create", summary=_l("Create a draft expense claim"), status=201, body=CLAIM_INPUT,
-              response=CLAIM, tags=TAGS)
+              response=CLAIM, tags=TAGS, rules=LINE_RULES)
 def create_claim(body: dict[str, Any]) -> Any:
     try:
         claim = services.create_claim(db.session, current_user, body["title"], _line_inputs(body))
@@ -158,7 +171,8 @@ def get_claim(claim_id: int) -> Any:
 
 @bp.put("/claims/<int:claim_id>")
 @api_endpoint("expenses.claim.create", summary=_l("Replace a draft or returned claim's purpose and lines"),
-              body=CLAIM_INPUT, response=CLAIM, tags=TAGS)
+              body=CLAIM_INPUT, response=CLAIM, tags=TAGS,
+              rules=LINE_RULES)
 def update_claim(claim_id: int, body: dict[str, Any]) -> Any:
     claim = _claim_or_404(claim_id)
     try:
@@ -174,7 +188,10 @@ def update_claim(claim_id: int, body: dict[str, Any]) -> Any:
 @api_endpoint("expenses.claim.view", summary=_l("Submit, approve, return, reject or pay a claim"),
               description=_l("Refused with 409 from the wrong state, 403 for the wrong person, 422 without a "
                              "required reason or payment detail."),
-              body=TRANSITION_INPUT, response=CLAIM, tags=TAGS)
+              body=TRANSITION_INPUT, response=CLAIM, tags=TAGS, rules={
+                  "reason": _l("required to return or reject a claim"),
+                  "paid_on": _l("required to pay a claim, not in the future"),
+                  "method": _l("required to pay a claim")})
 def transition(claim_id: int, body: dict[str, Any]) -> Any:
     claim = _claim_or_404(claim_id)
     payment = None

@@ -13,8 +13,12 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from core.api import ApiError, ValidationError, api_endpoint, paginate
+from core.api.validation import SOME_TEXT
 from core.extensions import db
+from core.money import money_schema
 from core.security import get_scoped_or_404, scoped
+from plugins.crm.api import EMAIL_INPUT, PHONE_INPUT
+from plugins.crm.services.errors import CRMError, FieldErrors
 from plugins.pipeline.models import CHANNELS, DEAL_STATUSES, ORDER_STATUSES, STAGES, Deal, Order, Product
 from plugins.pipeline.services import Conflict, PipelineError
 from plugins.pipeline.services.shop_import import import_orders
@@ -48,15 +52,22 @@ MOVE_INPUT = {"type": "object", "properties": {
     "stage": {"enum": list(STAGES)}, "expected_version": {"type": "integer", "minimum": 1},
     "note": {"type": ["string", "null"], "maxLength": 500}},
     "required": ["stage", "expected_version"], "additionalProperties": False}
-TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
+TEXT = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": SOME_TEXT}
+_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_CLOCK = "[0-9]{2}:[0-9]{2}(:[0-9]{2})?"
+#: What an order line holds (quantity Numeric(12, 3) below 1e9), as text or a number (issue 11 F4, F7).
+QUANTITY = {"type": ["string", "number"], "maxLength": 13, "pattern": r"^[0-9]{1,9}(\.[0-9]{1,3})?$",
+            "not": {"type": "string", "pattern": r"^0+(\.0*)?$"}, "minimum": 0.001, "exclusiveMaximum": 1e9,
+            "description": "above zero, below 1,000,000,000, at most three decimals"}
 SHOP_ORDER_INPUT = {"type": "object", "properties": {
     "channel": {"enum": [c for c in CHANNELS if c != "direct"]}, "order_number": {"type": "string", "minLength": 1,
                                                                                    "maxLength": 64},
-    "ordered_at": {"type": "string", "description": "YYYY-MM-DD HH:MM[:SS], company time zone"},
-    "customer": TEXT, "phone": {"type": "string", "maxLength": 40}, "email": {"type": "string", "maxLength": 200},
+    "ordered_at": {"type": "string", "pattern": f"^$|^{_DAY}( {_CLOCK})?$|^[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}} {_CLOCK}$",
+                   "description": "YYYY-MM-DD HH:MM[:SS], company time zone"},
+    "customer": TEXT, "phone": PHONE_INPUT, "email": EMAIL_INPUT,
     "lines": {"type": "array", "minItems": 1, "maxItems": 200, "items": {"type": "object", "properties": {
         "sku": {"type": "string", "minLength": 1, "maxLength": 64},
-        "quantity": {"type": ["string", "number"]}, "unit_price": {"type": ["string", "number"]}},
+        "quantity": QUANTITY, "unit_price": money_schema()},
         "required": ["sku", "quantity", "unit_price"], "additionalProperties": False}}},
     "required": ["channel", "order_number", "customer", "lines"], "additionalProperties": False}
 SHOP_ORDER_RESULT = {"type": "object", "properties": {"created": {"type": "boolean"}, "order": ORDER}}
@@ -140,7 +151,8 @@ def get_deal(deal_id: int):  # type: ignore[no-untyped-def]
 @api_endpoint("pipeline.deal.edit", summary=_l("Move a deal to another stage"), body=MOVE_INPUT, response=DEAL,
               tags=TAGS, description=_l("One stage forward once the stage's exit rule is met (R6), or back to any "
                                         "earlier stage. expected_version is the version you read: if someone "
-                                        "moved the deal since, the move is refused with 409."))
+                                        "moved the deal since, the move is refused with 409."),
+              rules={"stage": _l("one stage forward once the stage's exit rule is met, or back to an earlier one")})
 def move(deal_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     deal = get_scoped_or_404(Deal, deal_id, "pipeline.deal.edit")
     try:
@@ -179,13 +191,22 @@ def get_order(order_id: int):  # type: ignore[no-untyped-def]
               status=201, response=SHOP_ORDER_RESULT, tags=TAGS,
               description=_l("Idempotent on (channel, order_number), like the file import: posting the same order "
                              "again answers 200 with the existing order and creates nothing. The customer is "
-                             "matched by phone, e-mail or name, or created."))
+                             "matched by phone, e-mail or name, or created."),
+              rules={"lines": _l("every SKU a product's; each line's quantity × unit price and the order's total "
+                                 "below 1,000,000,000,000.00"),
+                     "ordered_at": _l("a real date and time")})
 def post_shop_order(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     rows = [{"channel": body["channel"], "order_number": body["order_number"],
              "ordered_at": body.get("ordered_at", ""), "customer": body["customer"], "phone": body.get("phone", ""),
              "email": body.get("email", ""), "sku": line["sku"], "quantity": str(line["quantity"]),
              "unit_price": str(line["unit_price"])} for line in body["lines"]]
-    report = import_orders(db.session, rows, current_user)
+    try:
+        report = import_orders(db.session, rows, current_user)
+    except CRMError as exc:  # the customer it would create is refused (its schema should have said so)
+        db.session.rollback()
+        fields = exc.errors if isinstance(exc, FieldErrors) else {"customer": exc.message}
+        raise ValidationError({key if key in ("phone", "email") else "customer": [message]
+                               for key, message in fields.items()}) from None
     if report.problems:
         db.session.rollback()
         raise ValidationError({"lines": [f"{row - 1}: {message}" for row, message in report.problems]})

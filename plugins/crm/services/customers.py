@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, union_all, update
 
 from core.identity.models import User
+from core.money import MoneyError, parse_money
 from core.timeutil import utcnow
 from plugins.crm.models import KINDS, SOURCES, STATES, Contact, Customer, CustomerTag, OwnershipChange
 from plugins.crm.services import normalise
@@ -101,13 +102,10 @@ def clean_customer(data: dict, partial: bool = False) -> dict[str, Any]:
         cleaned["email"] = email
     if given("potential_value"):
         raw = data.get("potential_value")
-        try:
-            value = Decimal(str(raw).replace(",", "").strip()) if raw not in (None, "") else Decimal("0")
-            if value < 0 or value >= Decimal("1e12"):
-                raise InvalidOperation
-            cleaned["potential_value"] = value.quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            errors["potential_value"] = _("Enter an amount in CNY, 0 or more.")
+        try:  # the one reader of amounts (core.money): what Numeric(14, 2) cannot hold is refused (issue 11 F4)
+            cleaned["potential_value"] = parse_money(raw) if raw not in (None, "") else Decimal("0.00")
+        except MoneyError as exc:
+            errors["potential_value"] = str(exc)
     if given("tags"):
         cleaned["tags"] = normalise.tags(data.get("tags"))
     if errors:

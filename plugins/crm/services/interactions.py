@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from core.timeutil import utcnow
+from core.web.params import record_id
 from plugins.crm.models import INTERACTION_KINDS, Contact, Customer, Interaction
 from plugins.crm.services.customers import touch
 from plugins.crm.services.errors import CRMError, FieldErrors
@@ -34,16 +35,18 @@ def clean_interaction(session: Any, customer: Customer, data: dict) -> dict[str,
         errors["next_step_on"] = _("Give the date of the next step.")
     if next_step_on is not None and not next_step:
         errors["next_step"] = _("Say what the next step is.")
-    contact_id = data.get("contact_id") or None
-    if contact_id is not None:
-        contact = session.get(Contact, int(contact_id))
+    contact_id = None
+    if data.get("contact_id") not in (None, ""):
+        # A 20-digit id overflowed the driver (issue 11 F6): record_id reads only what an id column holds.
+        contact_id = record_id(data.get("contact_id"))
+        contact = session.get(Contact, contact_id) if contact_id is not None else None
         if contact is None or contact.customer_id != customer.id:
             errors["contact_id"] = _("Choose one of this customer's contacts.")
     if errors:
         raise FieldErrors(errors)
     return {"kind": kind, "summary": summary[:5000], "outcome": str(data.get("outcome") or "").strip()[:5000] or None,
             "occurred_at": occurred_at, "next_step": next_step, "next_step_on": next_step_on,
-            "contact_id": int(contact_id) if contact_id else None}
+            "contact_id": contact_id}
 
 
 def log_interaction(session: Any, customer: Customer, data: dict, by_user: Any) -> Interaction:
