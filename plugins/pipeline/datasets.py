@@ -22,7 +22,8 @@ def order_lines_query(user: Any) -> Any:
     owner = aliased(User)
     stmt = (select(Order.ordered_at.label("date"), Order.id.label("order_id"), Order.customer_id,
                    Product.name.label("product"), Product.category,
-                   Order.channel, Customer.name.label("customer"), owner.name.label("representative"),
+                   Order.channel, Customer.name.label("customer"), Customer.region,
+                   Order.owner_id.label("representative_id"), owner.name.label("representative"),
                    Department.name.label("team"), OrderLine.quantity, OrderLine.revenue, OrderLine.cost)
             .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
             .join(Product, Product.id == OrderLine.product_id).join(Customer, Customer.id == Order.customer_id)
@@ -50,7 +51,9 @@ def definitions() -> list[DatasetDef]:
             DatasetColumn("product", _l("Product")),
             DatasetColumn("category", _l("Category")),
             DatasetColumn("channel", _l("Channel"), value_labels=CHANNEL_LABELS),
-            DatasetColumn("customer", _l("Customer")), DatasetColumn("representative", _l("Representative")),
+            DatasetColumn("customer", _l("Customer")), DatasetColumn("region", _l("Region")),
+            DatasetColumn("representative_id", _l("Representative ID"), "int", role="key"),
+            DatasetColumn("representative", _l("Representative")),
             DatasetColumn("team", _l("Team")), DatasetColumn("quantity", _l("Quantity"), "decimal"),
             DatasetColumn("revenue", _l("Revenue (CNY)"), "decimal"), DatasetColumn("cost", _l("Cost (CNY)"), "decimal"),
         ), "pipeline.order.view", order_lines_query, date_column="date"),

@@ -158,7 +158,8 @@ def _targets(user_ids: list[int], period: Period) -> dict[int, Decimal]:
 
 
 def _completion(user_ids: list[int], done: dict[int, Decimal], targets: dict[int, Decimal]) -> dict[int, Decimal]:
-    return {uid: (done[uid] * 100 / targets[uid]).quantize(CENT) if targets.get(uid) else ZERO for uid in user_ids}
+    """Percent of the target per person; a person without a target has no figure (0 % would read as a failure)."""
+    return {uid: (done[uid] * 100 / targets[uid]).quantize(CENT) for uid in user_ids if targets.get(uid)}
 
 
 def target_completion(user_ids: list[int], period: Period) -> dict[int, Decimal]:

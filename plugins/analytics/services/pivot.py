@@ -80,8 +80,12 @@ class PivotResult:
         return self.cells.get((row_key, column_key))
 
 
-def validate(spec: PivotSpec, dataset: DatasetDef) -> None:
-    """Raise PivotError with a user's message for anything the data set cannot answer."""
+def validate(spec: PivotSpec, dataset: DatasetDef, group_by_keys: bool = False) -> None:
+    """Raise PivotError with a user's message for anything the data set cannot answer.
+
+    ``group_by_keys`` lets analytics' own figures group by key columns (a representative's id, to join a KPI):
+    the explorer never offers them, since a reader sees labels, not ids."""
+    groupable = ("dimension", "date", "key") if group_by_keys else ("dimension", "date")
     if spec.aggregate not in AGGREGATES:
         raise PivotError(_l("Choose how to combine the values."))
     if spec.grain not in GRAINS:
@@ -93,7 +97,7 @@ def validate(spec: PivotSpec, dataset: DatasetDef) -> None:
         raise PivotError(_l("Use each column once only."))
     for key in groups:
         col = column(dataset, key)
-        if col is None or col.effective_role not in ("dimension", "date"):
+        if col is None or col.effective_role not in groupable:
             raise PivotError(_l("This column cannot be used to group rows."))
     if spec.aggregate != "count":
         col = column(dataset, spec.measure or "")
@@ -236,9 +240,9 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def run(spec: PivotSpec, dataset: DatasetDef, user: Any) -> PivotResult:
+def run(spec: PivotSpec, dataset: DatasetDef, user: Any, group_by_keys: bool = False) -> PivotResult:
     """Run the pivot: one statement (two more for the totals of a distinct count with a column)."""
-    validate(spec, dataset)
+    validate(spec, dataset, group_by_keys)
     result = PivotResult(spec)
     n_rows = len(spec.rows)
     has_column = spec.column is not None

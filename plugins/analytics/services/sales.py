@@ -23,7 +23,8 @@ from plugins.analytics.services.pivot import CENT, PivotSpec, bucket, run
 #: The data set the sales dashboards read, and the columns they need of it.
 SALES_DATASET = "pipeline.order_lines"
 SALES_PERMISSION = "pipeline.order.view"
-SALES_COLUMNS = ("date", "order_id", "customer_id", "customer", "revenue", "channel", "product", "category")
+SALES_COLUMNS = ("date", "order_id", "customer_id", "customer", "revenue", "channel", "product", "category",
+                 "region", "representative_id", "representative")
 ABC_LIMITS = (Decimal("0.8"), Decimal("0.95"))  # A: the first 80 % of revenue, B: up to 95 %, C: the rest
 
 
@@ -80,6 +81,31 @@ def revenue_by(dataset: DatasetDef, user: Any, key: str, start: date, end: date)
     result = run(spec, dataset, user)
     pairs = [(k[0], result.cells[(k, None)]) for k in result.row_keys]
     return sorted(pairs, key=lambda pair: (-pair[1], str(pair[0])))
+
+
+@dataclass
+class RepresentativeRow:
+    name: str
+    revenue: Decimal
+    target_completion: Decimal | None  # percent of the target for the period, from the KPI; None without one
+
+
+TARGET_KPI = "pipeline.target_completion"
+
+
+def representatives(dataset: DatasetDef, user: Any, start: date, end: date) -> list[RepresentativeRow]:
+    """Revenue per representative in [start, end), best first, with their target completion from the KPI that
+    the pipeline offers (one compute call for all of them), when it does."""
+    from core.contracts import Period
+    from plugins.analytics.services.changes import kpis
+
+    spec = PivotSpec(SALES_DATASET, rows=("representative_id", "representative"), measure="revenue",
+                     aggregate="sum", start=start, end=end)
+    result = run(spec, dataset, user, group_by_keys=True)
+    rows = sorted(((k[0], k[1], result.cells[(k, None)]) for k in result.row_keys), key=lambda r: (-r[2], str(r[1])))
+    kpi = next((k for k in kpis() if k.key == TARGET_KPI), None)
+    completion = kpi.compute([r[0] for r in rows], Period(start, end)) if kpi and rows else {}
+    return [RepresentativeRow(name or "", revenue, completion.get(rep_id)) for rep_id, name, revenue in rows]
 
 
 @dataclass

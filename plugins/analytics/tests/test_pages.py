@@ -127,3 +127,39 @@ def test_the_trend_leaves_months_to_come_empty_and_gives_no_growth_for_the_month
     assert (may.revenue, str(may.growth), may.partial) == (Decimal("1500.00"), "0.5000", False)
     assert (june.revenue, june.growth, june.partial) == (Decimal("100.00"), None, True)
     assert (july.revenue, july.growth) == (None, None)
+
+
+def test_representatives_show_target_completion_only_where_a_target_is_set(app, db, team, shop):
+    from datetime import date
+
+    from plugins.analytics.services.catalogue import find_dataset
+    from plugins.analytics.services.sales import representatives
+    from plugins.pipeline.services.targets import set_target
+
+    for who in ("rep", "other"):
+        shop.order(shop.customer(team[who]), team[who], datetime(2026, 5, 3, 4), [("CRM", "software", "1500")])
+    set_target(db.session, year=2026, amount=Decimal("100000"), set_by=team["manager"])
+    set_target(db.session, year=2026, user_id=team["rep"].id, amount=Decimal("6000"), set_by=team["supervisor"])
+    db.session.commit()
+    rows = {r.name: r for r in representatives(find_dataset("pipeline.order_lines", team["manager"]),
+                                                team["manager"], date(2026, 1, 1), date(2027, 1, 1))}
+    assert rows[team["rep"].name].target_completion == Decimal("25.00")
+    assert rows[team["other"].name].target_completion is None
+
+
+@pytest.mark.parametrize("path", ["/analytics/?year=2026", "/analytics/customers?year=2026"])
+def test_dashboards_cost_a_fixed_number_of_statements(app, db, team, shop, login_as, count_queries, path):
+    client = login_as(team["manager"])
+    shop.order(shop.customer(team["rep"]), team["rep"], datetime(2026, 4, 1, 4), [("产品", "hardware", "10")])
+    db.session.commit()
+    client.get(path)
+    with count_queries() as few:
+        client.get(path)
+    for i in range(30):
+        who = team["rep"] if i % 2 else team["other"]
+        shop.order(shop.customer(who), who, datetime(2026, 1 + i % 12, 1, 4), [(f"产品{i}", f"类{i % 4}", "10")],
+                   channel=("jd", "tmall", "douyin")[i % 3])
+    db.session.commit()
+    with count_queries() as many:
+        client.get(path)
+    assert len(many) == len(few)

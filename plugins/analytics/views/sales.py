@@ -37,22 +37,36 @@ def sales():  # type: ignore[no-untyped-def]
                 for c, v in figures.revenue_by(dataset, current_user, "channel", start, end)]
     categories = figures.pareto(dataset, current_user, "category", start, end)
     products = figures.pareto(dataset, current_user, "product", start, end)
-    representatives = figures.revenue_by(dataset, current_user, "representative", start, end) \
-        if column(dataset, "representative") else []
+    representatives = figures.representatives(dataset, current_user, start, end)
+    regions = figures.revenue_by(dataset, current_user, "region", start, end)
     months = [_("M%(m)s", m=int(p.bucket)) for p in trend]
     return render_template(
         "analytics/sales.html", dataset=dataset, year=year, start=start, last_day=end - timedelta(days=1),
         error=error, trend=trend,
         channels=channels, categories=categories, products=products[:20], product_count=len(products),
-        representatives=representatives,
+        representatives=representatives, regions=regions, explore=explore_links(start, end),
         trend_chart=chart_json("line", months, [(str(year), [p.revenue for p in trend]),
                                                 (str(year - 1), [p.last_year for p in trend])]),
         channel_chart=chart_json("pie", [c for c, _v in channels], [(_("Revenue"), [v for _c, v in channels])]),
         category_chart=chart_json("bar", [str(r.name or _("(empty)")) for r in categories],
                                   [(_("Revenue"), [r.revenue for r in categories])]),
-        representative_chart=chart_json("bar", [str(n or _("(empty)")) for n, _v in representatives[:20]],
-                                        [(_("Revenue"), [v for _n, v in representatives[:20]])],
-                                        {"indexAxis": "y"}))
+        representative_chart=chart_json("bar", [r.name or _("(empty)") for r in representatives[:20]],
+                                        [(_("Revenue"), [r.revenue for r in representatives[:20]])],
+                                        {"indexAxis": "y"}),
+        region_chart=chart_json("bar", [str(n or _("(empty)")) for n, _v in regions[:20]],
+                                [(_("Revenue"), [v for _n, v in regions[:20]])]))
+
+
+def explore_links(start: date, end: date) -> dict[str, str]:
+    """Each figure as a pivot in the explorer, where it can be regrouped and exported."""
+    from flask import url_for
+
+    last = (end - timedelta(days=1)).isoformat()
+    base = {"dataset": figures.SALES_DATASET, "aggregate": "sum", "measure": "revenue"}
+    links = {"trend": url_for("analytics.explore", row1="date", grain="month", **base)}
+    for key in ("channel", "representative", "region", "category", "product"):
+        links[key] = url_for("analytics.explore", row1=key, start=start.isoformat(), end=last, **base)
+    return links
 
 
 @bp.route("/customers")

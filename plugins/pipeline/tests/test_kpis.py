@@ -56,6 +56,8 @@ def test_target_completion_and_new_customers(db, team, customer, products):
     may = Period(date(2026, 5, 1), date(2026, 6, 1))
     assert kpis.target_completion([rep.id], may) == {rep.id: Decimal("100.00")}
     assert kpis.new_customers_won([rep.id], may) == {rep.id: Decimal(1)}
+    # Without a target there is no completion figure: 0 % would score the person as failing (appraisal, analytics).
+    assert kpis.target_completion([team["other"].id], may) == {}
 
 
 def test_a_breakdown_cannot_exceed_the_target_above_it(db, team):
