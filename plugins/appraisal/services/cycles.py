@@ -57,7 +57,8 @@ def cycles_due(today: date) -> list[tuple[str, Period]]:
     """The cycles that should be open on ``today`` (company-local): the previous month from the open day on, and in
     January the previous year. Only the latest: a long outage does not back-fill old months."""
     due: list[tuple[str, Period]] = []
-    if today.day >= int(setting("monthly_open_day")):
+    open_day = max(1, min(int(setting("monthly_open_day")), calendar.monthrange(today.year, today.month)[1]))
+    if today.day >= open_day:
         due.append(("monthly", monthly_period(today)))
         if today.month == 1:
             due.append(("annual", annual_period(today)))

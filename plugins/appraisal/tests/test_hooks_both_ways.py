@@ -160,3 +160,17 @@ def test_it_offers_kpis_a_dataset_a_compliance_check_and_a_timeline(db, opened, 
     entries = [e for answer in engine.call("timeline_entries", obj=rep) for e in answer
                if isinstance(e, TimelineEntry)]
     assert len(entries) >= 4  # opened, self, review, final
+
+
+def test_the_regulation_page_shows_r4_served_with_the_live_figure(db, opened, team, login_as):
+    from sqlalchemy import update
+
+    table = Appraisal.__table__
+    # The cycle's due day ended on 2 December (in the past): one appraisal made final on the 1st, one still open.
+    db.session.execute(update(Cycle.__table__).values(closes_at=datetime(2026, 12, 2)))
+    db.session.execute(update(table).where(table.c.id == opened["rep"].id).values(
+        state="final", finalized_at=datetime(2026, 12, 1, 2, 0)))
+    db.session.commit()
+    page = login_as(team["hr"]).get("/regulation").get_data(as_text=True)
+    assert "月度考核于 10 日前完成" in page
+    assert "2 份月度考核中有 1 份在截止日前完成" in page
