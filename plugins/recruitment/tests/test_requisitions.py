@@ -143,3 +143,25 @@ def test_filled_count_never_passes_headcount(db, requisition):
     assert requisition.filled == 2 and requisition.state == "filled"
     with pytest.raises(RecruitmentError):
         service.count_hire(db.session, requisition)
+
+
+def test_a_department_headed_by_the_sales_manager(db, people, make_user):
+    """The department-head step belongs to the department's head, whatever their role."""
+    manager = make_user("mgr", roles=["sales_manager"], position="sales_manager")
+    people["dept"].head_id = manager.id
+    db.session.commit()
+    req = draft(db, people)
+    service.submit(db.session, req, people["head"])
+    assert not service.may_decide(db.session, req, people["head"])
+    service.decide(db.session, req, manager, True)
+    assert service.current_step(db.session, req) == "hr"
+
+
+def test_only_the_author_or_hr_edits_a_plan(db, people, login_as, make_user):
+    other_head = make_user("head3", roles=["department_head"], position="department_head")
+    people["supervisor"].superior_id = other_head.id  # in the other head's team scope, not their plan
+    db.session.commit()
+    req = service.save_requisition(db.session, people["supervisor"], **{**FIELDS, "department_id": None})
+    db.session.commit()
+    assert login_as(other_head).get(f"/recruitment/requisitions/{req.id}/edit").status_code == 403
+    assert login_as(people["hr"]).get(f"/recruitment/requisitions/{req.id}/edit").status_code == 200
