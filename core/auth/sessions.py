@@ -145,19 +145,23 @@ def load_user(identity: str) -> User | None:
         return None
     g.netsales_session_id = session_id
     if now - last_seen_at >= LAST_SEEN_RESOLUTION:
-        _touch(session_id, now)
+        g.netsales_session_touch = (session_id, now, client_address() if has_request_context() else "")
     return user
 
 
-def _touch(session_id: int, now: datetime) -> None:
-    """Note that the session is in use, in a transaction of its own: the request's own work is not committed
-    with it, and a failure here only costs the note."""
-    address = client_address() if has_request_context() else ""
+def touch_after_request(_error: BaseException | None = None) -> None:
+    """teardown_appcontext: note that the session is in use, once the request's own transaction is over (SQLite
+    would make a second connection wait for its lock), in a transaction of its own. A failure only costs the note."""
+    pending = g.pop("netsales_session_touch", None)
+    if pending is None:
+        return
+    session_id, now, address = pending
+    db.session.remove()  # what Flask-SQLAlchemy's own teardown, which runs after this one, does next anyway
     try:
         with db.engine.begin() as connection:
             connection.execute(update(UserSession).where(UserSession.id == session_id)
                                .values(last_seen_at=now, address=address))
-    except Exception:  # a locked database must not cost the user their page
+    except Exception:  # a locked or lost database must not turn a served page into an error
         log.warning("could not note the use of session %s", session_id, exc_info=True)
 
 

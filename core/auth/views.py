@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from core.auth.forms import LoginForm, PasswordChangeForm
 from core.auth.redirects import safe_next
-from core.auth.sessions import current_session_id, end_session, sign_in
+from core.auth.sessions import current_session_id, end_session, sign_in, touch_after_request
 from core.auth.throttle import Lockout, clear_failures, client_address, lockout_for, record_failure
 from core.extensions import db
 from core.identity.models import User
@@ -43,6 +43,12 @@ def _harden_cookies(state: BlueprintSetupState) -> None:
     if config.get("PRODUCTION"):
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+
+
+@bp.record_once
+def _note_session_use(state: BlueprintSetupState) -> None:
+    # Registered after Flask-SQLAlchemy's teardown, so it runs first: core/auth/sessions.py touch_after_request.
+    state.app.teardown_appcontext(touch_after_request)
 
 
 def lockout_message(lockout: Lockout) -> str:

@@ -310,3 +310,15 @@ def test_a_user_keeps_at_most_the_newest_sessions(app, db, zhang):
     assert db.session.scalar(select(func.count(UserSession.id))) == 3
     assert none_work(app, browsers[0][1])
     assert all_work(app, browsers[-1][1])
+
+
+def test_noting_the_use_of_a_session_does_not_get_in_the_way_of_the_requests_own_writes(app, db, zhang, monkeypatch):
+    here, here_cookies = sign_in(app, "zhangwei")
+    _there, there_cookies = sign_in(app, "zhangwei", user_agent=IPHONE)
+    there_id = db.session.scalar(select(UserSession.id).where(UserSession.user_agent == IPHONE))
+    later = utcnow() + timedelta(minutes=6)
+    monkeypatch.setattr("core.auth.sessions.utcnow", lambda: later)
+    assert here.post(f"/account/sessions/{there_id}/end").status_code == 302  # a write, and a due note
+    db.session.expire_all()
+    assert db.session.scalar(select(UserSession.last_seen_at)) == later
+    assert none_work(app, there_cookies) and all_work(app, here_cookies)
