@@ -116,3 +116,25 @@ def test_the_board_costs_the_same_statements_at_any_size(app, db, people, login_
     with count_queries() as many:
         assert client.get("/team/notices").status_code == 200
     assert len(many) == len(few), "\n".join(s[:160] for s in many)
+
+
+def test_a_notice_carries_an_attachment_its_readers_download(app, db, people, login_as):
+    from io import BytesIO
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client = login_as(people["manager"], on=app.test_client())
+    answer = client.post("/team/notices/new", data={"title": "制度更新", "body": "见附件。", "audience": "all",
+                                                    "attachment": (BytesIO(pdf), "制度.pdf")},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 302
+    notice = db.session.scalar(select(Notice))
+    page = login_as(people["rep"], on=app.test_client()).get(f"/team/notices/{notice.id}").get_data(as_text=True)
+    assert "制度.pdf" in page
+    link = page.split('href="/attachments/')[1].split('"')[0]
+    assert login_as(people["rep"], on=app.test_client()).get("/attachments/" + link).data == pdf
+    # A file that is not what its name says is refused next to the field, and the notice is not published.
+    answer = client.post("/team/notices/new", data={"title": "坏附件", "body": "x", "audience": "all",
+                                                    "attachment": (BytesIO(b"MZ\x90\x00binary"), "a.pdf")},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 1

@@ -90,3 +90,33 @@ def test_forms_answer_bad_input_with_messages(app, db, people, records, login_as
         answer = client.post(url, data=data)
         assert answer.status_code == 422, (url, data, answer.status_code)
         assert 'class="field-error"' in answer.get_data(as_text=True) or "flash-error" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/team/issues?state=all", "/team/posts", "/team/meetings", "/team/actions"])
+def test_lists_cost_the_same_statements_at_any_size(app, db, people, login_as, count_queries, url):
+    def add(n):
+        for i in range(n):
+            issues.raise_issue(db.session, people["rep"] if i % 2 else people["rep2"], title=f"问题{i}",
+                                       description="x", severity="normal", target_department_id=people["finance"].id,
+                                       assignee_id=people["clerk"].id if i % 3 else None)
+            posts.create_post(db.session, people["rep"] if i % 2 else people["supervisor"], title=f"文章{i}",
+                              body="x", tags=f"t{i % 3}")
+            series = meetings.create_series(db.session, people["supervisor"], title=f"会{i}", recurrence="weekly",
+                                            day=i % 7, start_time="09:00", duration_minutes=30)
+            meeting = meetings.create_meeting(db.session, people["supervisor"] if i % 2 else people["manager"],
+                                              title=f"会{i}", starts_at=utcnow() + timedelta(days=1),
+                                              duration_minutes=30, location=None, agenda=None, series=series,
+                                              leader_id=people["supervisor"].id, invite=False)
+            actions.add_item(db.session, meeting, people["manager"], title=f"事{i}", owner_id=people["rep"].id,
+                             due_on=local_today() + timedelta(days=3 + i))
+        db.session.commit()
+
+    client = login_as(people["rep"], on=app.test_client())
+    add(2)
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    add(25)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), url
