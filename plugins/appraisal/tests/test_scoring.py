@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plugins.appraisal.services.scoring import (
@@ -52,17 +52,20 @@ def test_ratings_score_twenty_points_a_step():
     assert rating_score(0) is None and rating_score(None) is None
 
 
+@settings(deadline=None)  # a shared machine: a slow example is not a wrong one
 @given(st.lists(st.tuples(weights_, scores), min_size=1, max_size=8))
 def test_a_weighted_score_lies_between_its_parts(parts):
     result = weighted(parts)
     assert min(s for _w, s in parts) - Decimal("0.01") <= result <= max(s for _w, s in parts) + Decimal("0.01")
 
 
+@settings(deadline=None)  # a shared machine: a slow example is not a wrong one
 @given(st.lists(st.tuples(weights_, scores), min_size=1, max_size=8), st.decimals(min_value=1, max_value=10, places=0))
 def test_scaling_every_weight_changes_nothing(parts, factor):
     assert weighted(parts) == weighted([(w * factor, s) for w, s in parts])
 
 
+@settings(deadline=None)  # a shared machine: a slow example is not a wrong one
 @given(maybe, maybe, maybe, weights_, weights_, weights_)
 def test_a_missing_source_gives_its_weight_to_the_others_in_proportion(self_, superior, customer, ws, wp, wc):
     weights = {"self": ws, "superior": wp, "customer": wc}
@@ -84,6 +87,7 @@ def test_a_missing_source_gives_its_weight_to_the_others_in_proportion(self_, su
             assert abs(applied[a] * weights[b] - applied[b] * weights[a]) <= Decimal("0.01") * (weights[a] + weights[b])
 
 
+@settings(deadline=None)  # a shared machine: a slow example is not a wrong one
 @given(scores)
 def test_grades_follow_the_thresholds(score):
     grade = grade_for(score, THRESHOLDS)
