@@ -17,8 +17,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.identity.models import Department, Grant, User, user_roles
@@ -1094,6 +1095,14 @@ def remind_overdue_reviewers(session: Any, now: datetime | None = None) -> int:
     for claim in overdue_claims(session, days, now):
         if claim.reminded_at is not None and claim.reminded_at > now - timedelta(hours=23):
             continue
+        # A conditional UPDATE, not the versioned ORM write: the job must not fail on (or bump the version under)
+        # a reviewer's step taken meanwhile, and a claim that has moved on is not reminded about.
+        taken = session.execute(
+            update(Claim).where(Claim.id == claim.id, Claim.state == claim.state,
+                                or_(Claim.reminded_at.is_(None), Claim.reminded_at <= now - timedelta(hours=23)))
+            .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount
+        if taken != 1:
+            continue
         if claim.state == SUBMITTED:
             people = {claim.approver_id} if claim.approver_id else set()
         else:
@@ -1102,7 +1111,7 @@ def remind_overdue_reviewers(session: Any, now: datetime | None = None) -> int:
         if people:
             platform.notify(people, REMINDER, claim_path(claim), number=claim.number, title=claim.title,
                             days=days)
-        claim.reminded_at = now
+        set_committed_value(claim, "reminded_at", now)  # as written above
         count += 1
     session.flush()
     return count

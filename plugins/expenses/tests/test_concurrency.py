@@ -196,3 +196,32 @@ def test_two_api_edits_of_one_draft_at_once_keep_one_and_answer_409(db, company,
     assert answers[1][1] == {"error": {"status": 409, "message": CONFLICT}}
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).title == answers[0][1]["title"]
+
+
+def test_the_reminder_job_and_a_review_step_at_once_both_go_through(db, company, english, make_app, login_as):
+    """The daily reminder writes reminded_at without the claim's version: it neither fails on a step taken
+    meanwhile nor makes the reviewer's step a conflict (it bumped the version the reviewer's page carried)."""
+    from datetime import timedelta
+
+    from core.extensions import db as database
+
+    claim = _claim_in(db, company, "submitted")
+    claim.submitted_at -= timedelta(days=30)
+    db.session.commit()
+    url, form = f"/expenses/claims/{claim.id}/act/approve", _form("approve", claim.version)
+    job_app, head = make_app(), make_app().test_client()
+    login_as(company.head, on=head)
+
+    def job() -> int:
+        with job_app.app_context():
+            reminded = services.remind_overdue_reviewers(database.session)
+            database.session.commit()
+            return reminded
+
+    outcome = race(job, lambda: head.post(url, data=form))
+    outcome.raise_errors()
+    assert outcome.interleaved
+    assert outcome.results[0] in (0, 1)  # reminded, unless the approval was written first
+    assert _flashes(head) and CONFLICT not in _flashes(head)
+    db.session.expire_all()
+    assert db.session.get(Claim, claim.id).state == "dept_head_approved"
