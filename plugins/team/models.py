@@ -37,10 +37,12 @@ ROBOT_STATES = ("pending", "sent", "failed")
 
 
 class Notice(db.Model):
-    """An announcement to everyone, one department or one team (a leader and everyone below them), R8.2.1."""
+    """An announcement to everyone, one department or one team (a leader and everyone below them), R8.2.1.
+
+    No ``__view_permission__``: who may see a notice depends on its audience, which the core's record look-up does
+    not know; its attachments are served by the notice's own page (views/notices.py)."""
 
     __tablename__ = "team_notice"
-    __view_permission__ = "team.notice.view"
     __table_args__ = (
         # The board: pinned first, newest first, read in index order and stopped after one page.
         Index("ix_team_notice_board", "pinned", "published_at"),
@@ -83,7 +85,6 @@ class MeetingSeries(db.Model):
     """A recurring sales meeting (weekly team meeting, monthly sales meeting), R8.2.2."""
 
     __tablename__ = "team_meeting_series"
-    __view_permission__ = "team.meeting.view"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -106,10 +107,10 @@ class MeetingSeries(db.Model):
 
 
 class Meeting(db.Model):
-    """One meeting: its agenda (template, KPIs, open items of the last meeting) and its minutes."""
+    """One meeting: its agenda (template, KPIs, open items of the last meeting) and its minutes. Seen by its
+    attendees and their superiors (services/meetings.py), so not offered to the core's record look-up."""
 
     __tablename__ = "team_meeting"
-    __view_permission__ = "team.meeting.view"
     __table_args__ = (Index("ix_team_meeting_series_starts", "series_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +155,6 @@ class ActionItem(db.Model):
 
     __tablename__ = "team_action_item"
     __owner__ = "owner_id"
-    __view_permission__ = "team.meeting.view"
     __table_args__ = (Index("ix_team_action_item_owner_state_due", "owner_id", "state", "due_on"),
                       Index("ix_team_action_item_state_due", "state", "due_on"))
 

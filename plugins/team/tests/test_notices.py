@@ -29,6 +29,8 @@ def test_a_department_notice_reaches_that_department_only(app, db, people, login
     rep = login_as(people["rep"], on=app.test_client())
     assert rep.get(f"/team/notices/{notice.id}").status_code == 404
     assert notice.title not in rep.get("/team/notices").get_data(as_text=True)
+    # Nor through the core's record addresses (comments, files).
+    assert rep.post(f"/timeline/team_notice/{notice.id}/comments", data={"body": "x"}).status_code == 404
     clerk = login_as(people["clerk"], on=app.test_client())
     assert notice.title in clerk.get("/team/notices").get_data(as_text=True)
 
@@ -130,8 +132,9 @@ def test_a_notice_carries_an_attachment_its_readers_download(app, db, people, lo
     notice = db.session.scalar(select(Notice))
     page = login_as(people["rep"], on=app.test_client()).get(f"/team/notices/{notice.id}").get_data(as_text=True)
     assert "制度.pdf" in page
-    link = page.split('href="/attachments/')[1].split('"')[0]
-    assert login_as(people["rep"], on=app.test_client()).get("/attachments/" + link).data == pdf
+    link = page.split(f'href="/team/notices/{notice.id}/files/')[1].split('"')[0]
+    assert login_as(people["rep"], on=app.test_client()).get(
+        f"/team/notices/{notice.id}/files/{link}").data == pdf
     # A file that is not what its name says is refused next to the field, and the notice is not published.
     answer = client.post("/team/notices/new", data={"title": "坏附件", "body": "x", "audience": "all",
                                                     "attachment": (BytesIO(b"MZ\x90\x00binary"), "a.pdf")},

@@ -3,13 +3,14 @@ its author who has not read it yet."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
-from core.attachments.services import AttachmentError, attach, attachments_for
+from core.attachments.models import Attachment
+from core.attachments.services import AttachmentError, attach, attachments_for, open_attachment
 from core.extensions import db
 from core.identity.models import User
 from core.security import require
@@ -81,6 +82,24 @@ def notice(notice_id: int):  # type: ignore[no-untyped-def]
                                          .order_by(RobotMessage.id).limit(20))) if follow_up else []
     return render_template("team/notice.html", notice=notice, read_at=read_at, follow_up=follow_up,
                            receipts=receipts, files=attachments_for(notice), deliveries=deliveries)
+
+
+@bp.get("/notices/<int:notice_id>/files/<int:attachment_id>")
+@require(VIEW)
+def notice_file(notice_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """A notice's attachment, for those the notice is for (the core's download knows nothing of audiences)."""
+    notice = notice_or_404(notice_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or (attachment.record_type, attachment.record_id) != ("team_notice", notice.id):
+        abort(404)
+    try:
+        path = open_attachment(attachment)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, etag=attachment.sha256, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/notices/<int:notice_id>/read")
