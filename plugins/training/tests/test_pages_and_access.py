@@ -144,3 +144,28 @@ def test_every_training_page_answers_for_hr_with_demo_like_data(client, login_as
                  "/training/effectiveness", f"/training/courses/{course.id}/questions",
                  f"/training/courses/{course.id}/exams/new", f"/training/courses/{course.id}/sessions/new"):
         assert client.get(path).status_code == 200, path
+
+
+def test_kpis_and_data_sets_answer_for_the_reader(app, db, team, course):
+    from datetime import date as day
+
+    from core.contracts import DatasetDef, KPIDef, Period
+    from plugins.training.services import sessions
+
+    item = sessions.save_session(db.session, course, starts_at=utcnow() + timedelta(days=1),
+                                 ends_at=utcnow() + timedelta(days=1, hours=2), capacity=5, place="培训室")
+    enrolment = sessions.enrol(db.session, item, team["rep"])
+    item.starts_at, item.ends_at = utcnow() - timedelta(hours=2), utcnow()
+    enrolment.session_starts_at = item.starts_at
+    sessions.record_attendance(db.session, team["manager"], item, {enrolment.id: "late"})
+    db.session.commit()
+    engine = app.extensions["netsales"]
+    kpis = {k.key: k for k in engine.collect("register_kpis", KPIDef) if k.key.startswith("training.")}
+    assert set(kpis) == {"training.hours", "training.exam_average", "training.onboarding_days"}
+    year = Period(day(local_today().year - 1, 1, 1), day(local_today().year + 1, 1, 1))
+    assert kpis["training.hours"].compute([team["rep"].id, team["other"].id], year) == {
+        team["rep"].id: Decimal("2.00"), team["other"].id: Decimal("0")}
+    sets = {d.key: d for d in engine.collect("register_datasets", DatasetDef) if d.key.startswith("training.")}
+    rows = db.session.execute(sets["training.attendance"].query(team["supervisor"])).all()
+    assert [(r.person, r.attendance, r.hours) for r in rows] == [(team["rep"].name, "late", Decimal("2.00"))]
+    assert db.session.execute(sets["training.attendance"].query(team["outsider"])).all() == []
