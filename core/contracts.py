@@ -195,6 +195,8 @@ class ComplianceResult:
     ratio: Decimal | None
     text: str
     ok: bool
+    #: A page inside NetSales listing the records behind the figure (the late revisits, the unpaid claims), if any.
+    url: str | None = None
 
 
 @dataclass(frozen=True)

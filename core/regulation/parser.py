@@ -5,8 +5,12 @@ The document's shapes:
     ### 2.1 網絡銷售代表 — Sales representative         section R2.1
     **R1.1 目的** 中文正文 …                           a clause in bold, its English on the next line
     - R1.3.1 合法合規原則:中文 … — Legality …: English  an item, Chinese — English
-and, under "Beyond the source", English-only items (R9.x, R10 …); one of them completes R9.2.3. Their Chinese
-text is ours, in beyond_zh.py.
+and, under "Beyond the source", English-only items (R9.x, R10 …), each on one line or continued on indented lines;
+one of them completes R9.2.3. Their Chinese text is ours, in beyond_zh.py.
+
+The text kept is the clause's wording only: REGULATION.md's notes about where a clause comes from ("[text ends]",
+"[reimburses — the source breaks off here]", "(typical next chapter, usually …)", bold marks) are notes for us,
+never shown to the company (``clean``). Where we complete a clause that breaks off, the completion replaces it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,19 @@ BEYOND = "## Beyond the source"
 #: A short Chinese heading before the colon: "背景調查:對擬錄用人員…".
 ZH_TITLE = re.compile(r"^([^:：,,。]{2,12})[:：](.+)$", re.S)
 EN_TITLE = re.compile(r"^([^:.;]{2,60}?):\s+(.+)$", re.S)
+
+
+#: Notes of the document about its source: "[text ends]", "[reimburses — the source breaks off here]".
+SOURCE_NOTE = re.compile(r"\s*\[(?:text ends|[^\]]*breaks off[^\]]*)\]")
+#: "(typical next chapter, usually …)" and a Chinese heading in brackets after an English title: "(附則)".
+TITLE_NOTE = re.compile(r"^\((?:typical[^)]*|[^)a-zA-Z]*)\)\s*")
+
+
+def clean(text: str) -> str:
+    """A clause's wording without the document's notes about its source, and without Markdown bold marks."""
+    text = SOURCE_NOTE.sub("", text).replace("**", "")
+    text = TITLE_NOTE.sub("", text.strip())
+    return re.sub(r"[ \t]+([.,;。,;])", r"\1", text).strip()
 
 
 @dataclass(frozen=True)
@@ -56,20 +73,27 @@ def _beyond_item(clause_id: str, rest: str) -> ClauseText:
     title, text = _split_en(rest) if ":" in rest[:160] else ("", rest)
     if not title and ":" in rest:
         title, _, text = rest.partition(":")
-    note = ""
     if "(" in title:
-        title, _, note = title.partition("(")
-        note = "(" + note.strip()
-    text = f"{note} {text.strip()}".strip()
+        title = title.partition("(")[0]  # "(typical next chapter, usually …)": a note about the source
+    text = clean(text)
     title_zh, text_zh = BEYOND_ZH.get(clause_id, ("", ""))
-    return ClauseText(clause_id, title_zh, title.strip(), text_zh, text)
+    return ClauseText(clause_id, title_zh, title.strip(), text_zh, text[:1].upper() + text[1:])
 
 
 def _complete_zh(clause_id: str, text_zh: str) -> str:
-    """The Chinese text of a clause the source breaks off in, with our completion (only R9.2.3 has one)."""
-    if clause_id != "R9.2.3":
-        return text_zh
-    return f"{text_zh}\n\n{R9_2_3_COMPLETION_ZH}".strip()
+    """The Chinese text of a clause the source breaks off in: our completion, which restates it whole (only
+    R9.2.3 has one)."""
+    return R9_2_3_COMPLETION_ZH if clause_id == "R9.2.3" else text_zh
+
+
+def _continuation(lines: list[str], index: int) -> list[str]:
+    """The indented lines that continue the item on line ``index`` (a long item wraps in the document)."""
+    more = []
+    for line in lines[index + 1:]:
+        if not line.startswith("  ") or not line.strip():
+            break
+        more.append(line.strip())
+    return more
 
 
 def parse(markdown: str) -> list[ClauseText]:
@@ -78,7 +102,7 @@ def parse(markdown: str) -> list[ClauseText]:
     lines = markdown.splitlines()
     beyond = False
     pending_bold: str | None = None  # a bold clause whose English follows on the next line
-    for line in lines:
+    for index, line in enumerate(lines):
         line = line.rstrip()
         if line.startswith(BEYOND):
             beyond, pending_bold = True, None
@@ -90,11 +114,12 @@ def parse(markdown: str) -> list[ClauseText]:
             if not item:
                 continue
             clause_id, rest = item.groups()
+            rest = " ".join([rest, *_continuation(lines, index)])
             if rest.startswith("(completion)") and clause_id in clauses:
                 # Our completion of the clause where the source breaks off.
                 known = clauses[clause_id]
                 completion = rest[len("(completion)"):].strip()
-                clauses[clause_id] = replace(known, text_en=f"{known.text_en}\n\n{completion}".strip(),
+                clauses[clause_id] = replace(known, text_en=clean(completion),
                                              text_zh=_complete_zh(clause_id, known.text_zh))
             elif clause_id not in clauses:
                 clauses[clause_id] = _beyond_item(clause_id, rest)

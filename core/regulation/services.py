@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.contracts import ComplianceCheck, ComplianceResult
+from core.contracts import ComplianceCheck, ComplianceResult, MenuItem
 from core.extensions import db
 from core.regulation.models import RegulationClause
-from core.regulation.parser import parent_ids, parse_source
+from core.regulation.parser import clean, parent_ids, parse_source
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,31 @@ def ensure_seeded(session: Any) -> int:
         session.rollback()  # another process seeded it meanwhile
         return 0
     return len(clauses)
+
+
+_refreshed_in_this_process = False
+
+
+def refresh_unedited(session: Any) -> int:
+    """Bring clauses the company never edited up to the shipped wording (once per process): a copy seeded by an
+    older release kept its notes about the source and cut off the long items beyond it. Edited clauses are the
+    company's and stay as they are. Idempotent, so several processes may do it at once."""
+    global _refreshed_in_this_process
+    if _refreshed_in_this_process:
+        return 0
+    shipped = {c.clause_id: c for c in parse_source()}
+    changed = 0
+    for row in session.scalars(select(RegulationClause).where(RegulationClause.updated_by_id.is_(None))):
+        fresh = shipped.get(row.clause_id)
+        if fresh is None:
+            continue
+        for name in ("title_zh", "title_en", "text_zh", "text_en"):
+            if getattr(row, name) != getattr(fresh, name):
+                setattr(row, name, getattr(fresh, name))
+                changed += 1
+    session.commit()
+    _refreshed_in_this_process = True
+    return changed
 
 
 def all_clauses(session: Any) -> list[RegulationClause]:
@@ -90,6 +116,8 @@ class ServingPlugin:
     title: str
     #: The manifest clause that matched: the clause itself or one of its parents.
     via: str
+    #: The module's first page the reader may open (its first menu entry), if any.
+    url: str | None = None
 
 
 @dataclass
@@ -114,7 +142,7 @@ class RegulationView:
     unplaced: list[CheckFigure] = field(default_factory=list)
 
 
-def _serving(clause_id: str, locale: str) -> list[ServingPlugin]:
+def _serving(clause_id: str, locale: str, entry_pages: dict[str, str]) -> list[ServingPlugin]:
     engine = current_app.extensions["netsales"]
     wanted = [clause_id, *parent_ids(clause_id)]
     serving = []
@@ -122,8 +150,24 @@ def _serving(clause_id: str, locale: str) -> list[ServingPlugin]:
         manifest = engine.plugins[name].manifest
         via = next((c for c in wanted if c in manifest.clauses), None)
         if via:
-            serving.append(ServingPlugin(name, manifest.title_for(locale), via))
+            serving.append(ServingPlugin(name, manifest.title_for(locale), via, entry_pages.get(name)))
     return serving
+
+
+def entry_pages(user: Any) -> dict[str, str]:
+    """{module: the URL of its first menu entry ``user`` may open}: where a clause's chip leads (R14: each clause
+    links to the features that serve it). One menu build for the whole page."""
+    from core.web.navigation import menu_for
+
+    engine = current_app.extensions["netsales"]
+    menu = menu_for(user)  # what the reader may open, in menu order
+    pages: dict[str, str] = {}
+    for name in engine.active_names():
+        keys = {item.key for item in engine.collect("menu_items", MenuItem, only=name, user=user)}
+        first = next((item for item in menu if item["key"] in keys), None)
+        if first is not None:
+            pages[name] = first["url"]
+    return pages
 
 
 def _measure(plugin: str, check: ComplianceCheck) -> CheckFigure:
@@ -153,9 +197,11 @@ def compliance_figures() -> list[CheckFigure]:
     return figures
 
 
-def regulation_view(session: Any, locale: str) -> RegulationView:
-    """The clauses in order, each with the plugins that serve it and the live figures of its checks."""
-    views = [ClauseView(clause, _serving(clause.clause_id, locale)) for clause in all_clauses(session)]
+def regulation_view(session: Any, locale: str, user: Any = None) -> RegulationView:
+    """The clauses in order, each with the plugins that serve it (linked to their pages for ``user``) and the live
+    figures of its checks."""
+    pages = entry_pages(user) if user is not None else {}
+    views = [ClauseView(clause, _serving(clause.clause_id, locale, pages)) for clause in all_clauses(session)]
     by_id = {view.clause.clause_id: view for view in views}
     unplaced = []
     for figure in compliance_figures():
@@ -166,3 +212,37 @@ def regulation_view(session: Any, locale: str) -> RegulationView:
         else:
             target.checks.append(figure)
     return RegulationView(views, unplaced)
+
+
+# ---------------------------------------------------------------------------------------------------- display
+
+_converter: Any = None
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as Simplified (the source regulation is in Traditional; the zh_Hans page is not)."""
+    global _converter
+    if not text:
+        return text
+    if _converter is None:
+        from opencc_purepy import OpenCC
+
+        _converter = OpenCC("t2s")
+    return _simplified_cached(text)
+
+
+@functools.lru_cache(maxsize=2048)
+def _simplified_cached(text: str) -> str:
+    return str(_converter.convert(text))
+
+
+def display_title(clause: RegulationClause, locale: str, original: bool = False) -> str:
+    """The clause's title as the page shows it: the reader's language, Simplified in zh_Hans unless the original
+    script is asked for, without the document's notes."""
+    title = clean(clause.title_for(locale))
+    return title if original or not locale.startswith("zh") else simplified(title)
+
+
+def display_text(clause: RegulationClause, locale: str, original: bool = False) -> str:
+    text = clean(clause.text_for(locale))
+    return text if original or not locale.startswith("zh") else simplified(text)

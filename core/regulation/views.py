@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.extensions import db
 from core.regulation.forms import ClauseForm
-from core.regulation.services import ClauseError, ensure_seeded, get_clause, regulation_view, update_clause
+from core.regulation.services import (
+    ClauseError,
+    display_text,
+    display_title,
+    ensure_seeded,
+    get_clause,
+    refresh_unedited,
+    regulation_view,
+    update_clause,
+)
 from core.security import authenticated, can, require
 
 bp = Blueprint("core_regulation", __name__, url_prefix="/regulation")
@@ -19,10 +28,16 @@ bp = Blueprint("core_regulation", __name__, url_prefix="/regulation")
 @authenticated
 def index():  # type: ignore[no-untyped-def]
     ensure_seeded(db.session)
-    view = regulation_view(db.session, str(get_locale()))
+    refresh_unedited(db.session)
+    locale = str(get_locale())
+    # The source is in Traditional characters: Chinese readers get Simplified, or the original on request.
+    original = request.args.get("script") == "original"
+    view = regulation_view(db.session, locale, current_user)
     chapters = [c for c in view.clauses if c.clause.depth == 0]
-    return render_template("regulation/index.html", view=view, chapters=chapters, locale=str(get_locale()),
-                           may_edit=can(current_user, "core.regulation.edit"))
+    return render_template("regulation/index.html", view=view, chapters=chapters, locale=locale,
+                           may_edit=can(current_user, "core.regulation.edit"), original=original,
+                           title_of=lambda clause: display_title(clause, locale, original),
+                           text_of=lambda clause: display_text(clause, locale, original))
 
 
 @bp.route("/<clause_id>/edit", methods=["GET", "POST"])

@@ -9,11 +9,18 @@ from core.contracts import ComplianceCheck, ComplianceResult
 
 
 def graded():
-    return ComplianceResult(Decimal("0.92"), "46 of 50 customers graded", True)
+    return ComplianceResult(Decimal("0.92"), "46 of 50 customers graded", True, url="/serving/ungraded")
 
 
 def broken():
     raise RuntimeError("the figures table is missing")
+
+
+@hookimpl
+def menu_items(user):
+    from core.contracts import MenuItem
+
+    return [MenuItem("serving", "Serving module", "core.dashboard", order=999)]
 
 
 @hookimpl

@@ -101,3 +101,49 @@ def test_an_invalid_edit_shows_the_error_by_the_field_and_saves_nothing(app, db,
     assert 'id="title_zh-error"' in response.get_data(as_text=True)
     db.session.expire_all()
     assert get_clause(db.session, "R4.2").text_zh == before
+
+
+def test_the_chinese_page_reads_in_simplified_characters_with_the_original_a_click_away(app, db, client, make_user,
+                                                                                         login_as):
+    login_as(make_user("rep"))
+    html = client.get("/regulation", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    section = _section(html, "R2.1")
+    assert "网络销售代表" in section and "網絡銷售代表" not in section
+    assert "显示原文（繁体字）" in html
+    original = client.get("/regulation?script=original", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "網絡銷售代表" in _section(original, "R2.1")
+
+
+def test_the_page_shows_no_notes_about_the_source(app, db, client, make_user, login_as):
+    login_as(make_user("rep"))
+    for language in ("en", "zh-CN"):
+        html = client.get("/regulation", headers={"Accept-Language": language}).get_data(as_text=True)
+        for note in ("[text ends]", "breaks off", "typical next chapter", "**"):
+            assert note not in html, (language, note)
+    assert "keep no more than needed" in _section(_get(client).get_data(as_text=True), "R11")
+
+
+def test_a_copy_seeded_by_an_older_release_is_brought_up_to_date_unless_the_company_edited_it(app, db, client,
+                                                                                              make_user, login_as):
+    from core.regulation import services
+
+    ensure_seeded(db.session)
+    old = get_clause(db.session, "R11")
+    old.text_en = "(typical \"保密\" chapter) Customer information is company property, visible only to"
+    edited = get_clause(db.session, "R12")
+    edited.text_en, edited.updated_by_id = "Our own wording.", make_user("admin", roles=["admin"]).id
+    db.session.commit()
+    services._refreshed_in_this_process = False
+    login_as(make_user("rep"))
+    html = _get(client).get_data(as_text=True)
+    assert "keep no more than needed" in _section(html, "R11")
+    assert "Our own wording." in _section(html, "R12")
+
+
+def test_a_clause_links_to_the_modules_serving_it_and_a_figure_to_its_records(app, db, client, make_user, login_as,
+                                                                              enable_plugin):
+    enable_plugin("serving")
+    login_as(make_user("rep"))
+    section = _section(_get(client).get_data(as_text=True), "R5.2.1")
+    assert re.search(r'<a class="badge" href="/"[^>]*>Serving module</a>', section)
+    assert 'href="/serving/ungraded"' in section
