@@ -272,9 +272,10 @@ def test_the_sessions_page_and_its_actions_need_a_signed_in_user(app):
     assert "/login" in client.post("/account/sessions/end-all").headers["Location"]
 
 
-def test_the_account_menu_links_the_sessions_page(app, zhang):
+def test_the_account_menu_and_the_password_page_link_the_sessions_page(app, zhang):
     here, _cookies = sign_in(app, "zhangwei")
     assert 'href="/account/sessions"' in here.get("/").get_data(as_text=True)
+    assert 'href="/account/sessions"' in here.get("/account/password").get_data(as_text=True)
 
 
 # ---------------------------------------------------------------------------------------------------- cost
