@@ -226,16 +226,15 @@ def propose_from_appraisal(session: Any, appraisal: Any) -> TrainingPlan | None:
     if not poor and not weak:
         return None
     mapped = courses_for(session, weak)
+    pending = session.scalar(select(TrainingPlan).where(TrainingPlan.user_id == person.id,
+                                                        TrainingPlan.state == "draft",
+                                                        TrainingPlan.source == "appraisal"))
+    if pending is not None:
+        return _merge_into(session, pending, facts, poor, weak, mapped, score_limit)
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        reasons = []
-        if poor:
-            reasons.append(str(_l("Appraisal result %(score)s, under %(limit)s.", score=facts.score,
-                                  limit=score_limit)))
-        if weak:
-            reasons.append(str(_l("Weak indicators: %(names)s.", names=", ".join(facts.names[k] for k in weak))))
         plan = TrainingPlan(user_id=person.id, title=str(_l("Development plan for %(name)s", name=person.name)),
                             state="draft", source="appraisal", appraisal_ref=facts.ref or None,
-                            reason=" ".join(reasons))
+                            reason=_reason(facts, poor, weak, score_limit))
     due = local_today() + timedelta(days=PLAN_DAYS)
     try:
         with session.begin_nested():
@@ -252,6 +251,42 @@ def propose_from_appraisal(session: Any, appraisal: Any) -> TrainingPlan | None:
     except IntegrityError:
         return None  # the same appraisal reported twice at once: the other call made the draft
     _tell_supervisor(person, plan)
+    return plan
+
+
+def _reason(facts: AppraisalFacts, poor: bool, weak: list[str], score_limit: Decimal) -> str:
+    """Why the plan was proposed, in the company's language (it is stored: the plan is company data)."""
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        reasons = []
+        if poor:
+            reasons.append(str(_l("Appraisal result %(score)s, under %(limit)s.", score=facts.score,
+                                  limit=score_limit)))
+        if weak:
+            reasons.append(str(_l("Weak indicators: %(names)s.", names=", ".join(facts.names[k] for k in weak))))
+        return " ".join(reasons)
+
+
+def _merge_into(session: Any, plan: TrainingPlan, facts: AppraisalFacts, poor: bool, weak: list[str],
+                mapped: dict[str, list[TrainingCourse]], score_limit: Decimal) -> TrainingPlan:
+    """A later poor appraisal while the last proposal still waits for the supervisor: one draft per person, with
+    the new reasons and any newly mapped course added, rather than a pile of drafts."""
+    if facts.ref and plan.appraisal_ref == facts.ref:
+        return plan
+    due = local_today() + timedelta(days=PLAN_DAYS)
+    try:
+        with session.begin_nested():  # confirmed meanwhile (version changed): leave it, the caller's work stays
+            plan.reason = " ".join(part for part in (plan.reason, _reason(facts, poor, weak, score_limit)) if part)
+            plan.appraisal_ref = facts.ref or plan.appraisal_ref
+            have = {item.course_id for item in plan.items}
+            for key in weak:
+                for course in mapped.get(key, []):
+                    if course.id not in have:
+                        have.add(course.id)
+                        session.add(TrainingPlanItem(plan_id=plan.id, kind="course", course_id=course.id,
+                                                     title=course.title, due_date=due))
+            session.flush()
+    except (StaleDataError, IntegrityError):
+        session.expire(plan)
     return plan
 
 

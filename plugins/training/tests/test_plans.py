@@ -95,3 +95,18 @@ def test_plans_by_hand_work_without_the_appraisal_plugin(client, login_as, db, t
     response = client.post("/training/plans/new", data={"user_id": team["outsider"].id, "title": "x"})
     assert response.status_code in (404, 422)
     assert db.session.scalar(select(func.count(TrainingPlan.id))) == 1
+
+
+def test_later_poor_appraisals_add_to_the_waiting_draft_instead_of_piling_up(app, db, team, course):
+    mapped(db, course)
+    engine = app.extensions["netsales"]
+    first = appraisal(team["rep"], Decimal("50"))
+    engine.call("appraisal_finalized", appraisal=first)
+    second = appraisal(team["rep"], Decimal("45"), **{"pipeline.revenue": Decimal("20")})
+    second.id = 4712
+    engine.call("appraisal_finalized", appraisal=second)
+    engine.call("appraisal_finalized", appraisal=second)
+    db.session.commit()
+    [plan] = db.session.scalars(select(TrainingPlan)).all()
+    assert plan.appraisal_ref == "4712" and [i.course_id for i in plan.items] == [course.id]
+    assert plan.reason.count("45") == 1 and "50" in plan.reason
