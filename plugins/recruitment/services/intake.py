@@ -11,6 +11,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.timeutil import utcnow
 from plugins.recruitment.models import Application, FormSubmission, Posting, Requisition
@@ -79,8 +81,18 @@ def posting_for_code(session: Any, code: str) -> Posting | None:
     """The active posting of an approved requisition with this source code."""
     if not code or len(code) > 32:
         return None
-    return session.scalar(select(Posting).join(Requisition, Requisition.id == Posting.requisition_id)
-                          .where(Posting.source_code == code, Posting.active, Requisition.state == "approved"))
+    # The public form needs the posting and its plan, not the plan author's user record, roles and department that
+    # the models load eagerly for HR's pages: this page takes the spam and the load (issue 14 "Performance").
+    row = session.execute(
+        select(Posting, Requisition).join(Requisition, Requisition.id == Posting.requisition_id)
+        .options(lazyload(Posting.requisition), lazyload(Requisition.requested_by),
+                 lazyload(Requisition.department))
+        .where(Posting.source_code == code, Posting.active, Requisition.state == "approved")).first()
+    if row is None:
+        return None
+    posting, requisition = row
+    set_committed_value(posting, "requisition", requisition)  # the session only keeps weak references
+    return posting
 
 
 def receive(session: Any, posting: Posting, *, address: str, honeypot: str | None, stamp: str | None,
