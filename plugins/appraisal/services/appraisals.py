@@ -19,7 +19,7 @@ from core.security import can, is_admin
 from core.timeutil import local_date, local_today, utcnow
 from plugins.appraisal.models import Appraisal, Event, PersonRecord
 from plugins.appraisal.permissions import CALIBRATE, HR, REVIEW
-from plugins.appraisal.services import AppraisalError, StaleError
+from plugins.appraisal.services import AppraisalError, StaleError, notices
 from plugins.appraisal.services.scoring import ZERO, combine, grade_for, q, rating_score, weighted
 from plugins.appraisal.settings import grade_thresholds, setting, weights
 
@@ -131,6 +131,7 @@ def submit_self(session: Any, appraisal: Appraisal, user: Any, ratings: dict[int
     appraisal.state = "superior_review"
     _event(session, appraisal, "self_submitted", user)
     _flush(session)
+    notices.tell(notices.reviewers(session, appraisal), notices.SELF_DONE, appraisal, name=user.name)
 
 
 def self_assessment_closed(appraisal: Appraisal) -> bool:
@@ -193,6 +194,9 @@ def finalize(session: Any, appraisal: Appraisal, user: Any, version: int | None,
 def _after_final(session: Any, appraisal: Appraisal) -> None:
     _record_on_person(session, appraisal)
     session.flush()
+    # "2026-11" (or "2026"): the same in every language, as the notification is read in the reader's.
+    period = f"{appraisal.period_start:%Y}" if appraisal.kind == "annual" else f"{appraisal.period_start:%Y-%m}"
+    notices.tell([appraisal.employee], notices.FINAL, appraisal, period=period)
     current_app.extensions["netsales"].call("appraisal_finalized", appraisal=appraisal)
 
 
@@ -235,6 +239,7 @@ def appeal(session: Any, appraisal: Appraisal, user: Any, reason: str | None, ve
     appraisal.state = "appealed"
     _event(session, appraisal, "appealed", user, appraisal.appeal_reason)
     _flush(session)
+    notices.tell(notices.hr_people(session), notices.APPEALED, appraisal, name=user.name)
 
 
 def decide_appeal(session: Any, appraisal: Appraisal, user: Any, decision: str | None, new_score: Decimal | None,
@@ -256,6 +261,8 @@ def decide_appeal(session: Any, appraisal: Appraisal, user: Any, decision: str |
     _flush(session)
     if changed:
         _after_final(session, appraisal)
+    else:
+        notices.tell([appraisal.employee], notices.DECIDED, appraisal)
 
 
 def reopen(session: Any, appraisal: Appraisal, user: Any, reason: str | None, version: int | None) -> None:
@@ -270,6 +277,7 @@ def reopen(session: Any, appraisal: Appraisal, user: Any, reason: str | None, ve
     appraisal.calibration_note = None
     _event(session, appraisal, "reopened", user, note)
     _flush(session)
+    notices.tell(notices.reviewers(session, appraisal), notices.REOPENED, appraisal, name=appraisal.employee.name)
     from sqlalchemy import delete
 
     session.execute(delete(PersonRecord).where(PersonRecord.appraisal_id == appraisal.id))

@@ -82,3 +82,13 @@ def test_the_bonus_pdf_carries_the_total_and_the_sign_off(client, login_as, team
 def test_a_representative_cannot_export_bonuses(client, login_as, team, final):
     login_as(team["rep"])
     assert client.get(f"/appraisal/bonus?cycle={final['rep'].cycle_id}&export=xlsx").status_code == 403
+
+
+def test_finance_exports_everyone_s_bonus_for_payroll(client, login_as, make_user, team, final):
+    from openpyxl import load_workbook
+
+    finance = make_user("fin1", roles=["finance"], position="finance")
+    login_as(finance)
+    response = client.get(f"/appraisal/bonus?cycle={final['rep'].cycle_id}&export=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert {r[0] for r in rows[1:]} == {team["rep"].name, team["other"].name}

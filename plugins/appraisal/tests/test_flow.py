@@ -113,26 +113,27 @@ def test_reopen_needs_hr_and_a_reason(db, opened, team):
     assert db.session.query(Event).filter_by(appraisal_id=rep.id, kind="reopened").one().note == "上级评分有误"
 
 
-def test_concurrent_appeal_and_reopen_one_wins(db, opened, team):
-    """Two sessions (two processes) load the same final appraisal and act at once: the database lets one UPDATE
-    through, the other is told and changes nothing."""
-    from sqlalchemy.orm import Session
-
+def test_concurrent_appeal_and_reopen_one_wins(db, opened, team, app, make_app):
+    """Two processes load the same final appraisal; the employee appeals first, then HR, holding the page from
+    before, reopens: the database lets one UPDATE through, the other is told and changes nothing."""
+    from core.identity.models import User
     from plugins.appraisal.models import Appraisal
 
     rep = opened["rep"]
     _to_final(db, rep, team)
-    first, second = Session(db.engine), Session(db.engine)
-    try:
-        mine, hrs = first.get(Appraisal, rep.id), second.get(Appraisal, rep.id)
-        flow.appeal(first, mine, team["rep"], "不同意", mine.version)
-        first.commit()
+    other = make_app()
+    with other.app_context():
+        from core.extensions import db as other_db
+
+        hrs_copy = other_db.session.get(Appraisal, rep.id)
+        hr = other_db.session.get(User, team["hr"].id)
+        seen = hrs_copy.version
+        with app.app_context():  # meanwhile, in the first process
+            mine = db.session.get(Appraisal, rep.id)
+            flow.appeal(db.session, mine, db.session.get(User, team["rep"].id), "不同意", mine.version)
+            db.session.commit()
         with pytest.raises(StaleError):
-            flow.reopen(second, hrs, team["hr"], "上级评分有误", hrs.version)
-        second.rollback()
-    finally:
-        first.close()
-        second.close()
+            flow.reopen(other_db.session, hrs_copy, hr, "上级评分有误", seen)
     db.session.expire_all()
     assert db.session.get(Appraisal, rep.id).state == "appealed"
 
@@ -157,3 +158,22 @@ def test_after_the_due_date_the_superior_reviews_without_self_assessment(db, ope
     flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 3), None, rep.version)
     db.session.commit()
     assert rep.self_score is None and "self" in rep.missing_sources
+
+
+def test_the_next_person_to_act_is_notified(db, opened, team):
+    from sqlalchemy import select
+
+    from core.notifications.models import Notification
+
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 4), None, rep.version)
+    flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 4), None, rep.version)
+    flow.finalize(db.session, rep, team["manager"], rep.version)
+    flow.appeal(db.session, rep, team["rep"], "理由", rep.version)
+    db.session.commit()
+    told = db.session.execute(select(Notification.recipient_id, Notification.message)
+                              .where(Notification.url == f"/appraisal/{rep.id}")).all()
+    assert (team["supervisor"].id, "%(name)s submitted their self-assessment; your evaluation is next.") in told
+    assert (team["rep"].id, "Your appraisal result for %(period)s is final: acknowledge it or appeal.") in told
+    assert (team["hr"].id, "%(name)s appealed their appraisal result.") in told

@@ -4,33 +4,27 @@ and the promotion and demotion/transfer candidates with their history."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from core.extensions import db
 from core.identity.positions import POSITION_LABELS
-from core.security import require, scope_for, scoped, team_ids
+from core.security import require, scope_for, team_ids
 from core.web.listing import ExportColumn, export_response
 from plugins.appraisal.labels import GRADE_LABELS
-from plugins.appraisal.models import Appraisal
-from plugins.appraisal.permissions import BONUS, CALIBRATE, VIEW
+from plugins.appraisal.permissions import BONUS, CALIBRATE
 from plugins.appraisal.services.results import bonus_rows, candidates
 from plugins.appraisal.views.common import bp, cycle_choices, cycle_from, period_text
-
-
-def _visible() -> Any:
-    return scoped(select(Appraisal.id), Appraisal, VIEW, current_user)
 
 
 @bp.get("/bonus")
 @require(BONUS)
 def bonus():  # type: ignore[no-untyped-def]
     cycle = cycle_from(request.args.get("cycle"))
-    rows = bonus_rows(db.session, cycle, _visible()) if cycle else []
+    # The whole company's table: payroll (finance) needs everyone, not the reader's own appraisals.
+    rows = bonus_rows(db.session, cycle) if cycle else []
     total = sum((r.bonus for r in rows), Decimal("0"))
     fmt = request.args.get("export")
     if cycle is not None and fmt == "xlsx":
