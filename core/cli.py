@@ -54,7 +54,7 @@ def init(demo: bool, admin_password: str | None) -> None:
 
 @cli.command()
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int,
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=click.IntRange(0, 65535),
               show_default="$PORT or 5000; 0 picks a free one")
 @click.option("--workers", envvar="NETSALES_WORKERS", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: 2 x cores + 1, at most 8). $NETSALES_WORKERS also sets it.")
@@ -64,7 +64,8 @@ def init(demo: bool, admin_password: str | None) -> None:
               help="Run due scheduled jobs in the server (--no-jobs: cron runs `netsales jobs run-due`).")
 @click.option("--user", envvar="NETSALES_RUN_USER", default=None,
               help="Run the worker processes as this system user (when started as root).")
-@click.option("--group", envvar="NETSALES_RUN_GROUP", default=None, help="…and as this group.")
+@click.option("--group", envvar="NETSALES_RUN_GROUP", default=None,
+              help="Run the worker processes in this system group (with --user).")
 @click.option("--dev", is_flag=True, help="Werkzeug's development server instead: one process, for development.")
 def run(host: str, port: int, workers: int | None, threads: int, jobs: bool, user: str | None, group: str | None,
         dev: bool) -> None:
