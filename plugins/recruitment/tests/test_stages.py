@@ -314,3 +314,26 @@ def test_no_hire_without_an_accepted_offer(db, people, make_application, english
     offers.set_state(db.session, offer, "sent")
     with pytest.raises(RecruitmentError, match="accepted"):
         offers.hire(db.session, application, people["hr"], "someone")
+
+
+def test_candidate_takes_the_test_through_the_link(client, db, people, make_application):
+    """The link's intro page does not start the clock; the start button does; answers are graded on submit and a
+    second submission is refused."""
+    application = make_application()
+    to_test(db, application, people["hr"])
+    test = written_tests.issue_link(db.session, application, paper(db, people["hr"]), people["hr"])
+    db.session.commit()
+    url = f"/careers/test/{test.token}"
+    assert client.get(url).status_code == 200
+    db.session.refresh(test)
+    assert test.started_at is None  # looking at the link starts nothing
+    page = client.post(url, data={"start": "1"})
+    assert page.status_code == 200 and "1+1=?" in page.get_data(as_text=True)
+    db.session.refresh(test)
+    assert test.started_at is not None and test.deadline_at is not None
+    choice, written = test.paper.questions
+    done = client.post(url, data={f"q{choice.id}": "1", f"q{written.id}": "<b>我</b>的回答"})
+    assert done.status_code == 200
+    db.session.refresh(test)
+    assert test.submitted_at is not None and test.score == Decimal("40") and test.needs_marking
+    assert client.post(url, data={f"q{choice.id}": "0"}).status_code == 410
