@@ -47,6 +47,9 @@ def completions(course_id: int, start: date, end: date) -> Any:
     attended = (select(TrainingEnrolment.user_id.label("user_id"))
                 .join(TrainingSession, TrainingSession.id == TrainingEnrolment.session_id)
                 .where(TrainingSession.course_id == course_id, TrainingEnrolment.attendance.in_(COUNTED),
+                       # the session's own start too: the database picks the course's sessions of the period
+                       # first and reads only their enrolments
+                       TrainingSession.starts_at >= lower, TrainingSession.starts_at < upper,
                        TrainingEnrolment.session_starts_at >= lower, TrainingEnrolment.session_starts_at < upper))
     finished = select(TrainingAssignment.user_id).where(
         TrainingAssignment.course_id == course_id, TrainingAssignment.completed_at >= lower,
