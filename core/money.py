@@ -186,7 +186,9 @@ class MoneyField(Field):
             self.flags.required = True
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        raw = valuelist[0] if valuelist else ""
+        if not valuelist:  # not sent at all (a crafted post): the stored value or the default stays
+            return
+        raw = valuelist[0]
         self.data = None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if self.required:

@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.money import MoneyField
 from core.web.params import record_id_field
 from plugins.crm.services.errors import CRMError, FieldErrors
 
@@ -86,7 +87,9 @@ class CustomerForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[Length(max=200)])
     wechat = StringField(_l("WeChat"), validators=[Length(max=100)])
     needs = TextAreaField(_l("Needs"), validators=[Length(max=5000)])
-    potential_value = StringField(_l("Potential value (CNY)"), validators=[Length(max=20)])
+    # An amount field (core.money): a StringField kept the stored Decimal when the post left it out, and Length
+    # then raised TypeError (issue 11 F6).
+    potential_value = MoneyField(_l("Potential value (CNY)"), required=False)
     tags = StringField(_l("Tags"), description=_l("Separated by commas"), validators=[Length(max=500)])
     confirm_duplicate = BooleanField(_l("I checked the possible duplicates: create it anyway"))
 
