@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from core.contracts import Period
@@ -98,13 +98,11 @@ def open_cycle(session: Any, kind: str, period: Period) -> Opening:
     table = Appraisal.__table__
     columns = ["cycle_id", "kind", "period_start", "employee_id", "template_id", "reviewer_id", "state", "due_on",
                "prorata", "customer_responses", "created_at", "version"]
-    # Counted before and after (an index-only count), not from rowcount: the PostgreSQL driver reports -1 for an
-    # INSERT ... SELECT, and RETURNING would ship every new id back.
-    in_cycle = select(func.count()).select_from(table).where(table.c.cycle_id == cycle_id)
-    before = session.scalar(in_cycle)
-    session.execute(upsert(session, table).from_select(columns, people)
-                    .on_conflict_do_nothing(index_elements=["cycle_id", "employee_id"]))
-    created = session.scalar(in_cycle) - before
+    # RETURNING, not rowcount (the PostgreSQL driver reports -1 for an INSERT ... SELECT) nor a count before and
+    # after (another process's rows, committed meanwhile, would count as ours).
+    created = len(session.execute(upsert(session, table).from_select(columns, people)
+                                  .on_conflict_do_nothing(index_elements=["cycle_id", "employee_id"])
+                                  .returning(table.c.id)).all())
     scores = (
         select(Appraisal.id, Indicator.id)
         .join(Indicator, Indicator.template_id == Appraisal.template_id)

@@ -121,3 +121,35 @@ def test_a_changed_template_does_not_touch_opened_appraisals(db, team, template,
     db.session.commit()
     assert newer.version == 2 and not db.session.get(type(template), template.id).current
     assert set(db.session.scalars(select(Appraisal.template_id))) == {template.id}
+
+
+def test_two_processes_opening_at_the_same_moment_open_each_appraisal_once(db, team, template, make_app, november):
+    """Two apps (two processes) run the job at the same instant: the unique keys let one insert each row; the other
+    waits for it and inserts nothing."""
+    import threading
+
+    apps = [make_app(), make_app()]
+    start = threading.Barrier(2)
+    created: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(application) -> None:
+        try:
+            with application.app_context():
+                from core.extensions import db as own_db
+
+                start.wait()
+                created.append(open_cycle(own_db.session, "monthly", november).created)
+                own_db.session.commit()
+        except BaseException as exc:  # reported below: a thread's exception does not fail the test by itself
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(created) == [0, 2]
+    db.session.expire_all()
+    assert (_count(db, Appraisal), _count(db, Score), _count(db, Cycle)) == (2, 6, 1)
