@@ -40,9 +40,14 @@ def schedule(session: Any, application: Application, user: Any, interviewer_ids:
                           scheduled_at=scheduled_at, location=(location or "").strip()[:200] or None)
     session.add(interview)
     session.flush()
+    from core.notifications import notify
+
     for person in people:
         session.add(Scorecard(interview_id=interview.id, interviewer_id=person.id,
                               conflict=application.referrer_id == person.id))
+        notify(person, _l("You interview %(name)s for %(title)s (round %(n)d): your scorecard waits."),
+               url=f"/recruitment/interviews/{interview.id}", name=application.candidate.name,
+               title=application.requisition.title, n=interview.round)
     session.flush()
     return interview
 

@@ -120,6 +120,7 @@ def submit(session: Any, requisition: Requisition, user: Any) -> None:
     requisition.state = "pending"
     requisition.submitted_at = utcnow()
     _flush(session)
+    tell_approvers(session, requisition)
 
 
 def _is_hr(user: Any) -> bool:
@@ -179,7 +180,46 @@ def decide(session: Any, requisition: Requisition, user: Any, approved: bool, co
         requisition.state = "approved"
         requisition.approved_at = utcnow()
     _flush(session)
+    if requisition.state == "pending":
+        tell_approvers(session, requisition)
+    else:
+        _tell_author(requisition, user)
     return approval
+
+
+def approvers(session: Any, requisition: Requisition) -> list[Any]:
+    """Who may decide the waiting step: the department's head, or the active holders of the step's permission
+    (through a built-in role granting it; administrators are not bothered)."""
+    from core.identity.models import Grant, Role, User
+
+    step = current_step(session, requisition)
+    if step is None:
+        return []
+    if step == "department_head" and requisition.department is not None and requisition.department.head_id:
+        head = session.get(User, requisition.department.head_id)
+        return [head] if head is not None and head.active else []
+    return list(session.scalars(select(User).where(
+        User.active, User.roles.any(Role.grants.any(Grant.permission_code == STEP_PERMISSIONS[step])))
+        .order_by(User.id).limit(20)))
+
+
+def tell_approvers(session: Any, requisition: Requisition) -> None:
+    from core.notifications import notify
+
+    for person in approvers(session, requisition):
+        notify(person, _l("The hiring plan %(title)s waits for your approval."),
+               url=f"/recruitment/requisitions/{requisition.id}", title=requisition.title)
+
+
+def _tell_author(requisition: Requisition, decider: Any) -> None:
+    from core.notifications import notify
+
+    if requisition.requested_by_id == decider.id:
+        return
+    message = (_l("Your hiring plan %(title)s is approved: recruiting may start.") if requisition.state == "approved"
+               else _l("Your hiring plan %(title)s was not approved."))
+    notify(requisition.requested_by, message, url=f"/recruitment/requisitions/{requisition.id}",
+           title=requisition.title)
 
 
 def _step_label(step: str) -> str:

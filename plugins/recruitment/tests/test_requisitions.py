@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from plugins.recruitment.services import RecruitmentError
 from plugins.recruitment.services import requisitions as service
@@ -39,14 +40,19 @@ def test_bad_plans_are_refused_on_their_field(db, people, english, changes, fiel
 
 
 def test_chain_department_head_then_hr(db, people, english):
+    from core.notifications.models import Notification
+
     req = draft(db, people)
     service.submit(db.session, req, people["head"])
+    told = db.session.scalars(select(Notification.recipient_id)).all()
+    assert told == [people["head"].id]  # the department's head is asked first
     assert service.current_step(db.session, req) == "department_head"
     assert not service.may_decide(db.session, req, people["hr"])  # HR waits for the head
     with pytest.raises(RecruitmentError):
         service.decide(db.session, req, people["hr"], True)
     service.decide(db.session, req, people["head"], True)
     assert req.state == "pending" and service.current_step(db.session, req) == "hr"
+    assert {p.id for p in service.approvers(db.session, req)} == {people["hr"].id, people["hr2"].id}
     service.decide(db.session, req, people["hr"], True)
     db.session.commit()
     assert req.state == "approved" and req.approved_at is not None
