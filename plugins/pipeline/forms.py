@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.money import MoneyField
 from plugins.pipeline.labels import CHANNEL_LABELS, PRIORITY_LABELS, TICKET_KIND_LABELS
 from plugins.pipeline.services import PipelineError
 
@@ -39,9 +40,9 @@ class ProductForm(FlaskForm):
     sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     category = StringField(_l("Category"), validators=[DataRequired(), Length(max=100)])
-    list_price = DecimalField(_l("List price (CNY)"), places=2, validators=[DataRequired(), NumberRange(min=0)])
-    cost = DecimalField(_l("Unit cost (CNY)"), places=2, validators=[Optional(), NumberRange(min=0)],
-                        description=_l("Used for profit; not shown to customers."))
+    list_price = MoneyField(_l("List price (CNY)"))
+    cost = MoneyField(_l("Unit cost (CNY)"), required=False,
+                      description=_l("Used for profit; not shown to customers."))
     unit = StringField(_l("Unit"), default="件", validators=[DataRequired(), Length(max=20)])
     tax_rate = DecimalField(_l("VAT rate (%)"), places=2, default=13, validators=[DataRequired(),
                                                                                NumberRange(min=0, max=100)])
@@ -55,8 +56,7 @@ class ProductForm(FlaskForm):
 class DealForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     customer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
-    expected_value = DecimalField(_l("Expected value (CNY)"), places=2, default=0,
-                                  validators=[DataRequired(), NumberRange(min=0)])
+    expected_value = MoneyField(_l("Expected value (CNY)"), default=0)
     expected_close = DateField(_l("Expected close"), validators=[Optional()])
 
 
@@ -64,8 +64,7 @@ class DealEditForm(FlaskForm):
     """The deal's own fields and what the needs (R6.2.1) and negotiation (R6.4.2) stages record."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    expected_value = DecimalField(_l("Expected value (CNY)"), places=2,
-                                  validators=[DataRequired(), NumberRange(min=0)])
+    expected_value = MoneyField(_l("Expected value (CNY)"))
     expected_close = DateField(_l("Expected close"), validators=[Optional()])
     situation = TextAreaField(_l("Customer's situation"), validators=[Optional()])
     pain_points = TextAreaField(_l("Pain points"), validators=[Optional()])
@@ -91,8 +90,7 @@ class LineForm(FlaskForm):
 
     product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
     quantity = DecimalField(_l("Quantity"), places=3, validators=[Optional(), NumberRange(min=0)])
-    unit_price = DecimalField(_l("Unit price"), places=2, validators=[Optional(), NumberRange(min=0)],
-                              description=_l("Empty: the list price."))
+    unit_price = MoneyField(_l("Unit price"), required=False, description=_l("Empty: the list price."))
     discount = DecimalField(_l("Discount (%)"), places=2, default=0,
                             validators=[Optional(), NumberRange(min=0, max=100)])
 
@@ -171,4 +169,4 @@ class TargetForm(FlaskForm):
                           validate_choice=False)
     month = SelectField(_l("Month"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                         validate_choice=False)
-    amount = DecimalField(_l("Target (CNY)"), places=2, validators=[DataRequired(), NumberRange(min=0)])
+    amount = MoneyField(_l("Target (CNY)"))
