@@ -72,6 +72,28 @@ def save_session(session: Any, course: TrainingCourse, training_session: Trainin
     return training_session
 
 
+def cancel_session(session: Any, training_session: TrainingSession) -> int:
+    """Call a session off before it starts; everyone enrolled or waiting is told. Returns how many were told."""
+    from core.notifications.service import notify
+
+    if training_session.starts_at <= utcnow():
+        raise TrainingError(_l("This session has started: it cannot be cancelled any more."))
+    changed = session.execute(update(TrainingSession).where(TrainingSession.id == training_session.id,
+                                                            TrainingSession.cancelled.is_(False))
+                              .values(cancelled=True).execution_options(synchronize_session=False))
+    session.refresh(training_session)
+    if changed.rowcount != 1:
+        return 0
+    told = 0
+    for enrolment in session.scalars(select(TrainingEnrolment).where(
+            TrainingEnrolment.session_id == training_session.id, TrainingEnrolment.state != "cancelled")):
+        notify(enrolment.user, _l("The session of %(course)s on %(day)s is cancelled."),
+               f"/training/sessions/{training_session.id}", course=training_session.course.title,
+               day=local_date(training_session.starts_at))
+        told += 1
+    return told
+
+
 def audience(session: Any, training_session: TrainingSession) -> list[User]:
     """Active people the session is meant for: its positions and/or a supervisor's team."""
     from core.identity.org import team_member_ids

@@ -125,3 +125,26 @@ def test_the_calendar_file_lists_my_sessions(client, login_as, db, team, course)
     assert "SUMMARY:销售策略" in body
     login_as(team["other"])
     assert "BEGIN:VEVENT" not in client.get("/training/my/sessions.ics").get_data(as_text=True)
+
+
+def test_the_planner_edits_and_cancels_a_session_and_the_enrolled_are_told(client, login_as, db, team, course):
+    from core.notifications.models import Notification
+
+    item = planned(db, course, capacity=2)
+    service.enrol(db.session, item, team["rep"])
+    service.enrol(db.session, item, team["other"])
+    db.session.commit()
+    login_as(team["manager"])
+    form = client.get(f"/training/sessions/{item.id}/edit").get_data(as_text=True)
+    assert "培训室" in form
+    response = client.post(f"/training/sessions/{item.id}/edit", data={
+        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-01T12:00", "capacity": "1", "place": "培训室"})
+    assert response.status_code == 422  # two people hold seats: the capacity cannot go under that
+    before = db.session.scalar(select(func.count(Notification.id)))
+    client.post(f"/training/sessions/{item.id}/cancel")
+    db.session.expire_all()
+    assert db.session.get(TrainingSession, item.id).cancelled
+    assert db.session.scalar(select(func.count(Notification.id))) == before + 2
+    login_as(team["outsider"])
+    page = client.post(f"/training/sessions/{item.id}/enrol", follow_redirects=True).get_data(as_text=True)
+    assert "该场次已取消" in page

@@ -90,5 +90,14 @@ def to_utc(moment: Any) -> Any:
     return local_to_utc(moment) if moment is not None else None
 
 
+def to_local(moment: Any) -> Any:
+    """A stored (naive UTC) time as the company's wall clock, for a form field."""
+    from datetime import UTC
+
+    from core.timeutil import company_zone
+
+    return moment.replace(tzinfo=UTC).astimezone(company_zone()).replace(tzinfo=None) if moment else None
+
+
 def now() -> Any:
     return utcnow()

@@ -24,7 +24,7 @@ from plugins.training.models import ATTENDANCE, TrainingCourse, TrainingEnrolmen
 from plugins.training.permissions import COURSE_VIEW, RECORD_VIEW, SESSION_MANAGE
 from plugins.training.services import TrainingError
 from plugins.training.services import sessions as service
-from plugins.training.views.common import bp, everyone_choices, get_or_404, may, now, to_utc
+from plugins.training.views.common import bp, everyone_choices, get_or_404, may, now, to_local, to_utc
 
 
 def session_listing(past: bool) -> ListQuery:
@@ -95,6 +95,52 @@ def new_session(course_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("training.session", session_id=item.id))
     return render_template("training/form.html", form=form, title=_("Plan a session"), subtitle=course.title,
                            back=url_for("training.course", course_id=course.id)), 422 if form.errors else 200
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@require(SESSION_MANAGE)
+def edit_session(session_id: int):  # type: ignore[no-untyped-def]
+    item = get_or_404(TrainingSession, session_id)
+    form = forms.SessionForm()
+    _fill_session_form(form)
+    if request.method == "GET":
+        form.starts_at.data, form.ends_at.data = to_local(item.starts_at), to_local(item.ends_at)
+        form.capacity.data, form.place.data, form.online_url.data = item.capacity, item.place, item.online_url
+        form.trainer_id.data, form.trainer_name.data = str(item.trainer_id or ""), item.trainer_name
+        form.audience_positions.data = [p for p in item.audience_positions.split(",") if p]
+        form.audience_team_of_id.data = str(item.audience_team_of_id or "")
+    if form.validate_on_submit():
+        try:
+            service.save_session(
+                db.session, item.course, item, starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data),
+                capacity=form.capacity.data, place=form.place.data, online_url=form.online_url.data,
+                trainer_id=forms.optional_id(form.trainer_id.data), trainer_name=form.trainer_name.data,
+                audience_positions=form.audience_positions.data or [],
+                audience_team_of_id=forms.optional_id(form.audience_team_of_id.data))
+        except TrainingError as exc:
+            db.session.rollback()
+            forms.attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Session saved."), "success")
+            return redirect(url_for("training.session", session_id=item.id))
+    return render_template("training/form.html", form=form, title=_("Edit session"), subtitle=item.course.title,
+                           back=url_for("training.session", session_id=item.id)), 422 if form.errors else 200
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@require(SESSION_MANAGE)
+def cancel_session(session_id: int):  # type: ignore[no-untyped-def]
+    item = get_or_404(TrainingSession, session_id)
+    try:
+        told = service.cancel_session(db.session, item)
+    except TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Session cancelled; %(n)s people told.", n=told), "success")
+    return redirect(url_for("training.session", session_id=session_id))
 
 
 @bp.post("/sessions/<int:session_id>/enrol")
