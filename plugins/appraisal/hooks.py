@@ -15,9 +15,11 @@ HOUR = 3600
 
 @hookimpl
 def register_blueprints(app: Any) -> None:
+    from plugins.appraisal.api import bp as api_bp
     from plugins.appraisal.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
 
 
 @hookimpl
