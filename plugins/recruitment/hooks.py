@@ -12,10 +12,12 @@ from core.hookspecs import hookimpl
 
 @hookimpl
 def register_blueprints(app: Any) -> None:
+    from plugins.recruitment.api import bp as api_bp
     from plugins.recruitment.views import bp, public_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
 
 
 @hookimpl
