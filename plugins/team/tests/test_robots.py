@@ -183,3 +183,30 @@ def test_only_robot_managers_set_robots_up(app, people, login_as):
     answer = manager.post("/team/robots", data={"name": "群", "provider": "dingtalk", "webhook_url": "ftp://x",
                                                 "audience": "all"})
     assert answer.status_code == 422 and "https://" in answer.get_data(as_text=True)
+
+
+def test_a_won_deal_is_announced_to_the_team_robot_when_the_company_wants_it(app, db, people, server):
+    from types import SimpleNamespace
+
+    from core.settings import set_setting
+    from plugins.team import hooks
+
+    robots.create_channel(db.session, people["supervisor"], name="一组群", provider="wecom",
+                          webhook_url=base(server) + f"/cgi-bin/webhook/send?key={WECOM_KEY}", secret=None,
+                          audience="team")
+    db.session.commit()
+    deal = SimpleNamespace(title="年度采购", owner=people["rep"])
+    hooks.deal_won(deal=deal, user=people["rep"])
+    assert db.session.scalar(select(RobotMessage)) is None  # off by default
+    set_setting("team.announce_won_deals", True)
+    hooks.deal_won(deal=deal, user=people["rep"])
+    db.session.commit()
+    assert robots.send_due() == 1
+    assert "年度采购" in json.dumps(server.received[0]["body"], ensure_ascii=False)
+
+
+def test_the_jobs_are_registered(app):
+    from core.jobs.runner import registered_jobs
+
+    assert {"team.action_items", "team.escalate_issues", "team.robots", "team.suggest_awards",
+            "team.expire_notices"} <= set(registered_jobs())
