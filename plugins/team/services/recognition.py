@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from core.contracts import Period
-from core.identity.models import User
+from core.identity.models import Grant, Role, User, user_roles
 from core.identity.org import team_member_ids
 from core.timeutil import local_today, month_period, utcnow
 from plugins.team.models import Award, AwardType, Kudos
@@ -81,7 +81,6 @@ def candidates(session: Any, award_type: AwardType, period: Period) -> list[int]
 def suggest(session: Any, period: Period) -> list[Award]:
     """Suggest each active award's winners of ``period`` from its KPI (best first); idempotent."""
     from core.notifications.service import notify
-    from core.security import scope_for
 
     made: list[Award] = []
     for award_type in session.scalars(select(AwardType).where(AwardType.active).order_by(AwardType.id)):
@@ -100,9 +99,11 @@ def suggest(session: Any, period: Period) -> list[Award]:
             made.append(award)
     session.flush()
     if made:
-        deciders = [u for u in session.scalars(select(User).where(User.active))
-                    if scope_for(u, "team.award.confirm") is not None]
-        for person in deciders[:50]:
+        deciders = session.scalars(
+            select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+            .where(User.active, or_(Role.code == "admin", Role.grants.any(Grant.permission_code == "team.award.confirm")))
+            .distinct().order_by(User.id).limit(50))
+        for person in deciders:
             notify(person, _l("%(n)s award suggestions wait for your decision."), "/team/awards", n=len(made))
     return made
 
