@@ -169,3 +169,14 @@ def test_kpis_and_data_sets_answer_for_the_reader(app, db, team, course):
     rows = db.session.execute(sets["training.attendance"].query(team["supervisor"])).all()
     assert [(r.person, r.attendance, r.hours) for r in rows] == [(team["rep"].name, "late", Decimal("2.00"))]
     assert db.session.execute(sets["training.attendance"].query(team["outsider"])).all() == []
+
+
+def test_the_dashboard_card_and_the_regulation_page_show_training(client, login_as, db, team):
+    team["other"].hire_date = local_today() - timedelta(days=40)
+    start_onboarding(db.session, team["other"])
+    db.session.commit()
+    login_as(team["other"])
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "我的培训" in dashboard and "待完成 5 个模块，其中 5 个已逾期" in dashboard
+    regulation = client.get("/regulation").get_data(as_text=True)
+    assert "1 个入职培训中有 0 个在 30 天内完成" in regulation
