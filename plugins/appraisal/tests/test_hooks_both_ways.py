@@ -157,7 +157,7 @@ def test_it_offers_kpis_a_dataset_a_compliance_check_and_a_timeline(db, opened, 
 
     check = next(c for c in engine.collect("compliance_checks", ComplianceCheck) if c.clause == "R4.2")
     assert check.measure().text
-    entries = [e for answer in engine.call("timeline_entries", obj=rep) for e in answer
+    entries = [e for answer in engine.call("timeline_entries", obj=rep, user=None) for e in answer
                if isinstance(e, TimelineEntry)]
     assert len(entries) >= 4  # opened, self, review, final
 

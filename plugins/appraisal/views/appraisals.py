@@ -14,7 +14,8 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import authenticated, require, scoped
 from core.web.listing import Filter, ListQuery
-from core.web.params import record_id, whole_number
+from core.web.params import record_id
+from plugins.appraisal.forms import ratings, score_field, version_from
 from plugins.appraisal.labels import GRADE_LABELS, SOURCE_LABELS, STATE_LABELS
 from plugins.appraisal.models import Appraisal, PersonRecord, light
 from plugins.appraisal.permissions import HR, VIEW
@@ -22,15 +23,7 @@ from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
 from plugins.appraisal.services.results import history
 from plugins.appraisal.settings import weights
-from plugins.appraisal.views.common import (
-    appraisal_or_404,
-    bp,
-    cycle_choices,
-    decimal_from,
-    may_see_person,
-    period_text,
-    version_from,
-)
+from plugins.appraisal.views.common import appraisal_or_404, bp, cycle_choices, may_see_person, period_text
 
 
 def _page(appraisal: Appraisal, errors: dict[str, str] | None = None, status: int = 200) -> Any:
@@ -68,14 +61,6 @@ def detail(appraisal_id: str):  # type: ignore[no-untyped-def]
     return _page(appraisal_or_404(appraisal_id))
 
 
-def _ratings(appraisal: Appraisal) -> dict[int, int | None]:
-    found: dict[int, int | None] = {}
-    for score in appraisal.scores:
-        if score.indicator.kind == "behaviour":
-            found[score.indicator_id] = whole_number(request.form.get(f"rating-{score.indicator_id}"), 1, 5)
-    return found
-
-
 def _act(appraisal: Appraisal, action: Any, success: str) -> Any:
     """Run a transition; a refused one shows its message next to its field, a lost race says so."""
     try:
@@ -97,7 +82,7 @@ def _act(appraisal: Appraisal, action: Any, success: str) -> Any:
 @authenticated
 def submit_self(appraisal_id: str):  # type: ignore[no-untyped-def]
     appraisal = appraisal_or_404(appraisal_id)
-    return _act(appraisal, lambda: flow.submit_self(db.session, appraisal, current_user, _ratings(appraisal),
+    return _act(appraisal, lambda: flow.submit_self(db.session, appraisal, current_user, ratings(appraisal, request.form),
                                                     request.form.get("comment"), version_from(request.form)),
                 _("Self-assessment submitted."))
 
@@ -106,16 +91,9 @@ def submit_self(appraisal_id: str):  # type: ignore[no-untyped-def]
 @authenticated
 def submit_review(appraisal_id: str):  # type: ignore[no-untyped-def]
     appraisal = appraisal_or_404(appraisal_id)
-    return _act(appraisal, lambda: flow.submit_review(db.session, appraisal, current_user, _ratings(appraisal),
+    return _act(appraisal, lambda: flow.submit_review(db.session, appraisal, current_user, ratings(appraisal, request.form),
                                                       request.form.get("comment"), version_from(request.form)),
                 _("Evaluation submitted."))
-
-
-def _score_field() -> Any:
-    value, ok = decimal_from(request.form.get("score"))
-    if not ok:
-        raise AppraisalError(_("Enter a number, such as 85.5."), "score")
-    return value
 
 
 @bp.post("/<appraisal_id>/finalize")
@@ -123,7 +101,7 @@ def _score_field() -> Any:
 def finalize(appraisal_id: str):  # type: ignore[no-untyped-def]
     appraisal = appraisal_or_404(appraisal_id)
     return _act(appraisal, lambda: flow.finalize(db.session, appraisal, current_user, version_from(request.form),
-                                                 _score_field(), request.form.get("note")),
+                                                 score_field(request.form), request.form.get("note")),
                 _("The result is final."))
 
 
@@ -149,7 +127,7 @@ def appeal(appraisal_id: str):  # type: ignore[no-untyped-def]
 def decide(appraisal_id: str):  # type: ignore[no-untyped-def]
     appraisal = appraisal_or_404(appraisal_id)
     return _act(appraisal, lambda: flow.decide_appeal(db.session, appraisal, current_user,
-                                                      request.form.get("decision"), _score_field(),
+                                                      request.form.get("decision"), score_field(request.form),
                                                       version_from(request.form)),
                 _("Appeal decided."))
 

@@ -3,7 +3,6 @@ it), period labels, numbers typed into forms, the static files."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -95,21 +94,3 @@ def cycle_choices(limit: int = 36) -> list[tuple[int, str]]:
     rows = db.session.execute(select(Cycle.id, Cycle.kind, Cycle.period_start)
                               .order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(limit)).all()
     return [(cid, period_text(kind, start)) for cid, kind, start in rows]
-
-
-def decimal_from(raw: Any) -> tuple[Decimal | None, bool]:
-    """(value, ok) of a number typed into a form: empty is (None, True); garbage is (None, False)."""
-    text = (raw or "").strip().replace(",", "").rstrip("%") if isinstance(raw, str) else ""
-    if not text:
-        return None, True
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None, False
-    if not value.is_finite() or abs(value) >= 10**12:
-        return None, False
-    return value, True
-
-
-def version_from(form: Any) -> int | None:
-    return record_id(form.get("version"))

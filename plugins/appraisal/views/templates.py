@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,20 +11,18 @@ from core.extensions import db
 from core.identity.models import POSITIONS
 from core.security import require
 from core.web.params import record_id
+from plugins.appraisal.forms import BLANK_ROWS, indicator_rows
 from plugins.appraisal.models import Template
 from plugins.appraisal.permissions import TEMPLATES
 from plugins.appraisal.services.sources import available_kpis
 from plugins.appraisal.services.templates import (
-    MAX_INDICATORS,
     IndicatorInput,
     TemplateError,
     current_template,
     rows_of,
     save_template,
 )
-from plugins.appraisal.views.common import bp, decimal_from
-
-BLANK_ROWS = 3
+from plugins.appraisal.views.common import bp
 
 
 @bp.get("/templates")
@@ -47,30 +43,6 @@ def template(template_id: str):  # type: ignore[no-untyped-def]
     return render_template("appraisal/template.html", template=found, kpis=available_kpis())
 
 
-def _rows_from_form(form: Any) -> tuple[list[IndicatorInput], dict[tuple[int | None, str], str]]:
-    """The indicator rows typed in (blank rows dropped); numbers that are not numbers are reported per field."""
-    rows: list[IndicatorInput] = []
-    errors: dict[tuple[int | None, str], str] = {}
-    for i in range(MAX_INDICATORS + BLANK_ROWS):
-        name = (form.get(f"rows-{i}-name") or "").strip()
-        if not name and not (form.get(f"rows-{i}-weight") or "").strip():
-            continue
-        index = len(rows)
-        numbers = {}
-        for field in ("weight", "target", "cap"):
-            value, ok = decimal_from(form.get(f"rows-{i}-{field}"))
-            if not ok:
-                errors[(index, field)] = _("Enter a number, such as 12.5.")
-            numbers[field] = value
-        rows.append(IndicatorInput(
-            kind=form.get(f"rows-{i}-kind") or "", name=name[:120], weight=numbers["weight"],
-            kpi_key=form.get(f"rows-{i}-kpi_key") or None, team_total=form.get(f"rows-{i}-team_total") == "1",
-            target=numbers["target"],
-            rule=form.get(f"rows-{i}-rule") or "linear", cap=numbers["cap"],
-            bands=(form.get(f"rows-{i}-bands") or "")[:300], anchors=(form.get(f"rows-{i}-anchors") or "")[:4000]))
-    return rows, errors
-
-
 @bp.route("/templates/edit/<position>", methods=["GET", "POST"])
 @require(TEMPLATES)
 def edit_template(position: str):  # type: ignore[no-untyped-def]
@@ -81,7 +53,7 @@ def edit_template(position: str):  # type: ignore[no-untyped-def]
     errors: dict[tuple[int | None, str], str] = {}
     if request.method == "POST":
         name = (request.form.get("name") or "").strip()[:120]
-        rows, errors = _rows_from_form(request.form)
+        rows, errors = indicator_rows(request.form)
         if not errors:
             try:
                 saved = save_template(db.session, current_user, position, name, rows, kpis,
