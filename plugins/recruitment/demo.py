@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.identity.models import Department, User
 from core.timeutil import local_today, utcnow
-from plugins.recruitment.models import Application, Requisition
+from plugins.recruitment.models import Application, Requisition, StageChange
 from plugins.recruitment.services import (
     candidates,
     checks,
@@ -169,6 +169,10 @@ def load(session: Any, rng: Random) -> None:
     now = utcnow()
     for application in session.scalars(select(Application)):
         application.created_at = now - timedelta(days=rng.randint(5, 30))
+    typical_days = {"screening": (1, 4), "test": (2, 6), "interview": (3, 10), "background": (2, 7), "offer": (1, 5)}
+    for change in session.scalars(select(StageChange).where(StageChange.from_stage.is_not(None))):
+        low, high = typical_days.get(change.from_stage, (1, 3))
+        change.seconds_in_stage = rng.randint(low * 86400, high * 86400)
     filled_plan.approved_at = now - timedelta(days=40)
     filled_plan.filled_at = now - timedelta(days=6)
     session.flush()
