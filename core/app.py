@@ -108,10 +108,26 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_template_gettext(app)
+    # `can` in every template, plugins' included, with no context processor (docs/ui.md).
+    app.jinja_env.globals["can"] = template_can
 
     from core.auth.sessions import load_user  # the user and their server-side session, in one statement
 
     login_manager.user_loader(load_user)
+
+
+def template_can(*args: Any, **kwargs: Any) -> bool:
+    """The template global ``can(permission, obj=None)``: may the signed-in user do this (to ``obj``)?
+
+    ``can(user, permission, obj=None)`` (core.security.can's own order) is accepted too, so that a template written
+    against a plugin's older context processor keeps working."""
+    from flask_login import current_user
+
+    from core.security import can
+
+    if args and not isinstance(args[0], str):
+        return can(*args, **kwargs)
+    return can(current_user, *args, **kwargs)
 
 
 def _register_core_blueprints(app: Flask) -> None:

@@ -106,7 +106,8 @@ def dashboard_widgets(user: Any) -> list:
 def template_slot(slot: str, user: Any, ctx: dict) -> list:
     """Return ``SlotContent`` records to insert at the named ``slot`` of a page (e.g. ``user.detail.sidebar``).
 
-    ``ctx`` is the page's context (the record shown, etc.)."""
+    ``user`` is the viewer: check their permissions yourself before adding anything. ``ctx`` is the page's context
+    (the record shown, etc.)."""
 
 
 @hookspec
@@ -152,8 +153,12 @@ def object_url(obj: Any) -> str | None:
 
 
 @hookspec
-def timeline_entries(obj: Any) -> list:
-    """Return ``TimelineEntry`` records that the plugin adds to ``obj``'s timeline."""
+def timeline_entries(obj: Any, user: Any) -> list:
+    """Return ``TimelineEntry`` records that the plugin adds to ``obj``'s timeline, as ``user`` sees it.
+
+    Called for every record page that shows a timeline, whatever the kind of ``obj``: return ``[]`` for objects the
+    plugin does not own. ``user`` is the viewer (None outside a request): leave out what they may not see (check
+    with ``core.security.can(user, permission, record)``); do not read ``current_user``."""
 
 
 @hookspec

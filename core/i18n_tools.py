@@ -2,7 +2,8 @@
 
     python -m core.i18n_tools update            # core: core/ and templates/ -> core/translations
     python -m core.i18n_tools update plugins/crm
-    python -m core.i18n_tools check              # exit 1 if any catalogue is missing, stale, untranslated or fuzzy
+    python -m core.i18n_tools check [dir]        # exit 1 if a catalogue is missing, stale, untranslated, fuzzy
+                                                 # (an entry or the header) or not compiled to a current .mo
     python -m core.i18n_tools todo [dir]         # the Chinese entries still to translate, as JSON
     python -m core.i18n_tools apply file.json [dir]   # fill Chinese entries from {"msgid": "译文"}
 
@@ -85,6 +86,8 @@ def update(domain: Domain) -> None:
         catalog = load(path, locale)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        # pybabel init marks a new catalogue's header fuzzy, and `pybabel compile` then skips the whole catalogue.
+        catalog.fuzzy = False
         if locale == "en":
             for message in catalog:
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
@@ -96,7 +99,9 @@ def update(domain: Domain) -> None:
 
 
 def problems(domain: Domain) -> list[str]:
-    """What is wrong with a domain's catalogues: missing, stale (source strings not in it), untranslated, fuzzy."""
+    """What is wrong with a domain's catalogues: missing, stale (source strings not in it), untranslated, fuzzy
+    (an entry, or the header: `pybabel compile` skips such a catalogue), not compiled (no .mo, or one older than
+    the .po: `netsales i18n compile` or `python -m core.i18n_compile`)."""
     template = extract(domain)
     found = []
     for locale in LOCALES:
@@ -107,6 +112,13 @@ def problems(domain: Domain) -> list[str]:
             found.append(f"{path}: missing ({len(template)} strings to translate)")
             continue
         catalog = load(path, locale)
+        if catalog.fuzzy:
+            found.append(f"{path}: the header is marked '#, fuzzy' (delete that line above msgid \"\")")
+        compiled = path.with_suffix(".mo")
+        if not compiled.exists():
+            found.append(f"{compiled}: not compiled (run: netsales i18n compile {domain.translations.parent})")
+        elif compiled.stat().st_mtime < path.stat().st_mtime:
+            found.append(f"{compiled}: older than the .po (run: netsales i18n compile {domain.translations.parent})")
         for message in template:
             if message.id and catalog.get(message.id, context=message.context) is None:
                 found.append(f"{path}: not extracted yet: {message.id!r}")
@@ -141,10 +153,20 @@ def apply(domain: Domain, translations: dict[str, str], locale: str = "zh_Hans")
 
 def main(argv: list[str]) -> int:
     command, *targets = argv or ["check"]
+    if command in ("-h", "--help", "help") or "-h" in targets or "--help" in targets:
+        print(__doc__)
+        return 0
     if command == "apply":
+        if not targets:
+            print("apply needs a JSON file of {\"msgid\": \"译文\"}: python -m core.i18n_tools apply file.json [dir]")
+            return 2
         import json
 
-        mapping = json.loads(Path(targets.pop(0)).read_text(encoding="utf-8"))
+        source = Path(targets.pop(0))
+        if not source.is_file():
+            print(f"No such file: {source}")
+            return 2
+        mapping = json.loads(source.read_text(encoding="utf-8"))
         domains = [plugin_domain(Path(t).resolve()) for t in targets] if targets else [core_domain()]
         print(f"Applied {sum(apply(d, mapping) for d in domains)} translations.")
         return 0

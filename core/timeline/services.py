@@ -122,8 +122,9 @@ class Timeline:
     truncated: bool = False
 
 
-def timeline_for(obj: Any, limit: int = TIMELINE_LIMIT) -> Timeline:
-    """Comments, attachments, audit changes and enabled plugins' ``timeline_entries``, oldest first.
+def timeline_for(obj: Any, limit: int = TIMELINE_LIMIT, user: Any = None) -> Timeline:
+    """Comments, attachments, audit changes and enabled plugins' ``timeline_entries``, oldest first, as ``user``
+    (the viewer, handed to the plugins) sees them.
 
     A fixed number of queries whatever the number of entries: one per source, one for plugin entries' users."""
     comments = comments_for(obj, limit=limit + 1)
@@ -135,7 +136,7 @@ def timeline_for(obj: Any, limit: int = TIMELINE_LIMIT) -> Timeline:
     changes = _audit_items(obj, limit + 1)
     truncated = truncated or len(changes) > limit
     items += changes[-limit:]
-    items += _plugin_items(obj)
+    items += _plugin_items(obj, user)
     items.sort(key=lambda item: item.at)
     return Timeline(items, truncated)
 
@@ -160,8 +161,8 @@ def _users(ids: set[int]) -> dict[int, Any]:
     return {u.id: u for u in db.session.scalars(query)}
 
 
-def _plugin_items(obj: Any) -> list[TimelineItem]:
+def _plugin_items(obj: Any, user: Any) -> list[TimelineItem]:
     engine = current_app.extensions["netsales"]
-    entries = engine.collect("timeline_entries", TimelineEntry, obj=obj)
+    entries = engine.collect("timeline_entries", TimelineEntry, obj=obj, user=user)
     users = _users({e.user_id for e in entries if e.user_id is not None})
     return [TimelineItem(e.at, e.kind, text=e.text, user=users.get(e.user_id), url=e.url) for e in entries]

@@ -51,7 +51,7 @@ def timeline_context(obj: Any) -> dict[str, Any]:
     """What templates/timeline/_timeline.html needs for ``obj``: entries, form targets, remembered errors."""
     record_type, record_id = record_key(obj)
     return {
-        "timeline": timeline_for(obj),
+        "timeline": timeline_for(obj, user=current_user._get_current_object()),
         "may_see": can_see(current_user, obj),
         # The comment and upload forms are offered only to those who may add to the record (issue 11 F8).
         "may_write": can_write(current_user, obj),

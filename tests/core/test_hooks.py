@@ -29,7 +29,7 @@ SAMPLE_CALLS = {
     "customer_evaluations": {"user_ids": [1, 2], "period": "2026-11"},
     "global_search": {"query": "王", "user": "USER", "limit": 5},
     "object_url": {"obj": "obj"},
-    "timeline_entries": {"obj": "obj"},
+    "timeline_entries": {"obj": "obj", "user": "USER"},
     "compliance_checks": {},
     "employee_hired": {"user": "USER"},
     "customer_created": {"customer": "customer"},

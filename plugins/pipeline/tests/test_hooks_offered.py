@@ -34,7 +34,7 @@ def test_object_url_and_timeline_of_a_deal(app, db, deal, team):
         assert engine(app).first("object_url", obj=deal) == f"/pipeline/deals/{deal.id}"
     move_deal(db.session, deal, "needs", team["rep"])
     move_deal(db.session, deal, "development", team["rep"], note="换了负责人")
-    entries = engine(app).collect("timeline_entries", TimelineEntry, only="pipeline", obj=deal)
+    entries = engine(app).collect("timeline_entries", TimelineEntry, only="pipeline", obj=deal, user=team["rep"])
     assert len(entries) == 2 and any("换了负责人" in e.text for e in entries)
 
 
