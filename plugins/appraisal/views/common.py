@@ -43,13 +43,27 @@ def period_text(kind: str, start: Any) -> str:
     return format_skeleton("yMMM", start, locale=get_locale())
 
 
+class TextLabels:
+    """The labels as plain text in the current language, each group translated on first use in a render, so that
+    a list's rows read a dict instead of translating a lazy string per cell."""
+
+    GROUPS = {"state": STATE_LABELS, "grade": GRADE_LABELS, "kind": CYCLE_KIND_LABELS}
+
+    def __getattr__(self, group: str) -> dict[str, str]:
+        if group not in self.GROUPS:
+            raise AttributeError(group)
+        texts = {code: str(label) for code, label in self.GROUPS[group].items()}
+        setattr(self, group, texts)
+        return texts
+
+
 @bp.app_context_processor
 def appraisal_template_helpers() -> dict[str, Any]:
     return {"appraisal_labels": {
         "state": STATE_LABELS, "grade": GRADE_LABELS, "kind": CYCLE_KIND_LABELS, "indicator": INDICATOR_KIND_LABELS,
         "rule": RULE_LABELS, "source": SOURCE_LABELS, "event": EVENT_LABELS, "record": RECORD_LABELS,
         "position": POSITION_LABELS, "customer_source": CUSTOMER_SOURCE_LABELS},
-        "appraisal_period": period_text}
+        "appraisal_period": period_text, "appraisal_text": TextLabels()}
 
 
 @bp.get("/assets/<path:filename>")
