@@ -4,7 +4,8 @@
 (to any table but the bookkeeping ones in ``skip``, which commit on their own, like an API token's last use) until
 all of them have got there: so each has read the record and passed the rules' checks (the state, the person) before
 any of them writes. (The first write, not the first to the record's table: on SQLite a transaction that has
-written holds the database's write lock, and the other thread could not get to its own pause.) Without a guard on the
+written holds the database's write lock, and the other thread could not get to its own pause.) A locking read
+(``SELECT ... FOR UPDATE``, PostgreSQL only) counts as a write: it is where a transaction claims the row. Without a guard on the
 write (a version column, a conditional UPDATE), both changes then land; with one, exactly one does. It behaves the
 same on SQLite and on PostgreSQL, so the concurrency tests run on both.
 
@@ -33,6 +34,7 @@ from sqlalchemy.engine import Engine
 #: Written and committed on their own before the request's work (they hold no lock while the request runs).
 BOOKKEEPING = frozenset({"core_api_token"})
 WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE)
+LOCKING_READ = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b", re.IGNORECASE)
 
 
 @dataclass
@@ -65,7 +67,9 @@ def race(*actions: Callable[[], Any], skip: Iterable[str] = BOOKKEEPING, timeout
         if index is None or paused[index]:
             return
         match = WRITE.match(statement)
-        if match is None or match.group(1).lower() in skipped:
+        if match is None and not LOCKING_READ.search(statement):
+            return
+        if match is not None and match.group(1).lower() in skipped:
             return
         paused[index] = True
         try:

@@ -115,12 +115,14 @@ def assign():  # type: ignore[no-untyped-def]
         flash(_("Choose at least one person to give the customers to."), "error")
         return redirect(back)
     reason = (request.form.get("reason") or "").strip()[:300] or None
+    # What made them reachable above, checked again as they are written (a concurrent allocation may move them).
+    allowed = owner_condition(current_user, ASSIGN) | Customer.owner_id.is_(None)
     try:
         if len(targets) == 1:
-            count = allocation_service.assign(db.session, ids, targets[0], current_user, reason)
+            count = allocation_service.assign(db.session, ids, targets[0], current_user, reason, allowed)
             message = _("%(n)s customers assigned.", n=count)
         else:
-            shares = allocation_service.distribute(db.session, ids, targets, current_user, reason)
+            shares = allocation_service.distribute(db.session, ids, targets, current_user, reason, allowed)
             message = _("%(n)s customers distributed round-robin to %(p)s people.", n=sum(shares.values()),
                         p=len(targets))
     except CRMError as exc:

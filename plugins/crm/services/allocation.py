@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, literal, select, update
 from core.identity.models import User
 from core.timeutil import utcnow
 from plugins.crm.models import Customer, OwnershipChange, Revisit
-from plugins.crm.services.errors import CRMError
+from plugins.crm.services.errors import Conflict, CRMError
 
 
 def _check_target(session: Any, user_id: int) -> User:
@@ -21,14 +21,24 @@ def _check_target(session: Any, user_id: int) -> User:
     return user
 
 
-def assign(session: Any, customer_ids: list[int], to_user_id: int, by_user: Any, reason: str | None = None) -> int:
-    """Give the customers to ``to_user_id`` in set-based SQL; returns how many changed owner."""
+def assign(session: Any, customer_ids: list[int], to_user_id: int, by_user: Any, reason: str | None = None,
+           allowed: Any = None) -> int:
+    """Give the customers to ``to_user_id`` in set-based SQL; returns how many changed owner.
+
+    ``allowed`` is the caller's reach (a condition on Customer: their scope, or the pool), checked again as the
+    rows are written: when someone else has meanwhile given one of them to a person outside it (two supervisors
+    distributing the same leads), nothing is moved and Conflict says so."""
     _check_target(session, to_user_id)
     ids = sorted({int(i) for i in customer_ids})
     if not ids:
         raise CRMError(_("Choose at least one customer."), field="customer_ids")
     moving = (Customer.id.in_(ids), Customer.merged_into_id.is_(None),
               (Customer.owner_id.is_(None)) | (Customer.owner_id != to_user_id))
+    if allowed is not None:
+        # Lock the rows first (PostgreSQL; SQLite's writers queue anyway), so that the history below reads the
+        # owners as they are once a concurrent allocation has committed.
+        session.execute(select(Customer.id).where(Customer.id.in_(ids)).with_for_update())
+        moving = (*moving, allowed)
     now = utcnow()
     # History first (it needs the old owner), then the move itself: two statements whatever the count.
     session.execute(insert(OwnershipChange).from_select(
@@ -37,6 +47,14 @@ def assign(session: Any, customer_ids: list[int], to_user_id: int, by_user: Any,
                literal((reason or "").strip()[:300] or None), literal(now)).where(*moving)))
     changed = session.execute(update(Customer).where(*moving).values(owner_id=to_user_id, updated_at=now)
                               .execution_options(synchronize_session=False)).rowcount
+    if allowed is not None:
+        live = Customer.merged_into_id.is_(None), Customer.id.in_(ids)
+        stray = session.scalar(select(func.count(Customer.id)).where(*live, Customer.owner_id.is_distinct_from(
+            to_user_id)))
+        if stray:
+            session.rollback()
+            raise Conflict(_("Someone else gave some of these customers to another person a moment ago. Reload the "
+                             "list and choose again."))
     session.execute(update(Revisit).where(Revisit.customer_id.in_(ids), Revisit.done_at.is_(None))
                     .values(owner_id=to_user_id).execution_options(synchronize_session=False))
     session.expire_all()
@@ -44,7 +62,7 @@ def assign(session: Any, customer_ids: list[int], to_user_id: int, by_user: Any,
 
 
 def distribute(session: Any, customer_ids: list[int], to_user_ids: list[int], by_user: Any,
-               reason: str | None = None) -> dict[int, int]:
+               reason: str | None = None, allowed: Any = None) -> dict[int, int]:
     """Round-robin: the customers, oldest first, go in turn to each person, starting with whoever owns fewest.
 
     Returns {user id: number received}."""
@@ -67,7 +85,7 @@ def distribute(session: Any, customer_ids: list[int], to_user_ids: list[int], by
         shares[turn[index % len(turn)]].append(customer_id)
     result = {}
     for person, share in shares.items():
-        result[person] = assign(session, share, person, by_user, reason) if share else 0
+        result[person] = assign(session, share, person, by_user, reason, allowed) if share else 0
     return result
 
 

@@ -212,3 +212,20 @@ def test_one_survey_link_answered_twice_at_once_keeps_one_answer(app, db, org, n
     assert _count(db, Survey, Survey.answered_at.is_not(None)) == 1
     kept = db.session.scalar(select(Survey.rating))
     assert kept == (5 if results[0].status_code == 200 else 1)
+
+
+def test_two_supervisors_giving_one_pool_lead_away_at_once_give_it_once(db, org, english, new_customer, two):
+    """R2.2.3: a lead in the unassigned pool is reachable by both supervisors; once one has given it to their
+    representative it is outside the other's team, so the other's allocation must not move it on."""
+    from plugins.crm.models import OwnershipChange
+
+    lead = new_customer(None, name="无主线索")
+    clients = two(org.sup1, org.sup2)
+    _run((clients[0], "/crm/allocation/assign", {"ids": str(lead.id), "to_user_ids": str(org.rep1.id)}),
+         (clients[1], "/crm/allocation/assign", {"ids": str(lead.id), "to_user_ids": str(org.rep2.id)}))
+    moves = _count(db, OwnershipChange, OwnershipChange.customer_id == lead.id,
+                   OwnershipChange.to_user_id.in_((org.rep1.id, org.rep2.id)))
+    assert moves == 1
+    assert db.session.get(Customer, lead.id).owner_id in (org.rep1.id, org.rep2.id)
+    _one_told(clients, "Someone else gave some of these customers to another person a moment ago. Reload the list "
+                       "and choose again.")
