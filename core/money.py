@@ -102,11 +102,12 @@ class MoneyError(ValueError):
 
 
 def parse_money(raw: object, *, minimum: Decimal | None = Decimal("0"), positive: bool = False,
-                maximum: Decimal = MONEY_MAX) -> Decimal:
+                maximum: Decimal = MONEY_MAX, exact: bool = False) -> Decimal:
     """``raw`` (text from a form or JSON, an int, a float from JSON, a Decimal) as an amount rounded to the fen.
 
     Refused with MoneyError: no number, NaN or Infinity, below ``minimum`` (None: no lower bound but -maximum),
-    zero when ``positive``, beyond ``maximum`` (what the column holds). The bounds are checked before rounding:
+    zero when ``positive``, beyond ``maximum`` (what the column holds), more than two decimals when ``exact``
+    (otherwise rounded half up to the fen). The bounds are checked before rounding:
     rounding 1e40 to the fen raises decimal.InvalidOperation, and the database refuses it or stores 1e40."""
     amount = _as_decimal(raw)
     if amount is None or not amount.is_finite():
@@ -118,6 +119,8 @@ def parse_money(raw: object, *, minimum: Decimal | None = Decimal("0"), positive
         raise MoneyError(_("The amount cannot be negative.") if floor == 0
                          else _("The amount must be at least %(amount)s.", amount=f"{floor:,.2f}"))
     rounded = amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    if exact and rounded != amount:
+        raise MoneyError(_("Amounts are exact to the fen: at most two decimal places."))
     if rounded == 0:
         if positive:
             raise MoneyError(_("The amount must be more than zero."))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.identity.models import Department, Grant, User, user_roles
+from core.money import parse_money
 from core.security import can, scope_for, team_ids
 from core.timeutil import utcnow
 from plugins.expenses import platform
@@ -249,21 +250,12 @@ def parse_amount(value: Any) -> Decimal:
     """A money amount exact to the fen, or ValueError with the reason (for the field's message)."""
     if isinstance(value, float):
         raise ValueError(_("Give the amount as text or a decimal number, not a float."))
-    try:
-        amount = Decimal(str(value).strip().replace(",", "")) if value is not None else None
-    except (InvalidOperation, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise ValueError(_("Enter an amount such as 128.50."))
-    if amount <= 0:
-        raise ValueError(_("The amount must be more than zero."))
-    # The ceiling first: rounding 1e309 to the fen raises decimal.InvalidOperation.
+    # The one reader of amounts (core.money, issue 11 F4): beyond Numeric(14, 2), NaN, zero, a third decimal.
+    amount = parse_money(value, positive=True, exact=True)
     ceiling = platform.setting("expenses.amount_ceiling")
     if amount > ceiling:
         raise ValueError(_("More than %(ceiling)s is not accepted on one line.", ceiling=f"{ceiling:,.2f}"))
-    if amount != amount.quantize(CENT):
-        raise ValueError(_("Amounts are exact to the fen: at most two decimal places."))
-    return amount.quantize(CENT)
+    return amount
 
 
 def normalise_invoice(number: str) -> str:
@@ -989,16 +981,8 @@ def save_budget(session: Any, user: Any, *, department_id: int | None, category_
 
 
 def _budget_amount(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValueError(_("Enter an amount such as 120000.00.")) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(_("A budget cannot be negative."))
-    # The bound first: rounding 1e309 to the fen raises decimal.InvalidOperation.
-    if amount >= Decimal("1e12") or amount != amount.quantize(CENT):
-        raise ValueError(_("Enter an amount exact to the fen, below one trillion."))
-    return amount.quantize(CENT)
+    # The one reader of amounts (core.money, issue 11 F4): not negative, within Numeric(14, 2), exact to the fen.
+    return parse_money(value, exact=True)
 
 
 def approve_budget(session: Any, budget: Budget, user: Any) -> Budget:
