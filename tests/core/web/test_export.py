@@ -116,3 +116,16 @@ def test_the_export_follows_the_search(make_user, login_as, people_page):
     assert lines == ["Login,Name", "p4,Person 4", "p3,Person 3", "p2,Person 2", "p1,Person 1", "p0,Person 0"]
     assert client.get("/t/users?export=doc").status_code == 400
     assert client.get("/t/users?export=xlsx").mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_any_stored_amount_exports_without_failing(app):
+    # A stored 1e40 (SQLite kept the 40 nines a form once let through), NaN or -0 must not break a download.
+    rows = [{"name": n, "amount": a} for n, a in (("huge", Decimal("1E+40")), ("nan", Decimal("NaN")),
+                                                  ("inf", Decimal("-Infinity")), ("zero", Decimal("-0.00")))]
+    columns = [("name", "Name"), ("amount", "Amount")]
+    with app.test_request_context():
+        csv_text = export_response(rows, columns, "csv").get_data().decode("utf-8-sig").splitlines()
+        sheet = load_workbook(io.BytesIO(export_response(rows, columns, "xlsx").get_data())).active
+    assert csv_text[1:] == ["huge,1E+40", "nan,NaN", "inf,'-Infinity", "zero,-0.00"]
+    values = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values[0] == pytest.approx(1e40) and values[1:3] == ["NaN", "'-Infinity"]
