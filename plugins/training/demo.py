@@ -1,5 +1,5 @@
 """Demo data: the onboarding programme running for a new hire, a periodic plan with past and future sessions
-(attendance taken), a product exam with results and certificates, and a personal plan."""
+(attendance taken), a product exam with results and certificates, practical assessments, and a personal plan."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from core.identity.models import User
 from core.identity.users import create_user
 from core.timeutil import local_to_utc, local_today, utcnow
 from plugins.training.models import TrainingCourse, TrainingEnrolment, TrainingModule, TrainingSession
+from plugins.training.services.assessments import parse_rubric
+from plugins.training.services.assessments import record as record_assessment
 from plugins.training.services.assignments import set_step_done
 from plugins.training.services.exams import create_exam, save_question, start, submit
 from plugins.training.services.onboarding import seed_programme, start_onboarding
@@ -123,6 +125,11 @@ def load(session: Any, rng: Random) -> None:
         return
     courses = _periodic(session, rng, trainer, reps)
     _product_exam(session, rng, reps)
+    courses[2].rubric = "开场与破冰: 10\n需求挖掘: 30\n方案呈现: 30\n异议处理: 20\n促成与跟进: 10"
+    for person in reps[:3]:
+        record_assessment(session, courses[2], person, trainer,
+                          {name: rng.randint(most // 2, most) for name, most in parse_rubric(courses[2].rubric)},
+                          "模拟客户拜访的实操考核。")
     set_mapping(session, "pipeline.revenue", courses[2].id)
     set_mapping(session, "crm.satisfaction", courses[3].id)
     rep = next((p for p in reps if p.superior_id == trainer.id), reps[0])

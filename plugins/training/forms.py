@@ -74,6 +74,8 @@ class CourseForm(FlaskForm):
     trainer_name = StringField(_l("External trainer"), validators=[Optional(), Length(max=200)],
                                description=_l("A company or coach from outside; leave empty for an internal trainer."))
     mandatory_positions = MultiCheckboxField(_l("Mandatory for"), validate_choice=False)
+    rubric = TextAreaField(_l("Practical assessment rubric"), validators=[Optional(), Length(max=5000)],
+                           description=_l("One criterion a line: name and most points, e.g. “需求挖掘: 30”."))
 
 
 class ModuleForm(FlaskForm):

@@ -44,6 +44,8 @@ class TrainingCourse(db.Model):
     #: Position codes (core POSITIONS) the course is mandatory for, comma-separated.
     mandatory_positions: Mapped[str] = mapped_column(String(200), default="")
     archived: Mapped[bool] = mapped_column(default=False, index=True)
+    #: The practical assessment's rubric (R3.2.4): one criterion a line, "name: most points".
+    rubric: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -379,3 +381,26 @@ class TrainingFeedback(db.Model):
     useful: Mapped[str | None] = mapped_column(Text)
     improve: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PracticalAssessment(db.Model):
+    """A practical task scored by the trainer on the course's rubric (R3.2.4): the points of each criterion."""
+
+    __tablename__ = "training_assessment"
+    __owner__ = "user_id"
+    __view_permission__ = "training.record.view"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("training_course.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    #: [[criterion, points given, most points], ...] as scored (the rubric may change later).
+    scores: Mapped[list] = mapped_column(JSON, default=list)
+    #: Percent of the rubric's points.
+    total: Mapped[Decimal] = mapped_column(SCORE)
+    note: Mapped[str | None] = mapped_column(Text)
+    assessed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course = relationship("TrainingCourse", lazy="joined")
+    user = relationship("User", foreign_keys=[user_id])
+    assessor = relationship("User", foreign_keys=[assessor_id])

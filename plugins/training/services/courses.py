@@ -16,6 +16,7 @@ from plugins.training.models import (
     BankQuestion,
     IndicatorCourse,
     OnboardingProgramme,
+    PracticalAssessment,
     TrainingAssignment,
     TrainingCourse,
     TrainingExam,
@@ -60,8 +61,8 @@ def _trainer(session: Any, trainer_id: int | None, trainer_name: str | None) -> 
 
 def save_course(session: Any, user: Any, course: TrainingCourse | None = None, *, title: str, kind: str,
                 description: str | None = None, duration_hours: Any = 0, trainer_id: int | None = None,
-                trainer_name: str | None = None, mandatory_positions: list[str] | tuple[str, ...] = ()
-                ) -> TrainingCourse:
+                trainer_name: str | None = None, mandatory_positions: list[str] | tuple[str, ...] = (),
+                rubric: str | None = None) -> TrainingCourse:
     """Create a course, or change ``course``. Validates everything before changing anything."""
     title = (title or "").strip()
     if not title:
@@ -75,12 +76,16 @@ def save_course(session: Any, user: Any, course: TrainingCourse | None = None, *
     if unknown:
         raise TrainingError(_l("Choose positions from the list."), "mandatory_positions")
     trainer_id, trainer_name = _trainer(session, trainer_id, trainer_name)
+    from plugins.training.services.assessments import parse_rubric
+
+    parse_rubric(rubric)  # refuses a malformed rubric before anything changes
     if course is None:
         course = TrainingCourse(created_by_id=getattr(user, "id", None))
         session.add(course)
     course.title, course.kind, course.description = title, kind, (description or "").strip() or None
     course.duration_hours, course.trainer_id, course.trainer_name = hours, trainer_id, trainer_name
     course.mandatory_positions = ",".join(p for p in POSITIONS if p in mandatory_positions)
+    course.rubric = (rubric or "").strip() or None
     session.flush()
     return course
 
@@ -114,7 +119,8 @@ def is_in_use(session: Any, course: TrainingCourse) -> bool:
         | exists().where(TrainingPlanItem.course_id == course.id)
         | exists().where(TrainingExam.course_id == course.id)
         | exists().where(BankQuestion.course_id == course.id)
-        | exists().where(IndicatorCourse.course_id == course.id))))
+        | exists().where(IndicatorCourse.course_id == course.id)
+        | exists().where(PracticalAssessment.course_id == course.id))))
 
 
 def archive_course(session: Any, course: TrainingCourse) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.training.views import courses, effectiveness, exams, my, onboarding, plans, sessions  # noqa: F401
+from plugins.training.views import assessments, courses, effectiveness, exams, my, onboarding, plans, sessions  # noqa: F401
 from plugins.training.views.common import bp
 
 __all__ = ["bp"]

@@ -27,7 +27,7 @@ from plugins.training.models import (
     TrainingModule,
     TrainingSession,
 )
-from plugins.training.permissions import COURSE_MANAGE, COURSE_VIEW, SESSION_MANAGE
+from plugins.training.permissions import COURSE_MANAGE, COURSE_VIEW, EXAM_GRADE, SESSION_MANAGE
 from plugins.training.services import TrainingError
 from plugins.training.services import courses as service
 from plugins.training.services.exams import save_question
@@ -67,7 +67,7 @@ def _save_course(form: forms.CourseForm, course: TrainingCourse | None) -> Train
             db.session, current_user, course, title=form.title.data, kind=form.kind.data,
             description=form.description.data, duration_hours=form.duration_hours.data or 0,
             trainer_id=forms.optional_id(form.trainer_id.data), trainer_name=form.trainer_name.data,
-            mandatory_positions=form.mandatory_positions.data or [])
+            mandatory_positions=form.mandatory_positions.data or [], rubric=form.rubric.data)
     except TrainingError as exc:
         db.session.rollback()
         forms.attach_error(form, exc)
@@ -126,6 +126,7 @@ def course(course_id: int):  # type: ignore[no-untyped-def]
                            feedback_form=forms.FeedbackForm(), managing=may(COURSE_MANAGE),
                            in_use=service.is_in_use(db.session, course) if may(COURSE_MANAGE) else True,
                            material_form=forms.MaterialForm(), planning=may(SESSION_MANAGE),
+                           assessing=course.trainer_id == current_user.id or may(EXAM_GRADE),
                            positions=", ".join(str(POSITION_LABELS[p]) for p in course.positions if p in POSITION_LABELS))
 
 

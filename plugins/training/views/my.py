@@ -16,6 +16,7 @@ from core.security import require
 from core.timeutil import local_midnight_utc, local_today
 from plugins.training.models import (
     ExamAttempt,
+    PracticalAssessment,
     TrainingAssignment,
     TrainingCertificate,
     TrainingEnrolment,
@@ -48,13 +49,15 @@ def my_training():  # type: ignore[no-untyped-def]
                                                               TrainingExam.archived.is_(False))))
     attempts = list(db.session.scalars(select(ExamAttempt).where(ExamAttempt.user_id == current_user.id)
                                        .order_by(ExamAttempt.started_at.desc()).limit(50)))
+    assessments = list(db.session.scalars(select(PracticalAssessment).where(
+        PracticalAssessment.user_id == current_user.id).order_by(PracticalAssessment.assessed_at.desc()).limit(50)))
     certificates = list(db.session.scalars(select(TrainingCertificate).where(
         TrainingCertificate.user_id == current_user.id).order_by(TrainingCertificate.issued_at.desc())))
     year = local_today().year
     hours = hours_by_person(db.session, [current_user.id], local_midnight_utc(date(year, 1, 1)),
                             local_midnight_utc(date(year + 1, 1, 1)))[current_user.id]
     return render_template("training/my.html", assignments=assignments, enrolments=enrolments, exams=exams,
-                           attempts=attempts, certificates=certificates, year=year, hours=hours,
+                           attempts=attempts, certificates=certificates, assessments=assessments, year=year, hours=hours,
                            required=required_hours(), today=local_today(), now=now())
 
 
