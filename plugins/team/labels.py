@@ -8,7 +8,7 @@ ISSUE_STATE_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "res
                       "closed": _l("Closed")}
 RECURRENCE_LABELS = {"weekly": _l("Every week"), "monthly": _l("Every month")}
 MEETING_STATE_LABELS = {"scheduled": _l("Scheduled"), "closed": _l("Minutes closed")}
-ACTION_STATE_LABELS = {"open": _l("Open"), "done": _l("Done")}
+ACTION_STATE_LABELS = {"open": _l("To do"), "done": _l("Done")}
 POST_KIND_LABELS = {"tip": _l("Sales tip"), "case": _l("Case study"), "product": _l("Product know-how"),
                     "other": _l("Other")}
 ACTIVITY_KIND_LABELS = {"outdoor": _l("Outdoor event"), "dinner": _l("Team dinner"), "training": _l("Training day"),
