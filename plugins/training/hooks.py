@@ -6,7 +6,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from core.contracts import DashboardWidget, DatasetDef, MenuItem, ProfileSection, ScheduledJob, TimelineEntry
+from core.contracts import (
+    DashboardWidget,
+    DatasetDef,
+    MenuItem,
+    ProfileSection,
+    ScheduledJob,
+    SearchResult,
+    TimelineEntry,
+)
 from core.hookspecs import hookimpl
 
 
@@ -69,6 +77,13 @@ def user_profile_sections(user: Any) -> list[ProfileSection]:
 
     return [ProfileSection("training.record", _l("Training record"), "training/widgets/record.html", order=50,
                            context=widgets.training_record)]
+
+
+@hookimpl
+def global_search(query: str, user: Any, limit: int) -> list[SearchResult]:
+    from plugins.training.search import search
+
+    return search(query, user, limit)
 
 
 @hookimpl

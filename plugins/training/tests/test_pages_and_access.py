@@ -180,3 +180,13 @@ def test_the_dashboard_card_and_the_regulation_page_show_training(client, login_
     assert "我的培训" in dashboard and "待完成 5 个模块，其中 5 个已逾期" in dashboard
     regulation = client.get("/regulation").get_data(as_text=True)
     assert "1 个入职培训中有 0 个在 30 天内完成" in regulation
+
+
+def test_global_search_finds_courses_but_not_archived_ones(client, login_as, db, team, course):
+    from plugins.training.models import TrainingCourse
+
+    db.session.add(TrainingCourse(title="旧版销售策略", kind="periodic", archived=True))
+    db.session.commit()
+    login_as(team["rep"])
+    page = client.get("/search?q=销售策略").get_data(as_text=True)
+    assert f"/training/courses/{course.id}" in page and "旧版销售策略" not in page
