@@ -126,7 +126,7 @@ class PostForm(FlaskForm):
 
 
 class KudosForm(FlaskForm):
-    to_id = SelectField(_l("To"), coerce=coerce_id, validate_choice=False)
+    to_id = SelectField(_l("Whom you thank"), coerce=coerce_id, validate_choice=False)
     reason = TextAreaField(_l("For"), validators=[DataRequired(), Length(max=2000)])
 
 
