@@ -205,8 +205,9 @@ def _back(application_id: int) -> Any:
     return redirect(url_for("recruitment.application", application_id=application_id))
 
 
-def _run(application_id: int, action: Any, success: str) -> Any:
-    """Run a service call for a button; refusals flash and nothing is saved."""
+def _run(application_id: int, action: Any, success: Any) -> Any:
+    """Run a service call for a button; refusals flash and nothing is saved. ``success`` is the message, or a
+    function of the call's result that makes it."""
     try:
         result = action()
     except RecruitmentError as exc:

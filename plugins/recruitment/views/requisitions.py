@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -96,7 +96,9 @@ def edit_requisition(requisition_id: int):  # type: ignore[no-untyped-def]
     requisition = requisition_or_404(requisition_id)
     if requisition.requested_by_id != current_user.id and not may("recruitment.approve.hr"):
         abort(403)  # the author's plan: others comment through the approval
-    form = forms.RequisitionForm(obj=requisition)
+    # The plan fills the form only when it is shown: a post missing a field must not take the plan's value (its
+    # requirements are rows, not the text the form edits).
+    form = forms.RequisitionForm(obj=requisition if request.method == "GET" else None)
     _fill_choices(form)
     if not form.is_submitted():
         form.requirements.data = "\n".join(f"{r.kind}: {r.text}" if r.kind != "other" else r.text
