@@ -227,6 +227,99 @@ def plugins_uninstall(name: str, yes: bool) -> None:
     click.echo(f"Uninstalled {name}; dropped tables: {', '.join(dropped) or 'none'}.")
 
 
+@plugins_group.command("new")
+@click.argument("name")
+@click.option("--path", "parent", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default="the current folder", help="Folder to create netsales-NAME/ in.")
+@click.option("--title", default=None, help="English title (menu, Modules page). Default: from NAME.")
+@click.option("--title-zh", default=None, help="Chinese title. Default: the English one (translate it later).")
+@click.option("--author", default="Your name", show_default=True)
+def plugins_new(name: str, parent: Path, title: str | None, title_zh: str | None, author: str) -> None:
+    """Write a new plugin NAME, laid out like the built-in ones, ready to pip install, enable and test.
+
+    NAME is the plugin's name: lowercase letters, digits and _ (the table prefix, URL and permission namespace).
+    See docs/plugin-guide.md."""
+    from core.scaffold import ScaffoldError, create_plugin
+
+    try:
+        target = create_plugin(name, parent, title=title, title_zh=title_zh, author=author)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {target}")
+    click.echo("Next, in NetSales's virtualenv:")
+    click.echo(f"  pip install -e {target}")
+    click.echo(f"  netsales plugins enable {name}        (restart a running NetSales first: see below)")
+    click.echo(f"  cd {target} && python -m pytest")
+    click.echo(RESTART_NOTE)
+
+
+#: Flask cannot add a blueprint once it has served a request, so a package installed while NetSales runs is
+#: loaded at the next start (core/web/admin_plugins.py says the same on the Modules page).
+RESTART_NOTE = ("A module installed with pip while NetSales is running is loaded when NetSales restarts "
+                "(every process); enabling and disabling an installed module takes effect at once.")
+
+
+# ---------------------------------------------------------------------------------------------------- i18n
+
+
+@cli.group("i18n")
+def i18n_group() -> None:
+    """A plugin's translation catalogues: extract, check, compile (PATH: the plugin's package or project folder)."""
+
+
+def _plugin_package(path: Path) -> Path:
+    """The plugin package at ``path``, or the one package with a plugin.toml inside the project folder ``path``."""
+    path = path.resolve()
+    if (path / "plugin.toml").is_file() or (path / "translations").is_dir():
+        return path
+    packages = sorted(p.parent for p in path.glob("*/plugin.toml"))
+    if len(packages) != 1:
+        raise click.ClickException(f"No plugin package (a folder with plugin.toml) found in {path}."
+                                   if not packages else f"Several plugin packages in {path}: name one of them.")
+    return packages[0]
+
+
+_PATH = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@i18n_group.command("compile")
+@click.argument("path", type=_PATH)
+def i18n_compile(path: Path) -> None:
+    """Compile the plugin's .po catalogues to .mo (what NetSales reads)."""
+    from core.i18n_compile import compile_catalogues, plugin_catalogue_files
+
+    catalogues = plugin_catalogue_files(_plugin_package(path))
+    if not catalogues:
+        raise click.ClickException(f"No catalogues (translations/*/LC_MESSAGES/*.po) under {path}.")
+    count = compile_catalogues(catalogues, force=True)
+    click.echo(f"Compiled {count} catalogue(s): {', '.join(str(p.with_suffix('.mo')) for p in catalogues)}")
+
+
+@i18n_group.command("update")
+@click.argument("path", type=_PATH)
+def i18n_update(path: Path) -> None:
+    """Extract the plugin's strings into its zh_Hans and en catalogues (English is filled in; translate Chinese)."""
+    from core.i18n_tools import plugin_domain, untranslated, update
+
+    domain = plugin_domain(_plugin_package(path))
+    update(domain)
+    todo = untranslated(domain)
+    click.echo(f"Updated {domain.translations}; {len(todo)} Chinese entr{'y' if len(todo) == 1 else 'ies'} to "
+               "translate, then run `netsales i18n compile`.")
+
+
+@i18n_group.command("check")
+@click.argument("path", type=_PATH)
+def i18n_check(path: Path) -> None:
+    """Fail if a catalogue is missing, stale, untranslated, fuzzy (an entry or the header) or not compiled."""
+    from core.i18n_tools import plugin_domain, problems
+
+    found = problems(plugin_domain(_plugin_package(path)))
+    if found:
+        raise click.ClickException("\n".join(found))
+    click.echo("All catalogues complete and compiled.")
+
+
 # ---------------------------------------------------------------------------------------------------- backup
 
 

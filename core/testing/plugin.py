@@ -113,6 +113,25 @@ def fresh_database(tmp_path: Path) -> Iterator[TestDatabase]:
 
 
 @pytest.fixture
+def migrate_plugin(app: Flask, fresh_database: TestDatabase) -> Iterator[Callable[[str], Any]]:
+    """``migrate_plugin(name)``: a core.testing.migrations.PluginMigrations for plugin ``name`` on an empty database
+    of its own, with the core and the plugin's dependencies already at head (``.upgrade()``, ``.downgrade()``,
+    ``.tables()``, ``.drift()``, ``.current()``)."""
+    from core.testing.migrations import PluginMigrations
+
+    opened: list[PluginMigrations] = []
+
+    def factory(name: str) -> PluginMigrations:
+        migrations = PluginMigrations(app, name, fresh_database.url).prepare()
+        opened.append(migrations)
+        return migrations
+
+    yield factory
+    for migrations in opened:
+        migrations.close()
+
+
+@pytest.fixture
 def plugin_paths() -> list[str]:
     """Extra plugin folders for this test's apps; temp_plugin adds to it."""
     return []
