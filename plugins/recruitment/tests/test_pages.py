@@ -170,3 +170,17 @@ def test_import_saves_nothing_when_a_row_is_bad(db, people, login_as, requisitio
         "file": (BytesIO(good.encode()), "boss.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Application.id))) == 1  # the same person twice: one application
+
+
+def test_editing_a_plan_with_fields_left_out_is_refused_not_crashed(db, people, login_as):
+    from plugins.recruitment.services import requisitions
+
+    req = requisitions.save_requisition(
+        db.session, people["head"], title="文案", position="other", department_id=None, headcount=1,
+        reason="growth", salary_min=None, salary_max=None, required_by=None, description=None,
+        requirements="会写作")
+    db.session.commit()
+    response = login_as(people["head"]).post(f"/recruitment/requisitions/{req.id}/edit", data={"title": "文案策划"})
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Requisition, req.id).title == "文案"
