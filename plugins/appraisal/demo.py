@@ -157,8 +157,11 @@ def load(session: Any, rng: Random) -> None:
     reps = sorted(u.id for u in people.values() if u.position == "sales_rep")
     _templates(session, hr, _targets(session, people, periods[:3]))
     session.flush()
-    stars = sorted(reps)[1:2]  # a promotion candidate: excellent three months running (R4.4.2)
-    strugglers = sorted(reps)[-1:]  # a demotion or transfer candidate: unsatisfactory twice running
+    # Among the representatives employed through the whole history (other modules' demos hire people later):
+    veterans = sorted(uid for uid in reps if people[uid].hire_date is None
+                      or people[uid].hire_date <= periods[0].start)
+    stars = veterans[1:2]  # a promotion candidate: excellent three months running (R4.4.2)
+    strugglers = veterans[-1:]  # a demotion or transfer candidate: unsatisfactory twice running
     for n, period in enumerate(periods):
         opening = open_cycle(session, "monthly", period)
         cycle = session.get(Cycle, opening.cycle_id)
