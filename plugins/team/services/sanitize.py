@@ -40,7 +40,10 @@ class _Cleaner(HTMLParser):
         if tag in DROPPED_WITH_CONTENT:
             self.skip += 1
             return
-        if self.skip or tag not in ALLOWED:
+        if self.skip:
+            return
+        self.text.append(" ")  # words of separate blocks stay apart in the plain text (search, snippets)
+        if tag not in ALLOWED:
             return
         if tag == "a":
             href = _safe_href(dict(attrs).get("href"))
