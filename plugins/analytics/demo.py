@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from core.identity.models import Role, User
 from core.timeutil import local_today
-from plugins.analytics.models import Competitor, CustomerNeed, PriceObservation, ResearchActivity, SavedReport
+from plugins.analytics.models import (
+    Competitor,
+    CustomerNeed,
+    MarketShare,
+    PriceObservation,
+    ResearchActivity,
+    SavedReport,
+)
 
 COMPETITORS = [
     ("云销通", "https://yunxiaotong.example.cn", "价格低，渠道覆盖广", "售后响应慢，定制能力弱"),
@@ -55,6 +62,11 @@ def load(session: Any, rng: Random) -> None:
                     our_price=Decimal(our_price), promotion="满减活动" if promotion else None,
                     reported_by_id=rng.choice(reporters).id))
     _research(session, rng, reporters, manager, today)
+    for share, competitor in ((Decimal("18.5"), None), (Decimal("24.0"), competitors[0]),
+                              (Decimal("12.0"), competitors[1]), (Decimal("9.5"), competitors[2])):
+        session.add(MarketShare(period=str(today.year - 1), region="华东", share=share,
+                                competitor_id=competitor.id if competitor else None,
+                                source="行业协会年度报告", recorded_by_id=manager.id))
     sales_role = session.scalar(select(Role).where(Role.code == "sales_manager"))
     import json
 

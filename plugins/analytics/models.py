@@ -157,3 +157,21 @@ class CustomerNeed(db.Model):
     noted_on: Mapped[date] = mapped_column(index=True)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MarketShare(db.Model):
+    """An estimate of a company's share of the market in a period and region, with where it comes from (R7.2.1).
+
+    ``competitor_id`` empty means our own company."""
+
+    __tablename__ = "analytics_market_share"
+    __table_args__ = (UniqueConstraint("period", "region", "competitor_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)  # 2026, 2026-Q3 or 2026-05
+    region: Mapped[str] = mapped_column(String(100))
+    competitor_id: Mapped[int | None] = mapped_column(ForeignKey("analytics_competitor.id"), index=True)
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 2))  # percent, 0–100
+    source: Mapped[str] = mapped_column(String(300))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

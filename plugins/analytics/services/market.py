@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -11,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.timeutil import local_today
-from plugins.analytics.models import PRICE_CHANNELS, Competitor, PriceObservation
+from plugins.analytics.models import PRICE_CHANNELS, Competitor, MarketShare, PriceObservation
 
 MONEY_MAX = Decimal("999999999999.99")  # what Numeric(14, 2) holds
-TEXT_MAX = {"name": 120, "website": 300, "their_product": 200, "our_product": 200, "promotion": 300}
+TEXT_MAX = {"name": 120, "website": 300, "their_product": 200, "our_product": 200, "promotion": 300, "source": 300}
 
 
 class MarketError(ValueError):
@@ -120,3 +121,58 @@ def price_history(session: Any, our_product: str) -> list[PricePoint]:
 
 def observed_products(session: Any) -> list[str]:
     return list(session.scalars(select(PriceObservation.our_product).distinct().order_by(PriceObservation.our_product)))
+
+
+PERIOD = re.compile(r"^(20\d\d)(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
+HUNDRED = Decimal("100")
+
+
+def record_share(session: Any, user: Any, *, period: Any, region: Any, competitor_id: int | None, share: Any,
+                 source: Any) -> MarketShare:
+    """An estimate of one company's share (``competitor_id`` None: ours). The estimates of one period, region and
+    source may not add up to more than 100 %."""
+    clean_period = (period or "").strip().upper()
+    if not PERIOD.match(clean_period):
+        raise MarketError(_l("Write the period as 2026, 2026-Q3 or 2026-05."), "period")
+    clean_region = (region or "").strip() or str(_l("Nationwide"))
+    if len(clean_region) > 100:
+        raise MarketError(_l("At most %(n)s characters.", n=100), "region")
+    if competitor_id is not None:
+        competitor = session.get(Competitor, competitor_id)
+        if competitor is None or not competitor.active:
+            raise MarketError(_l("Choose a competitor."), "competitor_id")
+    try:
+        value = Decimal(str(share).strip().rstrip("%").strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise MarketError(_l("Enter a percentage such as 12.5."), "share") from exc
+    if not value.is_finite() or value <= 0 or value > HUNDRED or value != value.quantize(Decimal("0.01")):
+        raise MarketError(_l("Enter a percentage above 0 and at most 100, with at most two decimals."), "share")
+    clean_source = _text(source, "source")
+    taken = session.scalar(select(func.coalesce(func.sum(MarketShare.share), 0)).where(
+        MarketShare.period == clean_period, MarketShare.region == clean_region, MarketShare.source == clean_source,
+        MarketShare.competitor_id.is_(None) if competitor_id is None else MarketShare.competitor_id == competitor_id))
+    if Decimal(str(taken)) > 0:
+        raise MarketError(_l("This source already gives a share for this company, period and region."), "source")
+    total = Decimal(str(session.scalar(select(func.coalesce(func.sum(MarketShare.share), 0)).where(
+        MarketShare.period == clean_period, MarketShare.region == clean_region,
+        MarketShare.source == clean_source))))
+    if total + value > HUNDRED:
+        raise MarketError(_l("The shares of one period, region and source would add up to more than 100 percent."),
+                          "share")
+    estimate = MarketShare(period=clean_period, region=clean_region, competitor_id=competitor_id, share=value,
+                           source=clean_source, recorded_by_id=user.id)
+    session.add(estimate)
+    session.flush()
+    return estimate
+
+
+def share_table(session: Any) -> list[tuple[str, str, str, list[tuple[str | None, Decimal]]]]:
+    """(period, region, source, [(company or None for us, share)]), newest period first."""
+    names = dict(session.execute(select(Competitor.id, Competitor.name)).all())
+    rows = session.scalars(select(MarketShare).order_by(MarketShare.period.desc(), MarketShare.region,
+                                                        MarketShare.source, MarketShare.share.desc())).all()
+    grouped: dict[tuple[str, str, str], list[tuple[str | None, Decimal]]] = {}
+    for row in rows:
+        grouped.setdefault((row.period, row.region, row.source), []).append(
+            (names.get(row.competitor_id) if row.competitor_id else None, row.share))
+    return [(p, r, s, shares) for (p, r, s), shares in grouped.items()]

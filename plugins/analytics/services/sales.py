@@ -115,11 +115,19 @@ class ParetoRow:
     share: Decimal
     cumulative: Decimal
     grade: str  # A, B or C
+    margin: Decimal | None = None  # revenue - cost
+    margin_rate: Decimal | None = None  # margin / revenue
 
 
 def pareto(dataset: DatasetDef, user: Any, key: str, start: date, end: date) -> list[ParetoRow]:
-    """Products (or categories) by revenue with their cumulative share and ABC class (Pareto analysis)."""
+    """Products (or categories) by revenue with their cumulative share, ABC class and margin (Pareto analysis):
+    two statements (revenue, cost)."""
     pairs = revenue_by(dataset, user, key, start, end)
+    costs: dict[Any, Decimal] = {}
+    if column(dataset, "cost") is not None:
+        spec = PivotSpec(SALES_DATASET, rows=(key,), measure="cost", aggregate="sum", start=start, end=end)
+        result = run(spec, dataset, user)
+        costs = {k[0]: result.cells[(k, None)] for k in result.row_keys}
     total = sum((revenue for _name, revenue in pairs), Decimal("0"))
     rows, running = [], Decimal("0")
     for name, revenue in pairs:
@@ -130,7 +138,9 @@ def pareto(dataset: DatasetDef, user: Any, key: str, start: date, end: date) -> 
         # A row belongs to the class in which its revenue starts: the top seller is A even when it alone is 90 %.
         start_share = before / total if total else Decimal("0")
         grade = "A" if start_share < ABC_LIMITS[0] else "B" if start_share < ABC_LIMITS[1] else "C"
-        rows.append(ParetoRow(name, revenue, share, cumulative, grade))
+        margin = revenue - costs[name] if name in costs else None
+        rate = (margin / revenue).quantize(Decimal("0.0001")) if margin is not None and revenue else None
+        rows.append(ParetoRow(name, revenue, share, cumulative, grade, margin, rate))
     return rows
 
 

@@ -104,3 +104,29 @@ def test_needs_are_counted_by_theme_and_month(app, db, team, login_as):
 def test_market_data_sets_appear_in_the_explorer(app, db, team, competitor, login_as):
     html = login_as(team["manager"]).get("/analytics/explore").get_data(as_text=True)
     assert "竞争对手价格" in html and "客户需求" in html
+
+
+@pytest.mark.parametrize("period, share, message", [
+    ("2026-Q5", "10", "2026-Q3"), ("26", "10", "2026-Q3"), ("2026", "0", "大于 0"), ("2026", "101", "大于 0"),
+    ("2026", "abc", "百分比"), ("2026", "12.345", "大于 0"),
+])
+def test_bad_market_share_estimates_are_refused(app, db, team, competitor, login_as, period, share, message):
+    from plugins.analytics.models import MarketShare
+
+    answer = login_as(team["manager"]).post("/analytics/market-shares", data={
+        "period": period, "region": "华东", "competitor_id": str(competitor.id), "share": share, "source": "协会"})
+    assert answer.status_code == 422 and message in answer.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(MarketShare.id))) == 0
+
+
+def test_shares_of_one_source_cannot_exceed_a_hundred_percent(app, db, team, competitor, login_as):
+    client = login_as(team["manager"])
+    ours = {"period": "2026-q3", "region": "华东", "competitor_id": "us", "share": "60", "source": "协会"}
+    assert client.post("/analytics/market-shares", data=ours).status_code == 302
+    theirs = {**ours, "competitor_id": str(competitor.id), "share": "45"}
+    assert client.post("/analytics/market-shares", data=theirs).status_code == 422
+    assert client.post("/analytics/market-shares", data={**theirs, "share": "40"}).status_code == 302
+    again = client.post("/analytics/market-shares", data={**ours, "share": "1"})  # same company, period, source
+    assert again.status_code == 422
+    html = client.get("/analytics/competitors").get_data(as_text=True)
+    assert "2026-Q3" in html and "本公司 60.0%" in html and "云销通 40.0%" in html

@@ -163,3 +163,32 @@ def test_dashboards_cost_a_fixed_number_of_statements(app, db, team, shop, login
     with count_queries() as many:
         client.get(path)
     assert len(many) == len(few)
+
+
+def test_customer_behaviour_pareto_and_cohorts_on_a_hand_counted_fixture(app, db, team, shop):
+    """Three customers. A: first order in 2025-12, again 2026-01 and 2026-03. B: 2026-01 twice. C: 2026-02 once.
+    Products: 扫码枪 (cost half) sells 700, CRM 300."""
+    from datetime import date
+
+    from plugins.analytics.services.catalogue import find_dataset
+    from plugins.analytics.services.sales import cohorts, customer_behaviour, pareto
+
+    a, b, c = (shop.customer(team["rep"], name) for name in ("甲", "乙", "丙"))
+    shop.order(a, team["rep"], datetime(2025, 12, 5, 4), [("扫码枪", "hardware", "100")])
+    shop.order(a, team["rep"], datetime(2026, 1, 5, 4), [("扫码枪", "hardware", "200")])
+    shop.order(a, team["rep"], datetime(2026, 3, 5, 4), [("CRM", "software", "300")])
+    shop.order(b, team["rep"], datetime(2026, 1, 6, 4), [("扫码枪", "hardware", "150")])
+    shop.order(b, team["rep"], datetime(2026, 1, 20, 4), [("扫码枪", "hardware", "150")])
+    shop.order(c, team["rep"], datetime(2026, 2, 6, 4), [("扫码枪", "hardware", "100")])
+    db.session.commit()
+    dataset = find_dataset("pipeline.order_lines", team["manager"])
+    year = (date(2026, 1, 1), date(2027, 1, 1))
+    behaviour = customer_behaviour(dataset, team["manager"], *year)
+    assert (behaviour.customers, behaviour.new_customers, behaviour.returning_customers) == (3, 2, 1)
+    assert (behaviour.repeat_customers, behaviour.orders, behaviour.revenue) == (2, 5, Decimal("900.00"))
+    assert behaviour.average_order_value == Decimal("180.00") and str(behaviour.repeat_rate) == "0.6667"
+    rows = pareto(dataset, team["manager"], "product", *year)
+    assert [(r.name, r.revenue, r.grade, r.margin) for r in rows] == [
+        ("扫码枪", Decimal("600.00"), "A", Decimal("300.00")), ("CRM", Decimal("300.00"), "A", Decimal("150.00"))]  # needed to reach 80 %
+    table = {row.cohort: (row.size, row.retained[:4]) for row in cohorts(dataset, team["manager"])}
+    assert table == {"2025-12": (1, [1, 1, 0, 1]), "2026-01": (1, [1, 0, 0, 0]), "2026-02": (1, [1, 0, 0, 0])}

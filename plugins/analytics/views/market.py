@@ -22,7 +22,9 @@ from plugins.analytics.services.market import (
     observed_products,
     price_history,
     record_price,
+    record_share,
     save_competitor,
+    share_table,
 )
 from plugins.analytics.views.common import bp, chart_json
 
@@ -63,6 +65,7 @@ def competitors():  # type: ignore[no-untyped-def]
     history = price_history(db.session, product) if product else []
     chart = _price_chart(history) if history else None
     return render_template("analytics/competitors.html", competitors=rows, counts=counts, errors=errors,
+                           shares=share_table(db.session), share_errors={}, share_form={},
                            form=request.form, may_manage=can(current_user, MARKET_MANAGE),
                            may_report=can(current_user, MARKET_REPORT), products=products, product=product,
                            history=history, chart=chart), 422 if errors else 200
@@ -119,3 +122,26 @@ def competitor(competitor_id: int):  # type: ignore[no-untyped-def]
                            channels=[(c, channel_labels()[c]) for c in PRICE_CHANNELS],
                            channel_labels=channel_labels(), may_report=can(current_user, MARKET_REPORT),
                            today=local_today()), 422 if errors else 200
+
+
+@bp.post("/market-shares")
+@require(MARKET_REPORT)
+def market_shares():  # type: ignore[no-untyped-def]
+    """Record an estimate of a company's market share (R7.2.1); errors show on the competitors page."""
+    raw = request.form.get("competitor_id", "")
+    competitor_id = record_id(raw) if raw not in ("", "us") else None
+    try:
+        record_share(db.session, current_user, period=request.form.get("period"), region=request.form.get("region"),
+                     competitor_id=competitor_id, share=request.form.get("share"),
+                     source=request.form.get("source"))
+    except MarketError as exc:
+        db.session.rollback()
+        rows = db.session.scalars(select(Competitor).where(Competitor.active).order_by(Competitor.name)).all()
+        return render_template("analytics/competitors.html", competitors=rows, counts={}, errors={}, form={},
+                               shares=share_table(db.session), share_errors={exc.field or "share": str(exc.message)},
+                               share_form=request.form, may_manage=can(current_user, MARKET_MANAGE),
+                               may_report=True, products=observed_products(db.session), product="", history=[],
+                               chart=None), 422
+    db.session.commit()
+    flash(_("Market share recorded."), "success")
+    return redirect(url_for("analytics.competitors") + "#market-shares")

@@ -1,8 +1,8 @@
-"""analytics: reports, competitors, prices, changes, monthly reports, research, needs
+"""analytics: reports, competitors, prices, shares, changes, monthly reports, research, needs
 
-Revision ID: 234209615cc9
+Revision ID: 5a145c0d2c14
 Revises:
-Create Date: 2026-12-04 13:48:25.145025
+Create Date: 2026-12-04 14:34:41.532089
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '234209615cc9'
+revision: str = '5a145c0d2c14'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -48,6 +48,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_analytics_customer_need_noted_on'), ['noted_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_analytics_customer_need_reported_by_id'), ['reported_by_id'], unique=False)
         batch_op.create_index('ix_analytics_customer_need_theme_day', ['theme', 'noted_on'], unique=False)
+
+    op.create_table('analytics_market_share',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('region', sa.String(length=100), nullable=False),
+    sa.Column('competitor_id', sa.Integer(), nullable=True),
+    sa.Column('share', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('source', sa.String(length=300), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['competitor_id'], ['analytics_competitor.id'], name=op.f('fk_analytics_market_share_competitor_id_analytics_competitor')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['core_user.id'], name=op.f('fk_analytics_market_share_recorded_by_id_core_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_analytics_market_share')),
+    sa.UniqueConstraint('period', 'region', 'competitor_id', 'source', name=op.f('uq_analytics_market_share_period_region_competitor_id_source'))
+    )
+    with op.batch_alter_table('analytics_market_share', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_analytics_market_share_competitor_id'), ['competitor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_analytics_market_share_period'), ['period'], unique=False)
 
     op.create_table('analytics_monthly_report',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -170,6 +188,11 @@ def downgrade() -> None:
 
     op.drop_table('analytics_notable_change')
     op.drop_table('analytics_monthly_report')
+    with op.batch_alter_table('analytics_market_share', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_analytics_market_share_period'))
+        batch_op.drop_index(batch_op.f('ix_analytics_market_share_competitor_id'))
+
+    op.drop_table('analytics_market_share')
     with op.batch_alter_table('analytics_customer_need', schema=None) as batch_op:
         batch_op.drop_index('ix_analytics_customer_need_theme_day')
         batch_op.drop_index(batch_op.f('ix_analytics_customer_need_reported_by_id'))
