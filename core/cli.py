@@ -154,6 +154,7 @@ def plugins_list() -> None:
         click.echo("(the database is not initialised yet: run `netsales init`; all modules show as disabled)")
     if not engine.plugins:
         click.echo("No modules are installed.")
+    click.echo(f"({RESTART_NOTE})")
     for name, enabled in sorted(engine.missing.items()):
         was = "enabled" if enabled else "disabled"
         click.echo(f"{name}  ?  [not installed: {was} in the database; its data is kept]")
@@ -183,7 +184,7 @@ def plugins_enable(name: str) -> None:
     extra = [n for n in enabled if n != name]
     if extra:
         click.echo(f"Also enabled, because {name} needs them: {', '.join(extra)}")
-    click.echo(f"Enabled {name}.")
+    click.echo(f"Enabled {name}. If it was installed after a running NetSales started, restart NetSales to load it.")
 
 
 @plugins_group.command("disable")

@@ -50,6 +50,27 @@ def _entry_point_candidates() -> list[Candidate]:
     return found
 
 
+@dataclass(frozen=True)
+class Announcement:
+    """An entry point of the group as installed now: the plugin's name (by convention), package and distribution."""
+
+    name: str
+    module_name: str
+    distribution: str
+
+
+def announcements() -> list[Announcement]:
+    """Every ``netsales.plugins`` entry point installed now, read afresh from the installed distributions (so a
+    ``pip install`` made after start shows), without importing anything."""
+    importlib.invalidate_caches()
+    found = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist
+        label = f"{dist.metadata['Name']} {dist.version}" if dist is not None else ""
+        found.append(Announcement(ep.name, ep.value.split(":")[0].strip(), label))
+    return sorted(found, key=lambda a: a.name)
+
+
 def discover(extra_paths: list[str] | tuple[str, ...] = ()) -> list[Candidate]:
     """Every plugin package found, each module once (a built-in also announced by entry point counts once)."""
     candidates = _folder_candidates(BUILTIN_PLUGINS_DIR, "plugins.", "builtin")

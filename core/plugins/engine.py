@@ -165,6 +165,17 @@ class PluginEngine:
             self.pm.unregister(plugin.hooks)
             plugin.load_error = f"implements hooks that do not exist: {', '.join(sorted(unknown))}"
 
+    def installed_since_start(self) -> list[Any]:
+        """Plugins pip-installed after this process loaded its plugins (a fresh look at the entry points).
+
+        They are not loaded: Flask refuses new blueprints once an app has served a request, a package installed in
+        editable mode is importable only in a new interpreter, and the translation folders are fixed at start. So
+        they take a restart of every NetSales process; the Modules page and ``netsales plugins`` say so."""
+        from core.plugins.discovery import announcements
+
+        known = {plugin.module_name for plugin in self.plugins.values()}
+        return [a for a in announcements() if a.module_name not in known]
+
     # ------------------------------------------------------------------------------------------------ state
 
     def loaded_names(self) -> list[str]:

@@ -35,14 +35,24 @@ def plugins():  # type: ignore[no-untyped-def]
             "enabled": engine.is_enabled(name),
             "loaded": plugin.loaded,
         })
+    # Installed with pip after this process started: listed, but loaded only by a restart (engine docstring says why).
+    waiting = engine.installed_since_start()
+    for announced in waiting:
+        rows.append({
+            "name": announced.name, "title": announced.name, "summary": announced.distribution, "version": "",
+            "depends": (), "clauses": (), "source": "entry point", "enabled": False, "loaded": False,
+            "state_kind": "restart", "state": _("installed after NetSales started: restart NetSales to load it"),
+        })
     for name, was_enabled in sorted(engine.missing.items()):
+        if any(a.name == name for a in waiting):
+            continue  # in the database and installed again: the row above says what to do
         rows.append({
             "name": name, "title": name, "summary": "", "version": "", "depends": (), "clauses": (),
             "source": "", "enabled": False, "loaded": False, "state_kind": "missing",
             "state": _("not installed (was enabled; its data is kept)") if was_enabled
             else _("not installed (its data is kept)"),
         })
-    return render_template("admin/plugins.html", rows=rows)
+    return render_template("admin/plugins.html", rows=rows, restart_needed=bool(waiting))
 
 
 def _state_text(label: str) -> str:

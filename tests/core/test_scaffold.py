@@ -57,12 +57,14 @@ def _uninstall_probe() -> None:
     _pip("uninstall", "-y", "-q", PROBE_DIST, timeout=120)  # nothing to do (and harmless) if it is not installed
 
 
-def test_the_generated_plugin_installs_enables_and_passes_its_own_tests(tmp_path):
+def test_the_generated_plugin_installs_enables_and_passes_its_own_tests(tmp_path, app):
     project = create_plugin(PROBE, tmp_path, title="Probe", title_zh="探针")
     _uninstall_probe()  # a leftover of an interrupted run
     try:
         installed = _pip("install", "--no-deps", "--no-build-isolation", "-q", "-e", str(project), timeout=300)
         assert installed.returncode == 0, installed.stdout + installed.stderr
+        # This (running) process notices the new package and says a restart loads it (the Modules page shows it).
+        assert PROBE in [a.name for a in app.extensions["netsales"].installed_since_start()]
         # Its own tests, as its author runs them: a new process (which sees the new entry point and package),
         # on the same kind of database as this run (NETSALES_TEST_DATABASE_URL is passed on).
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
