@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.web.params import MAX_DB_INTEGER, record_id
 from plugins.recruitment.services import RecruitmentError
 
 
@@ -33,10 +34,18 @@ def attach_error(form: FlaskForm, exc: RecruitmentError, default: str | None = N
 
 
 def optional_int(value: object) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    """A record id from a select, or None (blank, not digits, or beyond what an id column holds)."""
+    if isinstance(value, int):
+        return value if 1 <= value <= MAX_DB_INTEGER else None
+    return record_id(value)
+
+
+def record_id_strict(value: object) -> int:
+    """A record id from a multiple select; anything else is refused (WTForms then says the choice is invalid)."""
+    number = optional_int(value)
+    if number is None:
+        raise ValueError(value)
+    return number
 
 
 class ActionForm(FlaskForm):
@@ -147,7 +156,7 @@ class PaperForm(FlaskForm):
 
 
 class InterviewForm(FlaskForm):
-    interviewer_ids = SelectMultipleField(_l("Interviewers"), coerce=int, validate_choice=False)
+    interviewer_ids = SelectMultipleField(_l("Interviewers"), coerce=record_id_strict, validate_choice=False)
     scheduled_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     location = StringField(_l("Where"), validators=[Optional(), Length(max=200)])
 
