@@ -45,7 +45,9 @@ def check_link(url: str | None, field: str = "link_url") -> str | None:
     if not url:
         return None
     parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 500:
+    # No spaces or control characters: a line break would end the link in the calendar file and start a field.
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 500 \
+            or any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise TrainingError(_l("Enter a web address starting with http:// or https://."), field)
     return url
 

@@ -148,3 +148,10 @@ def test_the_planner_edits_and_cancels_a_session_and_the_enrolled_are_told(clien
     login_as(team["outsider"])
     page = client.post(f"/training/sessions/{item.id}/enrol", follow_redirects=True).get_data(as_text=True)
     assert "该场次已取消" in page
+
+
+def test_an_online_link_with_a_line_break_is_refused(db, course):
+    with pytest.raises(TrainingError):
+        service.save_session(db.session, course, starts_at=utcnow() + timedelta(days=1),
+                             ends_at=utcnow() + timedelta(days=1, hours=1), capacity=3,
+                             online_url="https://meet.example.cn/a\r\nATTENDEE:mailto:x@example.com")
