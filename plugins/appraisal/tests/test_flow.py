@@ -177,3 +177,33 @@ def test_the_next_person_to_act_is_notified(db, opened, team):
     assert (team["supervisor"].id, "%(name)s submitted their self-assessment; your evaluation is next.") in told
     assert (team["rep"].id, "Your appraisal result for %(period)s is final: acknowledge it or appeal.") in told
     assert (team["hr"].id, "%(name)s appealed their appraisal result.") in told
+
+
+def test_two_managers_finalising_at_once_one_wins(db, opened, team, app, make_app, make_user):
+    """The sales manager and the department head finalise the same appraisal from two processes: one result, one
+    refusal that says so."""
+    from core.identity.models import User
+    from plugins.appraisal.models import Appraisal
+
+    head = make_user("head1", roles=["department_head"], position="department_head")
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 3), None, rep.version)
+    flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 3), None, rep.version)
+    db.session.commit()
+    other = make_app()
+    with other.app_context():
+        from core.extensions import db as other_db
+
+        heads_copy = other_db.session.get(Appraisal, rep.id)
+        seen = heads_copy.version
+        with app.app_context():
+            mine = db.session.get(Appraisal, rep.id)
+            flow.finalize(db.session, mine, db.session.get(User, team["manager"].id), mine.version, Decimal("88"),
+                          "横向比较")
+            db.session.commit()
+        with pytest.raises(StaleError):
+            flow.finalize(other_db.session, heads_copy, other_db.session.get(User, head.id), seen, Decimal("70"),
+                          "另一种看法")
+    db.session.expire_all()
+    assert db.session.get(Appraisal, rep.id).final_score == Decimal("88.00")
