@@ -83,6 +83,13 @@ def object_url(obj: Any) -> str | None:
 
 
 @hookimpl
+def global_search(query: str, user: Any, limit: int) -> list:
+    from plugins.recruitment.search import search
+
+    return search(query, user, limit)
+
+
+@hookimpl
 def timeline_entries(obj: Any) -> list[TimelineEntry]:
     from plugins.recruitment.timeline import entries_for
 

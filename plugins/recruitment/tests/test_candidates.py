@@ -77,3 +77,15 @@ def test_merging_duplicates_keeps_every_application(db, people, requisition, log
     assert merged.email == "zhou9@example.com"
     assert db.session.get(Candidate, old.id).anonymised_at is not None
     assert db.session.scalar(select(func.count(Application.id)).where(Application.candidate_id == keep.id)) == 2
+
+
+def test_global_search_finds_candidates_in_scope(app, db, people, make_application):
+    from plugins.recruitment.search import search
+
+    application = make_application(name="欧阳娜娜", phone="13812345678", email="ouyang@example.com")
+    with app.test_request_context():  # the results carry page links
+        for text in ("欧阳", "138 1234", "ouyang@ex"):
+            hits = search(text, people["hr"], 10)
+            assert [h.url for h in hits] == [f"/recruitment/applications/{application.id}"], text
+        assert search("欧阳", people["supervisor"], 10) == []  # another manager's plan
+        assert search("欧阳", people["rep"], 10) == []
