@@ -61,8 +61,9 @@ NOTES: dict[str, str] = {
     "department) is the plugin's to check.",
     "dashboard_widgets": "The core drops widgets whose `permission` the user lacks; `context(user)` must scope its "
     "data to that user.",
-    "template_slot": "Called for every slot of every page that has one, whatever the plugin: check `slot`, then "
-    "the viewer's permissions, yourself. Return escaped HTML only (`markupsafe.Markup` of a rendered template).",
+    "template_slot": "Called for every slot a page offers, on every plugin: check `slot`, then the viewer's "
+    "permissions, yourself. Return escaped HTML only (`markupsafe.Markup` of a rendered template). No core or "
+    "built-in page offers a slot yet.",
     "user_profile_sections": "`user` is the person whose profile is shown; the section's `context` must check "
     "what the viewer may see.",
     "register_kpis": "`compute(user_ids, period)` must answer for all the ids in one set-based query.",
