@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from core.contracts import DashboardWidget, MenuItem, ScheduledJob, TimelineEntry
+from core.contracts import DashboardWidget, MenuItem, ProfileSection, ScheduledJob, TimelineEntry
 from core.hookspecs import hookimpl
 from core.security import can, has_team
 
@@ -71,6 +71,14 @@ def dashboard_widgets(user: Any) -> list[DashboardWidget]:
 
     return [DashboardWidget("appraisal.mine", _l("My appraisal"), "appraisal/widgets/mine.html", permission=VIEW,
                             order=30, context=widgets.my_appraisal)]
+
+
+@hookimpl
+def user_profile_sections(user: Any) -> list[ProfileSection]:
+    from plugins.appraisal import widgets
+
+    return [ProfileSection("appraisal.results", _l("Appraisal results"), "appraisal/profile/results.html", order=40,
+                           context=widgets.profile_results)]
 
 
 @hookimpl

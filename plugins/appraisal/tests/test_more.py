@@ -103,3 +103,14 @@ def test_the_settings_page_has_the_appraisal_section(db, make_user, login_as):
     admin = make_user("boss", roles=["admin"], position="admin")
     page = login_as(admin).get("/admin/settings").get_data(as_text=True)
     assert "绩效考核" in page and "上级评价权重（%）" in page
+
+
+def test_my_profile_shows_my_results_and_recognition(db, opened, team, login_as):
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 5), None, rep.version)
+    flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 5), None, rep.version)
+    flow.finalize(db.session, rep, team["manager"], rep.version)
+    db.session.commit()
+    page = login_as(team["rep"]).get("/profile").get_data(as_text=True)
+    assert "考核结果" in page and "优秀" in page and "表彰" in page
