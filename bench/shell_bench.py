@@ -3,21 +3,29 @@ the plugins' hooks, settings, locale, the notification badge, the base layout. P
 
 With CRM, pipeline and expenses enabled (a full menu), for an administrator and for a sales representative:
 
+- the shell ratio (issue 18 part 3, target <= 1.5): a signed-in page with no SQL of its own (the layout around a
+  heading: menu, notifications badge, language switch) ÷ the same layout, templates/base.html, rendered by a bare
+  Flask + Jinja view with no session and no database (bench/peers/shell_floor.py). The two are requested in
+  turn from one process, so a loaded machine slows both alike; the ratio is of the medians.
 - page / SQL and the number of statements for the dashboard, the profile, the notifications page and the users
   list at ``--users`` users; near-empty pages show what the shell alone costs.
+- ``--profile`` prints where the signed-in shell page's time goes (cProfile, by cumulative and own time).
 
-    .venv/bin/python -m bench.shell_bench [--users 2000]
+    .venv/bin/python -m bench.shell_bench [--users 2000] [--rounds 300] [--profile]
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.shell_bench
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import time
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from bench.harness import bench_app, time_page
+from bench.harness import bench_app, sign_in, time_page
+from bench.peers.shell_floor import SHELL_PAGE, SHELL_URL, add_page_template, floor_app, layout_rules
 
 PAGES = (
     ("dashboard", "/", ("admin", "rep")),
@@ -53,12 +61,94 @@ def build(app: Any, users: int) -> None:
         db.session.commit()
 
 
+_captured_menus: dict[str, list[dict[str, Any]]] = {}
+
+
+def add_shell_page(app: Any) -> None:
+    """Our signed-in page with no SQL of its own, at SHELL_URL (the bench app only; no test walks it)."""
+    from flask import g, render_template
+    from flask_login import current_user
+
+    from core.security import authenticated
+
+    add_page_template(app)
+
+    @authenticated
+    def bench_shell_page() -> str:
+        html = render_template(SHELL_PAGE)
+        _captured_menus.setdefault(current_user.login, list(g.get("_netsales_menu") or []))
+        return html
+
+    app.add_url_rule(SHELL_URL, "bench_shell_page", bench_shell_page)
+
+
+def shell_ratio(app: Any, login: str, rounds: int) -> str:
+    """Our shell page ÷ the bare Flask floor, medians of ``rounds`` requests of each, taken in turn."""
+    from core.extensions import db
+    from core.identity.models import User
+    from core.settings import get_setting
+
+    ours = app.test_client()
+    sign_in(app, ours, login)
+    first = ours.get(SHELL_URL)
+    if first.status_code != 200:
+        raise RuntimeError(f"{SHELL_URL} answered HTTP {first.status_code} for {login}")
+    with app.app_context():
+        name = db.session.query(User.name).filter_by(login=login).scalar()
+        company = get_setting("core.company_name") or app.config["COMPANY_NAME"]
+        db.session.remove()
+    floor = floor_app(_captured_menus[login], name, company, layout_rules(app)).test_client()
+    floor_first = floor.get(SHELL_URL)
+    wall: dict[str, list[float]] = {"ours": [], "floor": []}
+    cpu: dict[str, list[float]] = {"ours": [], "floor": []}
+    for _ in range(rounds):
+        for name, client in (("ours", ours), ("floor", floor)):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(SHELL_URL)
+            wall[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
+    # CPU time of this process: what a loaded machine's scheduler adds is left out; it also leaves out
+    # PostgreSQL's own work (another process), so on PostgreSQL the wall ratio is the one that counts.
+    ours_ms, floor_ms = statistics.median(wall["ours"]) * 1000, statistics.median(wall["floor"]) * 1000
+    ours_cpu, floor_cpu = sum(cpu["ours"]) / rounds * 1000, sum(cpu["floor"]) / rounds * 1000
+    return (f"{'shell ÷ bare Flask (' + login + ')':<40} ratio = {ours_ms / floor_ms:5.2f} wall, "
+            f"{ours_cpu / floor_cpu:5.2f} CPU   (target <= 1.5; ours {ours_ms:.2f} ms wall {ours_cpu:.2f} ms CPU, "
+            f"{len(first.data):,} bytes; floor {floor_ms:.2f} ms wall {floor_cpu:.2f} ms CPU, "
+            f"{len(floor_first.data):,} bytes)")
+
+
+def profile_shell(app: Any, login: str, rounds: int) -> None:
+    """cProfile of ``rounds`` requests of our shell page: the top functions by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    client = app.test_client()
+    sign_in(app, client, login)
+    client.get(SHELL_URL)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        client.get(SHELL_URL)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=300, help="requests of each page for the shell ratio")
+    parser.add_argument("--profile", action="store_true", help="profile the shell page instead of timing pages")
     args = parser.parse_args()
     with bench_app("crm", "pipeline", "expenses") as app:
         build(app, args.users)
+        add_shell_page(app)
+        if args.profile:
+            profile_shell(app, "rep", args.rounds)
+            return
+        for login in ("admin", "rep"):
+            print(shell_ratio(app, login, args.rounds))
         for label, url, logins in PAGES:
             for login in logins:
                 try:

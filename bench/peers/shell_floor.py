@@ -1,0 +1,71 @@
+"""The floor of the shell cost (issue 18 part 3): our layout, templates/base.html itself, rendered by a bare Flask +
+Jinja view with no session, no database, no translations (null gettext) and no settings: what any Flask app pays
+to draw this page. The menu is the one our app drew for the same user (captured once), and the icons and sidebar
+entries are drawn by the same pure functions (core.web.icons.icon, core.web.navigation.layout_nav), every request, so the two pages
+differ only by what the signed-in shell does around the template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from jinja2 import ChoiceLoader, DictLoader
+
+from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
+from core.web.icons import icon
+from core.web.navigation import layout_nav, nav_items
+
+#: A page with no SQL of its own: the layout around one heading. Both apps render it under this name.
+SHELL_PAGE = "bench/shell_page.html"
+SHELL_PAGE_SOURCE = ('{% extends "base.html" %}{% block title %}{{ _("Dashboard") }}{% endblock %}'
+                     '{% block content %}<h1>{{ _("Dashboard") }}</h1>{% endblock %}')
+SHELL_URL = "/bench-shell"
+
+
+def add_page_template(app: Flask) -> None:
+    """Make SHELL_PAGE renderable by ``app`` (its own templates come first)."""
+    app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, DictLoader({SHELL_PAGE: SHELL_PAGE_SOURCE})])
+
+
+class _Person:
+    """What base.html reads of current_user."""
+
+    is_authenticated = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+#: The endpoints base.html links to besides the menu; the floor routes them to nothing, at our paths.
+LAYOUT_ENDPOINTS = ("core.dashboard", "core_tokens.tokens", "core_auth.logout", "core_locale.switch_locale")
+
+
+def layout_rules(app: Flask) -> dict[str, str]:
+    """{endpoint: its URL rule} in our ``app`` for LAYOUT_ENDPOINTS."""
+    return {rule.endpoint: rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in LAYOUT_ENDPOINTS}
+
+
+def floor_app(menu: list[dict[str, Any]], user_name: str, company_name: str, rules: dict[str, str],
+              locale: str = "zh_Hans") -> Flask:
+    """A bare Flask app serving SHELL_URL: base.html with ``menu`` (our menu's items) and plain values; ``rules``
+    (layout_rules of our app) give the layout's links the same URLs."""
+    app = Flask("shell_floor", template_folder=str(TEMPLATES_DIR), static_folder=str(CORE_STATIC_DIR))
+    for endpoint, rule in rules.items():
+        app.add_url_rule(rule, endpoint, lambda: "")
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    add_page_template(app)
+    person = _Person(user_name)
+    choices = [("zh_Hans", "简体中文"), ("en", "English")]
+    app.jinja_env.globals.update(
+        netsales_icon=icon, netsales_nav_items=nav_items, csrf_token=lambda: "0" * 88,
+        language_choices=lambda: choices, get_locale=lambda: locale, current_user=person,
+        company_name=company_name, url_for=app.jinja_env.globals["url_for"])
+
+    @app.get(SHELL_URL)
+    def shell_page() -> str:
+        return render_template(SHELL_PAGE, bare=False, unread_notifications=0,
+                               netsales_nav=lambda: layout_nav(menu, request.path))
+
+    return app
