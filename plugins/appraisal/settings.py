@@ -40,7 +40,8 @@ def setting_definitions() -> list[SettingDef]:
     for position, base in BASES:
         definitions.append(SettingDef(f"appraisal.bonus_base_{position}",
                                       _l("Monthly bonus base of a %(position)s (CNY)",
-                                         position=POSITION_LABELS[position]), "decimal", base))
+                                         position=POSITION_LABELS[position]), "decimal", base,
+                                      help=_l("Below 0 counts as 0.")))
     for grade, coefficient in COEFFICIENTS:
         definitions.append(SettingDef(f"appraisal.bonus_coefficient_{grade}",
                                       _l("Bonus coefficient of the grade %(grade)s", grade=GRADE_LABELS[grade]),

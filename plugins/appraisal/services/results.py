@@ -42,8 +42,9 @@ def bonus_rows(session: Any, cycle: Cycle, visible: Any = None) -> list[BonusRow
             .order_by(User.name, Appraisal.id))
     if visible is not None:
         stmt = stmt.where(Appraisal.id.in_(visible))
-    bases = {p: Decimal(setting(f"bonus_base_{p}")) for p in BONUS_POSITIONS}
-    coefficients = {g: Decimal(setting(f"bonus_coefficient_{g}")) for g, _c in COEFFICIENTS}
+    # A negative base or coefficient typed into the settings pays nothing rather than taking money back.
+    bases = {p: max(Decimal(setting(f"bonus_base_{p}")), Decimal("0")) for p in BONUS_POSITIONS}
+    coefficients = {g: max(Decimal(setting(f"bonus_coefficient_{g}")), Decimal("0")) for g, _c in COEFFICIENTS}
     months = Decimal(12) if cycle.kind == "annual" else Decimal(1)
     rows = []
     for aid, uid, name, position, grade, score, prorata in session.execute(stmt):
