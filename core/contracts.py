@@ -97,7 +97,10 @@ class Period:
 
 @dataclass(frozen=True)
 class KPIDef:
-    """A KPI: ``compute(user_ids, period)`` returns {user_id: value} by set-based SQL."""
+    """A KPI: ``compute(user_ids, period)`` returns {user_id: value} by set-based SQL.
+
+    A person for whom the KPI has no meaning in the period (target completion without a target) is left out,
+    never given a 0 that would read as a result; readers treat a missing person as "no figure"."""
 
     key: str
     label: str
