@@ -48,7 +48,17 @@ def listing() -> ListQuery:
                  Filter.choice("status", _l("Status"), Application.status,
                                lambda: [(k, str(v)) for k, v in STATUS_LABELS.items()]),
                  Filter.choice("channel", _l("Channel"), Application.channel,
-                               lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()])])
+                               lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()]),
+                 Filter.choice("requisition", _l("Hiring plan"), Application.requisition_id, requisition_choices,
+                               coerce=int)])
+
+
+def requisition_choices() -> list[tuple[int, str]]:
+    """The plans the user may see, newest first (bounded: old plans are found by searching their title)."""
+    rows = db.session.execute(scoped(select(Requisition.id, Requisition.title), Requisition,
+                                     "recruitment.requisition.view")
+                              .order_by(Requisition.id.desc()).limit(200)).all()
+    return [(i, t) for i, t in rows]
 
 
 @bp.get("/candidates", endpoint="candidates")
