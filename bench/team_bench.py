@@ -170,8 +170,17 @@ class Page:
             self.cpu.append(time.process_time() - started)
         self.sql.append(harness.sql_seconds(self.engine, recorder.statements))
         self.statements, self.status = len(recorder.statements), response.status_code
+        self.recorded = recorder.statements
         if response.status_code >= 400:
             raise RuntimeError(f"{self.url} answered HTTP {response.status_code}: nothing to measure")
+
+    def slowest(self, repeat: int = 9) -> list[tuple[float, str]]:
+        """Each statement of the last request timed alone (median ms), slowest first."""
+        timed = []
+        for statement, parameters in self.recorded:
+            samples = [harness.sql_seconds(self.engine, [(statement, parameters)]) for _ in range(repeat)]
+            timed.append((statistics.median(samples) * 1000, " ".join(statement.split())[:90]))
+        return sorted(timed, reverse=True)
 
 
 def badge_timer(app: Flask, login: str) -> tuple[list[float], object]:
@@ -219,16 +228,22 @@ def main() -> None:
             for _samples, run in badges:
                 run()
         counts = [run() for _samples, run in badges]
+        board_statements = [page.slowest() for page in pages["board"]]
     print()
     for name, (small, large) in pages.items():
         cpu = statistics.median(small.cpu), statistics.median(large.cpu)
         sql = statistics.median(small.sql), statistics.median(large.sql)
         print(f"{name:<10} statements {small.statements} -> {large.statements}   {args.large:,}/{args.small:,} "
               f"notices: CPU time ratio = {cpu[1] / cpu[0]:4.2f} (target <= 1.5), SQL ratio = {sql[1] / sql[0]:4.2f}"
-              f"   ({cpu[0] * 1000:.1f} -> {cpu[1] * 1000:.1f} ms, HTTP {large.status})")
+              f"   (CPU {cpu[0] * 1000:.1f} -> {cpu[1] * 1000:.1f} ms, SQL {sql[0] * 1000:.2f} -> {sql[1] * 1000:.2f} ms,"
+              f" HTTP {large.status})")
     badge = statistics.median(badges[0][0]), statistics.median(badges[1][0])
     print(f"{'badge':<10} one indexed count: {args.large:,}/{args.small:,} notices CPU time ratio = "
           f"{badge[1] / badge[0]:4.2f} (target <= 1.5)   unread: {counts[0]} / {counts[1]}")
+    print("\nthe board's statements alone, ms at the two sizes (slowest at the large size first):")
+    small_times = {text: ms for ms, text in board_statements[0]}
+    for ms, text in board_statements[1]:
+        print(f"  {small_times.get(text, float('nan')):6.2f} -> {ms:6.2f}   {text}")
 
 
 if __name__ == "__main__":
