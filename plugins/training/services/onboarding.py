@@ -107,15 +107,10 @@ def start_onboarding(session: Any, person: Any, by: Any = None) -> TrainingAssig
 
 
 def _tell_about_onboarding(person: Any, assignment: TrainingAssignment) -> None:
-    from flask import url_for
-
     from core.notifications.service import notify
 
-    try:
-        url = url_for("training.my_training")
-    except RuntimeError:  # no request (a job, the CLI): the path is fixed
-        url = "/training/my"
-    notify(person, _l("Your onboarding programme %(course)s has started: see your checklist."), url,
+    # Fixed paths: this also runs in jobs and hooks, outside any request.
+    notify(person, _l("Your onboarding programme %(course)s has started: see your checklist."), "/training/my",
            course=assignment.course.title)
     superior = person.superior
     if superior is not None and superior.active:
