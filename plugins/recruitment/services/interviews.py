@@ -126,15 +126,18 @@ def interviewer_of(session: Any, user: Any, application_id: int) -> bool:
         Interview.application_id == application_id))))
 
 
+def my_interviews_statement(user: Any) -> Any:
+    """(round, the user's scorecard, application) for every round ``user`` interviews at: what they may see."""
+    return (select(Interview, Scorecard, Application)
+            .join(Scorecard, Scorecard.interview_id == Interview.id)
+            .join(Application, Application.id == Interview.application_id)
+            .where(Scorecard.interviewer_id == user.id))
+
+
 def my_interviews(session: Any, user: Any, *, limit: int = 100) -> list[tuple[Interview, Scorecard, Application]]:
-    """The rounds ``user`` interviews at, open ones first (one query)."""
-    rows = session.execute(
-        select(Interview, Scorecard, Application)
-        .join(Scorecard, Scorecard.interview_id == Interview.id)
-        .join(Application, Application.id == Interview.application_id)
-        .where(Scorecard.interviewer_id == user.id)
-        .order_by(Scorecard.submitted_at.is_not(None), Interview.scheduled_at.desc(), Interview.id.desc())
-        .limit(limit)).all()
+    """The rounds ``user`` interviews at, scorecards to fill first (one query)."""
+    rows = session.execute(my_interviews_statement(user).order_by(
+        Scorecard.submitted_at.is_not(None), Interview.scheduled_at.desc(), Interview.id.desc()).limit(limit)).all()
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 

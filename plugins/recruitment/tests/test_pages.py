@@ -146,7 +146,7 @@ def test_pages_render_for_hr(db, people, login_as, make_application, requisition
     hr = login_as(people["hr"])
     for url in ("/recruitment/", "/recruitment/candidates", f"/recruitment/requisitions/{requisition.id}",
                 f"/recruitment/requisitions/{requisition.id}/board", "/recruitment/tests", "/recruitment/tests/new",
-                "/recruitment/postings", "/recruitment/postings/new", "/recruitment/reports",
+                "/recruitment/postings", "/recruitment/postings/new", "/recruitment/costs", "/recruitment/reports",
                 "/recruitment/candidates/new", "/recruitment/candidates/import", "/recruitment/interviews"):
         response = hr.get(url)
         assert response.status_code == 200, url
@@ -184,3 +184,16 @@ def test_editing_a_plan_with_fields_left_out_is_refused_not_crashed(db, people, 
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(Requisition, req.id).title == "文案"
+
+
+def test_channel_cost_is_recorded_or_refused(db, people, login_as):
+    from plugins.recruitment.models import ChannelCost
+
+    hr = login_as(people["hr"])
+    assert hr.post("/recruitment/costs/new", data={"channel": "campus", "amount": "-5",
+                                                   "spent_on": "2026-11-01"}).status_code == 302
+    assert db.session.query(ChannelCost).count() == 0
+    hr.post("/recruitment/costs/new", data={"channel": "campus", "amount": "1500", "spent_on": "2026-11-01",
+                                            "note": "展位费"})
+    assert db.session.query(ChannelCost).count() == 1
+    assert "展位费" in hr.get("/recruitment/costs").get_data(as_text=True)

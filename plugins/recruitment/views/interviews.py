@@ -64,7 +64,13 @@ def _my_interview_or_404(interview_id: int) -> tuple[Interview, Application]:
 @bp.get("/interviews")
 @require(INTERVIEW)
 def my_interviews():  # type: ignore[no-untyped-def]
-    return render_template("recruitment/my_interviews.html", rows=service.my_interviews(db.session, current_user))
+    from core.web.listing import ListQuery
+    from plugins.recruitment.models import Scorecard
+
+    listing = ListQuery(service.my_interviews_statement(current_user),
+                        sorts={"when": Interview.scheduled_at, "filled": Scorecard.submitted_at},
+                        default_sort="-when")
+    return render_template("recruitment/my_interviews.html", page=listing.page())
 
 
 @bp.route("/interviews/<int:interview_id>", methods=["GET", "POST"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.security import require
+from core.web.listing import Filter, ListQuery
 from core.web.params import whole_number
 from plugins.recruitment import forms
 from plugins.recruitment.labels import CHANNEL_LABELS
@@ -38,15 +40,27 @@ def _posting_choices() -> list[tuple[object, str]]:
 def postings():  # type: ignore[no-untyped-def]
     counts = select(Application.posting_id, func.count(Application.id).label("n")).group_by(
         Application.posting_id).subquery()
-    rows = db.session.execute(select(Posting, func.coalesce(counts.c.n, 0))
-                              .outerjoin(counts, counts.c.posting_id == Posting.id)
-                              .order_by(Posting.active.desc(), Posting.id.desc()).limit(LIMIT)).all()
-    costs = db.session.scalars(select(ChannelCost).order_by(ChannelCost.spent_on.desc()).limit(LIMIT)).all()
+    listing = ListQuery(
+        select(Posting, func.coalesce(counts.c.n, 0).label("applications"))
+        .outerjoin(counts, counts.c.posting_id == Posting.id)
+        .join(Requisition, Requisition.id == Posting.requisition_id),
+        sorts={"created": Posting.created_at}, default_sort="-created", search=[Requisition.title, Posting.venue],
+        filters=[Filter.choice("channel", _l("Channel"), Posting.channel, _channel_choices),
+                 Filter.choice("open", _l("Open"), Posting.active, [("1", _l("Yes")), ("0", _l("No"))],
+                               coerce=lambda raw: raw == "1")])
+    return render_template("recruitment/postings.html", page=listing.page(), action=forms.ActionForm())
+
+
+@bp.get("/costs")
+@require(POSTING_MANAGE)
+def costs():  # type: ignore[no-untyped-def]
+    listing = ListQuery(select(ChannelCost), sorts={"spent": ChannelCost.spent_on, "amount": ChannelCost.amount},
+                        default_sort="-spent",
+                        filters=[Filter.choice("channel", _l("Channel"), ChannelCost.channel, _channel_choices)])
     cost_form = forms.CostForm()
     cost_form.channel.choices = _channel_choices()
     cost_form.posting_id.choices = _posting_choices()
-    return render_template("recruitment/postings.html", rows=rows, costs=costs, cost_form=cost_form,
-                           action=forms.ActionForm())
+    return render_template("recruitment/costs.html", page=listing.page(), cost_form=cost_form)
 
 
 @bp.route("/postings/new", methods=["GET", "POST"])
@@ -90,7 +104,7 @@ def close_posting(posting_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("recruitment.postings"))
 
 
-@bp.post("/costs")
+@bp.post("/costs/new")
 @require(POSTING_MANAGE)
 def record_cost():  # type: ignore[no-untyped-def]
     form = forms.CostForm()
@@ -108,4 +122,4 @@ def record_cost():  # type: ignore[no-untyped-def]
             flash(_("Cost recorded."), "success")
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("recruitment.postings"))
+    return redirect(url_for("recruitment.costs"))

@@ -22,8 +22,11 @@ from plugins.recruitment.views.common import APP_MANAGE, application_or_404, bp,
 @bp.get("/tests")
 @require(APP_MANAGE)
 def papers():  # type: ignore[no-untyped-def]
-    rows = db.session.scalars(select(TestPaper).order_by(TestPaper.created_at.desc()).limit(200)).all()
-    return render_template("recruitment/papers.html", papers=rows)
+    from core.web.listing import ListQuery
+
+    listing = ListQuery(select(TestPaper), sorts={"created": TestPaper.created_at, "title": TestPaper.title},
+                        default_sort="-created", search=[TestPaper.title])
+    return render_template("recruitment/papers.html", page=listing.page())
 
 
 @bp.route("/tests/new", methods=["GET", "POST"])
