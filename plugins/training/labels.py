@@ -9,7 +9,8 @@ KIND_LABELS = {
     "product": _l("Product knowledge"),
     "compliance": _l("Compliance"),
 }
-SOURCE_LABELS = {"onboarding": _l("Onboarding"), "plan": _l("Personal plan"), "manual": _l("Assigned by hand")}
+SOURCE_LABELS = {"onboarding": _l("Onboarding"), "plan": _l("Personal plan"), "manual": _l("Assigned by hand"),
+                 "mandatory": _l("Mandatory for the position")}
 ENROLMENT_LABELS = {"enrolled": _l("Enrolled"), "waiting": _l("On the waiting list"), "cancelled": _l("Cancelled")}
 ATTENDANCE_LABELS = {"present": _l("Present"), "late": _l("Late"), "absent": _l("Absent"), "excused": _l("Excused")}
 PLAN_STATE_LABELS = {"draft": _l("Draft, to confirm"), "active": _l("Active"), "completed": _l("Completed"),

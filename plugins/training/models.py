@@ -14,7 +14,7 @@ from core.timeutil import utcnow
 #: TrainingCourse kinds (R3.2.1 onboarding, R3.2.2 periodic, R3.2.3 personalised, product knowledge, compliance).
 COURSE_KINDS = ("onboarding", "periodic", "personalised", "product", "compliance")
 #: Where an assignment came from.
-ASSIGNMENT_SOURCES = ("onboarding", "plan", "manual")
+ASSIGNMENT_SOURCES = ("onboarding", "plan", "manual", "mandatory")
 ENROLMENT_STATES = ("enrolled", "waiting", "cancelled")
 #: Attendance taken by the trainer (R3.2.2).
 ATTENDANCE = ("present", "late", "absent", "excused")

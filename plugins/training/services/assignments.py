@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.timeutil import local_today, utcnow
@@ -113,3 +113,41 @@ def complete_course_for(session: Any, user_ids: list[int], course_id: int) -> No
     session.execute(update(TrainingAssignment).where(TrainingAssignment.id.in_(open_ids))
                     .values(completed_at=now).execution_options(synchronize_session=False))
     session.expire_all()
+
+
+def assign_to_mandatory_positions(session: Any, course: TrainingCourse, by: Any, days: int = 30) -> int:
+    """Assign the course to every active person of the positions it is mandatory for who does not have it yet, due
+    in ``days`` days; set-based (two INSERTs and a SELECT, whatever the number of people). Returns how many."""
+    from core.identity.models import User
+    from core.notifications.service import notify
+
+    if course.archived:
+        raise TrainingError(_l("This course is archived: restore it before assigning it."))
+    if not course.positions:
+        raise TrainingError(_l("This course is mandatory for no position."))
+    today = local_today()
+    due = today + timedelta(days=days)
+    missing = select(User.id).where(User.active, User.position.in_(course.positions), ~exists().where(
+        TrainingAssignment.user_id == User.id, TrainingAssignment.course_id == course.id))
+    people = list(session.scalars(missing))
+    if not people:
+        return 0
+    now = utcnow()
+    try:
+        with session.begin_nested():  # the unique (person, course) key decides between two clicks at once
+            session.execute(insert(TrainingAssignment), [
+                {"user_id": uid, "course_id": course.id, "source": "mandatory", "base_date": today, "due_date": due,
+                 "assigned_by_id": getattr(by, "id", None), "assigned_at": now, "cancelled": False}
+                for uid in people])
+    except IntegrityError:
+        raise TrainingError(_l("Someone assigned this course meanwhile: look at the page again.")) from None
+    new = dict(session.execute(select(TrainingAssignment.user_id, TrainingAssignment.id).where(
+        TrainingAssignment.course_id == course.id, TrainingAssignment.user_id.in_(people))).all())
+    steps = [{"assignment_id": new[uid], "module_id": module.id, "due_date": today + timedelta(days=module.due_day)
+              if module.due_day else due} for uid in people for module in course.modules]
+    if steps:
+        session.execute(insert(TrainingStep), steps)
+    for person in session.scalars(select(User).where(User.id.in_(people))):
+        notify(person, _l("The course %(course)s is mandatory for your position: it is on your list, due %(day)s."),
+               "/training/my", course=course.title, day=due)
+    return len(people)

@@ -190,3 +190,21 @@ def test_global_search_finds_courses_but_not_archived_ones(client, login_as, db,
     login_as(team["rep"])
     page = client.get("/search?q=销售策略").get_data(as_text=True)
     assert f"/training/courses/{course.id}" in page and "旧版销售策略" not in page
+
+
+def test_hr_assigns_a_course_to_everyone_it_is_mandatory_for_once(client, login_as, db, team, course):
+    from sqlalchemy import func, select
+
+    course.mandatory_positions = "sales_rep"
+    db.session.commit()
+    login_as(team["hr"])
+    page = client.post(f"/training/courses/{course.id}/assign-mandatory", follow_redirects=True)
+    assert "已安排给 3 人" in page.get_data(as_text=True)
+    client.post(f"/training/courses/{course.id}/assign-mandatory")
+    rows = db.session.execute(select(TrainingAssignment.user_id, func.count(TrainingStep.id))
+                              .join(TrainingStep, TrainingStep.assignment_id == TrainingAssignment.id)
+                              .group_by(TrainingAssignment.user_id)).all()
+    assert sorted(uid for uid, _ in rows) == sorted(team[k].id for k in ("rep", "other", "outsider"))
+    assert all(steps == 1 for _, steps in rows)
+    login_as(team["supervisor"])
+    assert client.post(f"/training/courses/{course.id}/assign-mandatory").status_code == 403

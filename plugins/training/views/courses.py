@@ -27,7 +27,13 @@ from plugins.training.models import (
     TrainingModule,
     TrainingSession,
 )
-from plugins.training.permissions import COURSE_MANAGE, COURSE_VIEW, EXAM_GRADE, SESSION_MANAGE
+from plugins.training.permissions import (
+    COURSE_MANAGE,
+    COURSE_VIEW,
+    EXAM_GRADE,
+    ONBOARDING_MANAGE,
+    SESSION_MANAGE,
+)
 from plugins.training.services import TrainingError
 from plugins.training.services import courses as service
 from plugins.training.services.exams import save_question
@@ -127,6 +133,7 @@ def course(course_id: int):  # type: ignore[no-untyped-def]
                            in_use=service.is_in_use(db.session, course) if may(COURSE_MANAGE) else True,
                            material_form=forms.MaterialForm(), planning=may(SESSION_MANAGE),
                            assessing=course.trainer_id == current_user.id or may(EXAM_GRADE),
+                           assigning=may(ONBOARDING_MANAGE) and bool(course.positions) and not course.archived,
                            positions=", ".join(str(POSITION_LABELS[p]) for p in course.positions if p in POSITION_LABELS))
 
 
@@ -141,6 +148,24 @@ def archive_course(course_id: int):  # type: ignore[no-untyped-def]
         service.archive_course(db.session, course)
         flash(_("Course archived: it is out of the catalogue; records of it are kept."), "success")
     db.session.commit()
+    return redirect(url_for("training.course", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/assign-mandatory")
+@require(ONBOARDING_MANAGE)
+def assign_mandatory(course_id: int):  # type: ignore[no-untyped-def]
+    """HR assigns the course to everyone of the positions it is mandatory for who does not have it yet."""
+    from plugins.training.services.assignments import assign_to_mandatory_positions
+
+    course = get_or_404(TrainingCourse, course_id)
+    try:
+        count = assign_to_mandatory_positions(db.session, course, current_user)
+    except TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Assigned to %(n)s people.", n=count), "success")
     return redirect(url_for("training.course", course_id=course.id))
 
 
