@@ -89,3 +89,12 @@ def test_global_search_finds_candidates_in_scope(app, db, people, make_applicati
             assert [h.url for h in hits] == [f"/recruitment/applications/{application.id}"], text
         assert search("欧阳", people["supervisor"], 10) == []  # another manager's plan
         assert search("欧阳", people["rep"], 10) == []
+
+
+def test_candidates_list_filters_the_talent_pool(db, people, login_as, make_application):
+    pooled = make_application(name="入库人")
+    make_application(name="普通人")
+    pooled.candidate.talent_pool = True
+    db.session.commit()
+    page = login_as(people["hr"]).get("/recruitment/candidates?pool=1").get_data(as_text=True)
+    assert "入库人" in page and "普通人" not in page

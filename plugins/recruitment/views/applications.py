@@ -50,7 +50,10 @@ def listing() -> ListQuery:
                  Filter.choice("channel", _l("Channel"), Application.channel,
                                lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()]),
                  Filter.choice("requisition", _l("Hiring plan"), Application.requisition_id, requisition_choices,
-                               coerce=int)])
+                               coerce=int),
+                 # The talent pool: people who agreed to be considered for other openings (R11).
+                 Filter.choice("pool", _l("Talent pool"), Candidate.talent_pool, [("1", _l("In the talent pool"))],
+                               coerce=lambda raw: True)])
 
 
 def requisition_choices() -> list[tuple[int, str]]:
