@@ -93,7 +93,7 @@ def object_url(obj: Any) -> str | None:
 
 
 @hookimpl
-def timeline_entries(obj: Any) -> list[TimelineEntry]:
+def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.appraisal.timeline import entries_for
 
     return entries_for(obj)

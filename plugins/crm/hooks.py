@@ -157,7 +157,7 @@ def object_url(obj: Any) -> str | None:
 
 
 @hookimpl
-def timeline_entries(obj: Any) -> list[TimelineEntry]:
+def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.crm.models import Customer
     from plugins.crm.timeline import entries_for
 

@@ -90,7 +90,7 @@ def global_search(query: str, user: Any, limit: int) -> list:
 
 
 @hookimpl
-def timeline_entries(obj: Any) -> list[TimelineEntry]:
+def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.recruitment.timeline import entries_for
 
     return entries_for(obj)
