@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -150,6 +151,8 @@ def test_pages_render_for_hr(db, people, login_as, make_application, requisition
                 "/recruitment/candidates/new", "/recruitment/candidates/import", "/recruitment/interviews"):
         response = hr.get(url)
         assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert not re.search(r"\sstyle\s*=|<style|\son[a-z]+\s*=", html), url  # the CSP forbids them
 
 
 def test_import_saves_nothing_when_a_row_is_bad(db, people, login_as, requisition):
