@@ -122,6 +122,7 @@ def pull_cycle(session: Any, cycle: Cycle, appraisal_ids: list[int] | None = Non
         cycle.pulled_at = now
     elif appraisal_ids is None:
         cycle.pulled_at = cycle.pulled_at or now
+    session.flush()  # before expiring: expiring drops changes not yet written
     session.expire_all()
     return len(appraisal_rows)
 

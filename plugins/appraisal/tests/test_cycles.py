@@ -153,3 +153,23 @@ def test_two_processes_opening_at_the_same_moment_open_each_appraisal_once(db, t
     assert sorted(created) == [0, 2]
     db.session.expire_all()
     assert (_count(db, Appraisal), _count(db, Score), _count(db, Cycle)) == (2, 6, 1)
+
+
+def test_the_scheduled_job_is_registered_and_opens_the_due_month(db, team, template, fake_revenue, monkeypatch):
+    from core.jobs.runner import registered_jobs
+    from plugins.appraisal.services import cycles
+
+    jobs = registered_jobs()
+    assert {"appraisal.open_cycles", "appraisal.reminders"} <= set(jobs)
+    monkeypatch.setattr(cycles, "local_today", lambda: date(2026, 12, 1))
+    fake_revenue[team["rep"].id] = Decimal("8000")
+    jobs["appraisal.open_cycles"].func()
+    fake_revenue[team["rep"].id] = Decimal("1")  # a later correction: the next hour's run must not re-read it
+    jobs["appraisal.open_cycles"].func()
+    values = set(db.session.scalars(select(Score.kpi_value).where(Score.kpi_value.is_not(None))))
+    assert values == {Decimal("8000.00"), Decimal("0.00")}
+    cycle = db.session.scalar(select(Cycle))
+    assert (cycle.period_start, cycle.due_on, cycle.pulled_at is not None) == (date(2026, 11, 1), date(2026, 12, 10),
+                                                                               True)
+    assert _count(db, Appraisal) == 2
+    jobs["appraisal.reminders"].func()
