@@ -81,7 +81,7 @@ class DecisionForm(FlaskForm):
 class CandidateForm(FlaskForm):
     """HR's manual entry of an application."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=200)])
     education = StringField(_l("Education"), validators=[Optional(), Length(max=200)])
@@ -109,7 +109,7 @@ class ImportForm(FlaskForm):
 class ApplyForm(FlaskForm):
     """The careers page's form. ``website`` is the honeypot: hidden from people, filled by robots."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(), Length(max=40)])
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=200)])
     education = StringField(_l("Highest education"), validators=[Optional(), Length(max=200)])
