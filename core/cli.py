@@ -242,6 +242,8 @@ def plugins_new(name: str, parent: Path, title: str | None, title_zh: str | None
     See docs/plugin-guide.md."""
     from core.scaffold import ScaffoldError, create_plugin
 
+    if name in _engine().plugins:
+        raise click.ClickException(f"A plugin called {name} is already installed; choose another name.")
     try:
         target = create_plugin(name, parent, title=title, title_zh=title_zh, author=author)
     except ScaffoldError as exc:
