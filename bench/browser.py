@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -36,12 +37,20 @@ class Browser:
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
-    def request(self, path: str, form: dict[str, str] | None = None) -> Answer:
-        """GET ``path`` (POST ``form`` if given), redirects followed; HTTP errors are answers, not exceptions."""
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
+    def request(self, path: str, form: dict[str, str] | None = None,
+                files: dict[str, tuple[str, str, bytes]] | None = None) -> Answer:
+        """GET ``path`` (POST ``form`` if given; multipart with ``files`` {field: (name, type, content)}),
+        redirects followed; HTTP errors are answers, not exceptions."""
+        headers: dict[str, str] = {}
+        data = None
+        if files:
+            data, headers["Content-Type"] = multipart(form or {}, files)
+        elif form is not None:
+            data = urllib.parse.urlencode(form).encode()
         started = time.perf_counter()
         try:
-            with self.opener.open(self.base + path, data=data, timeout=TIMEOUT) as response:
+            call = urllib.request.Request(self.base + path, data=data, headers=headers)
+            with self.opener.open(call, timeout=TIMEOUT) as response:
                 body = response.read().decode("utf-8", "replace")
                 status, url = response.status, response.url
         except urllib.error.HTTPError as error:
@@ -56,6 +65,20 @@ class Browser:
         """POST ``form`` with the CSRF token of the page ``token_from`` (default: ``path`` itself)."""
         page = self.get(token_from or path)
         return self.request(path, {**form, "csrf_token": csrf_token(page.body)})
+
+
+def multipart(form: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type."""
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for name, value in form.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                     .encode())
+    for name, (filename, kind, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: {kind}\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def csrf_token(html: str) -> str:
