@@ -204,6 +204,23 @@ def badge_timer(app: Flask, login: str) -> tuple[list[float], object]:
 def build(app: Flask, people: int, notices: int) -> None:
     members = build_people(app, people)
     add_notices(app, members, notices, 1, random.Random(17))
+    settle(app)
+
+
+def settle(app: Flask) -> None:
+    """PostgreSQL: what autovacuum does to a table after a bulk load — statistics for the planner and the
+    visibility map for index-only counts. Measured straight after the load, it timed plans made without
+    statistics (the board 32 ms, the badge 7 ms at 10,000 notices; 0.3 ms and under a millisecond once analysed)."""
+    from sqlalchemy import text
+
+    from core.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("team_notice", "team_notice_read", "core_notification", "core_user"):
+                connection.execute(text(f"VACUUM ANALYZE {table}"))
 
 
 def main() -> None:
