@@ -175,7 +175,7 @@ def _history_page(person: User) -> Any:
     chart = {"type": "line", "data": {
         "labels": [period_text(a.kind, a.period_start) for a in monthly],
         "datasets": [{"label": _("Final score"), "data": [float(a.final_score) for a in monthly]}]},
-        "options": {"scales": {"y": {"min": 0, "max": 120}}}}
+        "options": {"animation": False, "scales": {"y": {"min": 0, "max": 120}}}}
     records = db.session.scalars(select(PersonRecord).where(PersonRecord.user_id == person.id)
                                  .order_by(PersonRecord.created_at.desc()).limit(24)).all()
     return render_template("appraisal/history.html", person=person, rows=rows, chart=chart if monthly else None,

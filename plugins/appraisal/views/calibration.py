@@ -57,7 +57,8 @@ def calibration():  # type: ignore[no-untyped-def]
     warning = bool(share > 0 and graded and Decimal(counts["excellent"]) * 100 / graded > share)
     chart = {"type": "bar", "data": {"labels": [str(GRADE_LABELS[g]) for g in GRADES],
                                      "datasets": [{"label": _("People"), "data": [counts[g] for g in GRADES]}]},
-             "options": {"plugins": {"legend": {"display": False}}}}
+             "options": {"animation": False, "plugins": {"legend": {"display": False}},
+                         "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}
     return render_template("appraisal/calibration.html", cycle=cycle, page=page, counts=counts, graded=graded,
                            warning=warning, share=share, chart=chart, cycles=cycle_choices())
 
