@@ -9,7 +9,7 @@ per figure. Without that data set (the pipeline is off) the dashboards say so in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -51,27 +51,75 @@ class TrendPoint:
 
 
 def monthly_trend(dataset: DatasetDef, user: Any, year: int, today: date | None = None) -> list[TrendPoint]:
-    """Revenue per month of ``year`` beside the same month of the year before, with the growth rate.
+    """Revenue per month of ``year`` beside the same month of the year before (see ``trend``)."""
+    return trend(dataset, user, year, "month", today)
 
-    Months still to come have no revenue (not zero), and the month under way no growth rate: a part of a month
-    against a whole one would read as a fall."""
+
+TREND_GRAINS = ("day", "week", "month")
+
+
+def _periods(year: int, grain: str) -> list[tuple[date, date]]:
+    """The [start, end) of each day, ISO week or month of ``year`` (weeks: those that start in it, Monday first)."""
+    if grain == "month":
+        return [(date(year, m, 1), date(year + (m == 12), m % 12 + 1, 1)) for m in range(1, 13)]
+    step = timedelta(days=7 if grain == "week" else 1)
+    first = date(year, 1, 1)
+    if grain == "week":
+        first += timedelta(days=(7 - first.weekday()) % 7)  # the first Monday of the year
+    out = []
+    while first.year == year:
+        out.append((first, first + step))
+        first += step
+    return out
+
+
+def _last_year(day: date, grain: str) -> date:
+    """The same period a year before: the same day, the same ISO week's Monday, the same month."""
+    if grain == "week":
+        week = day.isocalendar().week
+        try:
+            return date.fromisocalendar(day.year - 1, week, 1)
+        except ValueError:  # week 53 in a year that has 52
+            return date.fromisocalendar(day.year - 1, 52, 1)
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def trend(dataset: DatasetDef, user: Any, year: int, grain: str = "month",
+          today: date | None = None) -> list[TrendPoint]:
+    """Revenue per day, week or month of ``year`` beside the same period of the year before, with the growth rate:
+    one GROUP BY over the two years.
+
+    Periods still to come have no revenue (not zero), and the period under way no growth rate: a part of a
+    period against a whole one would read as a fall."""
     from core.timeutil import local_today
 
+    if grain not in TREND_GRAINS:
+        grain = "month"
     today = today or local_today()
-    spec = PivotSpec(SALES_DATASET, rows=("date",), measure="revenue", aggregate="sum", grain="month",
-                     start=_year_start(year - 1), end=_year_start(year + 1))
+    spec = PivotSpec(SALES_DATASET, rows=("date",), measure="revenue", aggregate="sum", grain=grain,
+                     start=_year_start(year - 1) - timedelta(days=7), end=_year_start(year + 1))
     result = run(spec, dataset, user)
-    by_month = {key[0]: result.cells[(key, None)] for key in result.row_keys}
+    by_bucket = {str(key[0]): result.cells[(key, None)] for key in result.row_keys}
+    zero = Decimal("0.00")
+
+    def bucket_key(day: date) -> str:
+        return day.strftime("%Y-%m") if grain == "month" else day.isoformat()
+
     points = []
-    for month in range(1, 13):
-        before = by_month.get(f"{year - 1}-{month:02d}", Decimal("0.00"))
-        if (year, month) > (today.year, today.month):
-            points.append(TrendPoint(f"{month:02d}", None, before, None))
+    for start, end in _periods(year, grain):
+        label = {"month": f"{start.month:02d}", "week": f"W{start.isocalendar().week:02d}",
+                 "day": start.strftime("%m-%d")}[grain]
+        before = by_bucket.get(bucket_key(_last_year(start, grain)), zero)
+        if start > today:
+            points.append(TrendPoint(label, None, before, None))
             continue
-        now = by_month.get(f"{year}-{month:02d}", Decimal("0.00"))
-        partial = (year, month) == (today.year, today.month)
+        now = by_bucket.get(bucket_key(start), zero)
+        partial = start <= today < end
         growth = ((now / before) - 1).quantize(Decimal("0.0001")) if before and not partial else None
-        points.append(TrendPoint(f"{month:02d}", now, before, growth, partial))
+        points.append(TrendPoint(label, now, before, growth, partial))
     return points
 
 

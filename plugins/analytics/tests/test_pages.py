@@ -192,3 +192,25 @@ def test_customer_behaviour_pareto_and_cohorts_on_a_hand_counted_fixture(app, db
         ("扫码枪", Decimal("600.00"), "A", Decimal("300.00")), ("CRM", Decimal("300.00"), "A", Decimal("150.00"))]  # needed to reach 80 %
     table = {row.cohort: (row.size, row.retained[:4]) for row in cohorts(dataset, team["manager"])}
     assert table == {"2025-12": (1, [1, 1, 0, 1]), "2026-01": (1, [1, 0, 0, 0]), "2026-02": (1, [1, 0, 0, 0])}
+
+
+def test_weekly_and_daily_trends_compare_with_the_same_period_last_year(app, db, team, shop, login_as):
+    from datetime import date
+
+    from plugins.analytics.services.catalogue import find_dataset
+    from plugins.analytics.services.sales import trend
+
+    customer = shop.customer(team["rep"])
+    # ISO week 10: Monday 3 March 2025 and Monday 2 March 2026 (company time: 04:00 UTC is noon in Shanghai).
+    shop.order(customer, team["rep"], datetime(2025, 3, 4, 4), [("CRM", "software", "200")])
+    shop.order(customer, team["rep"], datetime(2026, 3, 3, 4), [("CRM", "software", "300")])
+    db.session.commit()
+    dataset = find_dataset("pipeline.order_lines", team["manager"])
+    weeks = {p.bucket: p for p in trend(dataset, team["manager"], 2026, "week", today=date(2026, 6, 1))}
+    assert (weeks["W10"].revenue, weeks["W10"].last_year, str(weeks["W10"].growth)) == (
+        Decimal("300.00"), Decimal("200.00"), "0.5000")
+    days = {p.bucket: p for p in trend(dataset, team["manager"], 2026, "day", today=date(2026, 6, 1))}
+    assert (days["03-03"].revenue, days["03-04"].last_year) == (Decimal("300.00"), Decimal("200.00"))
+    assert days["06-02"].revenue is None and days["06-01"].partial
+    html = login_as(team["manager"]).get("/analytics/?year=2026&grain=week").get_data(as_text=True)
+    assert "第 10 周" in html

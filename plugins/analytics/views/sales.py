@@ -31,7 +31,8 @@ def sales():  # type: ignore[no-untyped-def]
     if dataset is None:
         return render_template("analytics/sales.html", dataset=None, year=year)
     start, end, error = period_args(request.args, *_year_period(year))
-    trend = figures.monthly_trend(dataset, current_user, year)
+    grain = request.args.get("grain") if request.args.get("grain") in figures.TREND_GRAINS else "month"
+    trend = figures.trend(dataset, current_user, year, grain)
     channel_names = value_labels(column(dataset, "channel"))
     channels = [(channel_names.get(str(c), str(c) if c else _("(empty)")), v)
                 for c, v in figures.revenue_by(dataset, current_user, "channel", start, end)]
@@ -39,13 +40,13 @@ def sales():  # type: ignore[no-untyped-def]
     products = figures.pareto(dataset, current_user, "product", start, end)
     representatives = figures.representatives(dataset, current_user, start, end)
     regions = figures.revenue_by(dataset, current_user, "region", start, end)
-    months = [_("M%(m)s", m=int(p.bucket)) for p in trend]
+    labels = [trend_label(p.bucket, grain) for p in trend]
     return render_template(
         "analytics/sales.html", dataset=dataset, year=year, start=start, last_day=end - timedelta(days=1),
-        error=error, trend=trend,
+        error=error, trend=trend, trend_labels=labels, grain=grain, grains=grain_choices(),
         channels=channels, categories=categories, products=products[:20], product_count=len(products),
-        representatives=representatives, regions=regions, explore=explore_links(start, end),
-        trend_chart=chart_json("line", months, [(str(year), [p.revenue for p in trend]),
+        representatives=representatives, regions=regions, explore=explore_links(start, end, grain),
+        trend_chart=chart_json("line", labels, [(str(year), [p.revenue for p in trend]),
                                                 (str(year - 1), [p.last_year for p in trend])]),
         channel_chart=chart_json("pie", [c for c, _v in channels], [(_("Revenue"), [v for _c, v in channels])]),
         category_chart=chart_json("bar", [str(r.name or _("(empty)")) for r in categories],
@@ -57,13 +58,26 @@ def sales():  # type: ignore[no-untyped-def]
                                 [(_("Revenue"), [v for _n, v in regions[:20]])]))
 
 
-def explore_links(start: date, end: date) -> dict[str, str]:
+def trend_label(bucket: str, grain: str) -> str:
+    """M3, week 12 or 03-14, as the trend's rows and axis read."""
+    if grain == "month":
+        return _("M%(m)s", m=int(bucket))
+    if grain == "week":
+        return _("Week %(n)s", n=int(bucket[1:]))
+    return bucket
+
+
+def grain_choices() -> list[tuple[str, str]]:
+    return [("month", _("By month")), ("week", _("By week")), ("day", _("By day"))]
+
+
+def explore_links(start: date, end: date, grain: str = "month") -> dict[str, str]:
     """Each figure as a pivot in the explorer, where it can be regrouped and exported."""
     from flask import url_for
 
     last = (end - timedelta(days=1)).isoformat()
     base = {"dataset": figures.SALES_DATASET, "aggregate": "sum", "measure": "revenue"}
-    links = {"trend": url_for("analytics.explore", row1="date", grain="month", **base)}
+    links = {"trend": url_for("analytics.explore", row1="date", grain=grain, **base)}
     for key in ("channel", "representative", "region", "category", "product"):
         links[key] = url_for("analytics.explore", row1=key, start=start.isoformat(), end=last, **base)
     return links
