@@ -17,6 +17,10 @@ class DemoError(RuntimeError):
     """The demo company cannot be loaded here; the message says why."""
 
 
+#: The demo company's name (issue 12: its quotations printed "NetSales" as their letterhead).
+DEMO_COMPANY_NAME = "杭州网销贸易有限公司"
+
+
 def load_demo(app: Flask, rng: Random) -> None:
     """Load the demo company, only into a database with no people other than the administrator."""
     engine = app.extensions["netsales"]
@@ -27,6 +31,10 @@ def load_demo(app: Flask, rng: Random) -> None:
     if others:
         raise DemoError("this database already has people in it; the demo company only goes into a new database")
     create_demo_people(db.session, rng)
+    from core.settings import get_setting, set_setting
+
+    if get_setting("core.company_name") == app.config["COMPANY_NAME"]:  # the PDFs and e-mails print a company
+        set_setting("core.company_name", DEMO_COMPANY_NAME)
     engine.call("demo_data", session=db.session, rng=rng)
     db.session.commit()
 

@@ -438,6 +438,10 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, Decimal):
+        from core.web.locale import plain
+
+        return plain(value)  # str() would write 10 stored as 1E+1 in exponent notation
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value  # a spreadsheet must not run a cell as a formula (CSV injection)
     return str(value)

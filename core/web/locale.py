@@ -261,6 +261,15 @@ def percent(value: Any, digits: int = 0) -> str:
     return _shown(amount, digits + 2, formats.number("percent", pattern))
 
 
+def plain(value: Any) -> str:
+    """A Decimal as machine-readable text for a CSV cell or a form input: no grouping, never an exponent
+    (``Decimal("1E+1")`` → ``10``, ``Decimal("10.50")`` → ``10.50``); empty for None, as stored for NaN."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return f"{amount:f}" if amount.is_finite() else str(amount)
+
+
 def date_filter(value: Any, format: str = "medium") -> str:
     """A date; a (UTC) datetime is first moved to the company time zone, so late evening stays on its day."""
     if value is None or value == "":

@@ -70,8 +70,8 @@ def load(session: Any, rng: Random) -> None:
             email=f"c{n}@demo-customer.cn" if rng.random() < 0.7 else None,
             needs=rng.choice(["希望降低采购成本", "需要定制包装", "关注售后响应速度", "计划扩大线上渠道", None]),
             potential_value=Decimal(rng.choice([5000, 20000, 50000, 120000, 300000])),
-            owner_id=rng.choice(reps).id, created_at=created, updated_at=created + timedelta(days=rng.randint(0, 30)),
-            became_customer_at=created + timedelta(days=rng.randint(0, 60)) if state in ("customer", "inactive") else None,
+            owner_id=rng.choice(reps).id, created_at=created, updated_at=min(now, created + timedelta(days=rng.randint(0, 30))),  # never ahead of now
+            became_customer_at=min(now, created + timedelta(days=rng.randint(0, 60))) if state in ("customer", "inactive") else None,
             contacts_count=1,
         )
         customer.tags = [CustomerTag(tag=t) for t in rng.sample(TAGS, rng.randint(0, 2))]

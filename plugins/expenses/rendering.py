@@ -19,7 +19,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from core.web.locale import datetime_filter
+from core.web.locale import datetime_filter, money
 from plugins.expenses import services
 from plugins.expenses.models import CLAIM_STATES
 
@@ -42,8 +42,17 @@ def _label(translated: str) -> str:
 
 
 def yuan(value: Any) -> str:
-    """An amount as the pages show it (the ``|yuan`` template filter)."""
-    return "—" if value is None else f"¥{value:,.2f}"
+    """An amount as the pages show it (the ``|yuan`` template filter), by the core's locale-aware money()."""
+    return "—" if value is None else money(value)
+
+
+def left(value: Any) -> str:
+    """What is left of a budget (the ``|left`` filter): an overrun reads "over by ¥921.90", not "¥-921.90"."""
+    if value is None:
+        return "—"
+    if value < 0:
+        return _("over by %(amount)s", amount=money(-value))
+    return money(value)
 
 
 def _short(moment: Any) -> Any:

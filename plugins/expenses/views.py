@@ -543,3 +543,8 @@ def reports_xlsx():  # type: ignore[no-untyped-def]
 def yuan(value: Any) -> str:
     return rendering.yuan(value)
 
+
+@bp.app_template_filter("budget_left")
+def budget_left(value: Any) -> str:
+    return rendering.left(value)
+

@@ -99,6 +99,12 @@ def test_demo_data_loads_about_500_customers_across_grades(app, db):
     grades = dict(db.session.execute(select(Customer.grade, func.count(Customer.id)).group_by(Customer.grade)).all())
     assert set(grades) == {"A", "B", "C"}
     assert db.session.scalar(select(func.count(Survey.id)).where(Survey.answered_at.isnot(None))) > 0
+    # issue 12: the list's 更新时间 was in the future for a customer created in the last month
+    from core.timeutil import utcnow
+
+    latest = db.session.scalar(select(func.max(Customer.updated_at)))
+    assert latest <= utcnow()
+    assert db.session.scalar(select(func.max(Customer.became_customer_at))) <= utcnow()
 
 
 def test_the_grade_widget_counts_my_live_customers_by_grade(app, db, org, new_customer):

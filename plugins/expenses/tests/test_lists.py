@@ -60,7 +60,8 @@ def test_budgets_sort_by_what_is_left_and_export_the_live_figures(app, db, compa
     to_paid(db, company, draft(db, company.rep, line(company.office, "80.00", invoice="B1")))
     login_as(company.finance)
     page = client.get("/expenses/budgets?sort=remaining").get_data(as_text=True)
-    assert page.index("¥-30.00") < page.index("¥1,000.00")  # the line over budget first
+    assert page.index("超出 ¥30.00") < page.index("¥1,000.00")  # the line over budget first, "over by"
+    assert "¥-30.00" not in page
     rows = _csv(client.get("/expenses/budgets?export=csv&sort=remaining"))
     assert rows[1][4:] == ["50.00", "0.00", "80.00", "-30.00"]
     assert rows[2][-1] == "1000.00"
