@@ -21,6 +21,7 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_core_notification_recipient_created", "recipient_id", "created_at"),
         Index("ix_core_notification_recipient_read", "recipient_id", "read_at"),
+        Index("ix_core_notification_subject_read", "subject", "read_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,9 @@ class Notification(db.Model):
     url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    #: The record the notification asks to act on ("pipeline.quotation:12"): resolve_for() marks it done (read)
+    #: once the task is done, whoever did it.
+    subject: Mapped[str | None] = mapped_column(String(120))
 
 
 class NotificationPreference(db.Model):
@@ -48,7 +52,8 @@ class EmailOutbox(db.Model):
 
     __tablename__ = "core_email_outbox"
     __audit__ = False
-    __table_args__ = (Index("ix_core_email_outbox_due", "sent_at", "next_attempt_at"),)
+    __table_args__ = (Index("ix_core_email_outbox_due", "sent_at", "next_attempt_at"),
+                      Index("ix_core_email_outbox_ref", "ref"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(320))
@@ -63,3 +68,7 @@ class EmailOutbox(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     locked_by: Mapped[str | None] = mapped_column(String(120))
     locked_until: Mapped[datetime | None]
+    #: The record the message is about ("pipeline.quotation:12"), so its page can say queued / sent / failed.
+    ref: Mapped[str | None] = mapped_column(String(120))
+    #: Kept by the local mail catcher (MAIL_CATCHER) instead of sent: readable on the outbox page.
+    caught_at: Mapped[datetime | None]

@@ -50,13 +50,23 @@ def valid_address(address: str) -> bool:
     return bool(addr) and "@" in addr and not any(c in address for c in "\r\n")
 
 
-def queue_email(to: str, subject: str, body: str, html: str | None = None) -> EmailOutbox:
+def catcher_enabled() -> bool:
+    """The local mail catcher (config MAIL_CATCHER, on in the embedded default): messages are kept and shown on the
+    outbox page instead of sent, so a demo shows what would have gone out without an SMTP server."""
+    return bool(current_app.config.get("MAIL_CATCHER", False))
+
+
+def queue_email(to: str, subject: str, body: str, html: str | None = None, *, ref: str | None = None) -> EmailOutbox:
     """Queue an email in the caller's transaction (it goes out only if that commits). Raises ValueError on a bad
-    address. The ``core.send_outbox`` job sends it."""
+    address. The ``core.send_outbox`` job sends it. ``ref`` names the record it is about ("pipeline.quotation:12")
+    so that record's page can show whether it was sent (delivery_states)."""
     if not valid_address(to):
         raise ValueError(f"not an email address: {to!r}")
+    now = utcnow()
+    caught = catcher_enabled()
     message = EmailOutbox(to=to.strip(), subject=_single_line(subject)[:900], body_text=body, body_html=html,
-                          next_attempt_at=utcnow())
+                          next_attempt_at=None if caught else now, caught_at=now if caught else None,
+                          ref=ref[:120] if ref else None)
     db.session.add(message)
     db.session.flush()
     return message
@@ -220,7 +230,8 @@ def outbox_summary(limit: int = 20) -> OutboxSummary:
     counts = db.session.execute(select(
         func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_not(None)),
         func.count().filter(EmailOutbox.sent_at.is_not(None)),
-        func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_(None)),
+        func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_(None),
+                            EmailOutbox.caught_at.is_(None)),  # kept by the mail catcher: not given up
     )).one()
     problems = list(db.session.scalars(
         select(EmailOutbox).where(EmailOutbox.sent_at.is_(None), EmailOutbox.attempts > 0)
@@ -228,3 +239,61 @@ def outbox_summary(limit: int = 20) -> OutboxSummary:
     ))
     return OutboxSummary(pending=counts[0], sent=counts[1], dead=counts[2], problems=problems)
 
+
+
+#: What a record's page says about its e-mail.
+QUEUED, SENT, RETRYING, FAILED, CAUGHT = "queued", "sent", "retrying", "failed", "caught"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The state of the latest e-mail about a record: queued, sent, retrying (failed, tried again later), failed
+    (given up) or caught (kept by the local mail catcher); ``error`` is the last failure."""
+
+    state: str
+    to: str
+    error: str | None
+    at: datetime | None
+    message_id: int
+
+
+def delivery_of(message: EmailOutbox) -> Delivery:
+    if message.caught_at is not None:
+        return Delivery(CAUGHT, message.to, None, message.caught_at, message.id)
+    if message.sent_at is not None:
+        return Delivery(SENT, message.to, None, message.sent_at, message.id)
+    if message.next_attempt_at is None:
+        return Delivery(FAILED, message.to, message.last_error, None, message.id)
+    if message.attempts or message.last_error:
+        return Delivery(RETRYING, message.to, message.last_error, message.next_attempt_at, message.id)
+    return Delivery(QUEUED, message.to, None, message.created_at, message.id)
+
+
+def delivery_states(refs: list[str]) -> dict[str, Delivery]:
+    """The latest e-mail's delivery for each ref that has one (one query)."""
+    if not refs:
+        return {}
+    found: dict[str, Delivery] = {}
+    for message in db.session.scalars(select(EmailOutbox).where(EmailOutbox.ref.in_(set(refs)))
+                                      .order_by(EmailOutbox.id)):
+        found[message.ref] = delivery_of(message)  # type: ignore[index]  # the latest wins
+    return found
+
+
+#: Failures within this many hours count as "recent" for the administrators' warning.
+RECENT_FAILURE_HOURS = 24
+
+
+def mail_problem() -> str | None:
+    """Why e-mail cannot be delivered now, for the administrators' warning: "catcher" (kept in the app, not sent),
+    "not_configured" (no SMTP server or sender), "failing" (messages failed in the last day), or None."""
+    if catcher_enabled():
+        return "catcher"
+    settings = smtp_settings()
+    if not settings.host or not valid_address(settings.sender):
+        return "not_configured"
+    since = utcnow() - timedelta(hours=RECENT_FAILURE_HOURS)
+    failing = db.session.scalar(select(func.count(EmailOutbox.id)).where(
+        EmailOutbox.sent_at.is_(None), EmailOutbox.caught_at.is_(None), EmailOutbox.last_error.is_not(None),
+        EmailOutbox.created_at >= since))
+    return "failing" if failing else None

@@ -25,25 +25,30 @@ def _json_param(value: Any) -> Any:
     """Parameters are stored as JSON: keep what JSON keeps, write the rest as text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, Decimal | date | datetime):
+    if isinstance(value, Decimal):
+        from core.web.locale import number
+
+        return number(value)  # as the locale writes it: str() could give "1E+1"
+    if isinstance(value, date | datetime):
         return str(value)
     return source_text(value)
 
 
 def notify(recipient: Any, message: Any, url: str | None = None, *, email: bool | None = None,
-           **params: Any) -> Notification:
+           about: str | None = None, **params: Any) -> Notification:
     """Notify ``recipient`` (a User). ``message`` is an English msgid (plain or wrapped in ``_l``) with %(name)s
     placeholders filled from ``params``; it is translated for whoever reads it, when they read it.
 
     ``url`` is a path inside NetSales (``/crm/customers/5``). ``email``: None follows the recipient's choice,
-    True/False forces it. Added to the caller's transaction (nothing is sent unless it commits); the email goes
+    True/False forces it. ``about`` names the record whose task the notification asks for ("pipeline.quotation:12"):
+    resolve_for(about) marks it done once the task is. Added to the caller's transaction (nothing is sent unless it commits); the email goes
     through the outbox, so this never waits on SMTP.
     """
     if url is not None and (not url.startswith("/") or url.startswith("//")):
         raise ValueError(f"notification links must be paths inside NetSales, not {url!r}")
     notification = Notification(recipient_id=recipient.id, message=source_text(message),
                                 params={k: _json_param(v) for k, v in params.items()}, url=url,
-                                created_at=utcnow())
+                                created_at=utcnow(), subject=about[:120] if about else None)
     db.session.add(notification)
     if (wants_email(recipient) if email is None else email) and recipient.email and valid_address(recipient.email):
         _queue_notification_email(recipient, notification)
@@ -132,5 +137,15 @@ def mark_read(user: Any, notification_id: int) -> Notification | None:
 def mark_all_read(user: Any) -> int:
     return db.session.execute(
         update(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def resolve_for(about: str) -> int:
+    """Mark every unread notification about ``about`` done (read), for everyone: the task it asked for is done
+    (the claim moved on, the discount was decided), so it no longer waits in anyone's list. In the caller's
+    transaction; returns how many."""
+    return db.session.execute(
+        update(Notification).where(Notification.subject == about, Notification.read_at.is_(None))
         .values(read_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount

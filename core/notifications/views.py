@@ -22,7 +22,7 @@ from core.notifications.service import (
     unread_count,
     wants_email,
 )
-from core.security import authenticated
+from core.security import authenticated, can, require
 from core.web.params import record_id
 
 bp = Blueprint("core_notifications", __name__, url_prefix="/notifications")
@@ -79,6 +79,60 @@ def preferences():  # type: ignore[no-untyped-def]
     flash(_("You will also get your notifications by email.") if wanted
           else _("You will get your notifications here only."), "success")
     return redirect(url_for("core_notifications.index"))
+
+
+OUTBOX_PER_PAGE = 50
+
+
+@bp.get("/outbox")
+@require("core.jobs.manage")
+def outbox():  # type: ignore[no-untyped-def]
+    """Every e-mail, newest first, with its state: what went out, what waits, what failed and why, and what the
+    local mail catcher kept (MAIL_CATCHER) - a demo shows here what would have been sent."""
+    from core.notifications.models import EmailOutbox
+    from core.notifications.outbox import catcher_enabled, delivery_of, mail_problem
+
+    total = db.session.scalar(select(func.count(EmailOutbox.id))) or 0
+    pages = max((total + OUTBOX_PER_PAGE - 1) // OUTBOX_PER_PAGE, 1)
+    page = min(record_id(request.args.get("page")) or 1, pages)
+    rows = db.session.scalars(select(EmailOutbox).order_by(EmailOutbox.id.desc())
+                              .limit(OUTBOX_PER_PAGE).offset((page - 1) * OUTBOX_PER_PAGE)).all()
+    return render_template("notifications/outbox.html", rows=[(m, delivery_of(m)) for m in rows], page=page,
+                           pages=pages, total=total, catcher=catcher_enabled(), problem=mail_problem())
+
+
+@bp.get("/outbox/<int:message_id>")
+@require("core.jobs.manage")
+def outbox_message(message_id: int):  # type: ignore[no-untyped-def]
+    from core.notifications.models import EmailOutbox
+    from core.notifications.outbox import delivery_of
+
+    message = db.session.get(EmailOutbox, message_id)
+    if message is None:
+        abort(404)
+    return render_template("notifications/outbox_message.html", message=message, delivery=delivery_of(message))
+
+
+def _mail_warning() -> str | None:
+    """For administrators (who manage the outbox): why e-mail cannot be delivered, once per request."""
+    if not (current_user and current_user.is_authenticated) or not can(current_user, "core.jobs.manage"):
+        return None
+    cached = g.get("_netsales_mail_problem", False)
+    if cached is False:
+        from core.notifications.outbox import mail_problem
+
+        try:
+            cached = mail_problem()
+        except SQLAlchemyError:
+            db.session.rollback()
+            cached = None
+        g._netsales_mail_problem = cached
+    return cached
+
+
+@bp.app_context_processor
+def inject_mail_warning() -> dict[str, Any]:
+    return {"mail_warning": LocalProxy(_mail_warning)}
 
 
 def _unread_for_current_user() -> int:

@@ -31,6 +31,7 @@ def app_config(database_url: str, instance: Path, **overrides: Any) -> dict[str,
         "PASSWORD_HASH_FAST": True,
         "INSTANCE_PATH": str(instance),
         "SERVER_NAME": None,
+        "MAIL_CATCHER": False,  # tests send through the outbox as production does (the embedded default catches)
     }
     config.update(overrides)
     return config

@@ -63,7 +63,8 @@ def local_datetime(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(company_zone())
 
 
-def notify(user_ids: set[int] | list[int], message: Any, url: str | None = None, **params: Any) -> None:
+def notify(user_ids: set[int] | list[int], message: Any, url: str | None = None, *, about: str | None = None,
+           **params: Any) -> None:
     """Tell people about a claim through the core's notifications (in-app, and email through the outbox).
 
     ``message`` is an English msgid (``_l``) with %(name)s placeholders: each reader gets it in their language."""
@@ -80,4 +81,13 @@ def notify(user_ids: set[int] | list[int], message: Any, url: str | None = None,
     if not user_ids:
         return
     for user in db.session.scalars(select(User).where(User.id.in_(sorted(set(user_ids))), User.active)):
-        core_notify(user, message, url, **params)
+        core_notify(user, message, url, about=about, **params)
+
+
+def resolve(about: str) -> None:
+    """The task the notifications about ``about`` asked for is done: they leave everyone's unread list."""
+    try:
+        from core.notifications import resolve_for
+    except ImportError:
+        return
+    resolve_for(about)

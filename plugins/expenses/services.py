@@ -26,6 +26,7 @@ from core.identity.models import Department, Grant, User, user_roles
 from core.money import parse_money
 from core.security import can, scope_for, team_ids
 from core.timeutil import utcnow
+from core.web.locale import money
 from plugins.expenses import platform
 from plugins.expenses.models import (
     BUDGET_APPROVED,
@@ -733,13 +734,18 @@ NEXT_MESSAGES = {
 }
 
 
+def claim_subject(claim: Claim) -> str:
+    """What the claim's "waits for you" notifications are about: resolved when the claim moves on."""
+    return f"expenses.claim:{claim.id}"
+
+
 def claim_path(claim: Claim) -> str:
     return f"/expenses/claims/{claim.id}"
 
 
 def _announce(session: Any, claim: Claim, actor: Any, step: Step, reason: str) -> None:
     """Every step tells the next person and the claimant (R9.2.2, R9.2.3)."""
-    params = {"number": claim.number, "title": claim.title, "amount": f"¥{claim.total:,.2f}", "who": actor.name,
+    params = {"number": claim.number, "title": claim.title, "amount": money(claim.total), "who": actor.name,
               "reason": reason, "claimant": claim.claimant.name}
     next_people: set[int] = set()
     if claim.state == SUBMITTED and claim.approver_id:
@@ -749,8 +755,11 @@ def _announce(session: Any, claim: Claim, actor: Any, step: Step, reason: str) -
     elif claim.state == FINANCE_APPROVED:
         next_people |= users_with_permission(session, PAY)
     next_people.discard(claim.claimant_id)
+    # The claim moved on: whatever "waits for your review" was sent about its earlier step is done (issue 12).
+    platform.resolve(claim_subject(claim))
     if claim.state in NEXT_MESSAGES and next_people:
-        platform.notify(next_people, NEXT_MESSAGES[claim.state], claim_path(claim), **params)
+        platform.notify(next_people, NEXT_MESSAGES[claim.state], claim_path(claim), about=claim_subject(claim),
+                        **params)
     if step.action in CLAIMANT_MESSAGES and actor.id != claim.claimant_id:
         platform.notify({claim.claimant_id}, CLAIMANT_MESSAGES[step.action], claim_path(claim), **params)
 
@@ -1093,8 +1102,8 @@ def remind_overdue_reviewers(session: Any, now: datetime | None = None) -> int:
             people = users_with_permission(session, FINANCE_REVIEW if claim.state == DEPT_APPROVED else PAY)
         people.discard(claim.claimant_id)
         if people:
-            platform.notify(people, REMINDER, claim_path(claim), number=claim.number, title=claim.title,
-                            days=days)
+            platform.notify(people, REMINDER, claim_path(claim), about=claim_subject(claim), number=claim.number,
+                            title=claim.title, days=days)
         set_committed_value(claim, "reminded_at", now)  # as written above
         count += 1
     session.flush()

@@ -76,6 +76,15 @@ def record_contract(session: Any, deal: Deal, owner: Any, number: str, signed_on
     return contract
 
 
+#: R6.5.1: the contract is signed before the order is made.
+NO_CONTRACT = _l("Record the signed sales contract on the deal first (R6.5.1): an order follows the contract.")
+
+
+def has_contract(session: Any, deal: Deal) -> bool:
+    """Whether the deal has a signed sales contract recorded (R6.5.1)."""
+    return session.scalar(select(Contract.id).where(Contract.deal_id == deal.id).limit(1)) is not None
+
+
 def order_from_quotation(session: Any, quotation: Quotation, user: Any) -> Order:
     """Create the order of an accepted quotation (once)."""
     if quotation.state != "accepted":
@@ -83,6 +92,8 @@ def order_from_quotation(session: Any, quotation: Quotation, user: Any) -> Order
     if session.scalar(select(Order.id).where(Order.quotation_id == quotation.id)) is not None:
         raise PipelineError(_l("This quotation already has an order."))
     deal = session.get(Deal, quotation.deal_id)
+    if not has_contract(session, deal):
+        raise PipelineError(NO_CONTRACT)
     order = Order(number=next_number(session), channel="direct", customer_id=deal.customer_id,
                   owner_id=deal.owner_id, deal_id=deal.id, quotation_id=quotation.id, status="confirmed")
     for line in quotation.lines:
@@ -91,6 +102,7 @@ def order_from_quotation(session: Any, quotation: Quotation, user: Any) -> Order
                                      unit_price=line.unit_price, revenue=line.net,
                                      cost=to_fen(product.cost * line.quantity)))
     _totals(order)
+    order.total = quotation.total  # what the customer pays, as quoted: discounts and tax included (issue 12)
     session.add(order)
     try:
         session.flush()  # the unique quotation_id: of two clicks at once, one order
@@ -181,6 +193,11 @@ def notify_order_step(session: Any, order: Order) -> list[OrderNotice]:
     return notices
 
 
+def notice_ref(order: Order, status: str) -> str:
+    """The outbox's name for the customer's e-mail about one step: the order page reads whether it left."""
+    return f"pipeline.order:{order.id}:{status}"
+
+
 def _tell_customer(order: Order, customer: Any, label: Any) -> list[OrderNotice]:
     """Email and, when the SMS gateway is configured, SMS the customer in the company language (R6.5.3)."""
     from flask_babel import force_locale, gettext
@@ -197,7 +214,7 @@ def _tell_customer(order: Order, customer: Any, label: Any) -> list[OrderNotice]
             text += " " + gettext("Carrier: %(carrier)s, tracking number: %(tracking)s.",
                                   carrier=order.carrier, tracking=order.tracking_number)
     if customer.email:
-        queue_email(customer.email, subject, text)
+        queue_email(customer.email, subject, text, ref=notice_ref(order, order.status))
         notices.append(OrderNotice(order_id=order.id, status=order.status, audience="customer", channel="email",
                                    recipient=customer.email))
     if customer.phone and sms.configured() and _setting("pipeline.sms_order_updates"):

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from core.money import to_chinese_capital
+from core.web.locale import number
 from plugins.pipeline.models import Deal, Quotation
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.quotations import mark_sent
@@ -45,6 +46,11 @@ def quotation_from_token(session: Any, token: str) -> Quotation | None:
     return quotation
 
 
+def email_ref(quotation: Quotation) -> str:
+    """The outbox's name for this quotation's e-mail: its page reads whether it left (core.notifications.outbox)."""
+    return f"pipeline.quotation:{quotation.id}"
+
+
 def send_quotation(session: Any, quotation: Quotation, user: Any) -> str | None:
     """Mark the quotation sent and email the customer a summary with the PDF link; returns the address used
     (None when the customer has no email: the representative then hands the PDF over themselves)."""
@@ -67,9 +73,9 @@ def send_quotation(session: Any, quotation: Quotation, user: Any) -> str | None:
                 "%(deal)s.\nTotal including tax: %(total)s CNY (%(capital)s), valid until %(until)s.\n\n"
                 "Download the quotation (PDF): %(link)s\n\n%(sender)s",
                 customer=customer.name, number=quotation.number, revision=quotation.revision, deal=deal.title,
-                total=quotation.total, capital=to_chinese_capital(quotation.total),
+                total=number(quotation.total, 2), capital=to_chinese_capital(quotation.total),
                 until=quotation.valid_until.isoformat(), link=link, sender=user.name)
-        queue_email(address, subject, body)
+        queue_email(address, subject, body, ref=email_ref(quotation))
     log_event("state", "pipeline_quotation", record_id=quotation.id, model="Quotation",
               details={"sent_to": address or "", "pdf": "download link" if address else "handed over"})
     return address
@@ -103,13 +109,15 @@ def notify_approval_request(session: Any, quotation: Quotation) -> int:
         raise PipelineError(_l("Nobody can approve this discount: no active approver is set up."))
     for approver in approvers:
         notify(approver, _l("Quotation %(number)s waits for your discount approval."),
-               url=f"/pipeline/quotations/{quotation.id}", number=quotation.number)
+               url=f"/pipeline/quotations/{quotation.id}", about=email_ref(quotation), number=quotation.number)
     return len(approvers)
 
 
 def notify_decision(session: Any, quotation: Quotation, approved: bool) -> None:
     from core.identity.models import User
-    from core.notifications import notify
+    from core.notifications import notify, resolve_for
+
+    resolve_for(email_ref(quotation))  # the other approvers' "waits for your approval" is done (issue 12)
 
     owner = session.get(User, quotation.owner_id)
     if owner is None:

@@ -66,3 +66,12 @@ def english(app):
 
     with force_locale("en"):
         yield
+
+
+def sign_contract(db, deal, user, number: str = "HT-2026-100"):
+    """Record the deal's signed sales contract (R6.5.1): an order may then be made from its accepted quotation."""
+    from plugins.pipeline.services.orders import record_contract
+
+    contract = record_contract(db.session, deal, user, number, local_today())
+    db.session.commit()
+    return contract

@@ -112,6 +112,10 @@ def _quotation(db: Any, deal: Any, team: Any, products: Any, next_month: Any, *,
     if to == "accepted":
         q.record_response(db.session, quotation, True)
     db.session.commit()
+    if to == "accepted":
+        from plugins.pipeline.tests.conftest import sign_contract
+
+        sign_contract(db, deal, team["rep"], f"HT-{quotation.id}")
     return quotation
 
 

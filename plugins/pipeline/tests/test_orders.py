@@ -9,6 +9,7 @@ from core.timeutil import local_today
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services.orders import change_status, order_from_quotation
 from plugins.pipeline.services.quotations import LineInput, create_quotation, mark_sent, record_response
+from plugins.pipeline.tests.conftest import sign_contract
 
 pytestmark = pytest.mark.usefixtures("english")  # they match the services' English messages
 
@@ -20,13 +21,17 @@ def accepted(db, deal, team, products, next_month):
     mark_sent(db.session, q)
     record_response(db.session, q, True)
     db.session.commit()
+    sign_contract(db, deal, team["rep"])
     return q
 
 
 def test_an_order_is_made_once_from_an_accepted_quotation(db, accepted, team):
     order = order_from_quotation(db.session, accepted, team["rep"])
     assert order.status == "confirmed" and order.number.startswith("SO-")
-    assert order.total == Decimal("39600.00") + Decimal("1197.00")
+    # The quotation's total, tax included (issue 12: the order showed ¥23,400 before tax where the quotation showed
+    # ¥24,804); the lines keep the net revenue the KPIs sum.
+    assert order.total == accepted.total == Decimal("39600.00") * Decimal("1.06") + Decimal("1197.00") * Decimal("1.13")
+    assert sum(ln.revenue for ln in order.lines) == Decimal("39600.00") + Decimal("1197.00")
     assert order.cost_total == Decimal("8000.00") + Decimal("630.00")
     with pytest.raises(PipelineError, match="already has an order"):
         order_from_quotation(db.session, accepted, team["rep"])
@@ -88,4 +93,5 @@ def test_purchase_stats_answer_the_crm(app, db, accepted, team, customer):
     stats = app.extensions["netsales"].collect("customer_purchase_stats", PurchaseStats,
                                                customer_ids=[customer.id], since=date(2020, 1, 1))
     pipeline_stats = [s for s in stats if s.orders == 1]
-    assert pipeline_stats and pipeline_stats[0].amount == Decimal("40797.00")
+    # what the customer pays, tax included, as the order's total (issue 12) and as a shop order's total
+    assert pipeline_stats and pipeline_stats[0].amount == accepted.total == Decimal("43328.61")

@@ -223,9 +223,21 @@ def test_order_steps_tell_the_customer_and_the_page_shows_who_was_told(client, l
     record_response(db.session, quotation, True)
     db.session.commit()
     login_as(team["rep"])
+    # R6.5.1 (issue 12): no order while the deal has no signed contract, and the page says why
+    refused = html(client.post(f"/pipeline/quotations/{quotation.id}/order", follow_redirects=True))
+    assert "R6.5.1" in refused and db.session.scalar(select(Order.id)) is None
+    from plugins.pipeline.tests.conftest import sign_contract
+
+    sign_contract(db, deal, team["rep"])
     created = client.post(f"/pipeline/quotations/{quotation.id}/order")
     order = db.session.scalar(select(Order).where(Order.quotation_id == quotation.id))
     assert created.status_code == 302 and order is not None
+    page = html(client.get(f"/pipeline/orders/{order.id}"))
+    # the quotation's lines, discount, tax and total (399.00 × 3 + 13 % VAT), and a link back to it
+    assert money_text(quotation.total) in page and money_text(quotation.tax_total) in page
+    assert f"/pipeline/quotations/{quotation.id}" in page
+    assert "未发送" in page or "Queued" in page  # the customer's e-mail is queued, not "told"
+    assert f"/pipeline/orders/{order.id}" in html(client.get(f"/pipeline/quotations/{quotation.id}"))
     missing = client.post(f"/pipeline/orders/{order.id}/status", data={"status": "shipped"}, follow_redirects=True)
     assert "tracking" in html(missing) or "运单" in html(missing)
     client.post(f"/pipeline/orders/{order.id}/status", data={"status": "shipped", "carrier": "顺丰",
@@ -334,3 +346,9 @@ def test_an_absurd_quotation_line_is_refused_with_a_message_and_nothing_saved(cl
         **line, "valid_until": (local_today() + timedelta(days=30)).isoformat()})
     assert response.status_code in (200, 400, 422)
     assert db.session.scalar(select(Quotation.id).where(Quotation.deal_id == deal.id)) is None
+
+
+def money_text(value) -> str:
+    from core.web.locale import money
+
+    return money(value)

@@ -184,7 +184,16 @@ def order(order_id: int):  # type: ignore[no-untyped-def]
     products = dict(db.session.execute(select(Product.id, Product.name).where(
         Product.id.in_({ln.product_id for ln in order.lines}))).all()) if order.lines else {}
     owner = db.session.get(User, order.owner_id)
+    from core.notifications.outbox import delivery_states
+    from plugins.pipeline.models import Quotation
+
+    # The customer's e-mails as the outbox knows them: "notified" means it left, not that it was queued (issue 12).
+    deliveries = delivery_states([service.notice_ref(order, n.status) for n in notices
+                                  if n.audience == "customer" and n.channel == "email"])
+    # An order from a quotation shows the quotation's lines, discounts, tax and total, and links back to it.
+    quotation = db.session.get(Quotation, order.quotation_id) if order.quotation_id else None
     return render_template("pipeline/order.html", order=order, changes=changes, notices=notices,
+                           deliveries=deliveries, notice_ref=service.notice_ref, quotation=quotation,
                            follow_ups=follow_ups, products=products, owner=owner,
                            next_statuses=service.TRANSITIONS[order.status], editable=may(ORDER_EDIT, order),
                            status_form=forms.StatusForm(), today=local_today())

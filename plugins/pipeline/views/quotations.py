@@ -153,9 +153,16 @@ def quotation(quotation_id: int):  # type: ignore[no-untyped-def]
         .order_by(DiscountDecision.at.desc())).all()
     order_id = db.session.scalar(select(Order.id).where(Order.quotation_id == quotation.id))
     may_decide = quotation.state == "pending_approval" and _may_decide(quotation)
+    from core.notifications.outbox import delivery_states
+    from plugins.pipeline.services.sending import email_ref
+
+    delivery = delivery_states([email_ref(quotation)]).get(email_ref(quotation))
+    from plugins.pipeline.services.orders import has_contract
+
+    contract_missing = quotation.state == "accepted" and not order_id and not has_contract(db.session, deal)
     return render_template("pipeline/quotation.html", quotation=quotation, deal=deal, revisions=revisions,
                            decisions=decisions, editable=may(DEAL_EDIT, deal), may_decide=may_decide,
-                           order_id=order_id, decision_form=forms.DecisionForm(), response_form=forms.ResponseForm(),
+                           order_id=order_id, delivery=delivery, contract_missing=contract_missing, decision_form=forms.DecisionForm(), response_form=forms.ResponseForm(),
                            level_labels=service.LEVEL_LABELS)
 
 
@@ -211,7 +218,9 @@ def decide(quotation_id: int):  # type: ignore[no-untyped-def]
 def send(quotation_id: int):  # type: ignore[no-untyped-def]
     def message(address: str | None) -> str:
         if address:
-            return _("Quotation sent to %(email)s with a link to download the PDF.", email=address)
+            # Queued, not sent: the outbox sends it (or the mail catcher keeps it); the page shows which (issue 12).
+            return _("Quotation e-mail to %(email)s queued, with a link to download the PDF. Its page shows when "
+                     "it has left.", email=address)
         return _("Quotation marked as sent. The customer has no e-mail address: hand over the PDF yourself.")
 
     return _act(quotation_id, lambda q: send_quotation(db.session, q, current_user), message)
