@@ -15,6 +15,7 @@ def register_core_blueprints(app: Flask) -> None:
     for service in ("jobs", "notifications", "settings"): app.register_blueprint(__import__(f"core.{service}.views", fromlist=["bp"]).bp)  # noqa: E701
     for content in ("attachments", "timeline", "search", "regulation"): app.register_blueprint(__import__(f"core.{content}.views", fromlist=["bp"]).bp)  # noqa: E701
     errors.register(app)
+    __import__("core.web.input_guard", fromlist=["install"]).install(app)  # NUL in a form or query: 400
     navigation.register(app)
     # Exported under their macro names by templates/macros/icons.html and lists.html.
     app.jinja_env.globals.update(netsales_icon=icons.icon, netsales_bulk_checkbox=list_cells.bulk_checkbox)

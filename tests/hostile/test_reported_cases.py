@@ -124,3 +124,15 @@ def test_api_amounts_no_column_holds_are_a_422_naming_the_field(app, db, client,
     answer = client.post(path, json=body, headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 422
     assert field in answer.get_json()["error"]["fields"]
+
+
+def test_a_nul_character_in_a_form_is_a_400_and_saves_nothing(app, db, client, make_user, login_as):
+    from core.api.models import ApiToken
+
+    # PostgreSQL refused the INSERT of a token named "\x00" (a 500); found by tests/hostile.
+    login_as(make_user("nul-sender"))
+    for data in ({"name": "\x00", "expires": "30"}, {"name": "a\x00b", "expires": "30"}, {"name\x00": "x"}):
+        assert client.post("/account/tokens", data=data).status_code == 400
+    assert client.get("/account/tokens?q=%00").status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
+    assert client.post("/account/tokens", data={"name": "fine", "expires": "30"}).status_code == 200
