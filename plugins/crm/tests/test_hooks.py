@@ -1,6 +1,7 @@
 """What the CRM offers other plugins through hooks: KPIs, data sets, search, compliance, widgets, jobs, demo."""
 
 from datetime import timedelta
+from decimal import Decimal
 from random import Random
 
 from sqlalchemy import func, select
@@ -105,6 +106,12 @@ def test_demo_data_loads_about_500_customers_across_grades(app, db):
     latest = db.session.scalar(select(func.max(Customer.updated_at)))
     assert latest <= utcnow()
     assert db.session.scalar(select(func.max(Customer.became_customer_at))) <= utcnow()
+    # the regulation page's revisit measure is believable: most on time, some late, for every grade (R5.3.1)
+    from plugins.crm.compliance import revisits_on_time
+
+    for grade in ("A", "B", "C"):
+        result = revisits_on_time(grade)
+        assert result.ratio is not None and Decimal("0.5") <= result.ratio < 1, (grade, result)
 
 
 def test_the_grade_widget_counts_my_live_customers_by_grade(app, db, org, new_customer):
