@@ -20,9 +20,11 @@ from core.hookspecs import hookimpl
 
 @hookimpl
 def register_blueprints(app: Any) -> None:
+    from plugins.training.api import bp as api_bp
     from plugins.training.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
 
 
 @hookimpl
