@@ -158,6 +158,11 @@ class Appraisal(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    #: Who-and-when bookkeeping the audit entry itself carries (its user and time) and the appraisal's events narrate;
+    #: the substance (state, scores, grade, comments, reasons) stays in the audit trail.
+    __audit_exclude__ = ("self_submitted_at", "reviewed_at", "reviewed_by_id", "finalized_at", "finalized_by_id",
+                         "acknowledged_at", "appealed_at", "appeal_decided_by_id", "pulled_at", "reminded_at",
+                         "customer_read_at", "customer_source", "missing_sources", "version")
 
     cycle: Mapped[Cycle] = relationship(lazy="joined")
     employee = relationship("User", foreign_keys=[employee_id], lazy="joined")
