@@ -11,6 +11,7 @@ from sqlalchemy import and_, exists, func, select
 
 from core.contracts import ComplianceCheck, ComplianceResult
 from core.extensions import db
+from core.timeutil import utcnow
 from plugins.pipeline.models import DealStageChange, OrderNotice, OrderStatusChange, Quotation, Ticket
 
 
@@ -30,7 +31,6 @@ def quotations_sent_in_time() -> ComplianceResult:
     days = int(get_setting("pipeline.quotation_days"))
     entries = select(DealStageChange.deal_id, DealStageChange.at).where(
         DealStageChange.to_stage == "quotation", DealStageChange.backwards.is_(False)).subquery()
-    total = db.session.scalar(select(func.count()).select_from(entries)) or 0
     # The first quotation sent after each entry into the stage, for all entries in one query.
     sent = db.session.execute(
         select(entries.c.deal_id, entries.c.at, func.min(Quotation.sent_at))
@@ -38,6 +38,11 @@ def quotations_sent_in_time() -> ComplianceResult:
         .where(Quotation.sent_at.is_not(None), Quotation.sent_at >= entries.c.at)
         .group_by(entries.c.deal_id, entries.c.at)
     ).all()
+    # An entry counts once a quotation went out or its deadline passed: one still within its days is not late.
+    open_since = utcnow() - timedelta(days=days)
+    recent = db.session.scalar(select(func.count()).select_from(entries).where(entries.c.at > open_since)) or 0
+    waiting = recent - sum(1 for _deal, entered, _first in sent if entered > open_since)
+    total = (db.session.scalar(select(func.count()).select_from(entries)) or 0) - waiting
     good = sum(1 for _deal, entered, first_sent in sent if first_sent - entered <= timedelta(days=days))
     return _result(good, total, _("%(good)s of %(total)s quotations sent within the deadline"))
 

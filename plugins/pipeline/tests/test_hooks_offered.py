@@ -88,3 +88,51 @@ def test_demo_data_has_products_two_years_of_orders_deals_in_every_stage_and_tic
     stages = set(db.session.scalars(select(Deal.stage).where(Deal.status == "open").distinct()))
     assert stages == {"development", "needs", "quotation", "negotiation", "contract"}
     assert db.session.scalar(select(func.count(Ticket.id))) > 0
+    # issue 12: the regulation page's measures are believable on the demo data - most work on time, some late
+    from core.contracts import Period
+    from core.identity.models import User
+    from plugins.pipeline.compliance import complaints_within_sla, quotations_sent_in_time
+    from plugins.pipeline.kpis import target_completion
+
+    with app.test_request_context():
+        sent = quotations_sent_in_time()
+        assert sent.ratio is not None and Decimal("0.6") <= sent.ratio < 1, sent
+        complaints = complaints_within_sla()
+        assert complaints.ratio is not None and Decimal("0.5") <= complaints.ratio <= 1, complaints
+    reps = list(db.session.scalars(select(User.id).where(User.position == "sales_rep")))
+    from core.timeutil import local_today
+
+    today = local_today()
+    achieved = target_completion(reps, Period(today.replace(month=1, day=1), today))
+    assert achieved and all(Decimal("50") <= v <= Decimal("130") for v in achieved.values()), achieved
+
+
+def test_quotations_sent_in_time_counts_by_hand(app, db, team, customer, products, next_month):
+    """R6.3.1 against a hand count: entered the quotation stage 10 days ago and sent after 1 day (on time), after 5
+    days (late), not sent (late); entered yesterday and not sent yet (within its 3 days: not counted). 1 of 3."""
+    from datetime import timedelta
+
+    from core.timeutil import utcnow
+    from plugins.pipeline.compliance import quotations_sent_in_time
+    from plugins.pipeline.models import Deal, DealStageChange
+    from plugins.pipeline.services.quotations import LineInput, create_quotation, mark_sent
+
+    now = utcnow()
+    for entered_days_ago, sent_after_days in ((10, 1), (10, 5), (10, None), (1, None)):
+        deal = Deal(title="D", customer_id=customer.id, owner_id=team["rep"].id, stage="quotation",
+                    expected_value=Decimal("1000"))
+        db.session.add(deal)
+        db.session.flush()
+        entered = now - timedelta(days=entered_days_ago)
+        db.session.add(DealStageChange(deal_id=deal.id, from_stage="needs", to_stage="quotation",
+                                       user_id=team["rep"].id, at=entered))
+        if sent_after_days is not None:
+            quotation = create_quotation(db.session, deal, team["rep"], [LineInput(products[1].id, Decimal("1"))],
+                                         next_month)
+            mark_sent(db.session, quotation)
+            quotation.sent_at = entered + timedelta(days=sent_after_days)
+    db.session.commit()
+    with app.test_request_context():
+        result = quotations_sent_in_time()
+    assert (result.ratio, result.ok) == (Decimal("0.3333"), False)
+    assert "1" in result.text and "3" in result.text
