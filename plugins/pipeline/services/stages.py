@@ -100,7 +100,9 @@ def lose_deal(session: Any, deal: Deal, user: Any, reason: str, competitor: str 
         raise PipelineError(_l("Say why the deal was lost."), "reason")
     deal.status = "lost"
     deal.lost_reason = reason.strip()
-    deal.lost_to_competitor = (competitor or "").strip() or None
+    # The column holds 200 characters: a longer name (a crafted post; the form says 200) is cut, not a 500 on
+    # PostgreSQL (issue 11, found by tests/hostile).
+    deal.lost_to_competitor = (competitor or "").strip()[:200] or None
     deal.closed_at = utcnow()
     flush_or_conflict(session, CHANGED)
 
