@@ -149,3 +149,13 @@ def test_demo_data_makes_claims_in_every_state(app, db):
     states = set(db.session.scalars(select(Claim.state)))
     assert states == {"draft", "submitted", "dept_head_approved", "finance_approved", "paid", "returned", "rejected"}
     assert local_today().year in set(db.session.scalars(select(services.Budget.year)))
+    # issue 12: a "waits for your review" notification resolves itself when the claim moves on, so the approvers'
+    # unread requests are the claims that still wait for them (the manager had 18 unread for 2-3 claims)
+    from core.notifications.models import Notification
+
+    unread_requests = db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.subject.like("expenses.claim:%"), Notification.read_at.is_(None),
+        Notification.message.like("%waits for your review%")))
+    waiting = db.session.scalar(select(func.count(Claim.id)).where(Claim.state == "submitted",
+                                                                   Claim.approver_id.is_not(None)))
+    assert unread_requests == waiting > 0
