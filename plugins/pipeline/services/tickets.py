@@ -42,6 +42,11 @@ def open_ticket(session: Any, *, customer_id: int, kind: str, priority: str, sub
     return ticket
 
 
+def ticket_subject(ticket: Ticket) -> str:
+    """What a ticket's escalation is about: resolved with the ticket."""
+    return f"pipeline.ticket:{ticket.id}"
+
+
 def change_state(session: Any, ticket: Ticket, to_state: str, resolution: str | None = None) -> None:
     if to_state not in TRANSITIONS.get(ticket.state, ()):
         raise PipelineError(_l("This ticket cannot move to that state now."), "state")
@@ -55,6 +60,10 @@ def change_state(session: Any, ticket: Ticket, to_state: str, resolution: str | 
     ticket.state = to_state
     # Versioned (models.Ticket.version): of two state changes at once one wins, the other is told.
     flush_or_conflict(session, _l("Someone else changed this ticket a moment ago. Reload it and try again."))
+    if to_state in ("resolved", "closed"):
+        from core.notifications import resolve_for
+
+        resolve_for(ticket_subject(ticket))  # the supervisor's "past its deadline" is dealt with (issue 12)
 
 
 def escalate_overdue(session: Any) -> int:
@@ -78,7 +87,7 @@ def escalate_overdue(session: Any) -> int:
         boss = session.get(User, assignee.superior_id) if assignee and assignee.superior_id else None
         if boss is not None:
             notify(boss, _l("Ticket %(subject)s is past its service deadline."), url=f"/pipeline/tickets/{ticket.id}",
-                   subject=ticket.subject)
+                   about=ticket_subject(ticket), subject=ticket.subject)
     session.flush()
     session.expire_all()  # the rows were written without the ORM
     return escalated

@@ -42,3 +42,11 @@ def test_an_overdue_ticket_escalates_to_the_supervisor_once(db, team, customer):
     assert escalate_overdue(db.session) == 0
     notes = db.session.query(Notification).filter_by(recipient_id=team["supervisor"].id).all()
     assert len(notes) == 1 and notes[0].params["subject"] == "屏幕损坏"
+    # issue 12: once the ticket is resolved the escalation is no longer waiting in the supervisor's list
+    from core.notifications.service import unread_count
+
+    assert unread_count(team["supervisor"]) == 1
+    change_state(db.session, ticket, "in_progress")
+    change_state(db.session, ticket, "resolved", "已上门更换屏幕")
+    db.session.commit()
+    assert unread_count(team["supervisor"]) == 0
