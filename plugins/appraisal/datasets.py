@@ -13,7 +13,7 @@ from core.contracts import DatasetColumn, DatasetDef
 from core.identity.models import Department, User
 from core.identity.positions import POSITION_LABELS
 from core.security import scoped
-from plugins.appraisal.labels import CYCLE_KIND_LABELS, GRADE_LABELS
+from plugins.appraisal.labels import CYCLE_KIND_LABELS, grade_labels
 from plugins.appraisal.models import Appraisal
 from plugins.appraisal.permissions import VIEW
 from plugins.appraisal.services.results import RESULT_STATES
@@ -30,7 +30,7 @@ def results_query(user: Any) -> Any:
                    person.name.label("person"), _labelled(person.position, POSITION_LABELS, "position"),
                    superior.name.label("team"), Department.name.label("department"),
                    Appraisal.result_score, Appraisal.self_score, Appraisal.superior_score, Appraisal.customer_score,
-                   Appraisal.final_score, _labelled(Appraisal.grade, GRADE_LABELS, "grade"))
+                   Appraisal.final_score, _labelled(Appraisal.grade, grade_labels(), "grade"))
             .join(person, person.id == Appraisal.employee_id)
             .outerjoin(superior, superior.id == person.superior_id)
             .outerjoin(Department, Department.id == person.department_id)

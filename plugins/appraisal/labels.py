@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 STATE_LABELS = {
@@ -20,6 +22,15 @@ GRADE_LABELS = {
     "improve": _l("Needs improvement"),
     "fail": _l("Unsatisfactory"),
 }
+
+
+def grade_labels() -> dict[str, Any]:
+    """The grades' names as the company calls them: a name set in the settings, else the default above (R4.3.4)."""
+    from plugins.appraisal.settings import setting
+
+    return {code: (setting(f"grade_name_{code}") or label) for code, label in GRADE_LABELS.items()}
+
+
 CYCLE_KIND_LABELS = {"monthly": _l("Monthly"), "annual": _l("Annual")}
 INDICATOR_KIND_LABELS = {"result": _l("Result indicator"), "behaviour": _l("Behaviour indicator")}
 RULE_LABELS = {"linear": _l("Linear to target, capped"), "bands": _l("Bands of achievement")}

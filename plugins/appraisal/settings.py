@@ -34,6 +34,10 @@ def setting_definitions() -> list[SettingDef]:
         SettingDef("appraisal.weight_superior", _l("Weight of the superior's evaluation (%)"), "decimal", "60"),
         SettingDef("appraisal.weight_customer", _l("Weight of the customer evaluation (%)"), "decimal", "20"),
     ]
+    for grade in ("excellent", "good", "pass", "improve", "fail"):
+        definitions.append(SettingDef(f"appraisal.grade_name_{grade}",
+                                      _l("Name of the grade %(grade)s", grade=GRADE_LABELS[grade]), "str", "",
+                                      help=_l("Empty: the default name, in each reader's language.")))
     for grade, minimum in GRADE_MINIMUMS:
         definitions.append(SettingDef(f"appraisal.grade_{grade}", _l("Lowest score graded %(grade)s",
                                                                       grade=GRADE_LABELS[grade]), "decimal", minimum))

@@ -114,3 +114,17 @@ def test_my_profile_shows_my_results_and_recognition(db, opened, team, login_as)
     db.session.commit()
     page = login_as(team["rep"]).get("/profile").get_data(as_text=True)
     assert "考核结果" in page and "优秀" in page and "表彰" in page
+
+
+def test_grade_names_are_settings(db, opened, team, login_as):
+    from core.settings import set_setting
+
+    set_setting("appraisal.grade_name_excellent", "卓越")
+    db.session.commit()
+    rep = opened["rep"]
+    behaviour = [s.indicator_id for s in rep.scores if s.indicator.kind == "behaviour"]
+    flow.submit_self(db.session, rep, team["rep"], dict.fromkeys(behaviour, 5), None, rep.version)
+    flow.submit_review(db.session, rep, team["supervisor"], dict.fromkeys(behaviour, 5), None, rep.version)
+    db.session.commit()
+    page = login_as(team["manager"]).get(f"/appraisal/calibration?cycle={rep.cycle_id}").get_data(as_text=True)
+    assert "卓越" in page and "优秀" not in page

@@ -16,7 +16,7 @@ from core.security import authenticated, require, scoped
 from core.web.listing import Filter, ListQuery
 from core.web.params import record_id
 from plugins.appraisal.forms import ratings, score_field, version_from
-from plugins.appraisal.labels import GRADE_LABELS, SOURCE_LABELS, STATE_LABELS
+from plugins.appraisal.labels import SOURCE_LABELS, STATE_LABELS, grade_labels
 from plugins.appraisal.models import Appraisal, PersonRecord, light
 from plugins.appraisal.permissions import HR, VIEW
 from plugins.appraisal.services import AppraisalError, StaleError
@@ -206,7 +206,7 @@ def team_listing(user: Any) -> ListQuery:
         default_sort="-period", search=[User.name],
         filters=[Filter.choice("cycle", _("Period"), Appraisal.cycle_id, cycle_choices, coerce=int),
                  Filter.choice("state", _("State"), Appraisal.state, lambda: list(STATE_LABELS.items())),
-                 Filter.choice("grade", _("Grade"), Appraisal.grade, lambda: list(GRADE_LABELS.items()))],
+                 Filter.choice("grade", _("Grade"), Appraisal.grade, lambda: list(grade_labels().items()))],
         per_page=25)
 
 

@@ -17,7 +17,7 @@ from core.identity.models import User
 from core.security import require, scoped
 from core.web.listing import ListQuery
 from core.web.params import record_id
-from plugins.appraisal.labels import GRADE_LABELS
+from plugins.appraisal.labels import grade_labels
 from plugins.appraisal.models import GRADES, Appraisal, light
 from plugins.appraisal.permissions import CALIBRATE
 from plugins.appraisal.services import AppraisalError, StaleError
@@ -55,7 +55,8 @@ def calibration():  # type: ignore[no-untyped-def]
     graded = sum(counts.values())
     share = Decimal(setting("excellent_max_share"))
     warning = bool(share > 0 and graded and Decimal(counts["excellent"]) * 100 / graded > share)
-    chart = {"type": "bar", "data": {"labels": [str(GRADE_LABELS[g]) for g in GRADES],
+    names = grade_labels()
+    chart = {"type": "bar", "data": {"labels": [str(names[g]) for g in GRADES],
                                      "datasets": [{"label": _("People"), "data": [counts[g] for g in GRADES]}]},
              "options": {"animation": False, "plugins": {"legend": {"display": False}},
                          "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}

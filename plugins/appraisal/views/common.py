@@ -3,6 +3,7 @@ it), period labels, numbers typed into forms, the static files."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,12 @@ from plugins.appraisal.labels import (
     CUSTOMER_SOURCE_LABELS,
     CYCLE_KIND_LABELS,
     EVENT_LABELS,
-    GRADE_LABELS,
     INDICATOR_KIND_LABELS,
     RECORD_LABELS,
     RULE_LABELS,
     SOURCE_LABELS,
     STATE_LABELS,
+    grade_labels,
 )
 from plugins.appraisal.models import Appraisal, Cycle
 from plugins.appraisal.permissions import VIEW
@@ -47,23 +48,32 @@ class TextLabels:
     """The labels as plain text in the current language, each group translated on first use in a render, so that
     a list's rows read a dict instead of translating a lazy string per cell."""
 
-    GROUPS = {"state": STATE_LABELS, "grade": GRADE_LABELS, "kind": CYCLE_KIND_LABELS}
+    GROUPS = {"state": lambda: STATE_LABELS, "grade": grade_labels, "kind": lambda: CYCLE_KIND_LABELS}
 
     def __getattr__(self, group: str) -> dict[str, str]:
         if group not in self.GROUPS:
             raise AttributeError(group)
-        texts = {code: str(label) for code, label in self.GROUPS[group].items()}
+        texts = {code: str(label) for code, label in self.GROUPS[group]().items()}
         setattr(self, group, texts)
         return texts
 
 
+class LabelGroups:
+    """``appraisal_labels.state[code]`` and friends in templates. The grade names come from the settings, read only
+    when a page shows a grade: this helper is offered to every page of the application."""
+
+    state, kind, indicator, rule = STATE_LABELS, CYCLE_KIND_LABELS, INDICATOR_KIND_LABELS, RULE_LABELS
+    source, event, record, position = SOURCE_LABELS, EVENT_LABELS, RECORD_LABELS, POSITION_LABELS
+    customer_source = CUSTOMER_SOURCE_LABELS
+
+    @cached_property
+    def grade(self) -> dict[str, Any]:
+        return grade_labels()
+
+
 @bp.app_context_processor
 def appraisal_template_helpers() -> dict[str, Any]:
-    return {"appraisal_labels": {
-        "state": STATE_LABELS, "grade": GRADE_LABELS, "kind": CYCLE_KIND_LABELS, "indicator": INDICATOR_KIND_LABELS,
-        "rule": RULE_LABELS, "source": SOURCE_LABELS, "event": EVENT_LABELS, "record": RECORD_LABELS,
-        "position": POSITION_LABELS, "customer_source": CUSTOMER_SOURCE_LABELS},
-        "appraisal_period": period_text, "appraisal_text": TextLabels()}
+    return {"appraisal_labels": LabelGroups(), "appraisal_period": period_text, "appraisal_text": TextLabels()}
 
 
 @bp.get("/assets/<path:filename>")

@@ -13,7 +13,7 @@ from core.extensions import db
 from core.identity.positions import POSITION_LABELS
 from core.security import require, scope_for, team_ids
 from core.web.listing import ExportColumn, export_response
-from plugins.appraisal.labels import GRADE_LABELS
+from plugins.appraisal.labels import grade_labels
 from plugins.appraisal.permissions import BONUS, CALIBRATE
 from plugins.appraisal.services.results import bonus_rows, candidates
 from plugins.appraisal.views.common import bp, cycle_choices, cycle_from, period_text
@@ -27,11 +27,12 @@ def bonus():  # type: ignore[no-untyped-def]
     rows = bonus_rows(db.session, cycle) if cycle else []
     total = sum((r.bonus for r in rows), Decimal("0"))
     fmt = request.args.get("export")
+    names = grade_labels()
     if cycle is not None and fmt == "xlsx":
         columns = [ExportColumn("name", _("Person")),
                    ExportColumn("position", _("Position"), value=lambda r: str(POSITION_LABELS.get(r.position, ""))),
                    ExportColumn("score", _("Final score")),
-                   ExportColumn("grade", _("Grade"), value=lambda r: str(GRADE_LABELS.get(r.grade or "", ""))),
+                   ExportColumn("grade", _("Grade"), value=lambda r: str(names.get(r.grade or "", ""))),
                    ExportColumn("base", _("Bonus base (CNY)")), ExportColumn("coefficient", _("Coefficient")),
                    ExportColumn("prorata", _("Share of the period")), ExportColumn("bonus", _("Bonus (CNY)"))]
         return export_response(rows, columns, "xlsx",
