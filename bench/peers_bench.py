@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -34,6 +35,8 @@ OUR_URL = "/crm/customers?grade=A&sort=name&page=3"
 FAB_URL = ("/customerview/list/?_flt_3_grade=A&_oc_CustomerView=name&_od_CustomerView=asc"
            "&psize_CustomerView=25&page_CustomerView=2")  # FAB's pages count from 0; filter 3 of a string: equal
 FLOOR_URL = "/customers"
+#: The customers' names as crm_bench writes them: the three pages must show the same ones, in the same order.
+CUSTOMER_NAME = re.compile(r"客户\d{6}科技有限公司")
 
 
 def prepare(app: Any, customers: int) -> None:
@@ -117,11 +120,16 @@ def main() -> None:
             urls = {"ours": OUR_URL, "fab": FAB_URL, "floor": FLOOR_URL}
             times: dict[str, list[float]] = {name: [] for name in urls}
             sizes: dict[str, int] = {}
+            shown: dict[str, list[str]] = {}
             for name in urls:  # warm each worker, and check the pages are what we mean to compare
                 answer = browsers[name].get(urls[name])
-                if answer.status != 200 or "客户" not in answer.body:
-                    raise RuntimeError(f"{name}: {urls[name]} answered HTTP {answer.status} without customers")
+                if answer.status != 200:
+                    raise RuntimeError(f"{name}: {urls[name]} answered HTTP {answer.status}")
                 sizes[name] = len(answer.body.encode())
+                shown[name] = list(dict.fromkeys(CUSTOMER_NAME.findall(answer.body)))
+            if not shown["ours"] or any(rows != shown["ours"] for rows in shown.values()):
+                raise RuntimeError(f"the three pages do not show the same customers: { {k: v[:3] for k, v in shown.items()} }")
+            print(f"all three show the same {len(shown['ours'])} customers, {shown['ours'][0]} first")
             for _ in range(args.rounds):
                 for name in urls:
                     answer = browsers[name].get(urls[name])
