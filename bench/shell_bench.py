@@ -9,9 +9,11 @@ With CRM, pipeline and expenses enabled (a full menu), for an administrator and 
   turn from one process, so a loaded machine slows both alike; the ratio is of the medians.
 - page / SQL and the number of statements for the dashboard, the profile, the notifications page and the users
   list at ``--users`` users; near-empty pages show what the shell alone costs.
+- ``--http``: the same two pages served by gunicorn on 127.0.0.1 (one worker, one thread each; ours signed in
+  through the login form, bench/peers/shell_served.py), requested in turn over HTTP: the ratio as a browser sees it.
 - ``--profile`` prints where the signed-in shell page's time goes (cProfile, by cumulative and own time).
 
-    .venv/bin/python -m bench.shell_bench [--users 2000] [--rounds 300] [--profile]
+    .venv/bin/python -m bench.shell_bench [--users 2000] [--rounds 300] [--http] [--profile]
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.shell_bench
 """
 
@@ -117,6 +119,59 @@ def shell_ratio(app: Any, login: str, rounds: int) -> str:
             f"{len(floor_first.data):,} bytes)")
 
 
+HTTP_PASSWORD = "Bench-shell-2026"
+
+
+def shell_ratio_http(app: Any, login: str, rounds: int) -> str:
+    """Our shell page ÷ the floor, both served by gunicorn, medians of ``rounds`` requests of each taken in turn."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from bench.browser import Browser
+    from bench.servers import free_port, gunicorn_command, netsales_environment, serving
+    from core.extensions import db
+    from core.identity.models import User
+    from core.identity.users import set_password
+    from core.settings import get_setting
+
+    shell_ratio(app, login, 1)  # captures the menu our app draws for this user
+    with app.app_context():
+        user = db.session.query(User).filter_by(login=login).one()
+        set_password(user, HTTP_PASSWORD, check=False)
+        name = user.name
+        company = get_setting("core.company_name") or app.config["COMPANY_NAME"]
+        db.session.commit()
+    folder = Path(tempfile.mkdtemp(prefix="netsales-shell-"))
+    (folder / "floor.json").write_text(json.dumps({"menu": _captured_menus[login], "user_name": name,
+                                                   "company_name": company, "rules": layout_rules(app)}),
+                                       encoding="utf-8")
+    ports = {"ours": free_port(), "floor": free_port()}
+    commands = {
+        "ours": (gunicorn_command(ports["ours"], "bench.peers.shell_served:ours()"), netsales_environment(app),
+                 ports["ours"]),
+        "floor": (gunicorn_command(ports["floor"], "bench.peers.shell_served:floor()"),
+                  {"NETSALES_SHELL_FLOOR": str(folder / "floor.json")}, ports["floor"]),
+    }
+    with serving(commands, folder):
+        browsers = {name: Browser(f"http://127.0.0.1:{port}") for name, port in ports.items()}
+        signed = browsers["ours"].post("/login", {"login": login, "password": HTTP_PASSWORD})
+        if signed.status != 200 or "/login" in signed.url:
+            raise RuntimeError(f"{login} could not sign in over HTTP (HTTP {signed.status})")
+        times: dict[str, list[float]] = {"ours": [], "floor": []}
+        sizes = {name: len(browser.get(SHELL_URL).body.encode()) for name, browser in browsers.items()}
+        for _ in range(rounds):
+            for name, browser in browsers.items():
+                answer = browser.get(SHELL_URL)
+                if answer.status != 200:
+                    raise RuntimeError(f"{name}: {SHELL_URL} answered HTTP {answer.status}")
+                times[name].append(answer.seconds)
+    ours_ms, floor_ms = (statistics.median(times[name]) * 1000 for name in ("ours", "floor"))
+    return (f"{'shell ÷ bare Flask over HTTP (' + login + ')':<40} ratio = {ours_ms / floor_ms:5.2f}   "
+            f"(target <= 1.5; ours {ours_ms:.2f} ms, {sizes['ours']:,} bytes; floor {floor_ms:.2f} ms, "
+            f"{sizes['floor']:,} bytes)")
+
+
 def profile_shell(app: Any, login: str, rounds: int) -> None:
     """cProfile of ``rounds`` requests of our shell page: the top functions by cumulative and by own time."""
     import cProfile
@@ -140,12 +195,17 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=300, help="requests of each page for the shell ratio")
     parser.add_argument("--profile", action="store_true", help="profile the shell page instead of timing pages")
+    parser.add_argument("--http", action="store_true", help="the shell ratio over HTTP (gunicorn) only")
     args = parser.parse_args()
     with bench_app("crm", "pipeline", "expenses") as app:
         build(app, args.users)
         add_shell_page(app)
         if args.profile:
             profile_shell(app, "rep", args.rounds)
+            return
+        if args.http:
+            for login in ("admin", "rep"):
+                print(shell_ratio_http(app, login, args.rounds))
             return
         for login in ("admin", "rep"):
             print(shell_ratio(app, login, args.rounds))
