@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.identity.access import grantable_role_codes
 from core.identity.models import Department, Role, User
 from core.identity.positions import position_from_text
-from core.identity.users import EMAIL_PATTERN, LOGIN_PATTERN, UserError, create_user
+from core.identity.users import EMAIL_PATTERN, LOGIN_PATTERN, UserError, announce_hire, create_user
 
 COLUMNS = ("login", "name", "email", "phone", "position", "department", "superior_login", "hire_date", "roles")
 REQUIRED_COLUMNS = ("login", "name")
@@ -233,6 +233,8 @@ def import_users(session: Any, filename: str, data: bytes, dry_run: bool = False
             if row.superior_login:
                 created[row.fields["login"].lower()].superior_id = superiors[row.superior_login]
         session.flush()
+        for user in created.values():
+            announce_hire(user)  # superiors known: onboarding tells them
     except UserError as exc:  # a concurrent change since the check: report it, save nothing
         session.rollback()
         rows[0].report.errors.append(str(exc))

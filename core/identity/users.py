@@ -130,6 +130,17 @@ def create_user(
     return user
 
 
+def announce_hire(user: User) -> None:
+    """Tell the plugins that ``user`` joined the company (``employee_hired``: training starts onboarding, R3.2.1),
+    when they have a hire date. Called where a person is hired — the user form, the import, recruitment's hire —
+    not by setup, demo data or tests, which create people without hiring them. Listeners write into the caller's
+    transaction, so call it before committing."""
+    from flask import current_app
+
+    if user.hire_date is not None:
+        current_app.extensions["netsales"].call("employee_hired", user=user)
+
+
 def update_user(session: Any, user: User, roles: list[str] | tuple[str, ...] | None = None, *, actor: Any = None,
                 **fields: Any) -> User:
     """Change the editable fields (EDITABLE_FIELDS) and, if given, the roles. Validates before changing anything.

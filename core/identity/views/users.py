@@ -16,6 +16,7 @@ from core.identity.models import POSITIONS, Department, Role, User
 from core.identity.positions import position_choices
 from core.identity.users import (
     UserError,
+    announce_hire,
     create_user,
     deactivate_user,
     generate_password,
@@ -149,6 +150,7 @@ def user_new():  # type: ignore[no-untyped-def]
             db.session.rollback()
             _field_error(form, exc)
         else:
+            announce_hire(user)
             db.session.commit()
             if not form.password.data:
                 return render_template("admin/users/password_shown.html", user=user, password=password)

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -112,7 +111,7 @@ def hire(session: Any, application: Application, user: Any, login: str) -> User:
     """Create the employee from the accepted offer (user with position, department, superior, hire date and the
     position's role), fire ``employee_hired``, count the place filled. A login collision is refused on the
     login field; nothing is saved then."""
-    from core.identity.users import UserError, create_user
+    from core.identity.users import UserError, announce_hire, create_user
     from plugins.recruitment.services.requisitions import count_hire
 
     ensure_active(application)
@@ -138,5 +137,5 @@ def hire(session: Any, application: Application, user: Any, login: str) -> User:
     application.status = "hired"
     application.closed_at = utcnow()
     move_to(session, application, "hired", user)
-    current_app.extensions["netsales"].call("employee_hired", user=employee)
+    announce_hire(employee)  # employee_hired: the new employee has the offer's start date as hire date
     return employee

@@ -151,3 +151,26 @@ def test_an_unknown_user_is_404(client, login_as, org):
     login_as(org.admin)
     assert client.get("/admin/users/999999/edit").status_code == 404
     assert client.post("/admin/users/999999/deactivate").status_code == 404
+
+
+def test_hiring_someone_on_the_user_form_tells_the_plugins_and_creating_without_a_hire_date_does_not(
+        app, client, login_as, db, org, monkeypatch):
+    """employee_hired is how training starts onboarding (R3.2.1) for people added by hand, not only by recruitment."""
+    engine = app.extensions["netsales"]
+    heard = []
+    real_call = engine.call
+
+    def call(hook_name, **kwargs):
+        if hook_name == "employee_hired":
+            heard.append(kwargs["user"].login)
+        return real_call(hook_name, **kwargs)
+
+    monkeypatch.setattr(engine, "call", call)
+    login_as(org.admin)
+    for login, hire_date in (("hired1", "2026-03-01"), ("nohire", "")):
+        response = client.post("/admin/users/new", data={
+            "login": login, "name": "王芳", "position": "sales_rep", "department_id": "None",
+            "superior_id": str(org.sup1.id), "hire_date": hire_date, "roles": ["sales_rep"], "locale": "",
+            "password": ""})
+        assert response.status_code == 200
+    assert heard == ["hired1"]
