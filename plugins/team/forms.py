@@ -123,6 +123,8 @@ class PostForm(FlaskForm):
                          description=_l("Plain text, or simple HTML (paragraphs, lists, links, bold)."))
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=300)],
                        description=_l("Separated by commas, e.g. objection handling, renewal."))
+    related = StringField(_l("About"), validators=[Optional(), Length(max=500)],
+                          description=_l("Optional: the address of the customer, deal or course page it is about."))
 
 
 class KudosForm(FlaskForm):

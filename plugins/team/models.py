@@ -223,6 +223,8 @@ class Post(db.Model):
     #: The same text without markup, for search.
     body_text: Mapped[str] = mapped_column(Text)
     tags: Mapped[str | None] = mapped_column(String(300))
+    #: A page inside NetSales the post is about: a customer, a deal, a course (a path, so no module is imported).
+    related_path: Mapped[str | None] = mapped_column(String(300))
     author_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     like_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -105,3 +105,16 @@ def test_an_activity_holds_its_capacity(app, db, people):
     with pytest.raises(TeamError):
         activities.create_activity(db.session, people["hr"], title="x", kind="dinner", starts_at=utcnow(),
                                    location=None, capacity=None, cost=Decimal("NaN"))
+
+
+def test_a_post_names_the_record_it_is_about(app, db, people, login_as):
+    client = login_as(people["rep"], on=app.test_client())
+    answer = client.post("/team/posts/new", data={"title": "大客户续约复盘", "kind": "case", "body": "复盘。",
+                                                  "related": "http://netsales.local/pipeline/deals/12"})
+    assert answer.status_code == 302
+    post = db.session.scalar(select(Post))
+    assert post.related_path == "/pipeline/deals/12"
+    assert 'href="/pipeline/deals/12"' in client.get(f"/team/posts/{post.id}").get_data(as_text=True)
+    for bad in ("javascript:alert(1)", "//evil.example/x", "not a page"):
+        answer = client.post("/team/posts/new", data={"title": "x", "kind": "tip", "body": "y", "related": bad})
+        assert answer.status_code == 422, bad

@@ -43,7 +43,7 @@ def new_post():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             post = service.create_post(db.session, current_user, title=form.title.data, body=form.body.data,
-                                       kind=form.kind.data, tags=form.tags.data)
+                                       kind=form.kind.data, tags=form.tags.data, related=form.related.data)
         except TeamError as exc:
             db.session.rollback()
             forms.attach_error(form, exc)
