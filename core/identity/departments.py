@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from core.identity.models import Department, User
 from core.identity.org import parent_creates_cycle
@@ -26,7 +26,8 @@ def _check(session: Any, department: Department | None, name: str, parent_id: in
         raise DepartmentError(_l("A name is required."), "name")
     if len(name) > 120:
         raise DepartmentError(_l("Use at most %(n)d characters.", n=120), "name")
-    same_name = select(Department.id).where(func.lower(Department.name) == name.lower())
+    # SQLite's lower() folds ASCII only: the exact name is compared too, or "Ä" passed and broke the unique index.
+    same_name = select(Department.id).where(or_(Department.name == name, func.lower(Department.name) == name.lower()))
     if department is not None:
         same_name = same_name.where(Department.id != department.id)
     if session.scalar(same_name) is not None:

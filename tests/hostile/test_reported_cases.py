@@ -136,3 +136,15 @@ def test_a_nul_character_in_a_form_is_a_400_and_saves_nothing(app, db, client, m
     assert client.get("/account/tokens?q=%00").status_code == 400
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
     assert client.post("/account/tokens", data={"name": "fine", "expires": "30"}).status_code == 200
+
+
+def test_a_department_named_again_with_non_ascii_capitals_is_a_field_error(app, db, client, make_user, login_as):
+    from core.identity.models import Department
+
+    # SQLite's lower() folds ASCII only: the duplicate check missed "Ä区" and the unique index answered 500.
+    login_as(make_user("dept-admin", roles=["admin"]))
+    assert client.post("/admin/departments/new", data={"name": "Ä区"}).status_code == 302
+    before = db.session.scalar(select(func.count()).select_from(Department))
+    again = client.post("/admin/departments/new", data={"name": "Ä区"})
+    assert again.status_code == 200 and 'class="field-error"' in again.get_data(as_text=True)  # the form, with why
+    assert db.session.scalar(select(func.count()).select_from(Department)) == before
