@@ -148,3 +148,14 @@ def test_a_department_named_again_with_non_ascii_capitals_is_a_field_error(app, 
     again = client.post("/admin/departments/new", data={"name": "Ä区"})
     assert again.status_code == 200 and 'class="field-error"' in again.get_data(as_text=True)  # the form, with why
     assert db.session.scalar(select(func.count()).select_from(Department)) == before
+
+
+def test_a_sku_given_again_with_non_ascii_capitals_is_a_field_error(app, db, client, make_user, login_as):
+    from plugins.pipeline.models import Product
+
+    login_as(make_user("sku-admin", roles=["admin"]))
+    data = {"sku": "Ä-1", "name": "Umlaut", "category": "x", "list_price": "10", "unit": "件", "tax_rate": "13"}
+    assert client.post("/pipeline/products/new", data=data).status_code == 302
+    before = db.session.scalar(select(func.count()).select_from(Product))
+    assert client.post("/pipeline/products/new", data=data).status_code == 422  # was IntegrityError on SQLite
+    assert db.session.scalar(select(func.count()).select_from(Product)) == before

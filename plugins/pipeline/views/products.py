@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from core.extensions import db
 from core.security import require
@@ -64,7 +64,9 @@ def product(product_id: int):  # type: ignore[no-untyped-def]
 def _save(form: forms.ProductForm, product: Product | None):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         sku = form.sku.data.strip()
-        clash = db.session.scalar(select(Product.id).where(func.lower(Product.sku) == sku.lower()))
+        # SQLite's lower() folds ASCII only: the exact SKU too, or "Ä1" again broke the unique index (a 500).
+        clash = db.session.scalar(select(Product.id).where(or_(Product.sku == sku,
+                                                               func.lower(Product.sku) == sku.lower())))
         if clash is not None and (product is None or clash != product.id):
             form.sku.errors.append(_("Another product already has this SKU."))
         else:
