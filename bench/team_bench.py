@@ -112,7 +112,7 @@ def add_notices(app: Flask, members: dict[str, list[int]], count: int, first_age
                 notifications.append({"recipient_id": uid, "message": "New notice: %(title)s",
                                       "params": {"title": f"公告 {notice_id}"}, "url": f"/team/notices/{notice_id}",
                                       "created_at": published, "read_at": published + timedelta(hours=5) if read
-                                      else None})
+                                      else None, "subject": f"team.notice:{notice_id}"})
                 if read:
                     reads.append({"notice_id": notice_id, "user_id": uid, "read_at": published + timedelta(hours=5)})
         for table, rows in ((Notice, notices), (Notification, notifications), (NoticeRead, reads)):

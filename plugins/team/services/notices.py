@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from core.i18n import source_text
 from core.identity.models import Department, User
 from core.notifications.models import Notification, NotificationPreference
+from core.notifications.service import resolve_for
 from core.security import can
 from core.timeutil import local_midnight_utc, utcnow
 from plugins.team.models import AUDIENCES, Notice, NoticeRead, people_without_roles
@@ -32,6 +33,11 @@ REQUIRED_NOTICE = _l("Please read: %(title)s")
 
 def notice_path(notice_id: int) -> str:
     return f"/team/notices/{notice_id}"
+
+
+def notice_subject(notice_id: int) -> str:
+    """What the notice's notifications are about (core notifications' ``about``): resolved when it expires."""
+    return f"team.notice:{notice_id}"
 
 
 def publish(session: Any, author: Any, *, title: str, body: str, audience: str = "all",
@@ -75,12 +81,13 @@ def _notify_all(session: Any, recipients: set[int], notice: Notice) -> None:
     by_email = set(session.scalars(select(NotificationPreference.user_id).where(
         NotificationPreference.email, NotificationPreference.user_id.in_(sorted(recipients)))))
     url = notice_path(notice.id)
+    about = notice_subject(notice.id)
     rows = [{"recipient_id": uid, "message": source_text(message), "params": {"title": notice.title}, "url": url,
-             "created_at": notice.published_at} for uid in sorted(recipients - by_email)]
+             "created_at": notice.published_at, "subject": about} for uid in sorted(recipients - by_email)]
     if rows:
         session.execute(insert(Notification), rows)
     for person in session.scalars(select(User).where(User.id.in_(sorted(by_email)))):
-        notify(person, message, url, email=True, title=notice.title)
+        notify(person, message, url, email=True, about=about, title=notice.title)
 
 
 # ---------------------------------------------------------------------------------------------------- reading
@@ -122,7 +129,7 @@ def mark_read(session: Any, notice: Notice, user: Any) -> bool:
         return False
     session.execute(update(Notification).where(
         Notification.recipient_id == user.id, Notification.read_at.is_(None),
-        Notification.url == notice_path(notice.id)).values(read_at=utcnow()))
+        Notification.subject == notice_subject(notice.id)).values(read_at=utcnow()))
     return True
 
 
@@ -217,7 +224,7 @@ def remind_unread(session: Any, notice: Notice, user: Any) -> int:
         raise TeamError(_l("Only required reading is followed up."))
     people = list(session.scalars(not_read_query(session, notice)))
     for person in people:
-        notify(person, REQUIRED_NOTICE, notice_path(notice.id), title=notice.title)
+        notify(person, REQUIRED_NOTICE, notice_path(notice.id), about=notice_subject(notice.id), title=notice.title)
     return len(people)
 
 
@@ -238,8 +245,7 @@ def clear_expired(session: Any) -> int:
     now = utcnow()
     ids = list(session.scalars(select(Notice.id).where(Notice.expires_at <= now, Notice.expiry_done.is_(False))))
     for notice_id in ids:
-        session.execute(update(Notification).where(Notification.url == notice_path(notice_id),
-                                                   Notification.read_at.is_(None)).values(read_at=now))
+        resolve_for(notice_subject(notice_id))  # the (subject, read) index
     if ids:
         session.execute(update(Notice).where(Notice.id.in_(ids)).values(expiry_done=True))
     return len(ids)
