@@ -54,6 +54,8 @@ SEARCHES = ("科技", "有限公司", "138", "王", "李", "上海", "贸易")
 #: A 1×1 PNG: the receipt a claim line needs (R9.2.1).
 RECEIPT = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63"
                         "f8cfc0f01f0005000201a5d7a2d90000000049454e44ae426082")
+#: The first message next to a field or above a form, in a refused page.
+ERROR_TEXT = re.compile(r'class="(?:field-error|form-errors?|flash flash-error)"[^>]*>(.*?)</(?:p|div|li)>', re.S)
 #: A user's journey stops after this many rounds even if time is left (a bound on every loop).
 MAX_ROUNDS = 10_000
 
@@ -83,7 +85,9 @@ class Results:
             if answer.status >= 500:
                 self.errors.append(f"{page}: HTTP {answer.status} at {answer.url}")
             elif answer.status >= 400:
-                self.refused[f"{page} (HTTP {answer.status})"] += 1
+                said = ERROR_TEXT.search(answer.body)  # what the user was told, to tell refusals apart
+                reason = re.sub(r"<[^>]+>|\s+", " ", said.group(1)).strip()[:80] if said else ""
+                self.refused[f"{page} (HTTP {answer.status}{': ' + reason if reason else ''})"] += 1
 
 
 class User:
@@ -336,7 +340,7 @@ def report(single: Results, loaded: Results, elapsed: float) -> bool:
               f"{percentile(values, 0.99) * 1000:>6.0f}ms {ratio:>11.2f}{flag}")
     print(f"errors: {len(loaded.errors)}" + "".join(f"\n  {e}" for e in loaded.errors[:20]))
     if loaded.refused:
-        print("refused (4xx): " + ", ".join(f"{k}: {v}" for k, v in sorted(loaded.refused.items())))
+        print("refused (4xx):" + "".join(f"\n  {v:>4} x {k}" for k, v in sorted(loaded.refused.items())))
     return ok and not loaded.errors
 
 
