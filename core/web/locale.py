@@ -262,12 +262,13 @@ def percent(value: Any, digits: int = 0) -> str:
 
 
 def plain(value: Any) -> str:
-    """A Decimal as machine-readable text for a CSV cell or a form input: no grouping, never an exponent
-    (``Decimal("1E+1")`` → ``10``, ``Decimal("10.50")`` → ``10.50``); empty for None, as stored for NaN."""
+    """A Decimal as machine-readable text for a CSV cell or a form input: no grouping, no exponent for any amount a
+    column holds (``Decimal("1E+1")`` → ``10``, ``Decimal("10.50")`` → ``10.50``); empty for None; NaN, Infinity
+    and a stray 1E+40 as stored (a spreadsheet reads them as they are)."""
     amount = _decimal(value)
     if amount is None:
         return ""
-    return f"{amount:f}" if amount.is_finite() else str(amount)
+    return f"{amount:f}" if amount.is_finite() and amount.adjusted() < 28 else str(amount)
 
 
 def date_filter(value: Any, format: str = "medium") -> str:

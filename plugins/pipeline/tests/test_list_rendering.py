@@ -57,4 +57,4 @@ def test_money_texts_read_as_the_money_filter_even_for_negative_zero(app):
         texts = MoneyTexts()
         for amount in (Decimal("5900"), Decimal("5900.00"), Decimal("0"), Decimal("-0.00"), Decimal("-12.345"), None):
             assert texts[amount] == money(amount)
-        assert texts[Decimal("-0")] != texts[Decimal("0")]
+        assert texts[Decimal("-0")] == texts[Decimal("0")] == "¥0.00"  # no minus sign on a zero (issue 11 F4)
