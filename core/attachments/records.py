@@ -17,6 +17,12 @@ Adding to a record (a file, a comment) is changing it, so it needs the model's e
 Without that declaration, the plugin's ``<name>.edit`` permission beside ``<name>.view`` is taken if the plugin
 declares one (crm.customer.edit, pipeline.deal.edit ...), else the view permission itself: whoever may see such a
 record may add to it, as before. Scopes apply to the edit permission as to the view permission.
+
+A record whose visibility is not an owner scope (a cross-department issue seen by both departments) declares it
+with a method, consulted after the permission, so that its files and comments are no easier to reach than its
+page::
+
+        def __visible_to__(self, user) -> bool: ...
 """
 
 from __future__ import annotations
@@ -97,7 +103,10 @@ def can_see(user: Any, obj: Any) -> bool:
     permission = view_permission(type(obj))
     if permission is None or not _owner_active(record_type_of(obj)):
         return False
-    return can(user, permission, obj)
+    if not can(user, permission, obj):
+        return False
+    visible_to = getattr(obj, "__visible_to__", None)
+    return bool(visible_to(user)) if callable(visible_to) else True
 
 
 def can_write(user: Any, obj: Any) -> bool:

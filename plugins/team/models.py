@@ -208,6 +208,13 @@ class Issue(db.Model):
     target_department = relationship("Department", foreign_keys=[target_department_id], lazy="joined")
     source_department = relationship("Department", foreign_keys=[source_department_id], lazy="joined")
 
+    def __visible_to__(self, user: Any) -> bool:
+        """Who may see this issue's files and comments through the core's record look-up: whoever sees its page
+        (services.issues.visible), not every holder of team.issue.view."""
+        from plugins.team.services.issues import may_see
+
+        return may_see(user, self)
+
 
 class Post(db.Model):
     """Shared experience (R8.1.2): a sales tip, a case study, product know-how. ``body_html`` is sanitised."""

@@ -88,6 +88,16 @@ def visible(user: Any) -> Any:
     return mine
 
 
+def may_see(user: Any, issue: Issue) -> bool:
+    """``visible`` for one issue already loaded, without a statement."""
+    if can(user, MANAGE):
+        return True
+    if user.id in (issue.raised_by_id, issue.assignee_id, issue.escalated_to_id):
+        return True
+    return bool(user.department_id) and user.department_id in (issue.target_department_id,
+                                                               issue.source_department_id)
+
+
 def may_handle(user: Any, issue: Issue) -> bool:
     """Members of the target department (and managers of issues) assign and resolve."""
     return can(user, MANAGE) or (user.department_id is not None and user.department_id == issue.target_department_id) \

@@ -100,3 +100,25 @@ def test_issues_are_seen_by_the_departments_involved_only(app, db, people, login
     assert login_as(people["hr"], on=app.test_client()).get(f"/team/issues/{issue.id}").status_code == 404
     assert login_as(people["clerk"], on=app.test_client()).get(f"/team/issues/{issue.id}").status_code == 200
     assert login_as(people["rep2"], on=app.test_client()).get(f"/team/issues/{issue.id}").status_code == 200
+
+
+def test_an_issue_files_and_comments_are_no_easier_to_reach_than_its_page(app, db, people, login_as):
+    """The core's record look-up (attachments, comments) asks the issue who may see it, as the page does."""
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from core.attachments.services import attach
+
+    issue = issues.raise_issue(db.session, people["rep"], title="物流延迟", description="x", severity="low",
+                               target_department_id=people["finance"].id)
+    db.session.flush()
+    pdf = FileStorage(BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), filename="note.pdf",
+                      content_type="application/pdf")
+    attachment = attach(issue, pdf, people["rep"])
+    db.session.commit()
+    outsider = login_as(people["hr"], on=app.test_client())
+    assert outsider.get(f"/attachments/{attachment.id}/download").status_code == 404
+    assert outsider.post(f"/timeline/team_issue/{issue.id}/comments", data={"body": "偷看"}).status_code == 404
+    insider = login_as(people["clerk"], on=app.test_client())
+    assert insider.get(f"/attachments/{attachment.id}/download").status_code == 200
