@@ -7,7 +7,8 @@ jobs runner in both, 50 simulated users of mixed roles for 3 minutes doing the r
 2. Single user: one user of each role runs their journey ``--single`` times with no pause: each page's median.
 3. Load: ``--users`` threads (representatives 64 %, supervisors 12 %, managers, department heads and finance 8 %
    each), each signed in with a session of their own and bound to one of the two servers, loop over their
-   journey with a pause of ``--think`` seconds (random, min-max) between pages, until ``--seconds`` are over.
+   journey with a pause of ``--think`` seconds (random, min-max) after every page, as a person reads it before
+   the next click, until ``--seconds`` are over (no page is requested after that).
    Representatives browse customers, open one, search, open a deal and move it one stage on, sometimes write a
    quotation and fetch its PDF, sometimes file a claim (saved and submitted at once); supervisors, managers and
    heads open their review queue and approve a claim, the discount approval queue (not heads), the board and the
@@ -98,15 +99,23 @@ class User:
         self.browser = Browser(base)
         self.password = password
         self.rng = random.Random(seed)
+        # Set by run_until: the pause after each page, and when to stop (single-user rounds have neither).
+        self.think: tuple[float, float] = (0.0, 0.0)
+        self.deadline = float("inf")
+        self.stop = threading.Event()
 
     def page(self, name: str, path: str, form: dict[str, str] | None = None,
              files: dict[str, tuple[str, str, bytes]] | None = None) -> Answer | None:
+        if time.monotonic() >= self.deadline or self.stop.is_set():
+            raise TimeUp
         try:
             answer = self.browser.request(path, form, files)
         except Exception as exc:  # noqa: BLE001 - a refused connection or a timeout is an error to report
             self.results.record(name, None, f"{type(exc).__name__}: {exc}")
             return None
         self.results.record(name, answer)
+        if self.think[1]:
+            self.stop.wait(self.rng.uniform(*self.think))  # reading the page before the next click
         return answer
 
     def sign_in(self) -> None:
@@ -229,11 +238,17 @@ class User:
         self.search()
 
     def run_until(self, deadline: float, think: tuple[float, float], stop: threading.Event) -> None:
+        self.deadline, self.think, self.stop = deadline, think, stop
+        stop.wait(self.rng.uniform(*think))  # users do not all start at the same instant
         for _ in range(MAX_ROUNDS):
-            if time.monotonic() >= deadline or stop.is_set():
+            try:
+                self.round()
+            except TimeUp:
                 return
-            self.round()
-            stop.wait(self.rng.uniform(*think))
+
+
+class TimeUp(Exception):
+    """The load phase is over: the journey stops before its next page."""
 
 
 # ---------------------------------------------------------------------------------------------------- database
@@ -291,7 +306,6 @@ def single_user(bases: list[str], password: str, rounds: int) -> Results:
 def load(bases: list[str], password: str, users: int, seconds: float, think: tuple[float, float],
          app: Any, jobs_every: float) -> tuple[Results, float]:
     results = Results()
-    rng = random.Random(18)
     roles = [role for role, share in ROLES for _ in range(round(share * users))][:users]
     while len(roles) < users:
         roles.append("rep")
@@ -305,7 +319,6 @@ def load(bases: list[str], password: str, users: int, seconds: float, think: tup
     threads = [threading.Thread(target=p.run_until, args=(deadline, think, stop), daemon=True) for p in people]
     for thread in threads:
         thread.start()
-        time.sleep(rng.uniform(0, 0.05))  # not all at the same instant
     try:
         while time.monotonic() < deadline:  # the jobs race again every jobs_every seconds
             time.sleep(min(jobs_every, max(deadline - time.monotonic(), 0)))
@@ -388,7 +401,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=180)
-    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0), metavar=("MIN", "MAX"),
+                        help="seconds of pause after each page (default 3-10)")
     parser.add_argument("--single", type=int, default=3, help="single-user rounds of each role (default 3)")
     parser.add_argument("--jobs-every", type=float, default=45, help="seconds between making every job due")
     args = parser.parse_args()
