@@ -182,6 +182,8 @@ class SearchResult:
     kind: str
     snippet: str = ""
     score: float = 0.0
+    #: The group's heading as the reader reads it (issue 12: headings showed `customer`); empty: ``kind`` is one.
+    kind_label: str = ""
 
 
 @dataclass(frozen=True)

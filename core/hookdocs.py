@@ -342,6 +342,7 @@ FIELD_MEANINGS: dict[tuple[str, str], str] = {
     ("DatasetColumn", "value_labels"): "stored code → label shown (or a function returning them)",
     ("SearchResult", "url"): "the record's page",
     ("SearchResult", "kind"): "groups results (`customer`, `deal`)",
+    ("SearchResult", "kind_label"): "the group's heading, translated (`_(\"Customers\")`); empty: `kind` is shown",
     ("SearchResult", "snippet"): "a line of context under the title",
     ("SearchResult", "score"): "higher first",
     ("TimelineEntry", "at"): "UTC; shown in the company time zone",

@@ -9,16 +9,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from core.audit.labels import labelled_record_types, model_label
 from core.audit.models import AuditLog
 from core.audit.recorder import is_audited
 from core.extensions import db
 from core.web.listing import Filter, ListQuery, Page
 
 ACTION_LABELS = {
-    "create": _l("Created"),
-    "update": _l("Updated"),
-    "delete": _l("Deleted"),
-    "archive": _l("Archived"),
+    # Not "Created": plugins translate that msgid as a column ("创建时间") and the catalogues are merged.
+    "create": _l("Record created"),
+    "update": _l("Record changed"),
+    "delete": _l("Record deleted"),
+    "archive": _l("Record archived"),
     "state": _l("State changed"),
     "export": _l("Exported"),
 }
@@ -31,11 +33,19 @@ PER_PAGE = 50
 
 
 def record_types() -> list[tuple[str, str]]:
-    """(table, label) of every audited model, and the trail itself (its exports are logged)."""
-    types = {mapper.local_table.name: mapper.class_.__name__
-             for mapper in db.Model.registry.mappers if is_audited(mapper.class_)}
-    types[AuditLog.__tablename__] = AuditLog.__name__
-    return sorted(((table, f"{model} ({table})") for table, model in types.items()), key=lambda t: t[1].lower())
+    """(table, label) of every audited model, by its ``__label__`` (core/audit/labels.py), and the trail itself
+    (its exports are logged). Models that have not named themselves yet come last, as "<module> record n"."""
+    labelled = dict(labelled_record_types())
+    labelled[AuditLog.__tablename__] = model_label(AuditLog.__tablename__)
+    unnamed = sorted(mapper.local_table.name for mapper in db.Model.registry.mappers
+                     if is_audited(mapper.class_) and mapper.local_table.name not in labelled)
+    numbered: dict[str, int] = {}
+    others = []
+    for table in unnamed:
+        label = model_label(table)
+        numbered[label] = numbered.get(label, 0) + 1
+        others.append((table, f"{label} {numbered[label]}"))
+    return sorted(labelled.items(), key=lambda t: t[1]) + others
 
 
 def action_choices() -> list[tuple[str, str]]:

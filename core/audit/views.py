@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from core.audit.entries import AuditEntry, log_event
 from core.audit.export import export
 from core.audit.filters import ACTION_LABELS, audit_listing, audit_page, export_select
+from core.audit.labels import actor_names, model_label, shown_changes
 from core.audit.models import AuditLog
 from core.extensions import db
 from core.security import require
@@ -27,7 +28,12 @@ def index():  # type: ignore[no-untyped-def]
     if fmt is not None:
         return _export(page, active, fmt)
     entries = [AuditEntry.from_row(row) for row in page.items] if not page.errors else []
-    return render_template("audit/index.html", page=page, entries=entries, active=active,
+    # Labels, not field or model names (issue 12): each entry with its tracked fields' changes, read as shown.
+    shown = shown_changes([(e.table_name, e.action, e.changes) for e in entries])
+    actors = actor_names(entries)
+    rows = [(entry, actors[entry.id], model_label(entry.table_name), changes)
+            for entry, changes in zip(entries, shown, strict=True)]
+    return render_template("audit/index.html", page=page, entries=entries, rows=rows, active=active,
                            action_labels=ACTION_LABELS, user_value=request.args.get("user", ""),
                            record_id_value=request.args.get("record_id", ""))
 

@@ -79,4 +79,6 @@ def create_demo_people(session: Any, rng: Random) -> None:
     admin = session.query(User).filter_by(login="admin").one_or_none()
     if admin is not None:
         admin.department_id = company.id
+        if admin.name == "Administrator":  # `netsales init` names it in English; the demo company is Chinese
+            admin.name = _name(rng, taken)
     session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -22,8 +23,17 @@ user_roles = Table(
 )
 
 
+def _position_label(code: str) -> str:
+    from core.identity.positions import position_label  # it imports this module
+
+    return position_label(code)
+
+
 class Department(db.Model):
     __tablename__ = "core_department"
+    # What the audit page shows (core/audit/labels.py).
+    __label__ = _l("Department")
+    __tracked__ = {"name": _l("Name"), "head_id": _l("Head")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -36,6 +46,11 @@ class Department(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "core_user"
+    # Not the password hash, session token or language: the audit trail keeps them, readers do not need them.
+    __label__ = _l("User")
+    __tracked__ = {"login": _l("Login"), "name": _l("Name"), "email": _l("E-mail"), "phone": _l("Phone"),
+                   "active": _l("Active"), "position": (_l("Position"), _position_label),
+                   "superior_id": _l("Superior"), "hire_date": _l("Hire date")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
@@ -79,6 +94,8 @@ class Permission(db.Model):
 
 class Role(db.Model):
     __tablename__ = "core_role"
+    __label__ = _l("Role")
+    __tracked__ = {"name": _l("Name")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

@@ -22,6 +22,11 @@ class SearchGroup:
     kind: str
     results: list[SearchResult]
 
+    @property
+    def label(self) -> str:
+        """The heading a reader sees: the results' kind_label (translated), else the kind itself."""
+        return next((str(r.kind_label) for r in self.results if r.kind_label), self.kind)
+
 
 def normalise(query: str | None) -> str:
     return " ".join((query or "").split())[:MAX_QUERY_LENGTH]

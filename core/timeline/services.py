@@ -27,8 +27,9 @@ MENTION_MESSAGE = _l("%(author)s mentioned you: %(excerpt)s")
 TIMELINE_LIMIT = 100
 
 
-_ACTION_LABELS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
-                  "archive": _l("Archived"), "state": _l("State changed"), "export": _l("Exported")}
+#: Not "Created": plugins translate that msgid as a column ("创建时间") and the catalogues are merged.
+_ACTION_LABELS = {"create": _l("Record created"), "update": _l("Record changed"), "delete": _l("Record deleted"),
+                  "archive": _l("Record archived"), "state": _l("State changed"), "export": _l("Exported")}
 
 
 class CommentError(ValueError):
@@ -142,16 +143,25 @@ def timeline_for(obj: Any, limit: int = TIMELINE_LIMIT, user: Any = None) -> Tim
 
 
 def _audit_items(obj: Any, limit: int) -> list[TimelineItem]:
-    """The record's newest changes from the audit trail (core.audit.history_for), oldest first."""
+    """The record's newest changes from the audit trail (core.audit.history_for), oldest first: only the fields
+    its model tracks, by their labels and their values' labels (core/audit/labels.py); a change of untracked
+    fields only (bookkeeping) is left out."""
     from core.audit import history_for
+    from core.audit.labels import shown_changes
 
     entries = history_for(obj, limit=limit)
     users = _users({e.user_id for e in entries if e.user_id is not None})
-    return [TimelineItem(e.at, "change", text=_ACTION_LABELS.get(e.action, e.action), user=users.get(e.user_id),
-                         # A creation lists every field as new: the record page shows them already.
-                         changes=[] if e.action == "create" else
-                         [(name, old, new) for name, (old, new) in e.changes.items()])
-            for e in entries]
+    shown = shown_changes([(e.table_name, e.action, e.changes) for e in entries])
+    items = []
+    for entry, changes in zip(entries, shown, strict=True):
+        if entry.action == "create":
+            changes = []  # a creation lists every field as new: the record page shows them already
+        elif not changes:
+            continue
+        items.append(TimelineItem(entry.at, "change", text=str(_ACTION_LABELS.get(entry.action, "")),
+                                  user=users.get(entry.user_id),
+                                  changes=[(c.label, c.old, c.new) for c in changes]))
+    return items
 
 
 def _users(ids: set[int]) -> dict[int, Any]:

@@ -85,10 +85,30 @@ def disable(name: str):  # type: ignore[no-untyped-def]
     try:
         disabled = disable_plugins(current_app, name)
     except PluginError as exc:
-        flash(str(exc), "error")
+        flash(_disable_refusal(name) or str(exc), "error")
     else:
         if disabled:
             flash(_("Disabled: %(names)s. Their data is kept.", names=", ".join(disabled)), "success")
         else:
             flash(_("%(name)s was already disabled.", name=name), "info")
     return redirect(url_for("core_admin.plugins"))
+
+
+def _disable_refusal(name: str) -> str | None:
+    """The refusal in the reader's language, modules by their titles (issue 12: it was the engine's English)."""
+    engine = current_app.extensions["netsales"]
+    if name not in engine.plugins:
+        return _("No module called %(name)s is installed.", name=name)
+    blocking = [d for d in engine.enabled_dependents(name)
+                if not engine.plugins[d].manifest.auto_enable]  # the engine refuses for these (plan_disable)
+    if not blocking:
+        return None
+    locale = str(get_locale())
+
+    def title(plugin_name: str) -> str:
+        manifest = engine.plugins[plugin_name].manifest
+        return manifest.title_for(locale) if manifest else plugin_name
+
+    separator = "、" if locale.startswith("zh") else ", "
+    return _("%(name)s cannot be disabled: %(names)s depend on it. Disable them first.",
+             name=title(name), names=separator.join(title(d) for d in blocking))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,12 +37,30 @@ def _prefix_index(column: str) -> Index:
     return Index(f"ix_crm_customer_{column}", column, postgresql_ops={column: "text_pattern_ops"})
 
 
+def _choices(name: str) -> Callable[[Any], Any]:
+    """A tracked field's value labels from one of the forms' choice lists (read when shown: forms import models)."""
+    def label(value: Any) -> Any:
+        from plugins.crm import forms
+
+        return dict(getattr(forms, name)()).get(value, value)
+    return label
+
+
 class Customer(db.Model):
     """A customer file (R5.1.1): a company or a person, from lead to customer."""
 
     __tablename__ = "crm_customer"
     __owner__ = "owner_id"
     __view_permission__ = "crm.customer.view"
+    # What timelines and the audit page show (core/audit/labels.py); counters, search keys and stamps are not.
+    __label__ = _l("Customer")
+    __tracked__ = {
+        "name": _l("Name"), "kind": (_l("Kind"), _choices("kind_choices")),
+        "state": (_l("State"), _choices("state_choices")), "source": (_l("Source channel"), _choices("source_choices")),
+        "industry": _l("Industry"), "region": _l("Region"), "phone": _l("Phone"), "email": _l("E-mail"),
+        "wechat": _l("WeChat"), "needs": _l("Needs"), "potential_value": _l("Potential value (CNY)"),
+        "owner_id": _l("Owner"), "grade": (_l("Grade"), _choices("grade_choices")), "archived": _l("Archived"),
+    }
     __table_args__ = (
         # The customer list's sorts (updated, name) and filters (grade, owner), for every scope (R2.1-R2.3).
         _live_index("ix_crm_customer_live_owner", "owner_id"),  # also the narrowest, so counts scan it
@@ -130,6 +151,7 @@ class CustomerSearchGram(db.Model):
 
 class CustomerTag(db.Model):
     __tablename__ = "crm_customer_tag"
+    __label__ = _l("Customer tag")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("customer_id", "tag"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +165,7 @@ class Contact(db.Model):
     """A person at a customer. Personal data under PIPL (R11): consent is recorded per contact."""
 
     __tablename__ = "crm_contact"
+    __label__ = _l("Contact")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -163,6 +186,7 @@ class Consent(db.Model):
     """What a contact agreed to, for which purpose and channels, and when (PIPL; R11)."""
 
     __tablename__ = "crm_consent"
+    __label__ = _l("Consent")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"), index=True)
@@ -186,6 +210,7 @@ class Interaction(db.Model):
     """A call, visit, message, email, meeting or revisit with its outcome and next step (R2.1.3, R5.3.1)."""
 
     __tablename__ = "crm_interaction"
+    __label__ = _l("Interaction")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (
         Index("ix_crm_interaction_customer_at", "customer_id", "occurred_at"),
         Index("ix_crm_interaction_user_next", "user_id", "next_step_done", "next_step_on"),
@@ -211,6 +236,7 @@ class Revisit(db.Model):
     """A revisit the customer's service plan calls for (R5.2.2, R5.3.1); done on time when done by its due date."""
 
     __tablename__ = "crm_revisit"
+    __label__ = _l("Revisit")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (Index("ix_crm_revisit_owner_open", "owner_id", "done_at", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,6 +255,7 @@ class ServicePlan(db.Model):
     """Per grade: revisit interval, service level and marketing strategy (R5.2.2)."""
 
     __tablename__ = "crm_service_plan"
+    __label__ = _l("Service plan")  # its name on the audit page (core/audit/labels.py)
 
     grade: Mapped[str] = mapped_column(String(1), primary_key=True)
     revisit_interval_days: Mapped[int] = mapped_column(Integer)
@@ -241,6 +268,7 @@ class OwnershipChange(db.Model):
     """Who owned a customer, when, and who moved it (R2.2.3)."""
 
     __tablename__ = "crm_ownership_change"
+    __label__ = _l("Ownership change")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -255,6 +283,7 @@ class GradeChange(db.Model):
     """The grade history (R5.2.1): automatic regrades and managers' overrides with their reason."""
 
     __tablename__ = "crm_grade_change"
+    __label__ = _l("Grade change")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -272,6 +301,7 @@ class Purchase(db.Model):
     """A purchase imported from an online shop's export: CRM's own figures for grading when no pipeline answers."""
 
     __tablename__ = "crm_purchase"
+    __label__ = _l("Purchase")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("shop", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -299,6 +329,7 @@ class MergeRecord(db.Model):
     """A merge of two customer files (R5.1.2), with a snapshot of the file that was merged away."""
 
     __tablename__ = "crm_merge"
+    __label__ = _l("Customer merge")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kept_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -312,6 +343,7 @@ class Survey(db.Model):
     """A satisfaction survey (R4.3.3): only the token's hash is kept; the link is single use and expires."""
 
     __tablename__ = "crm_survey"
+    __label__ = _l("Satisfaction survey")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -331,6 +363,7 @@ class Campaign(db.Model):
     """An email or SMS campaign to a segment (R5.3.2)."""
 
     __tablename__ = "crm_campaign"
+    __label__ = _l("Campaign")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -349,6 +382,7 @@ class CampaignMessage(db.Model):
     """One message of a campaign to one contact, with its unsubscribe token's hash."""
 
     __tablename__ = "crm_campaign_message"
+    __label__ = _l("Campaign message")  # its name on the audit page (core/audit/labels.py)
     __audit_redact__ = ("unsubscribe_hash",)
     __table_args__ = (UniqueConstraint("campaign_id", "contact_id"),)
 
@@ -368,6 +402,7 @@ class CustomerEvent(db.Model):
     """A customer event: seminar, product experience session (R5.3.3)."""
 
     __tablename__ = "crm_event"
+    __label__ = _l("Customer event")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -383,6 +418,7 @@ class EventAttendee(db.Model):
     """An invitee or registrant of an event; someone not yet a customer becomes a lead on attending."""
 
     __tablename__ = "crm_event_attendee"
+    __label__ = _l("Event attendee")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("crm_event.id"), index=True)
@@ -403,6 +439,7 @@ class AccessLog(db.Model):
     """Exports, bulk views and personal-data requests (R11): who took which customer data out, and when."""
 
     __tablename__ = "crm_access_log"
+    __label__ = _l("Customer data access")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)

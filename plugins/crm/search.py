@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, select, union_all
 
 from core.contracts import SearchResult
@@ -77,12 +78,12 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     if not query or not can(user, "crm.customer.view"):
         return []
     customers = db.session.execute(customers_statement(query, user, limit)).all()
-    results = [SearchResult(title=row.name, url=url_for("crm.customer", customer_id=row.id), kind="customer",
+    results = [SearchResult(title=row.name, url=url_for("crm.customer", customer_id=row.id), kind="customer", kind_label=_("Customers"),
                             snippet=" · ".join(filter(None, [row.grade, row.region, row.industry])))
                for row in customers]
     if len(results) < limit:  # then every matching customer is known, and their contacts are found by their ids
         contacts = contacts_statement(query, user, limit - len(results), [row.id for row in customers])
         rows = db.session.execute(contacts).all() if contacts is not None else []
-        results += [SearchResult(title=name, url=url_for("crm.customer", customer_id=customer_id), kind="contact",
+        results += [SearchResult(title=name, url=url_for("crm.customer", customer_id=customer_id), kind="contact", kind_label=_("Contacts"),
                                  snippet=customer_name) for _id, name, customer_id, customer_name in rows]
     return results

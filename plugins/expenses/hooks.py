@@ -168,7 +168,7 @@ def global_search(query: str, user: Any, limit: int) -> list[SearchResult]:
     # Every word in the number or the title, as the lists search (search.claim_search, through its index).
     claims = db.session.scalars(claims_query(user, q=query, session=db.session).limit(limit))
     return [SearchResult(title=f"{c.number} {c.title}", url=url_for("expenses.claim_detail", claim_id=c.id),
-                         kind="expense_claim", snippet=f"{state_label(c.state)} · ¥{c.total:,.2f}")
+                         kind="expense_claim", kind_label=_l("Expense claims"), snippet=f"{state_label(c.state)} · ¥{c.total:,.2f}")
             for c in claims]
 
 

@@ -7,10 +7,12 @@ version read, so two people acting on one claim at once resolve to exactly one c
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -58,10 +60,22 @@ POLICY_BLOCK = "block"
 POLICIES = (POLICY_WARN, POLICY_BLOCK)
 
 
+def _labels(module: str, name: str) -> Callable[[Any], Any]:
+    """A tracked field's value labels, read from the forms or services when shown (they import these models)."""
+    def label(value: Any) -> Any:
+        from importlib import import_module
+
+        return getattr(import_module(f"plugins.expenses.{module}"), name).get(value, value)
+    return label
+
+
 class Category(db.Model):
     """An expense category (R9.1.1); each carries its over-budget policy (R9.x)."""
 
     __tablename__ = "expenses_category"
+    # What timelines and the audit page show (core/audit/labels.py).
+    __label__ = _l("Expense category")
+    __tracked__ = {"name": _l("Name"), "active": _l("Active")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -75,6 +89,8 @@ class Budget(db.Model):
     """An annual budget line of one department and category (R9.1.1); it counts only once approved."""
 
     __tablename__ = "expenses_budget"
+    __label__ = _l("Budget")
+    __tracked__ = {"amount": _l("Amount"), "note": _l("Note"), "approved_by_id": _l("Approved by")}
     __table_args__ = (
         UniqueConstraint("department_id", "category_id", "year"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
@@ -108,6 +124,7 @@ class BudgetMonth(db.Model):
     """The optional monthly split of a budget line; when present, the twelve months add up to the year."""
 
     __tablename__ = "expenses_budget_month"
+    __label__ = _l("Monthly budget")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (
         UniqueConstraint("budget_id", "month"),
         CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
@@ -126,6 +143,10 @@ class Claim(db.Model):
     """A reimbursement claim (報銷單, R9.2.1) and where it stands in its review."""
 
     __tablename__ = "expenses_claim"
+    # Not its stamps (submitted, approved, paid, reminded at): the claim's own history shows them, in local time.
+    __label__ = _l("Expense claim")
+    __tracked__ = {"title": _l("Title"), "state": (_l("State"), _labels("services", "STATE_LABELS")),
+                   "total": _l("Total"), "approver_id": _l("Approver"), "over_budget": _l("Over budget")}
     __owner__ = "claimant_id"
     __view_permission__ = "expenses.claim.view"
     # Each list reads its rows in index order, the id (every list's tie-break) included, so that a page is an index
@@ -184,6 +205,7 @@ class ClaimLine(db.Model):
     """One expense of a claim, with its invoice number and receipts."""
 
     __tablename__ = "expenses_claim_line"
+    __label__ = _l("Expense line")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_expenses_claim_line_category_date", "category_id", "expense_date"),
@@ -215,6 +237,7 @@ class Receipt(db.Model):
     process on every host serves it, and never served from the web root."""
 
     __tablename__ = "expenses_receipt"
+    __label__ = _l("Receipt")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("expenses_claim_line.id", ondelete="CASCADE"), index=True)
@@ -234,6 +257,7 @@ class ClaimEvent(db.Model):
     after the first submission. Never edited; reviews on the printed form come from here."""
 
     __tablename__ = "expenses_claim_event"
+    __label__ = _l("Claim history entry")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (Index("ix_expenses_claim_event_claim_action", "claim_id", "action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -256,6 +280,9 @@ class Payment(db.Model):
     guard against paying twice."""
 
     __tablename__ = "expenses_payment"
+    __label__ = _l("Payment")
+    __tracked__ = {"amount": _l("Amount"), "paid_on": _l("Paid on"),
+                   "method": (_l("Method"), _labels("forms", "PAYMENT_METHOD_LABELS")), "reference": _l("Reference")}
     __table_args__ = (Index("ix_expenses_payment_paid_on", "paid_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -164,4 +164,4 @@ def register_scheduled_jobs() -> list[ScheduledJob]:
         db.session.commit()
 
     return [ScheduledJob("pipeline.escalate_tickets", escalate, 900,
-                         "Escalate service tickets past their deadline to the supervisor (R6.6.2)")]
+                         _l("Escalate service tickets past their deadline to the supervisor (R6.6.2)"))]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from importlib import import_module
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,11 +28,23 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 MONEY = Numeric(14, 2)
 
 
+def _labels(module: str, name: str) -> Callable[[Any], Any]:
+    """A tracked field's value labels from a services or labels module, read when shown (they import models)."""
+    def label(value: Any) -> Any:
+        return getattr(import_module(f"plugins.pipeline.{module}"), name).get(value, value)
+    return label
+
+
 class Product(db.Model):
     """A catalogue entry and its product-knowledge page (R2.1.2)."""
 
     __tablename__ = "pipeline_product"
     __view_permission__ = "pipeline.product.view"
+    # What timelines and the audit page show (core/audit/labels.py).
+    __label__ = _l("Product")
+    __tracked__ = {"sku": _l("SKU"), "name": _l("Name"), "category": _l("Category"),
+                   "list_price": _l("List price (CNY)"), "cost": _l("Unit cost (CNY)"), "unit": _l("Unit"),
+                   "active": _l("Active (can be quoted)")}
     __edit_permission__ = "pipeline.product.manage"  # files and comments change the page (issue 11 F8)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +68,16 @@ class Deal(db.Model):
     """A sales opportunity moving through the six stages of R6; won or lost at the end."""
 
     __tablename__ = "pipeline_deal"
+    # What timelines and the audit page show (core/audit/labels.py): not the stage's entry stamp nor the version.
+    __label__ = _l("Deal")
+    __tracked__ = {
+        "title": _l("Title"), "owner_id": _l("Owner"), "stage": (_l("Stage"), _labels("services.stages", "STAGE_LABELS")),
+        "status": (_l("Status"), _labels("labels", "DEAL_STATUS_LABELS")),
+        "expected_value": _l("Expected value (CNY)"), "expected_close": _l("Expected close"),
+        "situation": _l("Customer's situation"), "pain_points": _l("Pain points"), "goals": _l("Goals"),
+        "concerns": _l("Customer's concerns"), "bottom_line": _l("Customer's bottom line"),
+        "lost_reason": _l("Why was it lost?"), "lost_to_competitor": _l("Lost to competitor"),
+    }
     __owner__ = "owner_id"
     __view_permission__ = "pipeline.deal.view"
     __table_args__ = (
@@ -91,6 +117,7 @@ class Deal(db.Model):
 
 class DealStageChange(db.Model):
     __tablename__ = "pipeline_deal_stage_change"
+    __label__ = _l("Deal stage change")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
@@ -106,6 +133,12 @@ class Quotation(db.Model):
     """A quotation and solution (R6.3.1). A revision supersedes the earlier one, which is kept unchanged."""
 
     __tablename__ = "pipeline_quotation"
+    __label__ = _l("Quotation")
+    __tracked__ = {
+        "state": (_l("State"), _labels("labels", "QUOTATION_STATE_LABELS")), "valid_until": _l("Valid until"),
+        "solution": _l("Solution"), "terms": _l("Terms"), "total": _l("Total"), "owner_id": _l("Owner"),
+        "approved_by_id": _l("Approved by"), "response_note": _l("Customer's answer"),
+    }
     __owner__ = "owner_id"
     __view_permission__ = "pipeline.deal.view"
     __table_args__ = (UniqueConstraint("number", "revision"),)
@@ -144,6 +177,7 @@ class Quotation(db.Model):
 
 class QuotationLine(db.Model):
     __tablename__ = "pipeline_quotation_line"
+    __label__ = _l("Quotation line")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quotation_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotation.id"), index=True)
@@ -167,6 +201,7 @@ class DiscountDecision(db.Model):
     """Who approved or refused a quotation's discount, and why (R6.4.2)."""
 
     __tablename__ = "pipeline_discount_decision"
+    __label__ = _l("Discount decision")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quotation_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotation.id"), index=True)
@@ -181,6 +216,9 @@ class Contract(db.Model):
     """A signed sales contract (R6.5.1); the signed file is an attachment of this record."""
 
     __tablename__ = "pipeline_contract"
+    __label__ = _l("Contract")
+    __tracked__ = {"number": _l("Contract number"), "signed_on": _l("Signed on"), "starts_on": _l("Starts on"),
+                   "ends_on": _l("Ends on"), "terms": _l("Terms"), "owner_id": _l("Owner")}
     __owner__ = "owner_id"
     __view_permission__ = "pipeline.deal.view"
 
@@ -200,6 +238,12 @@ class Order(db.Model):
     """An order, from an accepted quotation or an online shop (R6.5.2–R6.5.3)."""
 
     __tablename__ = "pipeline_order"
+    __label__ = _l("Order")
+    __tracked__ = {
+        "status": (_l("Status"), _labels("services.orders", "STATUS_LABELS")),
+        "channel": (_l("Channel"), _labels("labels", "CHANNEL_LABELS")), "owner_id": _l("Owner"),
+        "carrier": _l("Carrier"), "tracking_number": _l("Tracking number"), "total": _l("Total"),
+    }
     __owner__ = "owner_id"
     __view_permission__ = "pipeline.order.view"
     __table_args__ = (
@@ -239,6 +283,7 @@ class Order(db.Model):
 
 class OrderLine(db.Model):
     __tablename__ = "pipeline_order_line"
+    __label__ = _l("Order line")  # its name on the audit page (core/audit/labels.py)
     #: The KPIs' sums read lines through this index alone (migration 7c2e91d4a5b3).
     __table_args__ = (Index("ix_pipeline_order_line_order_revenue", "order_id", "revenue", "cost"),)
 
@@ -258,6 +303,7 @@ class OrderNotice(db.Model):
     """Who was told about an order step, how, and when (R6.5.2 departments, R6.5.3 the customer)."""
 
     __tablename__ = "pipeline_order_notice"
+    __label__ = _l("Order notice")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
@@ -270,6 +316,7 @@ class OrderNotice(db.Model):
 
 class OrderStatusChange(db.Model):
     __tablename__ = "pipeline_order_status_change"
+    __label__ = _l("Order status change")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
@@ -283,6 +330,7 @@ class FollowUp(db.Model):
     """The after-delivery follow-up of R6.6.1, scheduled N days after delivery."""
 
     __tablename__ = "pipeline_follow_up"
+    __label__ = _l("Follow-up")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "owner_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -297,6 +345,13 @@ class Ticket(db.Model):
     """An after-sales service ticket (R6.6.2): support, training request or complaint."""
 
     __tablename__ = "pipeline_ticket"
+    __label__ = _l("Service ticket")
+    __tracked__ = {
+        "subject": _l("Subject"), "kind": (_l("Kind"), _labels("labels", "TICKET_KIND_LABELS")),
+        "priority": (_l("Priority"), _labels("labels", "PRIORITY_LABELS")),
+        "state": (_l("State"), _labels("labels", "TICKET_STATE_LABELS")), "assignee_id": _l("Assigned to"),
+        "sla_due_at": _l("Due by"), "resolution": _l("Resolution"),
+    }
     __owner__ = "assignee_id"
     __view_permission__ = "pipeline.ticket.view"
     __table_args__ = (Index("ix_pipeline_ticket_state_due", "state", "sla_due_at"),)
@@ -328,6 +383,7 @@ class SalesTarget(db.Model):
     representative's month."""
 
     __tablename__ = "pipeline_sales_target"
+    __label__ = _l("Sales target")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("year", "user_id", "month"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

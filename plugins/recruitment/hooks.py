@@ -122,4 +122,4 @@ def register_scheduled_jobs() -> list[ScheduledJob]:
     from plugins.recruitment.jobs import retention
 
     return [ScheduledJob("recruitment.retention", retention, 24 * 3600,
-                         "Anonymise rejected candidates after the retention period (R11, PIPL)")]
+                         _l("Anonymise rejected candidates after the retention period (R11, PIPL)"))]

@@ -124,7 +124,7 @@ class PlanForm(FlaskForm):
 
 
 class PlanItemForm(FlaskForm):
-    kind = SelectField(_l("Add"), choices=[(k, str(v)) for k, v in ITEM_KIND_LABELS.items()])
+    kind = SelectField(_l("Add"), choices=list(ITEM_KIND_LABELS.items()))  # lazy: translated per request
     course_id = SelectField(_l("Course"), validate_choice=False, validators=[Optional()])
     title = StringField(_l("Coaching session or goal"), validators=[Optional(), Length(max=200)])
     due_date = DateField(_l("Due date"), validators=[Optional()])
@@ -138,7 +138,7 @@ class MappingForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k, str(v)) for k, v in QUESTION_KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=list(QUESTION_KIND_LABELS.items()))  # lazy: translated per request
     text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
     options = TextAreaField(_l("Choices"), validators=[Optional(), Length(max=5000)],
                             description=_l("One choice a line; start the right ones with *."))

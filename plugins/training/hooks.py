@@ -139,9 +139,9 @@ def register_scheduled_jobs() -> list[ScheduledJob]:
 
     return [
         ScheduledJob("training.onboard_new_hires", jobs.onboard_new_hires, 900,
-                     "Start onboarding for new hires added without the employee_hired event (R3.2.1)"),
+                     _l("Start onboarding for new hires whom no hiring started it for (R3.2.1)")),
         ScheduledJob("training.remind_overdue", jobs.remind_overdue, 3600,
-                     "Remind people and their supervisors of overdue onboarding modules (R3.2.1)"),
+                     _l("Remind people and their supervisors of overdue onboarding modules (R3.2.1)")),
     ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -86,7 +87,7 @@ def role_edit(role_id: int):  # type: ignore[no-untyped-def]
             flash(_("Saved the role %(name)s. It applies from everyone's next page.", name=form.name.data),
                   "success")
             return redirect(url_for("core_identity.roles"))
-    groups = [(owner, list(items)) for owner, items in groupby(permissions, key=lambda p: p.owner)]
+    groups = [(_module_title(owner), list(items)) for owner, items in groupby(permissions, key=lambda p: p.owner)]
     return render_template("admin/roles/edit.html", role=role, form=form, groups=groups, granted=granted,
                            scopes=SCOPES, is_admin_role=role.code == ADMIN_ROLE,
                            current_user_is_admin=is_admin(current_user)), status
@@ -106,3 +107,12 @@ def role_delete(role_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("Deleted the role %(name)s.", name=name), "success")
     return redirect(url_for("core_identity.roles"))
+
+
+def _module_title(owner: str) -> str:
+    """A permission group's heading: "Core", or the module's title in the reader's language (not its name)."""
+    if owner == "core":
+        return _("Core")
+    plugin = current_app.extensions["netsales"].plugins.get(owner)
+    manifest = plugin.manifest if plugin is not None else None
+    return manifest.title_for(str(get_locale())) if manifest else owner

@@ -55,11 +55,21 @@ def test_the_page_needs_the_audit_permission(client, make_user, login_as, db):
 
 
 def test_an_auditor_sees_changes_with_old_and_new_values(client, auditor, db):
-    add_entries(db, 1, changes={"amount": ["100.00", "120.50"]})
+    add_entries(db, 1, user_id=auditor.id, changes={"potential_value": ["100.00", "120.50"], "name_key": ["a", "b"],
+                                                    "state": ["lead", "prospect"]})
     page = client.get("/admin/audit/?record_type=crm_customer")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "100.00 → 120.50" in text and "lisi" in text and "Customer" in text
+    # Issue 12: the record's and the fields' labels, values' labels, the user's name; no field, model or code.
+    assert "100.00 → 120.50" in text and "线索 → 潜在客户" in text and "客户" in text and auditor.name in text
+    assert "potential_value" not in text and "Customer" not in text and "prospect" not in text
+    assert "name_key" not in text  # untracked bookkeeping: not shown
+
+
+def test_who_ran_a_change_is_named_for_a_reader(client, auditor, db):
+    add_entries(db, 1, actor="job:crm.regrade")
+    text = client.get("/admin/audit/?user=job:crm.regrade").get_data(as_text=True)
+    assert ">定时任务<" in text and ">job:crm.regrade<" not in text
 
 
 @pytest.mark.parametrize(("query", "expected"), [

@@ -92,6 +92,7 @@ def test_a_record_outside_the_users_scope_cannot_be_commented(app, db, client, m
 
 def test_the_timeline_merges_comments_attachments_changes_and_plugin_entries_in_time_order(
         app, db, make_user, greetings, monkeypatch):
+    monkeypatch.setattr(greetings, "__tracked__", {"text": "内容"}, raising=False)  # as a plugin's model declares
     author = make_user("rep", name="王芳")
     greeting = greeting_by(author, "第一版")
     greeting.text = "第二版"                       # an audited change
@@ -111,7 +112,7 @@ def test_the_timeline_merges_comments_attachments_changes_and_plugin_entries_in_
     kinds = [item.kind for item in timeline_for(greeting).items]
     assert kinds[0] == "change" and kinds[-3:] == ["comment", "attachment", "call"]
     change = next(i for i in timeline_for(greeting).items if i.changes)
-    assert ("text", "第一版", "第二版") in change.changes
+    assert ("内容", "第一版", "第二版") in change.changes  # the field's label, not its name (issue 12)
 
     with app.test_request_context("/hello/"):
         login_user(author)
