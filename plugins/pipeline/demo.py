@@ -124,6 +124,34 @@ def _orders(session: Any, rng: Random, customers: list[Any], products: list[Prod
     session.execute(insert(OrderStatusChange), changes)
     if notices:
         session.execute(insert(OrderNotice), notices)
+        _caught_mails(session, orders, ids, notices)
+
+
+def _caught_mails(session: Any, orders: list[dict[str, Any]], ids: list[int], notices: list[dict[str, Any]]) -> None:
+    """With the local mail catcher on (the embedded default), the e-mails the customers were told by are kept in the
+    outbox, readable there and on each order: what a demo would have sent (issue 12). Without it nothing is queued:
+    the demo must not mail its invented addresses."""
+    from flask import current_app
+    from flask_babel import force_locale, gettext
+
+    from core.notifications.models import EmailOutbox
+    from core.notifications.outbox import catcher_enabled
+    from plugins.pipeline.services.orders import STATUS_LABELS
+
+    if not catcher_enabled():
+        return
+    numbers = {order_id: row["number"] for order_id, row in zip(ids, orders, strict=True)}
+    rows = []
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        for notice in notices:
+            status, number = str(STATUS_LABELS[notice["status"]]), numbers[notice["order_id"]]
+            rows.append({"to": notice["recipient"], "ref": f"pipeline.order:{notice['order_id']}:{notice['status']}",
+                         "subject": gettext("Order %(number)s: %(status)s", number=number, status=status),
+                         "body_text": gettext("Hello, your order %(number)s is now: %(status)s.", number=number,
+                                              status=status),
+                         "created_at": notice["at"], "caught_at": notice["at"], "next_attempt_at": None,
+                         "attempts": 0})
+    session.execute(insert(EmailOutbox), rows)
 
 
 def _deals(session: Any, rng: Random, reps: list[User], customers: list[Any], products: list[Product]) -> None:

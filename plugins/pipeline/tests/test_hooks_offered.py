@@ -79,8 +79,22 @@ def test_demo_data_has_products_two_years_of_orders_deals_in_every_stage_and_tic
     rng = Random(1)
     create_demo_people(db.session, rng)
     load_crm(db.session, rng)
-    load(db.session, rng)
+    app.config["MAIL_CATCHER"] = True  # as the embedded default the demo runs on
+    try:
+        load(db.session, rng)
+    finally:
+        app.config["MAIL_CATCHER"] = False
     db.session.commit()
+    # the customers' order e-mails are kept by the mail catcher, one per e-mail notice, and each order reads it
+    from core.notifications.models import EmailOutbox
+    from core.notifications.outbox import delivery_states
+    from plugins.pipeline.models import OrderNotice
+    from plugins.pipeline.services.orders import notice_ref
+
+    told = db.session.scalars(select(OrderNotice).where(OrderNotice.channel == "email")).all()
+    assert told and db.session.scalar(select(func.count(EmailOutbox.id))) == len(told)
+    order = db.session.get(Order, told[0].order_id)
+    assert delivery_states([notice_ref(order, told[0].status)])[notice_ref(order, told[0].status)].state == "caught"
     assert db.session.scalar(select(func.count(Product.id))) == 40
     first, last = db.session.execute(select(func.min(Order.ordered_at), func.max(Order.ordered_at))).one()
     assert (last - first).days > 600
