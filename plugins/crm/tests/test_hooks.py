@@ -124,3 +124,20 @@ def test_the_grade_widget_counts_my_live_customers_by_grade(app, db, org, new_cu
     db.session.commit()
     data = grades(org.rep1)  # ran through the dashboard, a failure here only shows "unavailable"
     assert dict(data["counts"]) == {"A": 1, "B": 0, "C": 0, "-": 1} and data["total"] == 2
+
+
+def test_revisits_on_time_per_grade_count_by_hand(app, db, org, new_customer):
+    """R5.3.1 against a hand count: grade A revisits due in the last 90 days - done on time, done late, still open
+    and overdue - make 1 of 3; one due tomorrow and one due 100 days ago are outside the window; grade B has none."""
+    from plugins.crm.compliance import revisits_on_time
+
+    customer = new_customer(org.rep1)
+    today = local_today()
+    for days_ago, on_time in ((10, True), (20, False), (5, None), (-1, None), (100, True)):
+        db.session.add(Revisit(customer_id=customer.id, owner_id=org.rep1.id, grade="A",
+                               due_on=today - timedelta(days=days_ago), done_on_time=on_time))
+    db.session.commit()
+    with app.test_request_context():
+        a, b = revisits_on_time("A"), revisits_on_time("B")
+    assert (a.ratio, a.ok) == (Decimal("0.333"), False)
+    assert (b.ratio, b.ok) == (None, True)

@@ -150,3 +150,37 @@ def test_quotations_sent_in_time_counts_by_hand(app, db, team, customer, product
         result = quotations_sent_in_time()
     assert (result.ratio, result.ok) == (Decimal("0.3333"), False)
     assert "1" in result.text and "3" in result.text
+
+
+def test_complaints_within_sla_and_customers_informed_count_by_hand(app, db, team, customer):
+    """R6.6.2 and R6.5.3 against a hand count. Complaints: resolved 1 h and 20 h into a 24 h deadline (on time),
+    30 h (late), one still open and a resolved support ticket (neither counted): 2 of 3. Order status changes: two,
+    the customer told of the first only: 1 of 2."""
+    from datetime import timedelta
+
+    from core.timeutil import utcnow
+    from plugins.pipeline.compliance import complaints_within_sla, customers_informed
+    from plugins.pipeline.models import Order, OrderNotice, OrderStatusChange, Ticket
+
+    start = utcnow() - timedelta(days=5)
+    for kind, hours in (("complaint", 1), ("complaint", 20), ("complaint", 30), ("complaint", None),
+                        ("support", 40)):
+        db.session.add(Ticket(customer_id=customer.id, kind=kind, priority="high", subject="x",
+                              assignee_id=team["rep"].id, created_at=start, sla_due_at=start + timedelta(hours=24),
+                              state="resolved" if hours else "open",
+                              resolved_at=start + timedelta(hours=hours) if hours else None))
+    order = Order(number="SO-T-1", customer_id=customer.id, owner_id=team["rep"].id, status="shipped",
+                  total=Decimal("1"), cost_total=Decimal("0"))
+    db.session.add(order)
+    db.session.flush()
+    db.session.add_all([OrderStatusChange(order_id=order.id, from_status=None, to_status="confirmed"),
+                        OrderStatusChange(order_id=order.id, from_status="confirmed", to_status="shipped"),
+                        OrderNotice(order_id=order.id, status="confirmed", audience="customer", channel="email",
+                                    recipient="buyer@yunfan.example"),
+                        OrderNotice(order_id=order.id, status="shipped", audience="department", channel="in_app",
+                                    recipient="仓储部")])
+    db.session.commit()
+    with app.test_request_context():
+        complaints, informed = complaints_within_sla(), customers_informed()
+    assert (complaints.ratio, complaints.ok) == (Decimal("0.6667"), False)
+    assert (informed.ratio, informed.ok) == (Decimal("0.5000"), False)
