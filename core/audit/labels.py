@@ -23,13 +23,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import Boolean, Date, DateTime, Numeric, select
 from sqlalchemy.orm import lazyload
 
 from core.extensions import db
 
 #: An export's details (core.audit.log_event("export", ...)): shown whatever the table.
-EXPORT_FIELDS: dict[str, Any] = {"format": _l("Format"), "rows": _l("Rows")}
+#: Not "Rows", "Active", "Name"...: plugins translate such words for their own pages, and the catalogues are merged
+#: (a later plugin's translation wins), so labels here and in models use msgids of their own.
+EXPORT_FIELDS: dict[str, Any] = {"format": _l("Format"), "rows": _l("Rows exported")}
 EMPTY = "—"
 
 
@@ -95,7 +98,7 @@ def model_label(table_name: str) -> str:
     if table_name == "core_audit_log":
         return _("Audit trail")
     module = _module_title(table_name.split("_", 1)[0])
-    return _("%(module)s record", module=module) if module else _("Record")
+    return _("%(module)s record", module=module) if module else pgettext("audit", "Record")
 
 
 def _module_title(prefix: str) -> str | None:

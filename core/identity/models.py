@@ -33,7 +33,7 @@ class Department(db.Model):
     __tablename__ = "core_department"
     # What the audit page shows (core/audit/labels.py).
     __label__ = _l("Department")
-    __tracked__ = {"name": _l("Name"), "head_id": _l("Head")}
+    __tracked__ = {"name": _l("Department name"), "head_id": _l("Head")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -48,8 +48,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "core_user"
     # Not the password hash, session token or language: the audit trail keeps them, readers do not need them.
     __label__ = _l("User")
-    __tracked__ = {"login": _l("Login"), "name": _l("Name"), "email": _l("E-mail"), "phone": _l("Phone"),
-                   "active": _l("Active"), "position": (_l("Position"), _position_label),
+    __tracked__ = {"login": _l("Login"), "name": _l("Full name"), "email": _l("E-mail"), "phone": _l("Phone"),
+                   "active": _l("Account active"), "position": (_l("Position"), _position_label),
                    "superior_id": _l("Superior"), "hire_date": _l("Hire date")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class Permission(db.Model):
 class Role(db.Model):
     __tablename__ = "core_role"
     __label__ = _l("Role")
-    __tracked__ = {"name": _l("Name")}
+    __tracked__ = {"name": _l("Role name")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -109,6 +109,7 @@ class Grant(db.Model):
     """A role's permission; for record-level permissions, with the scope own / team / all."""
 
     __tablename__ = "core_grant"
+    __label__ = _l("Permission grant")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("role_id", "permission_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

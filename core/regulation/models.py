@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,6 +14,7 @@ from core.timeutil import utcnow
 
 class RegulationClause(db.Model):
     __tablename__ = "core_regulation_clause"
+    __label__ = _l("Regulation clause")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: R4.3.2 = chapter 4, section 3, item 2 (R9.x: our additions beyond the source).

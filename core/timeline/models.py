@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +15,7 @@ from core.timeutil import utcnow
 
 class Comment(db.Model):
     __tablename__ = "core_comment"
+    __label__ = _l("Comment on a record")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (Index("ix_core_comment_record", "record_type", "record_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

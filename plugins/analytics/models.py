@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,6 +24,7 @@ class SavedReport(db.Model):
     """
 
     __tablename__ = "analytics_saved_report"
+    __label__ = _l("Saved report")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "owner_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +47,7 @@ class Competitor(db.Model):
     """A competitor the team watches (R7.2.1, R2.1.5)."""
 
     __tablename__ = "analytics_competitor"
+    __label__ = _l("Competitor")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -59,6 +62,7 @@ class PriceObservation(db.Model):
     """A competitor's price seen on a day, on a channel, by someone (R7.2.1): the raw material of price charts."""
 
     __tablename__ = "analytics_price_observation"
+    __label__ = _l("Price observation")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "reported_by_id"
     __table_args__ = (Index("ix_analytics_price_observation_product_day", "our_product", "observed_on"),)
 
@@ -84,6 +88,7 @@ class NotableChange(db.Model):
     """
 
     __tablename__ = "analytics_notable_change"
+    __label__ = _l("Notable change")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __table_args__ = (UniqueConstraint("kpi_key", "user_id", "month"),)
 
@@ -101,6 +106,7 @@ class MonthlyReport(db.Model):
     """The monthly sales report (R2.3.6) as printed on the 1st for the month before: kept, never rewritten."""
 
     __tablename__ = "analytics_monthly_report"
+    __label__ = _l("Monthly report")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(unique=True)  # first day of the month reported
@@ -120,6 +126,7 @@ class ResearchActivity(db.Model):
     Files (questionnaires, photos, slides) and comments hang off it through the core's timeline."""
 
     __tablename__ = "analytics_research_activity"
+    __label__ = _l("Market research activity")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "owner_id"
     __view_permission__ = "analytics.market.view"
     __edit_permission__ = "analytics.market.report"
@@ -146,6 +153,7 @@ class CustomerNeed(db.Model):
     """A need or opinion a customer voiced (R7.2.2), tagged by theme so that themes can be followed over time."""
 
     __tablename__ = "analytics_customer_need"
+    __label__ = _l("Customer need")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "reported_by_id"
     __table_args__ = (Index("ix_analytics_customer_need_theme_day", "theme", "noted_on"),)
 
@@ -165,6 +173,7 @@ class MarketShare(db.Model):
     ``competitor_id`` empty means our own company."""
 
     __tablename__ = "analytics_market_share"
+    __label__ = _l("Market share")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("period", "region", "competitor_id", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,6 +38,7 @@ class Template(db.Model):
     ``current``; appraisals keep the version they were opened with."""
 
     __tablename__ = "appraisal_template"
+    __label__ = _l("Appraisal template")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("position", "version"),)
     __view_permission__ = "appraisal.template.manage"
 
@@ -57,6 +59,7 @@ class Indicator(db.Model):
     """A line of a template: a result indicator bound to a KPI (R4.1.1) or a behaviour indicator (R4.1.2)."""
 
     __tablename__ = "appraisal_indicator"
+    __label__ = _l("Appraisal indicator")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("appraisal_template.id"), index=True)
@@ -87,6 +90,7 @@ class Cycle(db.Model):
     in this process or another, a no-op."""
 
     __tablename__ = "appraisal_cycle"
+    __label__ = _l("Appraisal cycle")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("kind", "period_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +111,7 @@ class Appraisal(db.Model):
     appraisal at once, one wins and the other is told."""
 
     __tablename__ = "appraisal_appraisal"
+    __label__ = _l("Appraisal")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "employee_id"
     __view_permission__ = "appraisal.appraisal.view"
     __table_args__ = (
@@ -215,6 +220,7 @@ class PersonRecord(db.Model):
     """A recognition or a warning recorded on a person from their results (R10, R4.4.2)."""
 
     __tablename__ = "appraisal_person_record"
+    __label__ = _l("Personnel record")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __table_args__ = (UniqueConstraint("appraisal_id", "kind"),)
 

@@ -55,7 +55,7 @@ class Customer(db.Model):
     # What timelines and the audit page show (core/audit/labels.py); counters, search keys and stamps are not.
     __label__ = _l("Customer")
     __tracked__ = {
-        "name": _l("Name"), "kind": (_l("Kind"), _choices("kind_choices")),
+        "name": _l("Customer name"), "kind": (_l("Customer type"), _choices("kind_choices")),
         "state": (_l("State"), _choices("state_choices")), "source": (_l("Source channel"), _choices("source_choices")),
         "industry": _l("Industry"), "region": _l("Region"), "phone": _l("Phone"), "email": _l("E-mail"),
         "wechat": _l("WeChat"), "needs": _l("Needs"), "potential_value": _l("Potential value (CNY)"),

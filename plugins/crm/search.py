@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
+
+# pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
+from flask_babel import pgettext
 from sqlalchemy import Select, select, union_all
 
 from core.contracts import SearchResult
@@ -78,12 +80,12 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     if not query or not can(user, "crm.customer.view"):
         return []
     customers = db.session.execute(customers_statement(query, user, limit)).all()
-    results = [SearchResult(title=row.name, url=url_for("crm.customer", customer_id=row.id), kind="customer", kind_label=_("Customers"),
+    results = [SearchResult(title=row.name, url=url_for("crm.customer", customer_id=row.id), kind="customer", kind_label=pgettext("search results", "Customers"),
                             snippet=" · ".join(filter(None, [row.grade, row.region, row.industry])))
                for row in customers]
     if len(results) < limit:  # then every matching customer is known, and their contacts are found by their ids
         contacts = contacts_statement(query, user, limit - len(results), [row.id for row in customers])
         rows = db.session.execute(contacts).all() if contacts is not None else []
-        results += [SearchResult(title=name, url=url_for("crm.customer", customer_id=customer_id), kind="contact", kind_label=_("Contacts"),
+        results += [SearchResult(title=name, url=url_for("crm.customer", customer_id=customer_id), kind="contact", kind_label=pgettext("search results", "Contacts"),
                                  snippet=customer_name) for _id, name, customer_id, customer_name in rows]
     return results

@@ -75,7 +75,7 @@ class Category(db.Model):
     __tablename__ = "expenses_category"
     # What timelines and the audit page show (core/audit/labels.py).
     __label__ = _l("Expense category")
-    __tracked__ = {"name": _l("Name"), "active": _l("Active")}
+    __tracked__ = {"name": _l("Category name"), "active": _l("In use")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -145,7 +145,7 @@ class Claim(db.Model):
     __tablename__ = "expenses_claim"
     # Not its stamps (submitted, approved, paid, reminded at): the claim's own history shows them, in local time.
     __label__ = _l("Expense claim")
-    __tracked__ = {"title": _l("Title"), "state": (_l("State"), _labels("services", "STATE_LABELS")),
+    __tracked__ = {"title": _l("Claim title"), "state": (_l("State"), _labels("services", "STATE_LABELS")),
                    "total": _l("Total"), "approver_id": _l("Approver"), "over_budget": _l("Over budget")}
     __owner__ = "claimant_id"
     __view_permission__ = "expenses.claim.view"
@@ -282,7 +282,7 @@ class Payment(db.Model):
     __tablename__ = "expenses_payment"
     __label__ = _l("Payment")
     __tracked__ = {"amount": _l("Amount"), "paid_on": _l("Paid on"),
-                   "method": (_l("Method"), _labels("forms", "PAYMENT_METHOD_LABELS")), "reference": _l("Reference")}
+                   "method": (_l("Payment method"), _labels("forms", "PAYMENT_METHOD_LABELS")), "reference": _l("Reference")}
     __table_args__ = (Index("ix_expenses_payment_paid_on", "paid_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -42,7 +42,7 @@ class Product(db.Model):
     __view_permission__ = "pipeline.product.view"
     # What timelines and the audit page show (core/audit/labels.py).
     __label__ = _l("Product")
-    __tracked__ = {"sku": _l("SKU"), "name": _l("Name"), "category": _l("Category"),
+    __tracked__ = {"sku": _l("SKU"), "name": _l("Product name"), "category": _l("Category"),
                    "list_price": _l("List price (CNY)"), "cost": _l("Unit cost (CNY)"), "unit": _l("Unit"),
                    "active": _l("Active (can be quoted)")}
     __edit_permission__ = "pipeline.product.manage"  # files and comments change the page (issue 11 F8)
@@ -71,7 +71,7 @@ class Deal(db.Model):
     # What timelines and the audit page show (core/audit/labels.py): not the stage's entry stamp nor the version.
     __label__ = _l("Deal")
     __tracked__ = {
-        "title": _l("Title"), "owner_id": _l("Owner"), "stage": (_l("Stage"), _labels("services.stages", "STAGE_LABELS")),
+        "title": _l("Deal name"), "owner_id": _l("Owner"), "stage": (_l("Deal stage"), _labels("services.stages", "STAGE_LABELS")),
         "status": (_l("Status"), _labels("labels", "DEAL_STATUS_LABELS")),
         "expected_value": _l("Expected value (CNY)"), "expected_close": _l("Expected close"),
         "situation": _l("Customer's situation"), "pain_points": _l("Pain points"), "goals": _l("Goals"),
@@ -347,7 +347,7 @@ class Ticket(db.Model):
     __tablename__ = "pipeline_ticket"
     __label__ = _l("Service ticket")
     __tracked__ = {
-        "subject": _l("Subject"), "kind": (_l("Kind"), _labels("labels", "TICKET_KIND_LABELS")),
+        "subject": _l("Subject"), "kind": (_l("Ticket type"), _labels("labels", "TICKET_KIND_LABELS")),
         "priority": (_l("Priority"), _labels("labels", "PRIORITY_LABELS")),
         "state": (_l("State"), _labels("labels", "TICKET_STATE_LABELS")), "assignee_id": _l("Assigned to"),
         "sla_due_at": _l("Due by"), "resolution": _l("Resolution"),

@@ -16,7 +16,9 @@ import re
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
+
+# pgettext: "Deals" alone is translated "商机数" by analytics, and the catalogues are merged.
+from flask_babel import pgettext
 from sqlalchemy import Select, or_, select, union_all
 
 from core.contracts import SearchResult
@@ -75,18 +77,18 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         return []
     results: list[SearchResult] = []
     if can(user, "pipeline.deal.view"):
-        results += [SearchResult(title=title, url=url_for("pipeline.deal", deal_id=deal_id), kind="deal", kind_label=_("Deals"),
+        results += [SearchResult(title=title, url=url_for("pipeline.deal", deal_id=deal_id), kind="deal", kind_label=pgettext("search results", "Deals"),
                                  snippet=customer_name)
                     for deal_id, title, customer_name in db.session.execute(deals_statement(query, user, limit))]
     if can(user, "pipeline.product.view") and len(results) < limit:
-        results += [SearchResult(title=name, url=url_for("pipeline.product", product_id=product_id), kind="product", kind_label=_("Products"),
+        results += [SearchResult(title=name, url=url_for("pipeline.product", product_id=product_id), kind="product", kind_label=pgettext("search results", "Products"),
                                  snippet=sku)
                     for product_id, name, sku in db.session.execute(products_statement(query, limit - len(results)))]
     orders = None
     if can(user, "pipeline.order.view") and len(results) < limit:
         orders = orders_statement(query, user, limit - len(results))
     if orders is not None:
-        results += [SearchResult(title=number, url=url_for("pipeline.order", order_id=order_id), kind="order", kind_label=_("Orders"),
+        results += [SearchResult(title=number, url=url_for("pipeline.order", order_id=order_id), kind="order", kind_label=pgettext("search results", "Orders"),
                                  snippet=customer_name)
                     for order_id, number, customer_name in db.session.execute(orders)]
     return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,6 +30,7 @@ class Requisition(db.Model):
     """A hiring plan (R3.1.1): what position, how many, why, for how much, by when, to what standards."""
 
     __tablename__ = "recruitment_requisition"
+    __label__ = _l("Hiring plan")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "requested_by_id"
     __view_permission__ = "recruitment.requisition.view"
 
@@ -69,6 +71,7 @@ class Requirement(db.Model):
     """One requirement or standard of a requisition; the screening checklist and the scorecard are made of them."""
 
     __tablename__ = "recruitment_requirement"
+    __label__ = _l("Position requirement")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     requisition_id: Mapped[int] = mapped_column(ForeignKey("recruitment_requisition.id"), index=True)
@@ -80,6 +83,7 @@ class Approval(db.Model):
     """One step's decision on a requisition; one row a step, so a step is decided once (the unique key)."""
 
     __tablename__ = "recruitment_approval"
+    __label__ = _l("Hiring approval")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("requisition_id", "step"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +102,7 @@ class Posting(db.Model):
     """An opening published on one channel (R3.1.2); its source code attributes the applications it brings."""
 
     __tablename__ = "recruitment_posting"
+    __label__ = _l("Job posting")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     requisition_id: Mapped[int] = mapped_column(ForeignKey("recruitment_requisition.id"), index=True)
@@ -118,6 +123,7 @@ class ChannelCost(db.Model):
     """Money spent on a channel (a job site's fee, a campus fair), for cost per hire."""
 
     __tablename__ = "recruitment_channel_cost"
+    __label__ = _l("Channel cost")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), index=True)
@@ -132,6 +138,7 @@ class Candidate(db.Model):
     """A person who applied; one row per person (same phone or e-mail: the same candidate)."""
 
     __tablename__ = "recruitment_candidate"
+    __label__ = _l("Candidate")  # its name on the audit page (core/audit/labels.py)
     #: Personal data stays out of the audit trail, so anonymising a candidate really erases it (R11/PIPL).
     __audit_redact__ = ("name", "phone", "email", "phone_key", "email_key", "education", "current_employer", "notes")
 
@@ -156,6 +163,7 @@ class Application(db.Model):
     """A candidate's application to a requisition, moving through STAGES."""
 
     __tablename__ = "recruitment_application"
+    __label__ = _l("Application")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "owner_id"
     __view_permission__ = "recruitment.application.view"
     __audit_redact__ = ("cover_letter", "reject_reason")
@@ -198,6 +206,7 @@ class StageChange(db.Model):
     """An application's move between stages (or its closing): time in stage and the funnel are read from here."""
 
     __tablename__ = "recruitment_stage_change"
+    __label__ = _l("Stage change")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recruitment_application.id"), index=True)
@@ -214,6 +223,7 @@ class Screening(db.Model):
     """The résumé screening against the requisition's checklist (R3.1.3)."""
 
     __tablename__ = "recruitment_screening"
+    __label__ = _l("Screening")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recruitment_application.id"), index=True)
@@ -229,6 +239,7 @@ class TestPaper(db.Model):
     """A written test: questions, a time limit and a pass mark."""
 
     __tablename__ = "recruitment_test_paper"
+    __label__ = _l("Test paper")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -244,6 +255,7 @@ class TestPaper(db.Model):
 
 class Question(db.Model):
     __tablename__ = "recruitment_question"
+    __label__ = _l("Test question")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("recruitment_test_paper.id"), index=True)
@@ -258,6 +270,7 @@ class TestSession(db.Model):
     """A written test sent to an applicant (private link) or recorded by hand."""
 
     __tablename__ = "recruitment_test_session"
+    __label__ = _l("Test session")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recruitment_application.id"), index=True)
@@ -288,6 +301,7 @@ class Interview(db.Model):
     """One interview round; its decision waits for every assigned interviewer's scorecard."""
 
     __tablename__ = "recruitment_interview"
+    __label__ = _l("Interview")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recruitment_application.id"), index=True)
@@ -308,6 +322,7 @@ class Scorecard(db.Model):
     """An interviewer's marks on one round: 1-5 per requirement, an overall mark, comments."""
 
     __tablename__ = "recruitment_scorecard"
+    __label__ = _l("Scorecard")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("interview_id", "interviewer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -328,6 +343,7 @@ class BackgroundCheck(db.Model):
     """The background check of R3.1.4, with the candidate's consent."""
 
     __tablename__ = "recruitment_background_check"
+    __label__ = _l("Background check")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recruitment_application.id"), unique=True)
@@ -343,6 +359,7 @@ class CheckItem(db.Model):
     """One fact verified: education, work history, credit record (R3.1.4)."""
 
     __tablename__ = "recruitment_check_item"
+    __label__ = _l("Check item")  # its name on the audit page (core/audit/labels.py)
     #: Evidence (diplomas, credit reports) is for HR only: the item has no owner column to scope it by.
     __view_permission__ = "recruitment.application.manage"
 
@@ -362,6 +379,7 @@ class Offer(db.Model):
     """The offer (salary, start date) and the candidate's answer."""
 
     __tablename__ = "recruitment_offer"
+    __label__ = _l("Offer")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("recruitment_application.id"), index=True)
@@ -400,6 +418,7 @@ class DataRequest(db.Model):
     """A candidate's access or deletion request (R11/PIPL) and how it was handled."""
 
     __tablename__ = "recruitment_data_request"
+    __label__ = _l("Personal data request")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("recruitment_candidate.id"), index=True)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,7 @@ class Notice(db.Model):
     not know; its attachments are served by the notice's own page (views/notices.py)."""
 
     __tablename__ = "team_notice"
+    __label__ = _l("Notice")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (
         # The board: pinned first, newest first, read in index order and stopped after one page.
         Index("ix_team_notice_board", "pinned", "published_at"),
@@ -85,6 +87,7 @@ class MeetingSeries(db.Model):
     """A recurring sales meeting (weekly team meeting, monthly sales meeting), R8.2.2."""
 
     __tablename__ = "team_meeting_series"
+    __label__ = _l("Meeting series")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -111,6 +114,7 @@ class Meeting(db.Model):
     attendees and their superiors (services/meetings.py), so not offered to the core's record look-up."""
 
     __tablename__ = "team_meeting"
+    __label__ = _l("Meeting")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (Index("ix_team_meeting_series_starts", "series_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,6 +158,7 @@ class ActionItem(db.Model):
     """A task decided in a meeting, with an owner and a due date; shown on the owner's dashboard and reminded."""
 
     __tablename__ = "team_action_item"
+    __label__ = _l("Action item")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "owner_id"
     __table_args__ = (Index("ix_team_action_item_owner_state_due", "owner_id", "state", "due_on"),
                       Index("ix_team_action_item_state_due", "state", "due_on"))
@@ -179,6 +184,7 @@ class Issue(db.Model):
     """A problem raised to another department (R8.2.3, R2.2.5, R2.3.5) with a severity and its SLA."""
 
     __tablename__ = "team_issue"
+    __label__ = _l("Issue")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "team.issue.view"
     __table_args__ = (Index("ix_team_issue_state_due", "state", "sla_due_at"),
                       Index("ix_team_issue_target_state", "target_department_id", "state"))
@@ -220,6 +226,7 @@ class Post(db.Model):
     """Shared experience (R8.1.2): a sales tip, a case study, product know-how. ``body_html`` is sanitised."""
 
     __tablename__ = "team_post"
+    __label__ = _l("Shared experience")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "team.post.view"
     __table_args__ = (Index("ix_team_post_created", "created_at"),)
 
@@ -261,6 +268,7 @@ class Kudos(db.Model):
     """Thanks from anyone to anyone, with a reason (R8.1.3)."""
 
     __tablename__ = "team_kudos"
+    __label__ = _l("Kudos")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (Index("ix_team_kudos_to_created", "to_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -277,6 +285,7 @@ class AwardType(db.Model):
     """A formal award defined by HR (monthly sales champion, best newcomer …) with a KPI as its criterion."""
 
     __tablename__ = "team_award_type"
+    __label__ = _l("Award type")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -296,6 +305,7 @@ class Award(db.Model):
     """An award suggested from the KPIs at the end of a month, then confirmed (or rejected) by a manager."""
 
     __tablename__ = "team_award"
+    __label__ = _l("Award")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("award_type_id", "period_start", "user_id"),
                       Index("ix_team_award_user_state", "user_id", "state"))
 
@@ -320,6 +330,7 @@ class Activity(db.Model):
     """A team activity (R8.1.1): outdoor event, dinner, training day; sign-up within the capacity."""
 
     __tablename__ = "team_activity"
+    __label__ = _l("Team activity")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "team.activity.view"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -351,6 +362,7 @@ class RobotChannel(db.Model):
     """A group-chat robot of WeCom, DingTalk or Feishu for one team or department (or everyone), R8.2.1."""
 
     __tablename__ = "team_robot_channel"
+    __label__ = _l("Robot channel")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,6 +32,7 @@ class TrainingCourse(db.Model):
     """A course of the catalogue. Archived, never deleted, once anyone was assigned to it."""
 
     __tablename__ = "training_course"
+    __label__ = _l("Course")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "training.course.view"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,7 @@ class TrainingModule(db.Model):
     """A part of a course: a text page, a link, and files (core attachments on the module)."""
 
     __tablename__ = "training_module"
+    __label__ = _l("Training module")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "training.course.view"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +83,7 @@ class OnboardingProgramme(db.Model):
     """The onboarding programme of a position: which onboarding course a new hire of that position gets."""
 
     __tablename__ = "training_programme"
+    __label__ = _l("Onboarding programme")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     position: Mapped[str] = mapped_column(String(32), unique=True)
@@ -93,6 +97,7 @@ class TrainingAssignment(db.Model):
     course (the unique key is what keeps a second employee_hired from adding a second programme)."""
 
     __tablename__ = "training_assignment"
+    __label__ = _l("Training assignment")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __view_permission__ = "training.record.view"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
@@ -122,6 +127,7 @@ class TrainingStep(db.Model):
     """One module of an assignment: the new hire's checklist line (R3.2.1), with its due date."""
 
     __tablename__ = "training_step"
+    __label__ = _l("Onboarding step")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("assignment_id", "module_id"),
                       Index("ix_training_step_open_due", "done_at", "due_date"))
 
@@ -141,6 +147,7 @@ class TrainingSession(db.Model):
     """A dated session of a course (R3.2.2): place or online link, capacity, trainer, audience."""
 
     __tablename__ = "training_session"
+    __label__ = _l("Training session")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "training.course.view"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +180,7 @@ class TrainingEnrolment(db.Model):
     """A person's place in a session, or on its waiting list; attendance once it took place."""
 
     __tablename__ = "training_enrolment"
+    __label__ = _l("Enrolment")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __view_permission__ = "training.record.view"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),
@@ -201,6 +209,7 @@ class TrainingPlan(db.Model):
     result is poor, for the supervisor to confirm."""
 
     __tablename__ = "training_plan"
+    __label__ = _l("Training plan")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __view_permission__ = "training.record.view"
 
@@ -227,6 +236,7 @@ class TrainingPlan(db.Model):
 
 class TrainingPlanItem(db.Model):
     __tablename__ = "training_plan_item"
+    __label__ = _l("Training plan item")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("training_plan.id"), index=True)
@@ -244,6 +254,7 @@ class IndicatorCourse(db.Model):
     """HR's mapping from an appraisal indicator (a KPI key) to the courses that train it (R3.2.3)."""
 
     __tablename__ = "training_indicator_course"
+    __label__ = _l("Indicator course")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("indicator", "course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -258,6 +269,7 @@ class BankQuestion(db.Model):
     by the trainer)."""
 
     __tablename__ = "training_question"
+    __label__ = _l("Question bank entry")  # its name on the audit page (core/audit/labels.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("training_course.id"), index=True)
@@ -272,6 +284,7 @@ class BankQuestion(db.Model):
 
 class TrainingExam(db.Model):
     __tablename__ = "training_exam"
+    __label__ = _l("Exam")  # its name on the audit page (core/audit/labels.py)
     __view_permission__ = "training.course.view"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -290,6 +303,7 @@ class TrainingExam(db.Model):
 
 class TrainingExamQuestion(db.Model):
     __tablename__ = "training_exam_question"
+    __label__ = _l("Exam question")  # its name on the audit page (core/audit/labels.py)
 
     exam_id: Mapped[int] = mapped_column(ForeignKey("training_exam.id"), primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("training_question.id"), primary_key=True)
@@ -299,6 +313,7 @@ class TrainingExtraAttempts(db.Model):
     """More attempts the trainer allowed one person (the default is the exam's max_attempts)."""
 
     __tablename__ = "training_extra_attempts"
+    __label__ = _l("Extra attempts")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("exam_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -311,6 +326,7 @@ class ExamAttempt(db.Model):
     """One sitting of an exam. (exam, person, number) is unique: two starts at once make one attempt."""
 
     __tablename__ = "training_attempt"
+    __label__ = _l("Exam attempt")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __view_permission__ = "training.record.view"
     __table_args__ = (UniqueConstraint("exam_id", "user_id", "number"),
@@ -337,6 +353,7 @@ class ExamAttempt(db.Model):
 
 class ExamAnswer(db.Model):
     __tablename__ = "training_answer"
+    __label__ = _l("Exam answer")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -355,6 +372,7 @@ class TrainingCertificate(db.Model):
     """Issued when a person passes a course's exam; printed as PDF on demand."""
 
     __tablename__ = "training_certificate"
+    __label__ = _l("Training certificate")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __view_permission__ = "training.record.view"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
@@ -375,6 +393,7 @@ class TrainingFeedback(db.Model):
     """A participant's feedback on a course (R3.2.4): a rating and comments, once per person and course."""
 
     __tablename__ = "training_feedback"
+    __label__ = _l("Training feedback")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -390,6 +409,7 @@ class PracticalAssessment(db.Model):
     """A practical task scored by the trainer on the course's rubric (R3.2.4): the points of each criterion."""
 
     __tablename__ = "training_assessment"
+    __label__ = _l("Practical assessment")  # its name on the audit page (core/audit/labels.py)
     __owner__ = "user_id"
     __view_permission__ = "training.record.view"
 

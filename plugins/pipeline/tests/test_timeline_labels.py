@@ -22,7 +22,7 @@ def test_a_stage_change_reads_as_labels_on_the_deals_timeline(app, db, client, l
     html = page.get_data(as_text=True)
     timeline = html[html.index('id="timeline"'):]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", timeline))
-    assert "阶段： 客户开发 → 需求挖掘" in text or "阶段：客户开发 → 需求挖掘" in text.replace(" ", "")
+    assert "商机阶段：客户开发→需求挖掘" in text.replace(" ", "")
     assert "20,000.00 → 25,000.00" in text
     for internal in ("stage_entered_at", "expected_value", "version", "development", "needs →"):
         assert internal not in text
