@@ -15,7 +15,7 @@ from sqlalchemy import Table, text
 from werkzeug.routing import IntegerConverter, Rule
 
 #: The plugins whose every form and API write the suite walks, with the core's own.
-PLUGINS = ("crm", "pipeline", "expenses")
+PLUGINS = ("crm", "pipeline", "expenses", "appraisal", "recruitment", "training", "team", "analytics")
 #: Tables a refused request may still write to: who signed in and when, sessions, rate limits, jobs.
 NOISY_TABLES = {"core_login_attempt", "core_user_session", "core_job", "core_change_counter", "core_plugin_state"}
 
