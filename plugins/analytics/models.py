@@ -184,3 +184,18 @@ class MarketShare(db.Model):
     source: Mapped[str] = mapped_column(String(300))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityLead(db.Model):
+    """A customer an event or research brought (R7.2.3), linked to its page in the module that keeps customers
+    (found through the global search hook: analytics needs no CRM)."""
+
+    __tablename__ = "analytics_activity_lead"
+    __table_args__ = (UniqueConstraint("activity_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("analytics_research_activity.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(300))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

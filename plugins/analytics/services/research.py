@@ -10,10 +10,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.timeutil import local_today
-from plugins.analytics.models import ACTIVITY_KINDS, NEED_SOURCES, CustomerNeed, ResearchActivity
+from plugins.analytics.models import (
+    ACTIVITY_KINDS,
+    NEED_SOURCES,
+    ActivityLead,
+    CustomerNeed,
+    ResearchActivity,
+)
 from plugins.analytics.services.market import MarketError, price
 
-TEXT_LIMITS = {"title": 200, "place": 200, "theme": 60, "customer_name": 200}
+TEXT_LIMITS = {"title": 200, "place": 200, "theme": 60, "customer_name": 200, "customer": 200}
 LONG_TEXT = 20000
 MAX_LEADS = 100000
 
@@ -108,3 +114,38 @@ def theme_trend(session: Any, start: date, months: int = 12, top: int = 8) -> Th
     ranked = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))[:top]
     return ThemeTrend(labels, [(theme, [per.get(label, 0) for label in labels], sum(per.values()))
                                for theme, per in ranked])
+
+
+def customer_matches(name: str, user: Any) -> list[Any]:
+    """Customers ``user`` may see whose name matches, as the module that keeps customers answers the global
+    search (the CRM); empty when no such module is enabled."""
+    from flask import current_app
+
+    from core.contracts import SearchResult
+
+    engine = current_app.extensions["netsales"]
+    return [r for r in engine.collect("global_search", SearchResult, query=name, user=user, limit=10)
+            if r.kind == "customer"]
+
+
+def link_lead(session: Any, user: Any, activity: ResearchActivity, name: Any) -> ActivityLead:
+    """Link the customer called ``name`` to the activity as a lead it brought: the one whose name is exactly
+    that, else the only match."""
+    clean = _text(name, "customer", required=True) or ""
+    matches = customer_matches(clean, user)
+    exact = [m for m in matches if str(m.title) == clean]
+    chosen = exact[0] if len(exact) == 1 else matches[0] if len(matches) == 1 else None
+    if chosen is None:
+        raise MarketError(_l("No customer of that name you may see (is the customers module on?).") if not matches
+                          else _l("Several customers match: type the full name."), "customer")
+    if session.scalar(select(ActivityLead.id).where(ActivityLead.activity_id == activity.id,
+                                                    ActivityLead.url == chosen.url)) is not None:
+        raise MarketError(_l("This customer is already linked."), "customer")
+    lead = ActivityLead(activity_id=activity.id, title=str(chosen.title)[:200], url=chosen.url[:300],
+                        added_by_id=user.id)
+    session.add(lead)
+    if activity.leads < session.scalar(select(func.count(ActivityLead.id))
+                                       .where(ActivityLead.activity_id == activity.id)):
+        activity.leads += 1  # a linked lead is counted in the activity's leads
+    session.flush()
+    return lead

@@ -3,7 +3,7 @@ charts from their own data sets."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -130,3 +130,29 @@ def test_shares_of_one_source_cannot_exceed_a_hundred_percent(app, db, team, com
     assert again.status_code == 422
     html = client.get("/analytics/competitors").get_data(as_text=True)
     assert "2026-Q3" in html and "本公司 60.0%" in html and "云销通 40.0%" in html
+
+
+def test_a_trade_show_links_the_customers_it_brought_through_the_customers_module(app, db, team, login_as,
+                                                                                  disable_plugin):
+    from plugins.analytics.models import ActivityLead, ResearchActivity
+    from plugins.crm.models import Customer
+
+    db.session.add_all([Customer(name="杭州云帆科技有限公司", name_key="杭州云帆科技", owner_id=team["rep"].id),
+                        Customer(name="杭州云帆贸易", name_key="杭州云帆贸易", owner_id=team["outsider"].id)])
+    activity = ResearchActivity(kind="trade_show", title="博览会", held_on=date(2026, 9, 12), owner_id=team["rep"].id)
+    db.session.add(activity)
+    db.session.commit()
+    client = login_as(team["rep"])  # sees only their own customers
+    assert client.post(f"/analytics/research/{activity.id}", data={"customer": "杭州云帆"}).status_code == 302
+    lead = db.session.scalar(db.select(ActivityLead))
+    assert lead.title == "杭州云帆科技有限公司" and lead.url.startswith("/crm/customers/")
+    db.session.refresh(activity)
+    assert activity.leads == 1
+    again = client.post(f"/analytics/research/{activity.id}", data={"customer": "杭州云帆科技有限公司"})
+    assert again.status_code == 422 and "已关联" in again.get_data(as_text=True)
+    page = client.get(f"/analytics/research/{activity.id}").get_data(as_text=True)
+    assert f'href="{lead.url}"' in page
+    disable_plugin("pipeline")
+    disable_plugin("crm")
+    refused = client.post(f"/analytics/research/{activity.id}", data={"customer": "某公司"})
+    assert refused.status_code == 422 and "客户模块" in refused.get_data(as_text=True)

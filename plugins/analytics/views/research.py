@@ -15,10 +15,10 @@ from core.identity.models import User
 from core.security import can, require
 from core.timeutil import local_today
 from core.web.params import whole_number
-from plugins.analytics.models import NEED_SOURCES, CustomerNeed, ResearchActivity
+from plugins.analytics.models import NEED_SOURCES, ActivityLead, CustomerNeed, ResearchActivity
 from plugins.analytics.permissions import MARKET_REPORT, MARKET_VIEW
 from plugins.analytics.services.market import MarketError
-from plugins.analytics.services.research import record_need, save_activity, theme_trend
+from plugins.analytics.services.research import link_lead, record_need, save_activity, theme_trend
 from plugins.analytics.views.common import bp, chart_json
 
 PAGE_SIZE = 50
@@ -77,14 +77,31 @@ def research():  # type: ignore[no-untyped-def]
         422 if errors else 200
 
 
-@bp.route("/research/<int:activity_id>")
+@bp.route("/research/<int:activity_id>", methods=["GET", "POST"])
 @require(MARKET_VIEW)
 def activity(activity_id: int):  # type: ignore[no-untyped-def]
     item = db.session.get(ResearchActivity, activity_id)
     if item is None:
         abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":  # link a customer the activity brought (R7.2.3)
+        if not can(current_user, MARKET_REPORT):
+            abort(403)
+        try:
+            link_lead(db.session, current_user, item, request.form.get("customer"))
+        except MarketError as exc:
+            db.session.rollback()
+            errors[exc.field or "customer"] = str(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Customer linked."), "success")
+            return redirect(url_for("analytics.activity", activity_id=item.id))
     owner = db.session.get(User, item.owner_id)
-    return render_template("analytics/activity.html", activity=item, owner=owner, kinds=kind_labels())
+    leads = db.session.scalars(select(ActivityLead).where(ActivityLead.activity_id == item.id)
+                               .order_by(ActivityLead.title)).all()
+    return render_template("analytics/activity.html", activity=item, owner=owner, kinds=kind_labels(), leads=leads,
+                           errors=errors, form=request.form, may_report=can(current_user, MARKET_REPORT)), \
+        422 if errors else 200
 
 
 @bp.route("/needs", methods=["GET", "POST"])
