@@ -114,7 +114,6 @@ def shared_menu(user: Any) -> list[dict[str, Any]]:
     if counters is None or engine.implements("permission_check"):
         return menu_for(user)
     key = (str(get_locale()), request.script_root, is_admin(user), frozenset(granted_scopes(user)), has_team(user))
-    g._netsales_menu_key = key  # the layout's drawn sidebar is kept under it too (layout_nav)
     menus: dict[Any, list[dict[str, Any]]] = engine.memo(
         "navigation.menus", (PLUGINS_COUNTER, counters.get(PLUGINS_COUNTER)), dict)
     menu = menus.get(key)
@@ -125,10 +124,6 @@ def shared_menu(user: Any) -> list[dict[str, Any]]:
     return list(menu)  # the items are shared: the layout only reads them (nav_tree copies)
 
 
-#: Drawn sidebars kept per (menu, path): paths are many (record pages), so the bound matters here.
-MAX_LAYOUT_NAVS = 2048
-
-
 def layout_nav(items: list[dict[str, Any]], path: str) -> dict[str, Any]:
     """What base.html draws of the menu for ``path``: nav_tree's "main" and "admin", the "account" items (the user
     menu in the top bar), and the sidebar's two lists already drawn ("main_html", "admin_html")."""
@@ -136,26 +131,6 @@ def layout_nav(items: list[dict[str, Any]], path: str) -> dict[str, Any]:
     sidebar = [entry for entry in tree["main"] if entry["parent"] != "account"]
     return {**tree, "account": [entry for entry in tree["main"] if entry["parent"] == "account"],
             "main_html": nav_items(sidebar), "admin_html": nav_items(tree["admin"])}
-
-
-def _cached_layout_nav() -> dict[str, Any]:
-    """layout_nav for this request, kept for the process per (the shared menu's key, path): a page drawn again by
-    anyone with the same grants, locale and team costs a dictionary look-up instead of drawing 30 menu entries.
-    Kept only while the plugins counter this request read holds (shared_menu's rule); else drawn afresh."""
-    items = _cached_menu()
-    key = g.get("_netsales_menu_key")
-    counters = g.get("netsales_counters")
-    if key is None or counters is None:
-        return layout_nav(items, request.path)
-    engine = current_app.extensions["netsales"]
-    drawn: dict[Any, dict[str, Any]] = engine.memo(
-        "navigation.layouts", (PLUGINS_COUNTER, counters.get(PLUGINS_COUNTER)), dict)
-    found = drawn.get((key, request.path))
-    if found is None:
-        if len(drawn) >= MAX_LAYOUT_NAVS:
-            drawn.clear()
-        found = drawn[(key, request.path)] = layout_nav(items, request.path)
-    return found  # shared between requests: the layout only reads it
 
 
 def nav_items(items: list[dict[str, Any]], child: bool = False) -> Markup:
@@ -198,7 +173,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject_menu() -> dict[str, Any]:
         def nav() -> dict[str, Any]:
-            return _cached_layout_nav()
+            # Drawn per request: keeping it per (menu, path) measured no gain (bench/README.md, issue 18).
+            return layout_nav(_cached_menu(), request.path)
 
         return {"netsales_menu": _cached_menu, "netsales_nav": nav,
                 "company_name": _company_name(), "get_locale": get_locale}
