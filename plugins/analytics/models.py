@@ -191,6 +191,7 @@ class ActivityLead(db.Model):
     (found through the global search hook: analytics needs no CRM)."""
 
     __tablename__ = "analytics_activity_lead"
+    __label__ = _l("Lead from an activity")  # its name on the audit page (core/audit/labels.py)
     __table_args__ = (UniqueConstraint("activity_id", "url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
