@@ -27,6 +27,7 @@ from plugins.pipeline.models import (
 )
 from plugins.pipeline.services import Conflict, PipelineError, flush_or_conflict
 from plugins.pipeline.services.money import to_fen
+from plugins.pipeline.services.numbering import next_in_sequence
 
 #: Allowed next statuses of each status.
 TRANSITIONS = {
@@ -51,9 +52,8 @@ def _setting(key: str) -> Any:
 
 
 def next_number(session: Any, prefix: str = "SO") -> str:
-    year = local_today().year
-    count = session.scalar(select(func.count(Order.id)).where(Order.number.like(f"{prefix}-{year}-%"))) or 0
-    return f"{prefix}-{year}-{count + 1:06d}"
+    """SO-YYYY-NNNNNN (SH- for imported shop orders), one more than this year's highest."""
+    return next_in_sequence(session, Order.number, f"{prefix}-{local_today().year}-", 6)
 
 
 def record_contract(session: Any, deal: Deal, owner: Any, number: str, signed_on: date,

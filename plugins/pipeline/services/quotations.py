@@ -14,12 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from core.timeutil import local_today, utcnow
 from plugins.pipeline.models import DiscountDecision, Product, Quotation, QuotationLine
 from plugins.pipeline.services import PipelineError, flush_or_conflict
 from plugins.pipeline.services.money import MAX_AMOUNT, line_amounts, line_fits
+from plugins.pipeline.services.numbering import add_numbered, next_in_sequence
 
 #: Who approves a discount above a limit: the levels, from the owner up (R6.4.2).
 LEVELS = ("representative", "supervisor", "manager")
@@ -123,12 +123,8 @@ def _apply_totals(quotation: Quotation, lines: list[QuotationLine]) -> None:
 
 
 def next_number(session: Any) -> str:
-    """Q-YYYY-NNNNN, counting this year's quotations (revisions share their number)."""
-    year = local_today().year
-    prefix = f"Q-{year}-"
-    count = session.scalar(select(func.count(func.distinct(Quotation.number))).where(
-        Quotation.number.like(f"{prefix}%"))) or 0
-    return f"{prefix}{count + 1:05d}"
+    """Q-YYYY-NNNNN, one more than this year's highest (revisions share their number)."""
+    return next_in_sequence(session, Quotation.number, f"Q-{local_today().year}-", 5)
 
 
 def create_quotation(session: Any, deal: Any, owner: Any, lines: list[LineInput], valid_until: date,
@@ -137,12 +133,11 @@ def create_quotation(session: Any, deal: Any, owner: Any, lines: list[LineInput]
         raise PipelineError(_l("This deal is closed."))
     if valid_until < local_today():
         raise PipelineError(_l("The validity date cannot be in the past."), "valid_until")
-    quotation = Quotation(number=next_number(session), revision=1, deal_id=deal.id, owner_id=owner.id,
-                          valid_until=valid_until, solution=solution, terms=terms)
+    quotation = Quotation(revision=1, deal_id=deal.id, owner_id=owner.id, valid_until=valid_until,
+                          solution=solution, terms=terms)
     _apply_totals(quotation, _build_lines(session, lines))
     quotation.approval_level = required_level(quotation.max_discount, owner)
-    session.add(quotation)
-    session.flush()
+    add_numbered(session, quotation, next_number)  # two created at once: the second takes the next number
     return quotation
 
 

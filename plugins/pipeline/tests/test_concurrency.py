@@ -366,3 +366,30 @@ def test_two_contracts_with_one_number_at_once_record_one(db, deal, team, two_cl
     refused = next(r for r in outcome.results if r.status_code == 422).get_data(as_text=True)
     assert "Another contract already has this number." in refused
     assert _count(db, Contract) == 1
+
+
+def test_two_quotations_created_at_once_get_two_numbers(db, deal, team, products, next_month, make_app):
+    """A load test found the second of two simultaneous quotations failing on the unique number (HTTP 500): it
+    now takes the next number."""
+    from plugins.pipeline.models import Quotation
+    from plugins.pipeline.services.quotations import LineInput, create_quotation
+
+    deal_id, owner_id, product_id = deal.id, team["rep"].id, products[0].id  # read here, not in the threads
+
+    def create(app: Any) -> str:
+        with app.app_context():
+            from core.extensions import db as app_db
+            from core.identity.models import User
+            from plugins.pipeline.models import Deal
+
+            quotation = create_quotation(app_db.session, app_db.session.get(Deal, deal_id),
+                                         app_db.session.get(User, owner_id),
+                                         [LineInput(product_id, Decimal("1"), None, Decimal("0"))], next_month)
+            app_db.session.commit()
+            return quotation.number
+
+    first, second = make_app(), make_app()
+    outcome = race(lambda: create(first), lambda: create(second))
+    outcome.raise_errors()
+    assert sorted(outcome.results) == sorted({*outcome.results}) and len(set(outcome.results)) == 2
+    assert _count(db, Quotation) == 2
