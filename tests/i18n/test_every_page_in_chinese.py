@@ -1,9 +1,12 @@
 """Every page in Simplified Chinese, as every demo role sees it (issue 12, "Raw internals shown to users").
 
-The demo company is loaded once per test session (module-scoped, on the shared app, then the database is put back to
-its baseline). Each role opens every argument-less GET page and one detail page per record route the demo has a
-record for, and the test fails on a 5xx, an English msgid of two or more words from any catalogue shown verbatim,
-a snake_case code (``bank_transfer``, ``stage_entered_at``) and a raw UTC timestamp in the visible text.
+The demo company is loaded once for this module (on the session's shared app; the database is put back to its
+baseline afterwards). Each role opens every argument-less GET page, one detail page per record route the demo has a
+record for, and the search page with words that find customers, deals, claims and orders. The test fails on a 5xx,
+and on what a Chinese reader should never see in the visible text: an English msgid of two or more words from any
+catalogue (core and plugins) shown verbatim, a text that is exactly a one-word msgid ("Administrator", "customer"),
+four English words in a row, a snake_case code (``bank_transfer``, ``stage_entered_at``; text in ``<code>`` is an
+identifier shown on purpose) and a raw UTC timestamp. About a minute on SQLite or PostgreSQL.
 """
 
 from __future__ import annotations
