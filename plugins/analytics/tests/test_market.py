@@ -156,3 +156,12 @@ def test_a_trade_show_links_the_customers_it_brought_through_the_customers_modul
     disable_plugin("crm")
     refused = client.post(f"/analytics/research/{activity.id}", data={"customer": "某公司"})
     assert refused.status_code == 422 and "客户模块" in refused.get_data(as_text=True)
+
+
+def test_a_forged_company_is_refused_not_taken_for_ours(app, db, team, competitor, login_as):
+    from plugins.analytics.models import MarketShare
+
+    answer = login_as(team["manager"]).post("/analytics/market-shares", data={
+        "period": "2026", "region": "华东", "competitor_id": "99999999999999999999", "share": "10", "source": "协会"})
+    assert answer.status_code == 422 and "请选择竞争对手" in answer.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(MarketShare.id))) == 0

@@ -131,6 +131,8 @@ def market_shares():  # type: ignore[no-untyped-def]
     raw = request.form.get("competitor_id", "")
     competitor_id = record_id(raw) if raw not in ("", "us") else None
     try:
+        if raw not in ("", "us") and competitor_id is None:
+            raise MarketError(_("Choose a competitor."), "competitor_id")  # not silently "our company"
         record_share(db.session, current_user, period=request.form.get("period"), region=request.form.get("region"),
                      competitor_id=competitor_id, share=request.form.get("share"),
                      source=request.form.get("source"))
