@@ -73,7 +73,8 @@ def queue_email(to: str, subject: str, body: str, html: str | None = None, *, re
 
 
 def _claimable(now: datetime) -> list[Any]:
-    return [EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_not(None),
+    # Kept by the mail catcher: never sent (its next_attempt_at is filled by the column's default all the same).
+    return [EmailOutbox.sent_at.is_(None), EmailOutbox.caught_at.is_(None), EmailOutbox.next_attempt_at.is_not(None),
             EmailOutbox.next_attempt_at <= now,
             or_(EmailOutbox.locked_until.is_(None), EmailOutbox.locked_until < now)]
 
@@ -228,7 +229,8 @@ class OutboxSummary:
 def outbox_summary(limit: int = 20) -> OutboxSummary:
     """Counts for the jobs page, and the latest messages that failed at least once and are not sent (two queries)."""
     counts = db.session.execute(select(
-        func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_not(None)),
+        func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_not(None),
+                            EmailOutbox.caught_at.is_(None)),
         func.count().filter(EmailOutbox.sent_at.is_not(None)),
         func.count().filter(EmailOutbox.sent_at.is_(None), EmailOutbox.next_attempt_at.is_(None),
                             EmailOutbox.caught_at.is_(None)),  # kept by the mail catcher: not given up

@@ -152,3 +152,16 @@ def test_outbox_error_is_raised_for_the_job_to_record(app, mail_settings, clock)
     db.session.commit()
     with pytest.raises(OutboxError):
         send_outbox()
+
+
+def test_mail_kept_by_the_catcher_is_never_sent_nor_counted_as_waiting(app, monkeypatch):
+    """The embedded default keeps mail in the app (MAIL_CATCHER): the outbox job must not try to send it (a fresh
+    `make run` logged 'email is not configured' every minute for the demo's caught mail)."""
+    from core.notifications.outbox import outbox_summary
+
+    monkeypatch.setitem(app.config, "MAIL_CATCHER", True)
+    queue_email("buyer@example.com", "报价单", "见附件")
+    db.session.commit()
+    assert send_outbox() == 0  # no SMTP server is set: sending would raise OutboxError
+    assert outbox_summary().pending == 0
+    assert outbox()[0].caught_at is not None and outbox()[0].sent_at is None
