@@ -196,6 +196,36 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class SmartButton:
+    """A count shown at the top of a record page that links to the filtered list behind it (Odoo's smart buttons),
+    or, with ``count`` None, an action on the record ("New deal"). ``url`` is a path inside NetSales."""
+
+    key: str
+    label: str
+    url: str
+    count: int | None = None
+    #: A money or other figure shown under the label ("¥12,300.00"), already formatted for the reader.
+    figure: str = ""
+    icon: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class LookupDef:
+    """A kind of record that a searchable select can pick (issue 12: no dropdown of a whole table).
+
+    ``search(query, user, limit, offset)`` returns ``(id, label)`` pairs of the records ``user`` may see that match
+    ``query`` (an empty query lists the first ones, ordered); ``label_for(ids, user)`` returns ``{id: label}`` for the
+    ids the user may see, to show a form's current value. ``kind`` is namespaced by the plugin (``crm.customer``)."""
+
+    kind: str
+    label: str
+    search: Callable[[str, Any, int, int], list[tuple[int, str]]] = field(repr=False)
+    label_for: Callable[[list[int], Any], dict[int, str]] = field(repr=False)
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
 class ComplianceResult:
     ratio: Decimal | None
     text: str

@@ -242,6 +242,26 @@ def timeline_entries(obj, user):
     return [TimelineEntry(i.occurred_at, "crm.call", i.summary[:200], user_id=i.user_id)
             for i in interactions_of(obj)]
 ''',
+    "record_smart_buttons": '''# plugins/pipeline/hooks.py and plugins/pipeline/smart_buttons.py
+@hookimpl
+def record_smart_buttons(obj, user):
+    if not isinstance(obj, Customer):
+        return []                       # called for every record page: not yours, nothing to say
+    deals = scoped(select(func.count(Deal.id)).where(Deal.customer_id == obj.id), Deal, "pipeline.deal.view", user)
+    return [SmartButton("pipeline.deals", _("Deals"), f"/pipeline/deals?customer={obj.id}",
+                        count=db.session.scalar(deals))]
+''',
+    "register_lookups": '''# plugins/crm/hooks.py and plugins/crm/lookups.py
+@hookimpl
+def register_lookups():
+    return [LookupDef("crm.customer", _l("Customer"), search=search_customers, label_for=customer_labels,
+                      permission="crm.customer.view")]
+
+def search_customers(query, user, limit, offset):   # scoped to what user may see, no cap beyond the page
+    found = scoped(select(Customer.id, Customer.name).where(Customer.name.contains(query)), Customer,
+                   "crm.customer.view", user)
+    return list(db.session.execute(found.order_by(Customer.name).limit(limit).offset(offset)))
+''',
     "compliance_checks": '''# plugins/crm/compliance.py (returned by compliance_checks in plugins/crm/hooks.py)
 @hookimpl
 def compliance_checks():

@@ -162,6 +162,22 @@ def timeline_entries(obj: Any, user: Any) -> list:
 
 
 @hookspec
+def record_smart_buttons(obj: Any, user: Any) -> list:
+    """Return ``SmartButton`` records for the top of ``obj``'s page as ``user`` sees it: counts of related records
+    that link to the filtered list (a customer's deals, quotations, orders, tickets, claims), or actions.
+
+    Called for every record page that shows smart buttons, whatever the kind of ``obj``: return ``[]`` for objects the
+    plugin has nothing to say about; count only what ``user`` may see (one aggregate statement per button group)."""
+
+
+@hookspec
+def register_lookups() -> list:
+    """Return ``LookupDef`` records: the kinds of record a searchable select can pick (``crm.customer``,
+    ``pipeline.product``). Served as JSON at ``/lookup/<kind>``, scoped to the asking user, with no cap on what can
+    be found; forms use ``core.web.lookup.LookupField(kind=…)``."""
+
+
+@hookspec
 def compliance_checks() -> list:
     """Return ``ComplianceCheck`` records: live measures tied to regulation clauses."""
 

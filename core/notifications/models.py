@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -72,3 +72,17 @@ class EmailOutbox(db.Model):
     ref: Mapped[str | None] = mapped_column(String(120))
     #: Kept by the local mail catcher (MAIL_CATCHER) instead of sent: readable on the outbox page.
     caught_at: Mapped[datetime | None]
+
+
+class EmailAttachment(db.Model):
+    """A file sent with an outbox message (a meeting's .ics invitation, the minutes PDF), stored with it so that a
+    retry sends exactly what was queued. Kept small: the sender refuses files over the mail size limit."""
+
+    __tablename__ = "core_email_attachment"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("core_email_outbox.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

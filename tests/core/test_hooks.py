@@ -30,6 +30,8 @@ SAMPLE_CALLS = {
     "global_search": {"query": "王", "user": "USER", "limit": 5},
     "object_url": {"obj": "obj"},
     "timeline_entries": {"obj": "obj", "user": "USER"},
+    "record_smart_buttons": {"obj": "obj", "user": "USER"},
+    "register_lookups": {},
     "compliance_checks": {},
     "employee_hired": {"user": "USER"},
     "customer_created": {"customer": "customer"},
