@@ -146,6 +146,11 @@ class DatasetDef:
 
     ``date_column`` names the column that places a row in time (for trends and period filters); analytics offers
     period filters only on data sets that name one.
+
+    ``owner_column`` and ``unscoped`` (both or neither) let a reader keep a pre-aggregated summary of the data set:
+    ``unscoped()`` returns every row, whoever owns it, and ``query(user)`` must be exactly those rows limited by
+    ``core.security.scoped`` on ``owner_column`` (the owner's user id) through ``permission``. Analytics' summary
+    job reads ``unscoped()`` and applies the same scope to its summary rows (docs/plugins/analytics.md).
     """
 
     key: str
@@ -154,6 +159,8 @@ class DatasetDef:
     permission: str
     query: Callable[[Any], Any]
     date_column: str | None = None
+    owner_column: str | None = None
+    unscoped: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -357,6 +357,8 @@ FIELD_MEANINGS: dict[tuple[str, str], str] = {
     ("KPIDef", "compute"): "`compute(user_ids, period)` → {user_id: Decimal}, set-based",
     ("DatasetDef", "query"): "`query(user)` → a select already limited to the user's scope",
     ("DatasetDef", "permission"): "who may chart and export it",
+    ("DatasetDef", "owner_column"): "the key column (an owner's user id) that `query`'s scope filters on",
+    ("DatasetDef", "unscoped"): "`unscoped()` → every row, for summaries a job keeps; never shown as such",
     ("DatasetColumn", "type"): "str, int, decimal, date, datetime",
     ("DatasetColumn", "role"): "dimension, measure, date or key (empty: from the type)",
     ("DatasetColumn", "value_labels"): "stored code → label shown (or a function returning them)",
