@@ -1,12 +1,17 @@
 """The email outbox: ``queue_email`` adds a message in the caller's transaction; the ``core.send_outbox`` job
 sends waiting messages with smtplib. A down server means "try again later, waiting longer each time"; nothing is
-lost, and a message is marked sent, in its own commit, the moment the server accepts it."""
+lost, and a message is marked sent, in its own commit, the moment the server accepts it.
+
+A message may carry files (a meeting's .ics invitation, the minutes PDF): they are stored with it
+(``EmailAttachment``), so every attempt sends the same bytes, and the mail catcher's page offers them for download."""
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -18,7 +23,7 @@ from sqlalchemy import func, or_, select, update
 
 from core.extensions import db
 from core.jobs.runner import new_worker_id
-from core.notifications.models import EmailOutbox
+from core.notifications.models import EmailAttachment, EmailOutbox
 from core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -30,11 +35,21 @@ DEFAULTS = {
     "OUTBOX_LEASE_SECONDS": 600,
     "OUTBOX_BATCH": 50,
     "SMTP_TIMEOUT_SECONDS": 30,
+    # The files of one message together: most mail servers refuse messages above 10-25 MB, and base64 adds a third.
+    "OUTBOX_MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
 }
+
+#: (file name, content type, bytes): what ``queue_email`` takes as a file to send with a message.
+MailFile = tuple[str, str, bytes]
 
 
 class OutboxError(RuntimeError):
     """Sending could not proceed (no SMTP settings, server down); the job shows it as its error."""
+
+
+class AttachmentRefused(ValueError):
+    """A file given to ``queue_email`` cannot be sent: too large, or a bad name or type. The message says which
+    file and why, in words the caller can pass on; nothing is queued."""
 
 
 def _config(name: str) -> int:
@@ -56,12 +71,59 @@ def catcher_enabled() -> bool:
     return bool(current_app.config.get("MAIL_CATCHER", False))
 
 
-def queue_email(to: str, subject: str, body: str, html: str | None = None, *, ref: str | None = None) -> EmailOutbox:
+def _content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    """("text", "calendar", {"method": "REQUEST"}) from "text/calendar; method=REQUEST"; ValueError if malformed."""
+    kind, *params = [part.strip() for part in value.split(";")]
+    maintype, _slash, subtype = kind.partition("/")
+    token = re.compile(r"^[A-Za-z0-9!#$&^_.+-]{1,60}$")
+    if not (token.match(maintype) and token.match(subtype)):
+        raise ValueError(value)
+    parsed: dict[str, str] = {}
+    for param in params:
+        name, equals, text = param.partition("=")
+        if not (equals and token.match(name.strip())) or any(c in text for c in "\r\n"):
+            raise ValueError(value)
+        parsed[name.strip().lower()] = text.strip().strip('"')
+    return maintype.lower(), subtype.lower(), parsed
+
+
+def check_attachments(files: Sequence[MailFile]) -> list[MailFile]:
+    """The files as they will be stored: names without folders or line breaks, a valid content type, and together
+    no larger than OUTBOX_MAX_ATTACHMENT_BYTES. Raises AttachmentRefused saying which file and why."""
+    limit = _config("OUTBOX_MAX_ATTACHMENT_BYTES")
+    checked: list[MailFile] = []
+    total = 0
+    for filename, content_type, data in files:
+        name = _single_line(str(filename or "")).replace("\\", "/").rpartition("/")[2].strip()
+        if not name or len(name) > 255:
+            raise AttachmentRefused(f"an attachment needs a file name of 1 to 255 characters: {filename!r}")
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise AttachmentRefused(f"the attachment {name!r} is not bytes")
+        try:
+            _content_type(content_type or "")
+        except ValueError:
+            raise AttachmentRefused(f"the attachment {name!r} has no valid content type: {content_type!r}") from None
+        total += len(data)
+        if total > limit:
+            raise AttachmentRefused(f"the attachments are larger than the mail limit of {limit} bytes "
+                                    f"(at {name!r}: {total} bytes)")
+        checked.append((name, content_type.strip()[:120], bytes(data)))
+    return checked
+
+
+def queue_email(to: str, subject: str, body: str, html: str | None = None, *, ref: str | None = None,
+                attachments: Sequence[MailFile] | None = None) -> EmailOutbox:
     """Queue an email in the caller's transaction (it goes out only if that commits). Raises ValueError on a bad
     address. The ``core.send_outbox`` job sends it. ``ref`` names the record it is about ("pipeline.quotation:12")
-    so that record's page can show whether it was sent (delivery_states)."""
+    so that record's page can show whether it was sent (delivery_states).
+
+    ``attachments`` are (file name, content type, bytes), e.g. ``("meeting-3.ics", "text/calendar;
+    method=REQUEST", data)``: stored with the message and sent with every attempt. Raises AttachmentRefused (a
+    ValueError) when they are together larger than OUTBOX_MAX_ATTACHMENT_BYTES (10 MB by default) or a name or
+    type is unusable; nothing is queued then."""
     if not valid_address(to):
         raise ValueError(f"not an email address: {to!r}")
+    files = check_attachments(attachments or [])
     now = utcnow()
     caught = catcher_enabled()
     message = EmailOutbox(to=to.strip(), subject=_single_line(subject)[:900], body_text=body, body_html=html,
@@ -69,7 +131,22 @@ def queue_email(to: str, subject: str, body: str, html: str | None = None, *, re
                           ref=ref[:120] if ref else None)
     db.session.add(message)
     db.session.flush()
+    db.session.add_all(EmailAttachment(message_id=message.id, filename=name, content_type=kind, data=data)
+                       for name, kind, data in files)
+    if files:
+        db.session.flush()
     return message
+
+
+def attachments_of(message_ids: Sequence[int]) -> dict[int, list[EmailAttachment]]:
+    """Each message's files in the order they were given (one query for the batch)."""
+    found: dict[int, list[EmailAttachment]] = {}
+    if not message_ids:
+        return found
+    for row in db.session.scalars(select(EmailAttachment).where(EmailAttachment.message_id.in_(list(message_ids)))
+                                  .order_by(EmailAttachment.message_id, EmailAttachment.id)):
+        found.setdefault(row.message_id, []).append(row)
+    return found
 
 
 def _claimable(now: datetime) -> list[Any]:
@@ -163,7 +240,7 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return smtp
 
 
-def _build(message: EmailOutbox, sender: str) -> EmailMessage:
+def _build(message: EmailOutbox, sender: str, files: Sequence[EmailAttachment] = ()) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = message.subject
     mail["From"] = sender
@@ -174,6 +251,10 @@ def _build(message: EmailOutbox, sender: str) -> EmailMessage:
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
+    for file in files:  # multipart/mixed: the body (or its text and HTML alternatives), then each file in base64
+        maintype, subtype, params = _content_type(file.content_type)
+        mail.add_attachment(bytes(file.data), maintype=maintype, subtype=subtype, filename=file.filename,
+                            params=params)
     return mail
 
 
@@ -197,11 +278,12 @@ def send_outbox() -> int:
     except (OSError, smtplib.SMTPException) as exc:
         _mark_failed(worker, messages, f"cannot reach {settings.host}:{settings.port}: {exc}")
         raise OutboxError(f"cannot reach the SMTP server {settings.host}:{settings.port}: {exc}") from exc
+    files = attachments_of([m.id for m in messages])
     sent = 0
     try:
         for index, message in enumerate(messages):
             try:
-                smtp.send_message(_build(message, settings.sender))
+                smtp.send_message(_build(message, settings.sender, files.get(message.id, ())))
             except _PERMANENT as exc:  # this message only; the connection is still good
                 _mark_failed(worker, [message], f"{type(exc).__name__}: {exc}")
                 continue

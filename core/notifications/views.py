@@ -1,5 +1,6 @@
-"""/notifications: the signed-in user's notifications (newest first, paginated in SQL), mark read, email choice;
-and the ``unread_notifications`` template variable for the header badge."""
+"""/notifications: the signed-in user's unread notifications (newest first, paginated in SQL), mark one or all
+read, which moves them to /notifications/archive; the email choice; and the ``unread_notifications`` template
+variable for the header badge (unread only), read with the signed-in user."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
+from core.auth.sessions import add_signed_in_figure
 from core.extensions import db
-from core.notifications.models import Notification
+from core.notifications.models import EmailAttachment
 from core.notifications.service import (
+    ARCHIVE,
+    INBOX,
+    UNREAD_FIGURE,
     mark_all_read,
     mark_read,
+    notifications_page,
     render_message,
     set_email_preference,
+    unread_column,
     unread_count,
     wants_email,
 )
@@ -33,16 +40,23 @@ PER_PAGE = 25
 @bp.get("/")
 @authenticated
 def index():  # type: ignore[no-untyped-def]
-    total = db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == current_user.id))
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(record_id(request.args.get("page")) or 1, pages)  # past the end: the last page
-    rows = db.session.scalars(
-        select(Notification).where(Notification.recipient_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    """The unread notifications, newest first (issue 12: reading one moves it to the archive)."""
+    return _listing(INBOX, "core_notifications.index")
+
+
+@bp.get("/archive")
+@authenticated
+def archive():  # type: ignore[no-untyped-def]
+    """The notifications already read, most recently read first."""
+    return _listing(ARCHIVE, "core_notifications.archive")
+
+
+def _listing(box: str, endpoint: str) -> str:
+    rows, total, page, pages = notifications_page(current_user, box, record_id(request.args.get("page")) or 1,
+                                                  PER_PAGE)
     items = [{"n": n, "text": render_message(n)} for n in rows]
-    return render_template("notifications/index.html", items=items, page=page, pages=pages, total=total,
+    return render_template("notifications/index.html", items=items, page=page, pages=pages, total=total, box=box,
+                           endpoint=endpoint, unread=unread_count(current_user),
                            email_wanted=wants_email(current_user), has_email=bool(current_user.email))
 
 
@@ -110,7 +124,28 @@ def outbox_message(message_id: int):  # type: ignore[no-untyped-def]
     message = db.session.get(EmailOutbox, message_id)
     if message is None:
         abort(404)
-    return render_template("notifications/outbox_message.html", message=message, delivery=delivery_of(message))
+    files = db.session.execute(select(EmailAttachment.id, EmailAttachment.filename, EmailAttachment.content_type,
+                                      func.length(EmailAttachment.data))
+                               .where(EmailAttachment.message_id == message.id).order_by(EmailAttachment.id)).all()
+    return render_template("notifications/outbox_message.html", message=message, delivery=delivery_of(message),
+                           files=files)
+
+
+@bp.get("/outbox/<int:message_id>/files/<int:file_id>")
+@require("core.jobs.manage")
+def outbox_file(message_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    """A file sent (or kept by the catcher) with a message, exactly as it goes out; for whoever reads the outbox."""
+    from flask import Response
+
+    file = db.session.get(EmailAttachment, file_id)
+    if file is None or file.message_id != message_id:
+        abort(404)
+    response = Response(bytes(file.data), mimetype=file.content_type.split(";")[0].strip())
+    # Always a download, never shown inline: the file came from a plugin, not from this page.
+    response.headers.set("Content-Disposition", "attachment", filename=file.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _mail_warning() -> str | None:
@@ -133,6 +168,10 @@ def _mail_warning() -> str | None:
 @bp.app_context_processor
 def inject_mail_warning() -> dict[str, Any]:
     return {"mail_warning": LocalProxy(_mail_warning)}
+
+
+# The header badge's count comes with the signed-in user, in the statement that loads them (issue 18).
+add_signed_in_figure(UNREAD_FIGURE, unread_column)
 
 
 def _unread_for_current_user() -> int:
