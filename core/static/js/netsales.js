@@ -3,6 +3,7 @@
    - a confirmation before dangerous submits (data-confirm="question"),
    - filters that apply as soon as they change (select[data-autosubmit]),
    - charts: <canvas data-chart='{Chart.js config as JSON}'> draws with the vendored Chart.js, loaded on demand,
+   - searchable selects: <div data-lookup> (core.web.lookup.LookupField) load js/lookup.js on demand,
    - Escape closes the phone menu.
    It runs under a CSP without 'unsafe-inline' or 'unsafe-eval': no inline handlers, no eval. */
 (function () {
@@ -71,7 +72,19 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
-  /* Content that htmx swaps in may carry charts too. */
-  document.addEventListener("htmx:load", function (event) { drawCharts(event.target); });
+  var lookupScript = null;
+  function enhanceLookups(root) {
+    var first = (root.matches && root.matches("[data-lookup]")) ? root : root.querySelector("[data-lookup]");
+    if (!first) { return; }
+    if (window.NetSalesLookup) { window.NetSalesLookup.init(root); return; }
+    if (!lookupScript) { /* lookup.js enhances every lookup on the page when it loads */
+      lookupScript = document.createElement("script");
+      lookupScript.src = first.getAttribute("data-lookup-script");
+      document.head.appendChild(lookupScript);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); enhanceLookups(document); });
+  /* Content that htmx swaps in may carry charts and lookups too. */
+  document.addEventListener("htmx:load", function (event) { drawCharts(event.target); enhanceLookups(event.target); });
 })();
