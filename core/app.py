@@ -86,17 +86,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def _translation_dirs(engine: Any) -> str:
-    dirs = [str(Path(__file__).resolve().parent / "translations")]
+def _module_catalogues(engine: Any) -> dict[str, Path]:
+    """Each loaded plugin's translations folder, by plugin name."""
+    found = {}
     for name in engine.loaded_names():
         plugin_dir = engine.plugins[name].package_dir
         if plugin_dir and (plugin_dir / "translations").is_dir():
-            dirs.append(str(plugin_dir / "translations"))
+            found[name] = plugin_dir / "translations"
+    return found
+
+
+def _translation_dirs(engine: Any) -> str:
+    dirs = [str(Path(__file__).resolve().parent / "translations")]
+    dirs += [str(path) for path in _module_catalogues(engine).values()]
     return ";".join(dirs)
 
 
 def _init_extensions(app: Flask, engine: Any) -> None:
-    from core.i18n import install_template_gettext, select_locale, select_timezone
+    from core.i18n import install_module_catalogues, install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
     csrf.init_app(app)
@@ -107,6 +114,7 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_module_catalogues(app, _module_catalogues(engine))  # each module's strings in its own words first
     install_template_gettext(app)
     # `can` in every template, plugins' included, with no context processor (docs/ui.md).
     app.jinja_env.globals["can"] = template_can

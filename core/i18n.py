@@ -1,13 +1,22 @@
-"""Locale and time-zone choice for each request."""
+"""Locale and time-zone choice for each request, and which module's catalogue translates a string.
+
+Every module ships its own catalogue, and two modules may translate one English msgid differently ("Name" is 姓名
+for a person in recruitment and 名称 for a product in the pipeline). Flask-Babel merges all catalogues into one, where
+the last one loaded wins. So a string asked for by a module's own code or template is looked up in that module's
+catalogue first, and in the merged one only when the module does not have it (issue 12)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import flask_babel
+from babel import support
 from flask import current_app, g, has_request_context, request, session
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
 
 LOCALE_SESSION_KEY = "locale"
 
@@ -71,28 +80,142 @@ def label_text(text: Any) -> str:
     return found
 
 
+def _merged_translations() -> Any:
+    """All catalogues merged, as flask_babel loads them (not through ModuleDomain, which calls this)."""
+    return flask_babel.Domain.get_translations(flask_babel.get_domain())
+
+
 def request_translations() -> Any:
-    """flask_babel.get_translations(), kept on the request's Babel context for its locale: templates call ``_()``
+    """The merged catalogues, kept on the request's Babel context for its locale: templates call ``_()``
     dozens of times per page, and each flask_babel look-up re-derives the locale's name. A forced locale
     (flask_babel.force_locale, e.g. for an e-mail) is another Locale object, so it gets its own translations."""
     context = g.get("_flask_babel")
     locale = getattr(context, "babel_locale", None)
     if locale is None:
-        return flask_babel.get_translations()
+        return _merged_translations()
     known = getattr(context, "netsales_translations", None)
     if known is not None and known[0] is locale:
         return known[1]
-    translations = flask_babel.get_translations()
+    translations = _merged_translations()
     context.netsales_translations = (locale, translations)
     return translations
 
 
+# ------------------------------------------------------------------------------------ each module's catalogue
+
+_DOMAINS_KEY = "netsales_i18n"
+
+
+def install_module_catalogues(app: Any, catalogue_dirs: dict[str, Path]) -> None:
+    """Remember each module's translations folder (``{"pipeline": Path(...)}``), and make flask_babel's gettext
+    (Python code, lazy strings) look in the asking module's catalogue first. Call after ``babel.init_app``."""
+    app.extensions[_DOMAINS_KEY] = {
+        "dirs": dict(catalogue_dirs),
+        # The folders whose code counts as the module's: its package and its templates (a path prefix each).
+        "roots": sorted(((str(path.parent) + "/", name) for name, path in catalogue_dirs.items()),
+                        key=lambda root: -len(root[0])),
+        "files": {},  # code file name -> module name ("" for core or a library)
+        "translations": {},  # (locale, module) -> Translations falling back to the merged catalogue
+    }
+    babel = app.extensions["babel"].instance
+    if not isinstance(babel.__dict__.get("domain_instance"), ModuleDomain):
+        babel.domain_instance = ModuleDomain(domain=app.extensions["babel"].default_domain)
+
+
+def module_translations(module: str | None) -> Any:
+    """The request's translations with ``module``'s own catalogue in front (just the merged ones for None)."""
+    merged = request_translations()
+    state = current_app.extensions.get(_DOMAINS_KEY)
+    if not module or state is None or module not in state["dirs"]:
+        return merged
+    locale = flask_babel.get_locale()
+    key = (str(locale), module)
+    found = state["translations"].get(key)
+    if found is None or found[0] is not merged:
+        own = support.Translations.load(str(state["dirs"][module]), [locale], "messages")
+        own.add_fallback(merged)
+        found = state["translations"][key] = (merged, own)
+    return found[1]
+
+
+#: Frames of these libraries are passed over when looking for the code that asked for a translation.
+_PASS_OVER = ("flask_babel", "babel", "jinja2", "markupsafe", "wtforms", "speaklater")
+
+
+def _asking_module() -> str | None:
+    """The module whose code asked for the translation being looked up, found on the call stack.
+
+    A module's Python code or template decides. Core *templates* (the form and list macros) are passed over, since
+    they draw labels that the module's page handed them; core *Python* code stops the search (its own strings)."""
+    state = current_app.extensions.get(_DOMAINS_KEY)
+    if state is None:
+        return None
+    files = state["files"]
+    frame = sys._getframe(2)
+    depth = 0
+    while frame is not None and depth < 40:
+        filename = frame.f_code.co_filename
+        owner = files.get(filename)
+        if owner is None:
+            owner = files[filename] = _owner_of(filename, state["roots"])
+        if owner == "core":
+            return None
+        if owner not in ("", "template"):
+            return owner
+        frame = frame.f_back
+        depth += 1
+    return None
+
+
+def _owner_of(filename: str, roots: list[tuple[str, str]]) -> str:
+    """A module's name, "core" for core Python code, "template" for a core template, "" for anything else."""
+    for prefix, name in roots:
+        if filename.startswith(prefix):
+            return name
+    if filename.endswith((".html", ".txt", ".xml")) or "/templates/" in filename:
+        return "template"
+    if any(f"/{library}/" in filename or f"/{library}." in filename for library in _PASS_OVER):
+        return ""
+    if f"{Path(__file__).resolve().parent}/" in filename:
+        return "core"
+    return ""
+
+
+class ModuleDomain(flask_babel.Domain):
+    """flask_babel's domain, looking in the asking module's catalogue first (see the module docstring)."""
+
+    def get_translations(self) -> Any:
+        if not g:  # outside an application context: flask_babel answers with no translations
+            return super().get_translations()
+        return module_translations(_asking_module())
+
+
+def _template_module(context: Any) -> str | None:
+    """The module a template belongs to: the first part of its name ("pipeline/deal.html")."""
+    name = getattr(context, "name", None) or ""
+    module = name.split("/", 1)[0] if "/" in name else ""
+    state = current_app.extensions.get(_DOMAINS_KEY)
+    return module if state is not None and module in state["dirs"] else None
+
+
 def install_template_gettext(app: Any) -> None:
-    """Templates' ``_``, ``ngettext``, ... through request_translations() (same answers as flask_babel's)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-    )
+    """Templates' ``_``, ``ngettext``, ... through the template's module's catalogue, then the merged ones."""
+
+    @pass_context
+    def gettext(context: Any, s: str) -> str:
+        return module_translations(_template_module(context)).ugettext(s)
+
+    @pass_context
+    def ngettext(context: Any, s: str, p: str, n: int) -> str:
+        return module_translations(_template_module(context)).ungettext(s, p, n)
+
+    @pass_context
+    def pgettext(context: Any, c: str, s: str) -> str:
+        return module_translations(_template_module(context)).upgettext(c, s)
+
+    @pass_context
+    def npgettext(context: Any, c: str, s: str, p: str, n: int) -> str:
+        return module_translations(_template_module(context)).unpgettext(c, s, p, n)
+
+    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True,
+                                            pgettext=pgettext, npgettext=npgettext)

@@ -1,0 +1,56 @@
+"""Each module's strings are read in its own catalogue first (issue 12): two modules may translate one English
+msgid differently ("Name" is 姓名 for a candidate, 名称 for a product), and the merged catalogue can hold only one."""
+
+from pathlib import Path
+
+import flask_babel
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _zh(module: str, msgid: str) -> str:
+    with open(ROOT / "plugins" / module / "translations/zh_Hans/LC_MESSAGES/messages.po", "rb") as po:
+        return read_po(po).get(msgid).string
+
+
+def _two_modules_that_disagree(msgid: str) -> tuple[str, str]:
+    first, second = "recruitment", "pipeline"
+    assert _zh(first, msgid) != _zh(second, msgid), "pick a msgid the two catalogues translate differently"
+    return first, second
+
+
+def _template(app, module: str, source: str):
+    """A template of ``module`` as its loader would compile it: named and filed under the module's templates."""
+    env = app.jinja_env
+    name = f"{module}/page.html"
+    code = env.compile(source, name, str(ROOT / "plugins" / module / "templates" / name))
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def test_a_modules_template_reads_its_own_catalogue_first(app):
+    first, second = _two_modules_that_disagree("Name")
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        for module in (first, second):
+            assert _template(app, module, "{{ _('Name') }}").render() == _zh(module, "Name")
+
+
+def test_a_modules_python_code_and_lazy_strings_read_its_own_catalogue_first(app):
+    first, second = _two_modules_that_disagree("Name")
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        for module in (first, second):
+            namespace: dict = {}
+            source = "from flask_babel import gettext, lazy_gettext\ndef ask():\n    return gettext('Name')\n"
+            exec(compile(source, str(ROOT / "plugins" / module / "asking.py"), "exec"), namespace)
+            assert namespace["ask"]() == _zh(module, "Name")
+            # A module's lazy label drawn by a core macro inside the module's own template: still its own word.
+            template = _template(app, module, '{% from "macros/forms.html" import field %}{{ label }}')
+            assert template.render(label=flask_babel.lazy_gettext("Name")) == _zh(module, "Name")
+
+
+def test_a_string_the_module_does_not_have_falls_back_to_the_merged_catalogues(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        template = _template(app, "recruitment", "{{ _('Dashboard') }}")
+        merged = app.jinja_env.from_string("{{ _('Dashboard') }}").render()
+        assert merged != "Dashboard"
+        assert template.render() == merged
