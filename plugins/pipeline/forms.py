@@ -58,6 +58,16 @@ class DealForm(FlaskForm):
     customer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
     expected_value = MoneyField(_l("Expected value (CNY)"), default=0)
     expected_close = DateField(_l("Expected close"), validators=[Optional()])
+    situation = TextAreaField(_l("Customer's situation"), validators=[Optional()],
+                              description=_l("The needs recorded on the customer are brought over (R6.2.1)."))
+
+
+class QuickDealForm(FlaskForm):
+    """The board's quick-create in the customer development column (R6.1): the few fields a deal needs."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    customer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
+    expected_value = MoneyField(_l("Expected value (CNY)"), required=False)
 
 
 class DealEditForm(FlaskForm):

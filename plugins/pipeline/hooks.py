@@ -10,10 +10,12 @@ from flask_babel import lazy_gettext as _l
 from core.contracts import (
     DashboardWidget,
     DatasetDef,
+    LookupDef,
     MenuItem,
     PurchaseStats,
     ScheduledJob,
     SearchResult,
+    SmartButton,
     TimelineEntry,
 )
 from core.hookspecs import hookimpl
@@ -35,6 +37,8 @@ def menu_items(user: Any) -> list[MenuItem]:
                  icon="kanban", order=200),
         MenuItem("pipeline.deals", _l("Deals"), "pipeline.deals", permission="pipeline.deal.view", order=201,
                  parent="pipeline"),
+        MenuItem("pipeline.quotations", _l("Quotations"), "pipeline.quotations", permission="pipeline.deal.view",
+                 order=202, parent="pipeline"),
         MenuItem("pipeline.approvals", _l("Discount approvals"), "pipeline.approvals",
                  permission="pipeline.discount.approve", order=202, parent="pipeline"),
         MenuItem("pipeline.orders", _l("Orders"), "pipeline.orders", permission="pipeline.order.view", order=203,
@@ -52,14 +56,7 @@ def menu_items(user: Any) -> list[MenuItem]:
 def dashboard_widgets(user: Any) -> list[DashboardWidget]:
     from plugins.pipeline import widgets
 
-    return [
-        DashboardWidget("pipeline.target", _l("My target progress"), "pipeline/widgets/target.html",
-                        permission="pipeline.deal.view", order=10, context=widgets.target_progress),
-        DashboardWidget("pipeline.stages", _l("My deals by stage"), "pipeline/widgets/stages.html",
-                        permission="pipeline.deal.view", order=11, context=widgets.deals_by_stage),
-        DashboardWidget("pipeline.overdue", _l("My overdue follow-ups and tickets"), "pipeline/widgets/overdue.html",
-                        permission="pipeline.order.view", order=12, context=widgets.overdue_work),
-    ]
+    return widgets.dashboard_widgets(user)  # by what the user does in sales (issue 12)
 
 
 @hookimpl
@@ -94,7 +91,21 @@ def object_url(obj: Any) -> str | None:
 def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.pipeline.timeline import entries_for
 
-    return entries_for(obj)
+    return entries_for(obj, user)
+
+
+@hookimpl
+def record_smart_buttons(obj: Any, user: Any) -> list[SmartButton]:
+    from plugins.pipeline.smart_buttons import buttons_for
+
+    return buttons_for(obj, user)
+
+
+@hookimpl
+def register_lookups() -> list[LookupDef]:
+    from plugins.pipeline.lookups import lookup_definitions
+
+    return lookup_definitions()
 
 
 @hookimpl

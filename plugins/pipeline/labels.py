@@ -12,3 +12,5 @@ QUOTATION_STATE_LABELS = {"draft": _l("Draft"), "pending_approval": _l("Waiting 
                           "approved": _l("Discount approved"), "sent": _l("Sent"), "accepted": _l("Accepted"),
                           "rejected": _l("Rejected"), "superseded": _l("Superseded")}
 DEAL_STATUS_LABELS = {"open": _l("Open"), "won": _l("Won"), "lost": _l("Lost")}
+#: The board's won / lost / open filter.
+BOARD_SHOW_LABELS = {"open": _l("Open deals"), "won": _l("Won deals"), "lost": _l("Lost deals")}

@@ -47,6 +47,7 @@ from plugins.pipeline.views.common import (
     scoped_customers_choices,
     scoped_deals,
 )
+from plugins.pipeline.views.narrowing import by_customer, narrowed
 
 SALES_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
 BOARD_PER_COLUMN = 10
@@ -111,11 +112,16 @@ class DealListing(FilteredOnce, ListQuery):
     """The deal list; the page and the forecast above it share one filtered select."""
 
 
-def deal_listing(user: Any) -> ListQuery:
+def deal_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
+    """The deals ``user`` may see; ``narrowing`` (narrowing.narrowed) narrows them to a customer's."""
     from plugins.crm.models import Customer
 
+    stmt = scoped_deals(user, stmt=deal_rows())
+    if narrowing is not None:
+        stmt, chips = narrowed(stmt, request.args, [by_customer(Deal.customer_id)], user)
+        narrowing.extend(chips)
     return DealListing(
-        scoped_deals(user, stmt=deal_rows()),
+        stmt,
         sorts={"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,
                "created": Deal.created_at, "stage_entered": Deal.stage_entered_at},
         default_sort="-created",
@@ -139,7 +145,8 @@ def forecast(stmt: Any) -> tuple[Decimal, Decimal]:
 @bp.get("/deals")
 @require(DEAL_VIEW)
 def deals():  # type: ignore[no-untyped-def]
-    listing = deal_listing(current_user)
+    chips: list[Any] = []
+    listing = deal_listing(current_user, chips)
     fmt = wants_export()
     if fmt:
         columns = [ExportColumn("id", _("ID")), ExportColumn("title", _("Title")),
@@ -151,18 +158,49 @@ def deals():  # type: ignore[no-untyped-def]
         return export_response(listing.export_rows(), columns, fmt, filename=_("deals"))
     page = listing.page()
     total, weighted = forecast(listing.filtered(request.args)[0])
-    return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted,
+    return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted, chips=chips,
                            may_create=may(DEAL_EDIT), deal_base=record_url_prefix("pipeline.deal", "deal_id"))
 
 
-def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | None]:
-    """Each stage's open deals, one page a column: one GROUP BY for the counts and sums, one windowed query for
-    every column's page of cards, whatever the number of deals."""
-    owner_id = record_id(args.get("owner"))
-    owner = str(owner_id) if owner_id else None
-    base = scoped_deals(user).where(Deal.status == "open")
+#: What the board shows (R6): the open deals, or the won or the lost ones.
+BOARD_SHOWS = ("open", "won", "lost")
+
+
+def board_status_choices() -> list[tuple[str, str]]:
+    from plugins.pipeline.labels import BOARD_SHOW_LABELS
+
+    return [(key, str(BOARD_SHOW_LABELS[key])) for key in BOARD_SHOWS]
+
+
+def board_selection(user: Any, show: str, owner_id: int | None) -> Any:
+    """The deals of the board as ``user`` sees them. "open" also keeps the won deals whose after-sales tickets are
+    still open in the after-sales column (R6.6.1–R6.6.2: the service goes on after the sale)."""
+    base = scoped_deals(user)
+    if show == "open":
+        base = base.where(or_(Deal.status == "open", and_(
+            Deal.status == "won", Deal.stage == "after_sales", open_tickets_exist())))
+    else:
+        base = base.where(Deal.status == show)
     if owner_id:
         base = base.where(Deal.owner_id == owner_id)
+    return base
+
+
+def open_tickets_exist() -> Any:
+    """SQL: the deal has an after-sales ticket not yet resolved, through one of its orders."""
+    from plugins.pipeline.models import Ticket
+
+    return select(Ticket.id).join(Order, Order.id == Ticket.order_id).where(
+        Order.deal_id == Deal.id, Ticket.state.in_(("open", "in_progress"))).exists()
+
+
+def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | None, str]:
+    """Each stage's deals, one page a column: one GROUP BY for the counts and sums, one windowed query for every
+    column's page of cards, whatever the number of deals."""
+    owner_id = record_id(args.get("owner"))
+    owner = str(owner_id) if owner_id else None
+    show = args.get("show") if args.get("show") in BOARD_SHOWS else "open"
+    base = board_selection(user, show, owner_id)
     counted = base.order_by(None).with_only_columns(Deal.stage, Deal.expected_value).subquery()
     stats = {stage: (n, Decimal(str(v))) for stage, n, v in db.session.execute(
         select(counted.c.stage, func.count(), func.coalesce(func.sum(counted.c.expected_value), 0))
@@ -189,38 +227,103 @@ def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | Non
                         "weighted": (value * DEFAULT_PROBABILITY[stage] / 100).quantize(Decimal("0.01")),
                         "page": pages[stage], "pages": max(1, -(-count // BOARD_PER_COLUMN)),
                         "cards": [d for d in cards if d.stage == stage]})
-    return columns, owner
+    return columns, owner, show
 
 
 @bp.get("/board")
 @require(DEAL_VIEW)
 def board():  # type: ignore[no-untyped-def]
-    columns, owner = board_columns(current_user, request.args)
+    columns, owner, show = board_columns(current_user, request.args)
     # A card links to /deals/<id> and posts moves to /deals/<id>/move: the prefix is built once, not per card.
     deal_base = record_url_prefix("pipeline.deal", "deal_id")
+    may_create = may(DEAL_EDIT)
     return render_template("pipeline/board.html", columns=columns, owner=owner, owners=owner_choices(current_user),
-                           may_move=may(DEAL_EDIT), stages=STAGES, args=request.args.to_dict(), deal_base=deal_base)
+                           show=show, shows=board_status_choices(), may_move=may_create, may_create=may_create,
+                           quick_form=forms.QuickDealForm() if may_create else None,
+                           quick_customers=scoped_customers_choices(current_user) if may_create else [],
+                           stages=STAGES, args=request.args.to_dict(), deal_base=deal_base)
+
+
+@bp.post("/board/quick-create")
+@require(DEAL_EDIT)
+def quick_create():  # type: ignore[no-untyped-def]
+    """A deal made from the board's first column (R6.1: every deal starts at customer development); the full form
+    takes over when something is missing or wrong, with the answers kept and the error next to its field."""
+    form = forms.QuickDealForm()
+    form.customer_id.choices = customer_choices_for(form)
+    if form.validate_on_submit():
+        deal = create_deal(title=form.title.data, customer_id=form.customer_id.data,
+                           expected_value=form.expected_value.data or Decimal("0"), expected_close=None)
+        flash(_("Deal %(title)s created.", title=deal.title), "success")
+        return redirect(safe_next(request.form.get("next"), url_for("pipeline.board")))
+    full = forms.DealForm(formdata=None, data={"title": form.title.data, "customer_id": form.customer_id.data,
+                                                "expected_value": form.expected_value.data})
+    full.customer_id.choices = form.customer_id.choices
+    for name in ("title", "customer_id", "expected_value"):
+        full[name].errors = list(form[name].errors)
+    full.form_errors = list(form.form_errors)
+    return render_template("pipeline/form.html", form=full, title=_("New deal"),
+                           action=url_for("pipeline.new_deal"), cancel_url=url_for("pipeline.board")), 422
+
+
+def customer_choices_for(form: Any) -> list[tuple[int, str]]:
+    """The customers a deal form offers: the user's (bounded) plus the one chosen, if the user may see it."""
+    choices = scoped_customers_choices(current_user)
+    chosen = record_id(str(form.customer_id.data or request.values.get("customer_id") or ""))
+    if chosen and all(cid != chosen for cid, _name in choices):
+        from plugins.crm.access import scoped_customers
+        from plugins.crm.models import Customer
+
+        row = db.session.execute(scoped_customers(current_user, "crm.customer.view", select(
+            Customer.id, Customer.name).where(Customer.id == chosen))).first()
+        if row is not None:
+            choices.insert(0, (row[0], row[1]))
+    return choices
+
+
+def create_deal(*, title: str, customer_id: int, expected_value: Decimal, expected_close: Any,
+                situation: str | None = None) -> Deal:
+    """A new deal at customer development, owned by the current user, with its opening in the stage history."""
+    deal = Deal(title=title.strip(), customer_id=customer_id, owner_id=current_user.id,
+                expected_value=expected_value, expected_close=expected_close, situation=situation)
+    db.session.add(deal)
+    db.session.flush()
+    db.session.add(DealStageChange(deal_id=deal.id, from_stage=None, to_stage="development",
+                                   user_id=current_user.id))
+    db.session.commit()
+    return deal
 
 
 @bp.route("/deals/new", methods=["GET", "POST"])
 @require(DEAL_EDIT)
 def new_deal():  # type: ignore[no-untyped-def]
+    """The new-deal form; ``?customer_id=`` (the customer page's "New deal") preselects the customer and brings the
+    needs captured on the customer into the deal's situation (R6.2.1)."""
     form = forms.DealForm()
-    form.customer_id.choices = scoped_customers_choices(current_user)
     if request.method == "GET" and (customer_id := record_id(request.args.get("customer_id"))):
         form.customer_id.data = customer_id
+        form.situation.data = customer_needs(customer_id)
+    form.customer_id.choices = customer_choices_for(form)
     if form.validate_on_submit():
-        deal = Deal(title=form.title.data.strip(), customer_id=form.customer_id.data, owner_id=current_user.id,
-                    expected_value=form.expected_value.data, expected_close=form.expected_close.data)
-        db.session.add(deal)
-        db.session.flush()
-        db.session.add(DealStageChange(deal_id=deal.id, from_stage=None, to_stage="development",
-                                       user_id=current_user.id))
-        db.session.commit()
+        deal = create_deal(title=form.title.data, customer_id=form.customer_id.data,
+                           expected_value=form.expected_value.data, expected_close=form.expected_close.data,
+                           situation=(form.situation.data or "").strip() or None)
         flash(_("Deal %(title)s created.", title=deal.title), "success")
         return redirect(url_for("pipeline.deal", deal_id=deal.id))
     return render_template("pipeline/form.html", form=form, title=_("New deal"),
                            cancel_url=url_for("pipeline.deals")), 422 if form.errors else 200
+
+
+def customer_needs(customer_id: int) -> str | None:
+    """The needs the CRM recorded on the customer, if the user may see the customer (pipeline depends on crm)."""
+    from plugins.crm.access import scoped_customers
+    from plugins.crm.models import Customer
+
+    customer = db.session.scalar(scoped_customers(current_user, "crm.customer.view", select(Customer))
+                                 .where(Customer.id == customer_id))
+    if customer is None:
+        return None
+    return (customer.needs or "").strip() or None
 
 
 @bp.get("/deals/<int:deal_id>")
@@ -277,18 +380,21 @@ def _wants_json() -> bool:
 @require(DEAL_EDIT)
 def move(deal_id: int):  # type: ignore[no-untyped-def]
     deal = deal_or_404(deal_id, DEAL_EDIT)
+    title = deal.title  # read before a refusal rolls the session back
     back = safe_next(request.form.get("next"), url_for("pipeline.deal", deal_id=deal.id))
     form = forms.MoveForm()
     version = whole_number(request.form.get("expected_version"))
     if not form.validate_on_submit() or version is None:
-        message, status = _("The move was incomplete; reload the page and try again."), 400
+        message, status = _("“%(title)s” was not moved: %(reason)s", title=title,
+                            reason=_("The move was incomplete; reload the page and try again.")), 400
     else:
         try:
             move_deal(db.session, deal, form.stage.data, current_user, expected_version=version,
                       note=(form.note.data or "").strip() or None)
         except PipelineError as exc:
             db.session.rollback()
-            message, status = str(exc), 409
+            # Which deal and why: on the board a refused drop is read beside many cards (issue 12).
+            message, status = _("“%(title)s” was not moved: %(reason)s", title=title, reason=str(exc)), 409
         else:
             db.session.commit()
             if _wants_json():

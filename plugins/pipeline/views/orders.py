@@ -37,6 +37,7 @@ from plugins.pipeline.views.common import (
     quotation_or_404,
     record_url_prefix,
 )
+from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
 
 
 def _attach_signed(contract: Contract, upload: Any) -> None:
@@ -135,11 +136,17 @@ def channel_choices() -> list[tuple[str, str]]:
     return per_request("channel_choices", lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()])
 
 
-def order_listing(user: Any) -> ListQuery:
-    """The orders ``user`` may see, as a list (see order_rows)."""
+def order_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
+    """The orders ``user`` may see, as a list (see order_rows); ``narrowing`` narrows them to a customer's or a
+    deal's (the smart buttons' links)."""
     rows, customer_name = order_rows()
+    stmt = scoped(rows, Order, ORDER_VIEW, user)
+    if narrowing is not None:
+        stmt, chips = narrowed(stmt, request.args, [by_customer(Order.customer_id),
+                                                    by_deal(lambda did: Order.deal_id == did)], user)
+        narrowing.extend(chips)
     return ListQuery(
-        scoped(rows, Order, ORDER_VIEW, user),
+        stmt,
         sorts={"number": Order.number, "ordered": Order.ordered_at, "total": Order.total},
         default_sort="-ordered",
         search=[Order.number, Order.external_number, customer_name],
@@ -154,7 +161,8 @@ def order_listing(user: Any) -> ListQuery:
 @bp.get("/orders")
 @require(ORDER_VIEW)
 def orders():  # type: ignore[no-untyped-def]
-    listing = order_listing(current_user)
+    chips: list[Any] = []
+    listing = order_listing(current_user, chips)
     fmt = wants_export()
     if fmt:
         columns = [ExportColumn("number", _("Number")), ExportColumn("channel", _("Channel")),
@@ -163,7 +171,7 @@ def orders():  # type: ignore[no-untyped-def]
                    ExportColumn("status", _("Status")), ExportColumn("total", _("Total")),
                    ExportColumn("ordered_at", _("Ordered"))]
         return export_response(listing.export_rows(), columns, fmt, filename=_("orders"))
-    return render_template("pipeline/orders.html", page=listing.page(), may_import=may(ORDER_EDIT),
+    return render_template("pipeline/orders.html", page=listing.page(), may_import=may(ORDER_EDIT), chips=chips,
                            order_base=record_url_prefix("pipeline.order", "order_id"))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -19,7 +20,7 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import public, require, scoped
 from core.timeutil import local_today
-from core.web.listing import ListQuery
+from core.web.listing import Filter, ListQuery
 from plugins.pipeline import forms
 from plugins.pipeline.models import DiscountDecision, Order, Product, Quotation
 from plugins.pipeline.services import PipelineError
@@ -36,10 +37,12 @@ from plugins.pipeline.views.common import (
     bp,
     deal_or_404,
     may,
+    per_request,
     quotation_or_404,
     record_url_parts,
     record_url_prefix,
 )
+from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
 
 APPROVE = "pipeline.discount.approve"
 
@@ -298,3 +301,49 @@ def approval_listing(user: Any) -> ListQuery:
                      sorts={"created": Quotation.created_at, "discount": Quotation.max_discount,
                             "total": Quotation.total},
                      default_sort="created", search=[Quotation.number, Deal.title, Customer.name], per_page=25)
+
+
+@cache
+def quotation_rows() -> Any:
+    """The quotation list's rows as plain columns with their deal, customer and owner (built once per process)."""
+    from plugins.crm.models import Customer
+    from plugins.pipeline.models import Deal
+
+    return (select(Quotation.id, Quotation.number, Quotation.revision, Quotation.state, Quotation.total,
+                   Quotation.valid_until, Quotation.created_at, Deal.title.label("deal_title"),
+                   Customer.name.label("customer_name"), User.name.label("owner_name"))
+            .join(Deal, Deal.id == Quotation.deal_id).join(Customer, Customer.id == Deal.customer_id)
+            .join(User, User.id == Quotation.owner_id))
+
+
+def quotation_state_choices() -> list[tuple[str, str]]:
+    from plugins.pipeline.labels import QUOTATION_STATE_LABELS
+
+    return per_request("quotation_state_choices", lambda: [(k, str(v)) for k, v in QUOTATION_STATE_LABELS.items()])
+
+
+def quotation_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
+    """Quotations of the deals ``user`` may see (a quotation is reached through its deal's scope), narrowed to a
+    customer's or a deal's by the smart buttons' links."""
+    from plugins.crm.models import Customer
+    from plugins.pipeline.models import Deal
+
+    stmt = scoped(quotation_rows(), Deal, DEAL_VIEW, user)
+    if narrowing is not None:
+        stmt, chips = narrowed(stmt, request.args, [by_customer(Deal.customer_id),
+                                                    by_deal(lambda did: Quotation.deal_id == did)], user)
+        narrowing.extend(chips)
+    return ListQuery(stmt, sorts={"created": Quotation.created_at, "total": Quotation.total,
+                                  "valid": Quotation.valid_until, "number": Quotation.number},
+                     default_sort="-created", search=[Quotation.number, Deal.title, Customer.name],
+                     filters=[Filter.choice("state", _l("State"), Quotation.state, quotation_state_choices)],
+                     per_page=25)
+
+
+@bp.get("/quotations")
+@require(DEAL_VIEW)
+def quotations():  # type: ignore[no-untyped-def]
+    chips: list[Any] = []
+    page = quotation_listing(current_user, chips).page()
+    return render_template("pipeline/quotations.html", page=page, chips=chips,
+                           quotation_base=record_url_prefix("pipeline.quotation", "quotation_id"))

@@ -3,6 +3,8 @@ state changes; closing asks the customer for a satisfaction rating through the C
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,12 +30,20 @@ from plugins.pipeline.views.common import (
     order_or_404,
     scoped_customers_choices,
 )
+from plugins.pipeline.views.narrowing import by_customer, by_deal, by_order, narrowed
 
 
-def ticket_listing() -> ListQuery:
+def ticket_listing(narrowing: list[Any] | None = None) -> ListQuery:
+    """The tickets the user may see; ``narrowing`` narrows them to a customer's, a deal's or an order's."""
     from plugins.crm.models import Customer
 
     stmt = scoped(select(Ticket).join(Customer, Customer.id == Ticket.customer_id), Ticket, TICKET_VIEW)
+    if narrowing is not None:
+        stmt, chips = narrowed(stmt, request.args, [
+            by_customer(Ticket.customer_id),
+            by_deal(lambda did: Ticket.order_id.in_(select(Order.id).where(Order.deal_id == did))),
+            by_order(Ticket.order_id)], current_user)
+        narrowing.extend(chips)
     return ListQuery(
         stmt, sorts={"due": Ticket.sla_due_at, "created": Ticket.created_at, "priority": Ticket.priority},
         default_sort="due", search=[Ticket.subject, Customer.name],
@@ -49,7 +59,9 @@ def ticket_listing() -> ListQuery:
 @bp.get("/tickets")
 @require(TICKET_VIEW)
 def tickets():  # type: ignore[no-untyped-def]
-    return render_template("pipeline/tickets.html", page=ticket_listing().page(), now=utcnow(),
+    chips: list[Any] = []
+    page = ticket_listing(chips).page()
+    return render_template("pipeline/tickets.html", page=page, now=utcnow(), chips=chips,
                            may_create=may(TICKET_EDIT))
 
 
@@ -74,8 +86,10 @@ def new_ticket():  # type: ignore[no-untyped-def]
             forms.attach_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Ticket opened; due %(due)s.", due=ticket.sla_due_at.strftime("%Y-%m-%d %H:%M UTC")),
-                  "success")
+            from core.web.locale import datetime_filter
+
+            # In the company time zone, as every time on a page (never UTC).
+            flash(_("Ticket opened; due %(due)s.", due=datetime_filter(ticket.sla_due_at, "short")), "success")
             return redirect(url_for("pipeline.ticket", ticket_id=ticket.id))
     return render_template("pipeline/form.html", form=form, title=_("New service ticket"),
                            cancel_url=url_for("pipeline.tickets")), 422 if form.errors else 200

@@ -19,6 +19,11 @@
     window.setTimeout(function () { box.remove(); }, 8000);
   }
 
+  // The fallback message names the card's deal, as the server's refusals do.
+  function failed(card) {
+    return board.getAttribute("data-error").replace("{title}", card.getAttribute("data-title"));
+  }
+
   board.addEventListener("dragstart", function (event) {
     dragged = event.target.closest(".board-card");
     if (!dragged) { return; }
@@ -50,13 +55,13 @@
       }).then(function (response) {
         return response.json().then(function (data) { return {ok: response.ok, data: data}; });
       }).then(function (result) {
-        if (!result.ok) { message(result.data.error ? result.data.error.message : board.getAttribute("data-error")); return; }
+        if (!result.ok) { message(result.data.error ? result.data.error.message : failed(card)); return; }
         if (result.data.status !== "open") { window.location.reload(); return; }
         card.setAttribute("data-version", result.data.version);
         column.querySelector(".board-cards").prepend(card);
         var empty = column.querySelector(".board-cards .empty");
         if (empty) { empty.remove(); }
-      }).catch(function () { message(board.getAttribute("data-error")); });
+      }).catch(function () { message(failed(card)); });
     });
   });
 })();
