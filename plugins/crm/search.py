@@ -28,9 +28,8 @@ from core.db.substring_index import contains_any_case, is_sqlite, prefix_match
 from core.extensions import db
 from core.security import can
 from plugins.crm.access import scoped_customers
-from plugins.crm.listing import owner_not_indexed
 from plugins.crm.models import Contact, Customer
-from plugins.crm.services.search_terms import customer_search, search_terms
+from plugins.crm.services.search_terms import customer_search, owner_not_indexed, search_terms
 
 #: A digit or "@": the text is a phone or an e-mail, not part of a person's name.
 _NOT_A_NAME = re.compile(r"[\d@]")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from core.contracts import TimelineEntry
-from plugins.crm.customer_page import history
 from plugins.crm.forms import interaction_choices
 from plugins.crm.models import Customer
+from plugins.crm.services.customer_file import history
 
 
 def entries_for(customer: Customer) -> list[TimelineEntry]:
-    """The customer's entries, from the history its page has already read in this request (customer_page.py)."""
+    """The customer's entries, from the history its page has already read in this request (services/customer_file.py)."""
     recent = history(customer.id)
     entries: list[TimelineEntry] = []
     kinds = {code: str(label) for code, label in interaction_choices()}

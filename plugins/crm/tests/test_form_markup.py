@@ -1,4 +1,4 @@
-"""The customer page's forms come from kept markup (form_markup.py): the same markup as macros/forms.html draws,
+"""The customer page's forms come from kept markup (views/form_markup.py): the same markup as macros/forms.html draws,
 with each request's own CSRF token and the customer's own addresses, per language."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ def _macro_form(form, action, submit):
 
 def test_kept_forms_equal_the_macros_with_each_requests_token(app, db, org):
     from plugins.crm import forms
-    from plugins.crm.form_markup import token_and_field, token_field, whole_form
+    from plugins.crm.views.form_markup import token_and_field, token_field, whole_form
 
     app.config["WTF_CSRF_ENABLED"] = True
     choices = [("", "—"), ("7", "王 <经理>")]
@@ -43,7 +43,7 @@ def test_kept_forms_equal_the_macros_with_each_requests_token(app, db, org):
 
 def test_kept_forms_follow_the_language_and_the_contacts(app, db, org):
     from plugins.crm import forms
-    from plugins.crm.form_markup import whole_form
+    from plugins.crm.views.form_markup import whole_form
 
     with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
         english = str(whole_form(forms.OverrideForm, "/x", "Set grade"))

@@ -269,7 +269,7 @@ def test_the_list_finds_text_anywhere_in_names_phones_and_emails(app, db, client
 
 
 def test_the_tag_filter_offers_only_tags_in_the_users_scope(app, db, client, org, login_as, new_customer):
-    from plugins.crm.listing import visible_tags
+    from plugins.crm.views.customer_list import visible_tags
 
     new_customer(org.rep1, name="A", tags="重点, 华东")
     new_customer(org.rep2, name="B", tags="华南, 重点")

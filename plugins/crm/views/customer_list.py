@@ -21,10 +21,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, exists, false, func, literal, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BinaryExpression
 
-from core.db.substring_index import where_terms, with_where_terms
+from core.db.substring_index import where_terms
 from core.extensions import db
 from core.identity.models import User
 from core.security import team_ids
@@ -32,7 +30,7 @@ from core.web.listing import Filter, ListQuery
 from plugins.crm import forms
 from plugins.crm.access import OWNER_NAME_ONLY, VIEW, scope_of, scoped_customers
 from plugins.crm.models import Customer, CustomerTag
-from plugins.crm.services.search_terms import customer_search
+from plugins.crm.services.search_terms import customer_search, owner_not_indexed
 
 #: Most distinct tags offered in the tag filter.
 MAX_TAG_CHOICES = 200
@@ -133,29 +131,6 @@ def visible_tags(user: Any, limit: int = MAX_TAG_CHOICES) -> list[str]:
     tag, each stopping at the first visible customer), not a DISTINCT over every tag row in the scope."""
     scope = scope_of(user, VIEW)
     return list(db.session.scalars(_VISIBLE_TAGS[scope], {"tag_limit": limit, **_scope_params(user, scope)}))
-
-
-def owner_not_indexed(stmt: Select, searching: bool) -> Select:
-    """``stmt`` with its conditions on the owner written so that SQLite does not use an index for them.
-
-    Without statistics (sqlite_stat1, which nothing here maintains) SQLite takes any owner condition for selective:
-    for a team's "owner_id IN (...)" it read the team's every customer by the owner index and sorted them all for
-    one page (75 ms for 30,000 customers) where walking the sort's index and skipping other teams' rows reads a few
-    pages (under 1 ms); while searching, it read a representative's every customer where the search's own indexes
-    find a few. An equality on the owner is kept when not searching: the (owner, sort) indexes serve it best.
-    PostgreSQL, with statistics, chooses well by itself."""
-    owner = Customer.__table__.c.owner_id
-    wanted = (operators.in_op, operators.eq) if searching else (operators.in_op,)
-
-    def unindexed(element: Any) -> Any:
-        if (isinstance(element, BinaryExpression) and element.operator in wanted
-                and getattr(element.left, "table", None) is owner.table and element.left.name == owner.name):
-            return BinaryExpression(owner + 0, element.right, element.operator)
-        return element
-
-    # Only the top-level conditions (the scope's and the owner filter's are there): rewriting the whole tree,
-    # search subqueries included, cost more than the query on a small page.
-    return with_where_terms(stmt, unindexed)
 
 
 def _without_search(args: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,69 @@
+"""The CRM blueprint and what its page modules share: the labels of stored codes for templates, a contact looked
+up through its customer (404 outside the user's scope: nobody learns whether another person's record exists), and
+the small steps every form page ends with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from core.extensions import db
+from plugins.crm import forms
+from plugins.crm.models import Contact, Customer
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+bp = Blueprint("crm", __name__, url_prefix="/crm", template_folder=str(PLUGIN_DIR / "templates"))
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Display names of stored codes, for templates: translated once per language and kept by the app (the
+    catalogues do not change while it runs), not once per request or row."""
+    if "_crm_labels" not in g:
+        kept = current_app.extensions.setdefault("crm_labels", {})
+        language = str(get_locale())
+        if language not in kept:
+            kept[language] = {
+                name: {code: str(label) for code, label in choices()}
+                for name, choices in (("state", forms.state_choices), ("kind", forms.kind_choices),
+                                      ("source", forms.source_choices), ("interaction", forms.interaction_choices),
+                                      ("channel", forms.channel_choices))
+            }
+        g._crm_labels = kept[language]
+    return g._crm_labels
+
+
+@bp.app_context_processor
+def crm_template_helpers() -> dict[str, Any]:
+    return {"crm_labels": labels}
+
+
+def commit_and_flash(message: str) -> None:
+    db.session.commit()
+    flash(message, "success")
+
+
+def back(customer: Customer, anchor: str = "") -> Any:
+    """Back to the customer's page, at ``anchor`` (``#contacts``)."""
+    return redirect(url_for("crm.customer", customer_id=customer.id) + anchor)
+
+
+def form_page(template: str, customer: Customer | None, form: Any, title: str, **extra: Any) -> Any:
+    """A form that failed validation, shown on its own page with the errors next to the fields."""
+    return render_template(template, customer=customer, form=form, title=title, **extra), 422
+
+
+def contact_or_404(customer: Customer, contact_id: int) -> Contact:
+    """A contact of ``customer`` (already checked against the user's scope); 404 for any other contact."""
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer.id:
+        abort(404)
+    return contact
+
+
+def next_inside_crm(default: str) -> str:
+    """The form's ``next`` address when it is a CRM page (never an address outside: no open redirect)."""
+    wanted = request.form.get("next") or ""
+    return wanted if wanted.startswith("/crm/") else default
