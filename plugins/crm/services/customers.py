@@ -273,3 +273,19 @@ def owner_name(session: Any, owner_id: int | None) -> str:
         return _("Unassigned")
     user = session.get(User, owner_id)
     return user.name if user else "?"
+
+
+def needs_summary(customer: Customer) -> str | None:
+    """The needs captured on the customer's file (R6.1.3: learnt while contacting the prospect), as plain text for
+    a deal's situation (R6.2.1 starts from them); None when nothing was recorded. The caller has checked that the
+    user may see the customer."""
+    return (customer.needs or "").strip() or None
+
+
+def needs_for(session: Any, customer_id: int, user: Any) -> str | None:
+    """``needs_summary`` of the customer ``customer_id`` if ``user`` may see it (R2 scopes), else None: what a
+    new deal for that customer starts from (the pipeline's "New deal" from the customer's page)."""
+    from plugins.crm.access import scoped_customers
+
+    needs = session.scalar(scoped_customers(user, stmt=select(Customer.needs)).where(Customer.id == customer_id))
+    return (needs or "").strip() or None

@@ -117,3 +117,16 @@ def test_default_service_plans_are_written_in_the_company_language(app, db, monk
         assert sorted(plans) == ["A", "B", "C"]
         assert plans["C"].service_level == expected
         assert plans["C"].revisit_interval_days == 90
+
+
+def test_the_needs_captured_on_a_customer_are_given_to_whoever_may_see_it(db, org, new_customer):
+    """R6.1.3 → R6.2.1: a deal for the customer starts from what was learnt; another team learns nothing."""
+    customer = new_customer(org.rep1, needs="  想把三家门店的会员系统合并，年底前上线  ")
+    bare = new_customer(org.rep1, name="空白客户")
+    assert customers.needs_summary(customer) == "想把三家门店的会员系统合并，年底前上线"
+    assert customers.needs_summary(bare) is None
+    assert customers.needs_for(db.session, customer.id, org.rep1) == "想把三家门店的会员系统合并，年底前上线"
+    assert customers.needs_for(db.session, customer.id, org.sup1) == "想把三家门店的会员系统合并，年底前上线"
+    assert customers.needs_for(db.session, customer.id, org.rep2) is None  # another team's customer
+    assert customers.needs_for(db.session, bare.id, org.rep1) is None
+    assert customers.needs_for(db.session, 10**9, org.manager) is None
