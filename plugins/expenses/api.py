@@ -15,8 +15,16 @@ from core.api import ApiError, ValidationError, api_endpoint, paginate
 from core.api.validation import SOME_TEXT
 from core.extensions import db
 from core.money import money_schema
-from plugins.expenses import platform, services
+from plugins.expenses import platform
 from plugins.expenses.models import CLAIM_STATES, Budget, Claim, ClaimLine
+from plugins.expenses.services import claims as claim_rules
+from plugins.expenses.services import workflow
+from plugins.expenses.services.budgets import budget_figures
+from plugins.expenses.services.claims import LineInput
+from plugins.expenses.services.common import ExpenseError, InvalidInput
+from plugins.expenses.services.payments import PAYMENT_METHODS, PaymentInput
+from plugins.expenses.services.queries import can_view_claim, claims_query
+from plugins.expenses.services.workflow import STEPS
 
 bp = Blueprint("expenses_api", __name__, url_prefix="/api/v1/expenses")
 TAGS = ("expenses",)
@@ -66,12 +74,12 @@ CLAIM_INPUT = {
 TRANSITION_INPUT = {
     "type": "object",
     "properties": {
-        "action": {"type": "string", "enum": list(services.STEPS)},
+        "action": {"type": "string", "enum": list(STEPS)},
         "reason": {"type": "string", "maxLength": 2000},
         "version": {"type": "integer"},
         "payment": {"type": "object", "properties": {
             "paid_on": {"type": "string", "format": "date"},
-            "method": {"type": "string", "enum": list(services.PAYMENT_METHODS)},
+            "method": {"type": "string", "enum": list(PAYMENT_METHODS)},
             "reference": {"type": "string", "maxLength": 100}},
             "required": ["paid_on", "method"], "additionalProperties": False},
     },
@@ -112,7 +120,7 @@ def claim_json(claim: Claim) -> dict[str, Any]:
 
 def _claim_or_404(claim_id: int) -> Claim:
     claim = db.session.get(Claim, claim_id)
-    if claim is None or not services.can_view_claim(current_user, claim):
+    if claim is None or not can_view_claim(current_user, claim):
         abort(404)
     return claim
 
@@ -124,16 +132,16 @@ def _parse_date(value: str | None, field: str) -> date | None:
         raise ValidationError({field: [str(_l("Use a date such as 2026-03-31."))]}) from None
 
 
-def _fail(exc: services.ExpenseError) -> ApiError:
+def _fail(exc: ExpenseError) -> ApiError:
     """A refused request as the API's one error format: 422 with fields, 403 / 409 with a message."""
     db.session.rollback()
-    if isinstance(exc, services.InvalidInput):
+    if isinstance(exc, InvalidInput):
         return ValidationError({key: [message] for key, message in exc.errors.items()})
     return ApiError(exc.status, exc.message)
 
 
-def _line_inputs(body: dict[str, Any]) -> list[services.LineInput]:
-    return [services.LineInput(expense_date=_parse_date(line["expense_date"], f"lines.{i}.expense_date"),
+def _line_inputs(body: dict[str, Any]) -> list[LineInput]:
+    return [LineInput(expense_date=_parse_date(line["expense_date"], f"lines.{i}.expense_date"),
                                category_id=line["category_id"], amount=line["amount"],
                                description=line["description"], invoice_number=line["invoice_number"],
                                line_id=line.get("id"))
@@ -146,7 +154,7 @@ def _line_inputs(body: dict[str, Any]) -> list[services.LineInput]:
                   "state": {"type": "string", "enum": list(CLAIM_STATES)},
                   "mine": {"type": "boolean"}, "q": {"type": "string", "maxLength": 100}}})
 def list_claims(query: dict[str, Any]) -> Any:
-    statement = services.claims_query(current_user, state=query.get("state"), mine=bool(query.get("mine")),
+    statement = claims_query(current_user, state=query.get("state"), mine=bool(query.get("mine")),
                                       q=query.get("q", ""))
     return paginate(statement.options(selectinload(Claim.lines).selectinload(ClaimLine.receipts)), claim_json)
 
@@ -156,9 +164,9 @@ def list_claims(query: dict[str, Any]) -> Any:
               response=CLAIM, tags=TAGS, rules=LINE_RULES)
 def create_claim(body: dict[str, Any]) -> Any:
     try:
-        claim = services.create_claim(db.session, current_user, body["title"], _line_inputs(body))
+        claim = claim_rules.create_claim(db.session, current_user, body["title"], _line_inputs(body))
         db.session.commit()
-    except services.ExpenseError as exc:
+    except ExpenseError as exc:
         raise _fail(exc) from exc
     return claim_json(claim)
 
@@ -176,10 +184,10 @@ def get_claim(claim_id: int) -> Any:
 def update_claim(claim_id: int, body: dict[str, Any]) -> Any:
     claim = _claim_or_404(claim_id)
     try:
-        services.update_claim(db.session, claim, current_user, body["title"], _line_inputs(body),
+        claim_rules.update_claim(db.session, claim, current_user, body["title"], _line_inputs(body),
                               expected_version=body.get("version"))
         db.session.commit()
-    except services.ExpenseError as exc:
+    except ExpenseError as exc:
         raise _fail(exc) from exc
     return claim_json(claim)
 
@@ -197,13 +205,13 @@ def transition(claim_id: int, body: dict[str, Any]) -> Any:
     payment = None
     if body.get("payment"):
         p = body["payment"]
-        payment = services.PaymentInput(_parse_date(p["paid_on"], "payment.paid_on"), p["method"],
+        payment = PaymentInput(_parse_date(p["paid_on"], "payment.paid_on"), p["method"],
                                         p.get("reference", ""))
     try:
-        services.transition(db.session, claim, current_user, body["action"], reason=body.get("reason", ""),
+        workflow.transition(db.session, claim, current_user, body["action"], reason=body.get("reason", ""),
                             payment=payment, expected_version=body.get("version"))
         db.session.commit()
-    except services.ExpenseError as exc:
+    except ExpenseError as exc:
         raise _fail(exc) from exc
     return claim_json(claim)
 
@@ -219,7 +227,7 @@ def list_budgets(query: dict[str, Any]) -> Any:
     year = query.get("year") or platform.local_today().year
     page, per_page = g.get("netsales_page", (1, 20))
     total = db.session.scalar(select(func.count(Budget.id)).where(Budget.year == year)) or 0
-    figures = services.budget_figures(db.session, year, offset=(page - 1) * per_page, limit=per_page)
+    figures = budget_figures(db.session, year, offset=(page - 1) * per_page, limit=per_page)
     return {"items": [{
         "id": f.budget_id, "department_id": f.department_id, "department": f.department,
         "category_id": f.category_id, "category": f.category, "year": f.year, "state": f.state,

@@ -13,8 +13,15 @@ from typing import Any
 from sqlalchemy import select
 
 from core.identity.models import Department, User
-from plugins.expenses import platform, services
+from plugins.expenses import platform
 from plugins.expenses.models import Category
+from plugins.expenses.services.budgets import approve_budget, save_budget
+from plugins.expenses.services.categories import ensure_default_categories
+from plugins.expenses.services.claims import LineInput, create_claim
+from plugins.expenses.services.common import TransitionRefused
+from plugins.expenses.services.payments import PaymentInput
+from plugins.expenses.services.receipts import Upload
+from plugins.expenses.services.workflow import find_approver, transition
 
 PURPOSES = {
     "travel": ("上海客户拜访差旅", "广州展会差旅", "杭州渠道商洽谈差旅"),
@@ -54,7 +61,7 @@ def _plain_png() -> bytes:
 
 
 def load_demo(session: Any, rng: Random) -> None:
-    services.ensure_default_categories(session)
+    ensure_default_categories(session)
     categories = {c.code: c for c in session.scalars(select(Category))}
     departments = list(session.scalars(select(Department).order_by(Department.id)))
     finance = session.scalar(select(User).where(User.login == "finance"))
@@ -65,13 +72,13 @@ def load_demo(session: Any, rng: Random) -> None:
     for department in departments:
         for code, category in categories.items():
             base = {"marketing": 300000, "travel": 120000, "office": 30000, "personnel": 80000}.get(code, 50000)
-            budget = services.save_budget(session, finance, department_id=department.id, category_id=category.id,
+            budget = save_budget(session, finance, department_id=department.id, category_id=category.id,
                                           year=year, amount=Decimal(base) * rng.choice((1, 2, 3)) / 2)
-            services.approve_budget(session, budget, manager)
+            approve_budget(session, budget, manager)
     claimants = list(session.scalars(select(User).where(User.login.like("rep%")).order_by(User.id)))[:8]
     head_of = {}
     for claimant in claimants:
-        head_of[claimant.id] = services.find_approver(session, claimant)
+        head_of[claimant.id] = find_approver(session, claimant)
     today = platform.local_today()
     plans = ["draft", "submitted", "approve", "finance_approve", "pay", "return", "reject", "pay", "pay", "approve"]
     counter = 0
@@ -86,10 +93,10 @@ def load_demo(session: Any, rng: Random) -> None:
             counter += 1
             amount = Decimal(rng.randint(3000, 250000)) / 100
             when = today - timedelta(days=rng.randint(3, 60))
-            lines.append(services.LineInput(when, categories[code].id, amount, rng.choice(PURPOSES[code]),
+            lines.append(LineInput(when, categories[code].id, amount, rng.choice(PURPOSES[code]),
                                             f"{year}{rng.randint(10**9, 10**10 - 1)}{counter:03d}"))
-            uploads[position] = [services.Upload(f"receipt-{counter}.png", receipt_png(f"No. {counter}", amount))]
-        claim = services.create_claim(session, claimant, rng.choice(PURPOSES[code]), lines, uploads)
+            uploads[position] = [Upload(f"receipt-{counter}.png", receipt_png(f"No. {counter}", amount))]
+        claim = create_claim(session, claimant, rng.choice(PURPOSES[code]), lines, uploads)
         if plan == "draft":
             continue
         _step(session, claim, claimant, "submit")
@@ -102,11 +109,11 @@ def load_demo(session: Any, rng: Random) -> None:
             if plan in ("finance_approve", "pay"):
                 _step(session, claim, finance, "finance_approve")
             if plan == "pay":
-                _step(session, claim, finance, "pay", payment=services.PaymentInput(today, "bank_transfer",
+                _step(session, claim, finance, "pay", payment=PaymentInput(today, "bank_transfer",
                                                                                    f"YH{rng.randint(10**7, 10**8)}"))
 
 
 def _step(session: Any, claim: Any, user: Any, action: str, **kwargs: Any) -> None:
     # A "block" policy on a demo category keeps the claim where it is, as it would for a user.
-    with contextlib.suppress(services.TransitionRefused):
-        services.transition(session, claim, user, action, **kwargs)
+    with contextlib.suppress(TransitionRefused):
+        transition(session, claim, user, action, **kwargs)

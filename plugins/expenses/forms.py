@@ -1,4 +1,4 @@
-"""HTML forms. They check the shape of the input (a date is a date); services.py checks the rules."""
+"""HTML forms. They check the shape of the input (a date is a date); the services check the rules."""
 
 from __future__ import annotations
 
@@ -23,12 +23,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.web.params import record_id
-from plugins.expenses.services import PAYMENT_METHODS, LineInput
+from plugins.expenses.labels import PAYMENT_METHOD_LABELS
+from plugins.expenses.services.claims import LineInput
+from plugins.expenses.services.payments import PAYMENT_METHODS
 
-PAYMENT_METHOD_LABELS = {
-    "bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "alipay": _l("Alipay"), "wechat": _l("WeChat Pay"),
-    "cheque": _l("Cheque"), "other": _l("Other"),
-}
 MAX_LINES = 50
 
 

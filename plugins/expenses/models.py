@@ -61,7 +61,7 @@ POLICIES = (POLICY_WARN, POLICY_BLOCK)
 
 
 def _labels(module: str, name: str) -> Callable[[Any], Any]:
-    """A tracked field's value labels, read from the forms or services when shown (they import these models)."""
+    """A tracked field's value labels, read from plugins.expenses.labels when shown (it imports these models)."""
     def label(value: Any) -> Any:
         from importlib import import_module
 
@@ -145,7 +145,7 @@ class Claim(db.Model):
     __tablename__ = "expenses_claim"
     # Not its stamps (submitted, approved, paid, reminded at): the claim's own history shows them, in local time.
     __label__ = _l("Expense claim")
-    __tracked__ = {"title": _l("Claim title"), "state": (_l("State"), _labels("services", "STATE_LABELS")),
+    __tracked__ = {"title": _l("Claim title"), "state": (_l("State"), _labels("labels", "STATE_LABELS")),
                    "total": _l("Total"), "approver_id": _l("Approver"), "over_budget": _l("Over budget")}
     __owner__ = "claimant_id"
     __view_permission__ = "expenses.claim.view"
@@ -282,7 +282,7 @@ class Payment(db.Model):
     __tablename__ = "expenses_payment"
     __label__ = _l("Payment")
     __tracked__ = {"amount": _l("Amount"), "paid_on": _l("Paid on"),
-                   "method": (_l("Payment method"), _labels("forms", "PAYMENT_METHOD_LABELS")), "reference": _l("Reference")}
+                   "method": (_l("Payment method"), _labels("labels", "PAYMENT_METHOD_LABELS")), "reference": _l("Reference")}
     __table_args__ = (Index("ix_expenses_payment_paid_on", "paid_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

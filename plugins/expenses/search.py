@@ -90,3 +90,25 @@ def searched(stmt: Any, session: Any, text: str) -> Any:
         # The select's own terms; the search's term is added after.
         stmt = with_where_terms(stmt, lambda term: replacement_traverse(term, {}, unindexed))
     return stmt.where(condition)
+
+
+def global_results(query: str, user: Any, limit: int) -> list[Any]:
+    """The global search's claims (global_search hook): every word in the number or the title, as the lists
+    search (claim_search, through its index), among the claims ``user`` may see."""
+    from flask import url_for
+    from flask_babel import lazy_gettext as _l
+
+    from core.contracts import SearchResult
+    from core.extensions import db
+    from core.security import can
+    from core.web.locale import money
+    from plugins.expenses.labels import state_label
+    from plugins.expenses.services.queries import claims_query
+
+    if not can(user, "expenses.claim.create") and not can(user, "expenses.claim.view"):
+        return []
+    claims = db.session.scalars(claims_query(user, q=query, session=db.session).limit(limit))
+    return [SearchResult(title=f"{c.number} {c.title}", url=url_for("expenses.claim_detail", claim_id=c.id),
+                         kind="expense_claim", kind_label=_l("Expense claims"),
+                         snippet=f"{state_label(c.state)} · {money(c.total)}")
+            for c in claims]

@@ -10,8 +10,13 @@ from typing import Any
 import pytest
 
 from core.timeutil import local_today
-from plugins.expenses import services
 from plugins.expenses.demo import receipt_png
+from plugins.expenses.services.budgets import approve_budget, save_budget
+from plugins.expenses.services.categories import ensure_default_categories
+from plugins.expenses.services.claims import LineInput, create_claim
+from plugins.expenses.services.payments import PaymentInput
+from plugins.expenses.services.receipts import Upload
+from plugins.expenses.services.workflow import transition
 
 PNG = receipt_png("test", Decimal("1"))
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,41 +53,41 @@ def company(app: Any, db: Any, make_user: Any) -> Company:
     rep2 = make_user("rep2", roles=["sales_rep"], department_id=sales.id, superior_id=head.id, name="Rep Two")
     finance = make_user("fin", roles=["finance"], name="Finance")
     finance2 = make_user("fin2", roles=["finance"], name="Finance Two")
-    services.ensure_default_categories(db.session)
+    ensure_default_categories(db.session)
     db.session.commit()
     categories = {c.code: c for c in db.session.scalars(select(Category))}
     return Company(sales, boss, head, rep, rep2, finance, finance2, categories["travel"], categories["office"])
 
 
 def line(category: Any, amount: str = "100.00", invoice: str = "INV-1", days_ago: int = 3,
-         description: str = "Taxi to the customer", line_id: int | None = None) -> services.LineInput:
-    return services.LineInput(local_today() - timedelta(days=days_ago), category.id, amount, description, invoice,
+         description: str = "Taxi to the customer", line_id: int | None = None) -> LineInput:
+    return LineInput(local_today() - timedelta(days=days_ago), category.id, amount, description, invoice,
                               line_id=line_id)
 
 
-def draft(db: Any, user: Any, *lines: services.LineInput, receipts: bool = True, title: str = "Trip") -> Any:
-    uploads = {i: [services.Upload(f"r{i}.png", PNG)] for i in range(len(lines))} if receipts else {}
-    claim = services.create_claim(db.session, user, title, list(lines), uploads)
+def draft(db: Any, user: Any, *lines: LineInput, receipts: bool = True, title: str = "Trip") -> Any:
+    uploads = {i: [Upload(f"r{i}.png", PNG)] for i in range(len(lines))} if receipts else {}
+    claim = create_claim(db.session, user, title, list(lines), uploads)
     db.session.commit()
     return claim
 
 
 def budget(db: Any, company: Company, category: Any, amount: str, approve: bool = True) -> Any:
-    saved = services.save_budget(db.session, company.finance, department_id=company.department.id,
+    saved = save_budget(db.session, company.finance, department_id=company.department.id,
                                  category_id=category.id, year=local_today().year, amount=amount)
     if approve:
-        services.approve_budget(db.session, saved, company.boss)
+        approve_budget(db.session, saved, company.boss)
     db.session.commit()
     return saved
 
 
-def pay_input() -> services.PaymentInput:
-    return services.PaymentInput(local_today(), "bank_transfer", "YH-001")
+def pay_input() -> PaymentInput:
+    return PaymentInput(local_today(), "bank_transfer", "YH-001")
 
 
 def to_paid(db: Any, company: Company, claim: Any) -> Any:
     for user, action in ((company.rep, "submit"), (company.head, "approve"), (company.finance, "finance_approve")):
-        services.transition(db.session, claim, user, action)
-    services.transition(db.session, claim, company.finance, "pay", payment=pay_input())
+        transition(db.session, claim, user, action)
+    transition(db.session, claim, company.finance, "pay", payment=pay_input())
     db.session.commit()
     return claim

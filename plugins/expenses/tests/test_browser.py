@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from core.testing import TEST_PASSWORD
-from plugins.expenses import services
+from plugins.expenses import platform
+from plugins.expenses.services.workflow import STEPS
 from plugins.expenses.tests.conftest import PDF, PNG, budget
 
 
@@ -31,7 +32,7 @@ def budget_row(page, year: int) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_claim_with_two_receipts_goes_from_draft_to_paid(live_server, make_page, db, company):
-    today = services.platform.local_today()
+    today = platform.local_today()
     budget(db, company, company.travel, "1000.00")
     finance = sign_in(make_page, "fin")
     assert budget_row(finance, today.year) == ["¥1,000.00", "¥0.00", "¥0.00", "¥1,000.00"]
@@ -88,5 +89,5 @@ def test_a_claim_with_two_receipts_goes_from_draft_to_paid(live_server, make_pag
     claim = db.session.get(Claim, claim_id)
     assert claim.state == "paid" and claim.payment.reference == "YH-2026-0001"
     assert [r.filename for line in claim.lines for r in line.receipts] == ["train.png", "hotel.pdf"]
-    assert [e.action for e in claim.events if e.action in services.STEPS] == [
+    assert [e.action for e in claim.events if e.action in STEPS] == [
         "submit", "approve", "finance_approve", "pay"]

@@ -10,9 +10,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import and_, create_engine, delete, insert, or_, select, text, update
 
-from plugins.expenses import search, services
+from plugins.expenses import search
 from plugins.expenses.models import SEARCH_WINDOW, Claim, ClaimSearchGram, fold_case
 from plugins.expenses.search import claim_search
+from plugins.expenses.services.claims import update_claim
+from plugins.expenses.services.workflow import transition
 from plugins.expenses.tests.conftest import draft, line
 
 CJK = "差旅报销北京上海客户拜访培训会议办公"
@@ -131,7 +133,7 @@ def test_the_index_is_kept_on_create_edit_and_bulk_statements(app, db, company):
     claim = draft(db, company.rep, line(company.travel, invoice="K1"), title="北京客户拜访")
     assert_index_true(db.session)
     assert searched(db.session, "拜访") == {claim.id}
-    services.update_claim(db.session, claim, company.rep, "上海培训", [line(company.travel, invoice="K1")])
+    update_claim(db.session, claim, company.rep, "上海培训", [line(company.travel, invoice="K1")])
     db.session.commit()
     assert_index_true(db.session)
     assert searched(db.session, "拜访") == set() and searched(db.session, "培训") == {claim.id}
@@ -154,10 +156,10 @@ def _searchable_claims(db, company) -> dict[str, object]:
     rep2's claim approved by the head (finance's queue), and the head's own."""
     claims = {"draft": draft(db, company.rep, line(company.travel, invoice="W1"), title="差旅 draft")}
     submitted = draft(db, company.rep, line(company.travel, invoice="W2"), title="差旅 submitted")
-    services.transition(db.session, submitted, company.rep, "submit")
+    transition(db.session, submitted, company.rep, "submit")
     approved = draft(db, company.rep2, line(company.travel, invoice="W3"), title="差旅 approved")
-    services.transition(db.session, approved, company.rep2, "submit")
-    services.transition(db.session, approved, company.head, "approve")
+    transition(db.session, approved, company.rep2, "submit")
+    transition(db.session, approved, company.head, "approve")
     claims.update(submitted=submitted, approved=approved,
                   head=draft(db, company.head, line(company.travel, invoice="W4"), title="差旅 head"))
     db.session.commit()
@@ -201,7 +203,7 @@ def test_a_searched_list_makes_a_fixed_number_of_queries(app, db, company, login
     def add(count: int, offset: int) -> None:
         for number in range(offset, offset + count):
             claim = draft(db, company.rep, line(company.travel, invoice=f"F{number}"), title=f"Trip {number}")
-            services.transition(db.session, claim, company.rep, "submit")
+            transition(db.session, claim, company.rep, "submit")
             draft(db, company.rep, line(company.travel, invoice=f"G{number}"), title=f"Hotel {number}")
         db.session.commit()
 

@@ -1,4 +1,4 @@
-"""The claim rules of R9.2 ("Rules that must hold" of issue 7), through services.py."""
+"""The claim rules of R9.2 ("Rules that must hold" of issue 7), through py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from core.timeutil import local_today
-from plugins.expenses import services
 from plugins.expenses.models import (
     DEPT_APPROVED,
     FINANCE_APPROVED,
@@ -18,6 +17,12 @@ from plugins.expenses.models import (
     SUBMITTED,
     Payment,
 )
+from plugins.expenses.services.budgets import approve_budget, budget_figures, save_budget
+from plugins.expenses.services.claims import add_receipt, create_claim, update_claim
+from plugins.expenses.services.common import InvalidInput, NotPermitted, TransitionRefused
+from plugins.expenses.services.payments import PaymentInput
+from plugins.expenses.services.receipts import Upload
+from plugins.expenses.services.workflow import allowed_actions, pay_batch, transition
 from plugins.expenses.tests.conftest import PDF, PNG, budget, draft, line, pay_input, to_paid
 
 
@@ -25,13 +30,13 @@ def test_a_claim_goes_from_draft_to_paid_through_head_and_finance(app, db, compa
     claim = draft(db, company.rep, line(company.travel, "120.50", "A1"), line(company.office, "9.50", "A2"))
     assert claim.state == "draft" and claim.total == Decimal("130.00")
     assert claim.number.startswith("BX")
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     assert claim.state == SUBMITTED and claim.approver_id == company.head.id  # R9.2.2: the department head
-    services.transition(db.session, claim, company.head, "approve")
+    transition(db.session, claim, company.head, "approve")
     assert claim.state == DEPT_APPROVED
-    services.transition(db.session, claim, company.finance, "finance_approve")  # R9.2.3
+    transition(db.session, claim, company.finance, "finance_approve")  # R9.2.3
     assert claim.state == FINANCE_APPROVED
-    services.transition(db.session, claim, company.finance, "pay", payment=pay_input())
+    transition(db.session, claim, company.finance, "pay", payment=pay_input())
     db.session.commit()
     assert claim.state == PAID and claim.payment.amount == Decimal("130.00")
     assert [e.action for e in claim.events] == ["submit", "approve", "finance_approve", "pay"]
@@ -48,11 +53,11 @@ def test_a_claim_goes_from_draft_to_paid_through_head_and_finance(app, db, compa
 def test_a_step_from_the_wrong_state_is_refused(app, db, company, state_steps, action, who):
     claim = draft(db, company.rep, line(company.travel))
     for person, step in state_steps:
-        services.transition(db.session, claim, getattr(company, person), step)
+        transition(db.session, claim, getattr(company, person), step)
     db.session.commit()
     before = claim.state
-    with pytest.raises(services.TransitionRefused) as refused:
-        services.transition(db.session, claim, getattr(company, who), action, payment=pay_input())
+    with pytest.raises(TransitionRefused) as refused:
+        transition(db.session, claim, getattr(company, who), action, payment=pay_input())
     assert refused.value.code == "wrong_state" and refused.value.message
     db.session.rollback()
     assert claim.state == before
@@ -61,27 +66,27 @@ def test_a_step_from_the_wrong_state_is_refused(app, db, company, state_steps, a
 def test_only_the_right_person_may_take_each_step(app, db, company, make_user):
     other_head = make_user("otherhead", roles=["department_head"])
     claim = draft(db, company.rep, line(company.travel))
-    with pytest.raises(services.NotPermitted):
-        services.transition(db.session, claim, company.rep2, "submit")  # not the claimant
-    services.transition(db.session, claim, company.rep, "submit")
+    with pytest.raises(NotPermitted):
+        transition(db.session, claim, company.rep2, "submit")  # not the claimant
+    transition(db.session, claim, company.rep, "submit")
     for intruder in (company.rep, other_head, company.finance, company.boss):
-        with pytest.raises(services.NotPermitted):
-            services.transition(db.session, claim, intruder, "approve")
-    services.transition(db.session, claim, company.head, "approve")
+        with pytest.raises(NotPermitted):
+            transition(db.session, claim, intruder, "approve")
+    transition(db.session, claim, company.head, "approve")
     for intruder in (company.head, company.rep, other_head):
-        with pytest.raises(services.NotPermitted):
-            services.transition(db.session, claim, intruder, "finance_approve")
-    assert services.allowed_actions(claim, company.finance) == ["finance_approve", "finance_return",
+        with pytest.raises(NotPermitted):
+            transition(db.session, claim, intruder, "finance_approve")
+    assert allowed_actions(claim, company.finance) == ["finance_approve", "finance_return",
                                                                 "finance_reject"]
 
 
 def test_a_heads_own_claim_goes_to_their_superior_and_nobody_approves_their_own(app, db, company):
     claim = draft(db, company.head, line(company.travel))
-    services.transition(db.session, claim, company.head, "submit")
+    transition(db.session, claim, company.head, "submit")
     assert claim.approver_id == company.boss.id
-    with pytest.raises(services.NotPermitted):
-        services.transition(db.session, claim, company.head, "approve")
-    services.transition(db.session, claim, company.boss, "approve")
+    with pytest.raises(NotPermitted):
+        transition(db.session, claim, company.head, "approve")
+    transition(db.session, claim, company.boss, "approve")
     db.session.commit()
     # finance staff do not re-review or pay their own claims either
     own = draft(db, company.finance, line(company.office, invoice="F-1"))
@@ -89,31 +94,31 @@ def test_a_heads_own_claim_goes_to_their_superior_and_nobody_approves_their_own(
 
     company.finance.superior_id = company.boss.id
     database.session.commit()
-    services.transition(db.session, own, company.finance, "submit")
-    services.transition(db.session, own, company.boss, "approve")
-    with pytest.raises(services.NotPermitted):
-        services.transition(db.session, own, company.finance, "finance_approve")
-    services.transition(db.session, own, company.finance2, "finance_approve")
-    with pytest.raises(services.NotPermitted):
-        services.transition(db.session, own, company.finance, "pay", payment=pay_input())
+    transition(db.session, own, company.finance, "submit")
+    transition(db.session, own, company.boss, "approve")
+    with pytest.raises(NotPermitted):
+        transition(db.session, own, company.finance, "finance_approve")
+    transition(db.session, own, company.finance2, "finance_approve")
+    with pytest.raises(NotPermitted):
+        transition(db.session, own, company.finance, "pay", payment=pay_input())
 
 
 def test_nobody_to_review_is_a_clear_refusal(app, db, company, make_user):
     loner = make_user("loner", roles=["sales_rep"])
     claim = draft(db, loner, line(company.travel))
-    with pytest.raises(services.InvalidInput) as refused:
-        services.transition(db.session, claim, loner, "submit")
+    with pytest.raises(InvalidInput) as refused:
+        transition(db.session, claim, loner, "submit")
     assert "approver" in refused.value.errors
 
 
 @pytest.mark.parametrize("action", ["return", "reject"])
 def test_returning_or_rejecting_needs_a_reason(app, db, company, action):
     claim = draft(db, company.rep, line(company.travel))
-    services.transition(db.session, claim, company.rep, "submit")
-    with pytest.raises(services.InvalidInput) as refused:
-        services.transition(db.session, claim, company.head, action, reason="  ")
+    transition(db.session, claim, company.rep, "submit")
+    with pytest.raises(InvalidInput) as refused:
+        transition(db.session, claim, company.head, action, reason="  ")
     assert "reason" in refused.value.errors
-    services.transition(db.session, claim, company.head, action, reason="Missing the taxi receipt")
+    transition(db.session, claim, company.head, action, reason="Missing the taxi receipt")
     assert claim.state == (RETURNED if action == "return" else REJECTED)
     assert claim.events[-1].reason == "Missing the taxi receipt"
 
@@ -121,33 +126,33 @@ def test_returning_or_rejecting_needs_a_reason(app, db, company, action):
 @pytest.mark.parametrize("stage", ["submitted", "approved", "paid", "rejected"])
 def test_a_submitted_approved_paid_or_rejected_claim_cannot_be_edited(app, db, company, stage):
     claim = draft(db, company.rep, line(company.travel))
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     if stage in ("approved", "paid"):
-        services.transition(db.session, claim, company.head, "approve")
+        transition(db.session, claim, company.head, "approve")
     if stage == "paid":
-        services.transition(db.session, claim, company.finance, "finance_approve")
-        services.transition(db.session, claim, company.finance, "pay", payment=pay_input())
+        transition(db.session, claim, company.finance, "finance_approve")
+        transition(db.session, claim, company.finance, "pay", payment=pay_input())
     if stage == "rejected":
-        services.transition(db.session, claim, company.head, "reject", reason="No")
+        transition(db.session, claim, company.head, "reject", reason="No")
     db.session.commit()
-    with pytest.raises(services.TransitionRefused) as refused:
-        services.update_claim(db.session, claim, company.rep, "Changed", [line(company.travel, "1.00", "X")])
+    with pytest.raises(TransitionRefused) as refused:
+        update_claim(db.session, claim, company.rep, "Changed", [line(company.travel, "1.00", "X")])
     assert refused.value.code == "not_editable"
-    with pytest.raises(services.TransitionRefused):
-        services.add_receipt(db.session, claim, claim.lines[0], company.rep, services.Upload("x.png", PNG))
+    with pytest.raises(TransitionRefused):
+        add_receipt(db.session, claim, claim.lines[0], company.rep, Upload("x.png", PNG))
 
 
 def test_a_returned_claim_is_changed_and_resubmitted_with_the_history_kept(app, db, company):
     claim = draft(db, company.rep, line(company.travel, "300.00", "R-1"))
-    services.transition(db.session, claim, company.rep, "submit")
-    services.transition(db.session, claim, company.finance if False else company.head, "return",
+    transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.finance if False else company.head, "return",
                         reason="The amount does not match the invoice")
     db.session.commit()
     first = claim.lines[0]
-    services.update_claim(db.session, claim, company.rep, "Trip", [
+    update_claim(db.session, claim, company.rep, "Trip", [
         line(company.travel, "280.00", "R-1", line_id=first.id),
-        line(company.office, "20.00", "R-2")], {1: [services.Upload("second.pdf", PDF)]})
-    services.transition(db.session, claim, company.rep, "submit")
+        line(company.office, "20.00", "R-2")], {1: [Upload("second.pdf", PDF)]})
+    transition(db.session, claim, company.rep, "submit")
     db.session.commit()
     assert claim.state == SUBMITTED and claim.total == Decimal("300.00")
     edited = [e for e in claim.events if e.action == "edited"]
@@ -162,8 +167,8 @@ def test_a_returned_claim_is_changed_and_resubmitted_with_the_history_kept(app, 
 @pytest.mark.parametrize("amount", ["0", "0.00", "-5.00", "12.345", "abc", "", "NaN", "Infinity", "50000.01", 1.5,
                                     "1e309", "1e-309"])
 def test_zero_negative_inexact_or_absurd_amounts_are_refused(app, db, company, amount):
-    with pytest.raises(services.InvalidInput) as refused:
-        services.create_claim(db.session, company.rep, "Trip", [line(company.travel, amount)])
+    with pytest.raises(InvalidInput) as refused:
+        create_claim(db.session, company.rep, "Trip", [line(company.travel, amount)])
     assert "lines.0.amount" in refused.value.errors
     db.session.rollback()
     from sqlalchemy import func, select
@@ -178,8 +183,8 @@ def test_the_ceiling_is_a_setting(app, db, company):
 
     set_setting("expenses.amount_ceiling", "100.00")
     db.session.commit()
-    with pytest.raises(services.InvalidInput):
-        services.create_claim(db.session, company.rep, "Trip", [line(company.travel, "100.01")])
+    with pytest.raises(InvalidInput):
+        create_claim(db.session, company.rep, "Trip", [line(company.travel, "100.01")])
     db.session.rollback()
     claim = draft(db, company.rep, line(company.travel, "100.00"))
     assert claim.total == Decimal("100.00")
@@ -194,17 +199,17 @@ def test_amounts_are_exact_to_the_fen(app, db, company):
 
 def test_an_invoice_is_never_claimed_twice_until_its_claim_is_rejected(app, db, company):
     first = draft(db, company.rep, line(company.travel, invoice="1234 5678"))
-    with pytest.raises(services.InvalidInput) as refused:
-        services.create_claim(db.session, company.rep2, "Again", [line(company.travel, invoice="12345678")])
+    with pytest.raises(InvalidInput) as refused:
+        create_claim(db.session, company.rep2, "Again", [line(company.travel, invoice="12345678")])
     assert "lines.0.invoice_number" in refused.value.errors
     db.session.rollback()
-    with pytest.raises(services.InvalidInput) as twice:  # and not twice on one claim
-        services.create_claim(db.session, company.rep2, "Twice", [line(company.travel, invoice="Z-9"),
+    with pytest.raises(InvalidInput) as twice:  # and not twice on one claim
+        create_claim(db.session, company.rep2, "Twice", [line(company.travel, invoice="Z-9"),
                                                                   line(company.office, invoice="z9")])
     assert "lines.1.invoice_number" in twice.value.errors
     db.session.rollback()
-    services.transition(db.session, first, company.rep, "submit")
-    services.transition(db.session, first, company.head, "reject", reason="Wrong trip")
+    transition(db.session, first, company.rep, "submit")
+    transition(db.session, first, company.head, "reject", reason="Wrong trip")
     db.session.commit()
     again = draft(db, company.rep2, line(company.travel, invoice="12345678"))
     assert again.lines[0].invoice_key == "12345678"
@@ -230,16 +235,16 @@ def test_receipts_are_images_or_pdfs_within_the_size_limit(app, db, company):
     from core.settings import set_setting
 
     for name, data in (("notes.txt", b"hello"), ("evil.png", b"<script>alert(1)</script>"), ("empty.png", b"")):
-        with pytest.raises(services.InvalidInput) as refused:
-            services.create_claim(db.session, company.rep, "T", [line(company.travel)],
-                                  {0: [services.Upload(name, data)]})
+        with pytest.raises(InvalidInput) as refused:
+            create_claim(db.session, company.rep, "T", [line(company.travel)],
+                                  {0: [Upload(name, data)]})
         assert "lines.0.receipt" in refused.value.errors
         db.session.rollback()
     set_setting("expenses.receipt_max_kb", 1)
     db.session.commit()
-    with pytest.raises(services.InvalidInput):
-        services.create_claim(db.session, company.rep, "T", [line(company.travel)],
-                              {0: [services.Upload("big.pdf", PDF + b"0" * 2048)]})
+    with pytest.raises(InvalidInput):
+        create_claim(db.session, company.rep, "T", [line(company.travel)],
+                              {0: [Upload("big.pdf", PDF + b"0" * 2048)]})
     db.session.rollback()
     set_setting("expenses.receipt_max_kb", 10240)
     claim = draft(db, company.rep, line(company.travel))
@@ -250,12 +255,12 @@ def test_receipts_are_images_or_pdfs_within_the_size_limit(app, db, company):
 def test_every_line_needs_its_receipt_before_submission(app, db, company):
     claim = draft(db, company.rep, line(company.travel, invoice="A"), line(company.travel, invoice="B"),
                   receipts=False)
-    services.add_receipt(db.session, claim, claim.lines[0], company.rep, services.Upload("a.png", PNG))
-    with pytest.raises(services.InvalidInput) as refused:
-        services.transition(db.session, claim, company.rep, "submit")
+    add_receipt(db.session, claim, claim.lines[0], company.rep, Upload("a.png", PNG))
+    with pytest.raises(InvalidInput) as refused:
+        transition(db.session, claim, company.rep, "submit")
     assert "lines.1.receipt" in refused.value.errors
-    services.add_receipt(db.session, claim, claim.lines[1], company.rep, services.Upload("b.pdf", PDF))
-    services.transition(db.session, claim, company.rep, "submit")
+    add_receipt(db.session, claim, claim.lines[1], company.rep, Upload("b.pdf", PDF))
+    transition(db.session, claim, company.rep, "submit")
     assert claim.state == SUBMITTED
 
 
@@ -263,32 +268,32 @@ def test_budget_figures_are_live_and_only_approved_budgets_count(app, db, compan
     year_budget = budget(db, company, company.travel, "1000.00", approve=False)
 
     def figure():
-        return next(f for f in services.budget_figures(db.session, year_budget.year) if f.budget_id == year_budget.id)
+        return next(f for f in budget_figures(db.session, year_budget.year) if f.budget_id == year_budget.id)
 
     assert figure().allocated == 0
-    services.approve_budget(db.session, year_budget, company.boss)
+    approve_budget(db.session, year_budget, company.boss)
     claim = draft(db, company.rep, line(company.travel, "250.00"))
     assert (figure().allocated, figure().committed, figure().spent, figure().remaining) == (
         Decimal("1000.00"), 0, 0, Decimal("1000.00"))
-    services.transition(db.session, claim, company.rep, "submit")
-    services.transition(db.session, claim, company.head, "approve")
+    transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.head, "approve")
     assert (figure().committed, figure().spent, figure().remaining) == (Decimal("250.00"), 0, Decimal("750.00"))
-    services.transition(db.session, claim, company.finance, "finance_approve")
-    services.transition(db.session, claim, company.finance, "pay", payment=pay_input())
+    transition(db.session, claim, company.finance, "finance_approve")
+    transition(db.session, claim, company.finance, "pay", payment=pay_input())
     assert (figure().committed, figure().spent, figure().remaining) == (0, Decimal("250.00"), Decimal("750.00"))
 
 
 def test_a_budgets_monthly_split_must_add_up(app, db, company):
-    with pytest.raises(services.InvalidInput) as refused:
-        services.save_budget(db.session, company.finance, department_id=company.department.id,
+    with pytest.raises(InvalidInput) as refused:
+        save_budget(db.session, company.finance, department_id=company.department.id,
                              category_id=company.travel.id, year=2026, amount="1200.00", months=["100"] * 11 + ["99"])
     assert "months" in refused.value.errors
     db.session.rollback()
-    saved = services.save_budget(db.session, company.finance, department_id=company.department.id,
+    saved = save_budget(db.session, company.finance, department_id=company.department.id,
                                  category_id=company.travel.id, year=2026, amount="1200.00", months=["100"] * 12)
     assert [m.amount for m in saved.months] == [Decimal("100.00")] * 12
-    with pytest.raises(services.NotPermitted):
-        services.save_budget(db.session, company.rep, department_id=company.department.id,
+    with pytest.raises(NotPermitted):
+        save_budget(db.session, company.rep, department_id=company.department.id,
                              category_id=company.office.id, year=2026, amount="1")
 
 
@@ -296,8 +301,8 @@ def test_a_budgets_monthly_split_must_add_up(app, db, company):
 def test_a_budget_no_column_can_hold_is_refused_with_a_message(app, db, company, amount):
     """R9.1.2: an annual or monthly amount beyond what a budget holds is a field error, never a 500."""
     for field, kwargs in (("amount", {"amount": amount}), ("months", {"amount": "1200.00", "months": [amount] * 12})):
-        with pytest.raises(services.InvalidInput) as refused:
-            services.save_budget(db.session, company.finance, department_id=company.department.id,
+        with pytest.raises(InvalidInput) as refused:
+            save_budget(db.session, company.finance, department_id=company.department.id,
                                  category_id=company.travel.id, year=2026, **kwargs)
         assert any(key.startswith(field) for key in refused.value.errors), refused.value.errors
         db.session.rollback()
@@ -306,21 +311,21 @@ def test_a_budget_no_column_can_hold_is_refused_with_a_message(app, db, company,
 def test_over_budget_warns_every_reviewer_under_warn_and_stops_the_claim_under_block(app, db, company):
     budget(db, company, company.travel, "100.00")
     claim = draft(db, company.rep, line(company.travel, "150.00"))
-    result = services.transition(db.session, claim, company.rep, "submit")
+    result = transition(db.session, claim, company.rep, "submit")
     assert claim.over_budget and result.warnings[0].remaining == Decimal("100.00")
-    result = services.transition(db.session, claim, company.head, "approve")  # checked again at each approval
+    result = transition(db.session, claim, company.head, "approve")  # checked again at each approval
     assert result.warnings and json.loads(claim.events[-1].details)["warnings"]
     db.session.commit()
 
     company.office.over_budget_policy = "block"
     budget(db, company, company.office, "50.00")
     blocked = draft(db, company.rep, line(company.office, "60.00", "OF-1"))
-    with pytest.raises(services.TransitionRefused) as refused:
-        services.transition(db.session, blocked, company.rep, "submit")
+    with pytest.raises(TransitionRefused) as refused:
+        transition(db.session, blocked, company.rep, "submit")
     assert refused.value.code == "over_budget"
     db.session.rollback()
     fits = draft(db, company.rep2, line(company.office, "50.00", "OF-2"))
-    services.transition(db.session, fits, company.rep2, "submit")
+    transition(db.session, fits, company.rep2, "submit")
     assert not fits.over_budget
 
 
@@ -337,8 +342,8 @@ def test_paying_twice_is_refused_and_the_claim_paid_event_is_sent(app, db, compa
     monkeypatch.setattr(engine, "call", spy)
     claim = to_paid(db, company, draft(db, company.rep, line(company.travel)))
     assert seen == [claim.id]
-    with pytest.raises(services.TransitionRefused):
-        services.transition(db.session, claim, company.finance2, "pay", payment=pay_input())
+    with pytest.raises(TransitionRefused):
+        transition(db.session, claim, company.finance2, "pay", payment=pay_input())
     from sqlalchemy import func, select
 
     assert db.session.scalar(select(func.count(Payment.id))) == 1
@@ -349,10 +354,10 @@ def test_a_payment_needs_a_date_not_in_the_future_and_a_known_method(app, db, co
 
     claim = draft(db, company.rep, line(company.travel))
     for user, action in ((company.rep, "submit"), (company.head, "approve"), (company.finance, "finance_approve")):
-        services.transition(db.session, claim, user, action)
+        transition(db.session, claim, user, action)
     db.session.commit()
-    with pytest.raises(services.InvalidInput) as refused:
-        services.transition(db.session, claim, company.finance, "pay", payment=services.PaymentInput(
+    with pytest.raises(InvalidInput) as refused:
+        transition(db.session, claim, company.finance, "pay", payment=PaymentInput(
             local_today() + timedelta(days=3), "gold bars"))
     assert {"paid_on", "method"} <= set(refused.value.errors)
     assert claim.state == FINANCE_APPROVED
@@ -363,16 +368,16 @@ def test_batch_payment_pays_all_or_none(app, db, company):
     for number in range(3):
         claim = draft(db, company.rep, line(company.travel, invoice=f"B{number}"))
         for user, action in ((company.rep, "submit"), (company.head, "approve")):
-            services.transition(db.session, claim, user, action)
+            transition(db.session, claim, user, action)
         if number < 2:
-            services.transition(db.session, claim, company.finance, "finance_approve")
+            transition(db.session, claim, company.finance, "finance_approve")
         claims.append(claim)
     db.session.commit()
-    with pytest.raises(services.TransitionRefused):
-        services.pay_batch(db.session, claims, company.finance, pay_input())  # the third is not approved yet
+    with pytest.raises(TransitionRefused):
+        pay_batch(db.session, claims, company.finance, pay_input())  # the third is not approved yet
     db.session.rollback()
     assert [c.state for c in claims] == [FINANCE_APPROVED, FINANCE_APPROVED, DEPT_APPROVED]
-    services.pay_batch(db.session, claims[:2], company.finance, pay_input())
+    pay_batch(db.session, claims[:2], company.finance, pay_input())
     db.session.commit()
     assert [c.state for c in claims[:2]] == [PAID, PAID]
     assert claims[0].payment.batch == claims[1].payment.batch is not None

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from core.testing.concurrency import race
 from core.timeutil import local_today
-from plugins.expenses import services
 from plugins.expenses.models import Claim, ClaimEvent, Payment
+from plugins.expenses.services.notices import remind_overdue_reviewers
+from plugins.expenses.services.workflow import STEPS, transition
 from plugins.expenses.tests.conftest import budget, draft, line
 
 CONFLICT = "Someone else changed this claim a moment ago. Reload it and try again."
@@ -36,7 +37,7 @@ def _claim_in(db: Any, company: Any, state: str, invoice: str = "INV-1") -> Clai
              "finance_approved": ["submit", "approve", "finance_approve"]}[state]
     users = {"submit": company.rep, "approve": company.head, "finance_approve": company.finance}
     for action in steps:
-        services.transition(db.session, claim, users[action], action)
+        transition(db.session, claim, users[action], action)
     db.session.commit()
     return claim
 
@@ -123,7 +124,7 @@ def test_two_steps_on_one_claim_at_once_record_exactly_one(db, company, english,
     assert _events(db, claim.id, action_a, action_b) == 1
     won = db.session.scalar(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id,
                                                      ClaimEvent.action.in_((action_a, action_b))))
-    assert db.session.get(Claim, claim.id).state == services.STEPS[won.action].target
+    assert db.session.get(Claim, claim.id).state == STEPS[won.action].target
     payments = db.session.scalar(select(func.count(Payment.id)).where(Payment.claim_id == claim.id))
     assert payments == (1 if won.action == "pay" else 0)
     flashes = sorted((_flashes(clients[0]), _flashes(clients[1])), key=lambda f: f != [CONFLICT])
@@ -214,7 +215,7 @@ def test_the_reminder_job_and_a_review_step_at_once_both_go_through(db, company,
 
     def job() -> int:
         with job_app.app_context():
-            reminded = services.remind_overdue_reviewers(database.session)
+            reminded = remind_overdue_reviewers(database.session)
             database.session.commit()
             return reminded
 

@@ -12,8 +12,12 @@ from sqlalchemy import func, select
 from core.contracts import Period
 from core.testing.contract import PluginContract
 from core.timeutil import local_today
-from plugins.expenses import services
-from plugins.expenses.models import Claim, Payment
+from plugins.expenses import platform
+from plugins.expenses.models import Budget, Claim, Payment
+from plugins.expenses.services.claims import update_claim
+from plugins.expenses.services.common import ConcurrentChange, ExpenseError
+from plugins.expenses.services.notices import remind_overdue_reviewers
+from plugins.expenses.services.workflow import transition
 from plugins.expenses.tests.conftest import draft, line, pay_input, to_paid
 
 
@@ -24,7 +28,7 @@ class TestExpensesContract(PluginContract):
 def _approved_claim(db, company):
     claim = draft(db, company.rep, line(company.travel, "500.00"))
     for user, action in ((company.rep, "submit"), (company.head, "approve"), (company.finance, "finance_approve")):
-        services.transition(db.session, claim, user, action)
+        transition(db.session, claim, user, action)
     db.session.commit()
     return claim.id
 
@@ -47,10 +51,10 @@ def test_two_finance_users_paying_at_once_make_exactly_one_payment(app, db, comp
                 user = database.session.get(User, user_id)
                 assert claim.state == "finance_approved" and user is not None
                 barrier.wait(timeout=10)  # both have read the claim as payable
-                services.transition(database.session, claim, user, "pay", payment=pay_input())
+                transition(database.session, claim, user, "pay", payment=pay_input())
                 database.session.commit()
                 outcomes.append("paid")
-            except services.ExpenseError as exc:
+            except ExpenseError as exc:
                 database.session.rollback()
                 outcomes.append(exc.code)
             finally:
@@ -70,19 +74,19 @@ def test_two_finance_users_paying_at_once_make_exactly_one_payment(app, db, comp
 def test_a_stale_form_cannot_overwrite_a_newer_change(app, db, company):
     claim = draft(db, company.rep, line(company.travel))
     seen_version = claim.version
-    services.update_claim(db.session, claim, company.rep, "New purpose", [line(company.travel, line_id=claim.lines[0].id)])
+    update_claim(db.session, claim, company.rep, "New purpose", [line(company.travel, line_id=claim.lines[0].id)])
     db.session.commit()
-    with pytest.raises(services.ConcurrentChange):
-        services.update_claim(db.session, claim, company.rep, "Old purpose",
+    with pytest.raises(ConcurrentChange):
+        update_claim(db.session, claim, company.rep, "Old purpose",
                               [line(company.travel, line_id=claim.lines[0].id)], expected_version=seen_version)
 
 
 def test_kpis_total_and_days_to_payment_per_user_and_period(app, db, company):
-    from plugins.expenses.reporting import kpi_days_to_payment, kpi_total
+    from plugins.expenses.kpis import kpi_days_to_payment, kpi_total
 
     to_paid(db, company, draft(db, company.rep, line(company.travel, "120.00", "K1"), line(company.office, "0.30", "K2")))
     draft(db, company.rep2, line(company.travel, "999.00", "K3"))  # a draft does not count
-    today = services.platform.local_today()
+    today = platform.local_today()
     period = Period(today - timedelta(days=30), today + timedelta(days=1))
     totals = kpi_total([company.rep.id, company.rep2.id], period)
     assert totals == {company.rep.id: Decimal("120.30"), company.rep2.id: Decimal("0.00")}
@@ -96,8 +100,8 @@ def test_kpis_total_and_days_to_payment_per_user_and_period(app, db, company):
 
 
 def test_compliance_counts_paid_claims_that_skipped_a_review(app, db, company):
+    from plugins.expenses.compliance import measure_budgets_kept, measure_paid_claims_reviewed
     from plugins.expenses.models import ClaimEvent
-    from plugins.expenses.reporting import measure_budgets_kept, measure_paid_claims_reviewed
 
     assert measure_paid_claims_reviewed().ratio is None
     good = to_paid(db, company, draft(db, company.rep, line(company.travel, invoice="C1")))
@@ -126,12 +130,12 @@ def test_reviewers_are_reminded_of_claims_waiting_too_long_once_a_day(app, db, c
     from core.notifications.models import Notification
 
     claim = draft(db, company.rep, line(company.travel))
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     claim.submitted_at = claim.submitted_at - timedelta(days=10)
     db.session.commit()
     before = db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == company.head.id))
-    assert services.remind_overdue_reviewers(db.session) == 1
-    assert services.remind_overdue_reviewers(db.session) == 0  # not twice the same day
+    assert remind_overdue_reviewers(db.session) == 1
+    assert remind_overdue_reviewers(db.session) == 0  # not twice the same day
     db.session.commit()
     after = db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == company.head.id))
     assert after == before + 1
@@ -148,7 +152,7 @@ def test_demo_data_makes_claims_in_every_state(app, db):
     db.session.commit()
     states = set(db.session.scalars(select(Claim.state)))
     assert states == {"draft", "submitted", "dept_head_approved", "finance_approved", "paid", "returned", "rejected"}
-    assert local_today().year in set(db.session.scalars(select(services.Budget.year)))
+    assert local_today().year in set(db.session.scalars(select(Budget.year)))
     # issue 12: a "waits for your review" notification resolves itself when the claim moves on, so the approvers'
     # unread requests are the claims that still wait for them (the manager had 18 unread for 2-3 claims)
     from core.notifications.models import Notification

@@ -11,7 +11,7 @@ import pytest
                                               (Decimal("1E+1"), "¥10.00"), (Decimal("100"), "¥100.00"),
                                               (Decimal("-921.90"), "超出 ¥921.90"), (None, "—")])
 def test_what_is_left_of_a_budget(app, value, shown):
-    from plugins.expenses.rendering import left
+    from plugins.expenses.views.rendering import left
 
     with app.test_request_context():
         assert left(value) == shown
@@ -20,7 +20,7 @@ def test_what_is_left_of_a_budget(app, value, shown):
 def test_an_overrun_reads_over_by_in_english(app):
     from flask_babel import force_locale
 
-    from plugins.expenses.rendering import left
+    from plugins.expenses.views.rendering import left
 
     with app.test_request_context(), force_locale("en"):
         assert left(Decimal("-921.90")) == "over by CN¥921.90"
@@ -29,12 +29,12 @@ def test_an_overrun_reads_over_by_in_english(app):
 def test_claim_pdf_and_notifications_write_amounts_by_the_locale(app, db, company):
     from core.notifications.models import Notification
     from core.notifications.service import render_message
-    from plugins.expenses import services
+    from plugins.expenses.services.workflow import transition
     from plugins.expenses.tests.conftest import draft, line
 
     claim = draft(db, company.rep, line(company.travel, amount="1234.50"))
     with app.test_request_context():
-        services.transition(db.session, claim, company.rep, "submit")
+        transition(db.session, claim, company.rep, "submit")
         db.session.commit()
         waiting = db.session.query(Notification).filter_by(recipient_id=company.head.id).one()
         assert "¥1,234.50" in render_message(waiting)
@@ -47,24 +47,26 @@ def test_claim_pdf_and_notifications_write_amounts_by_the_locale(app, db, compan
 
 def _pdf_context(claim):
     from core.timeutil import utcnow
-    from plugins.expenses import platform, services
+    from plugins.expenses import platform
+    from plugins.expenses.labels import state_label
+    from plugins.expenses.services.categories import category_label
 
-    return {"claim": claim, "reviews": [], "now": utcnow(), "capital": "", "state_label": services.state_label,
-            "category_label": services.category_label, "local": platform.local_datetime, "method_labels": {}}
+    return {"claim": claim, "reviews": [], "now": utcnow(), "capital": "", "state_label": state_label,
+            "category_label": category_label, "local": platform.local_datetime, "method_labels": {}}
 
 
 def test_a_review_request_resolves_itself_when_the_claim_moves_on(app, db, company):
     """Issue 12: the manager had 18 unread "waits for your review" while 2-3 claims waited."""
     from core.notifications.service import unread_count
-    from plugins.expenses import services
+    from plugins.expenses.services.workflow import transition
     from plugins.expenses.tests.conftest import draft, line
 
     claim = draft(db, company.rep, line(company.travel, amount="80.00"))
     with app.test_request_context():
-        services.transition(db.session, claim, company.rep, "submit")
+        transition(db.session, claim, company.rep, "submit")
         db.session.commit()
         assert unread_count(company.head) == 1
-        services.transition(db.session, claim, company.head, "approve")
+        transition(db.session, claim, company.head, "approve")
         db.session.commit()
         assert unread_count(company.head) == 0  # done: the claim moved on to finance
         assert unread_count(company.finance) == 1

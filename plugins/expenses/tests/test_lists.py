@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from plugins.expenses import services
+from plugins.expenses import platform
+from plugins.expenses.services.workflow import transition
 from plugins.expenses.tests.conftest import budget, draft, line, to_paid
 
 
@@ -18,7 +19,7 @@ def _csv(response) -> list[list[str]]:
 def test_the_claim_list_filters_by_state_and_owner_and_searches(app, db, company, client, login_as):
     mine = draft(db, company.head, line(company.travel, invoice="H1"), title="Head's own trip")
     submitted = draft(db, company.rep, line(company.travel, invoice="R1"), title="Beijing fair")
-    services.transition(db.session, submitted, company.rep, "submit")
+    transition(db.session, submitted, company.rep, "submit")
     kept = draft(db, company.rep, line(company.office, invoice="R2"), title="Printer paper")
     db.session.commit()
     login_as(company.head)  # the head sees the team's claims and their own (R2 "team")
@@ -83,13 +84,13 @@ def test_the_finance_queue_pays_only_the_ticked_claims(app, db, company, client,
     for number in range(2):
         claim = draft(db, company.rep, line(company.travel, invoice=f"F{number}"))
         for user, action in ((company.rep, "submit"), (company.head, "approve"), (company.finance, "finance_approve")):
-            services.transition(db.session, claim, user, action)
+            transition(db.session, claim, user, action)
         claims.append(claim)
     db.session.commit()
     login_as(company.finance2)
     page = client.get("/expenses/finance?stage=pay").get_data(as_text=True)
     assert f'name="ids" value="{claims[0].id}"' in page
-    today = services.platform.local_today().isoformat()
+    today = platform.local_today().isoformat()
     nothing = client.post("/expenses/finance/pay", data={"paid_on": today, "method": "cash"}, follow_redirects=True)
     assert nothing.status_code == 200 and "flash-warning" in nothing.get_data(as_text=True)
     client.post("/expenses/finance/pay", data={"ids": [str(claims[1].id)], "paid_on": today, "method": "cash"})

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from plugins.expenses import services
+from plugins.expenses import platform
+from plugins.expenses.labels import state_label
+from plugins.expenses.services.workflow import transition
 from plugins.expenses.tests.conftest import PNG, draft, line, to_paid
 
 
@@ -27,13 +29,13 @@ def test_a_representative_sees_only_their_own_claims_and_gets_404_for_others(app
 
 def test_the_reviewer_and_finance_see_the_claim_and_its_receipts(app, db, company, make_app, login_as):
     claim = draft(db, company.rep, line(company.travel))
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     db.session.commit()
     receipt_id = claim.lines[0].receipts[0].id
     for user in (company.head, company.boss):  # the head reviews; the manager sees all
         client = login_as(user, on=app.test_client())
         assert client.get(f"/expenses/receipts/{receipt_id}").status_code == 200
-    services.transition(db.session, claim, company.head, "approve")
+    transition(db.session, claim, company.head, "approve")
     db.session.commit()
     client = login_as(company.finance, on=app.test_client())
     assert client.get(f"/expenses/claims/{claim.id}").status_code == 200
@@ -46,7 +48,7 @@ def test_a_claim_is_filed_with_two_receipts_through_the_form(app, db, company, c
     from plugins.expenses.models import Claim
 
     login_as(company.rep)
-    today = services.platform.local_today().isoformat()
+    today = platform.local_today().isoformat()
     form = {"title": "Customer visit", "lines-0-expense_date": today, "lines-0-category_id": str(company.travel.id),
             "lines-0-amount": "88.80", "lines-0-description": "Train", "lines-0-invoice_number": "T-1",
             "lines-1-expense_date": today, "lines-1-category_id": str(company.office.id),
@@ -69,7 +71,7 @@ def test_a_claim_is_filed_with_two_receipts_through_the_form(app, db, company, c
 def test_a_wrong_step_in_the_browser_is_refused_with_a_message(app, db, company, client, login_as):
     claim = draft(db, company.rep, line(company.travel))
     login_as(company.finance)
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     db.session.commit()
     page = client.post(f"/expenses/claims/{claim.id}/act/finance_approve", follow_redirects=True)
     assert page.status_code == 200 and "flash-error" in page.get_data(as_text=True)
@@ -82,14 +84,14 @@ def test_the_api_refuses_wrong_state_and_wrong_person_with_its_error_format(app,
     login_as(company.head)
     response = client.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "approve"})
     assert response.status_code == 409  # the head sees the team's draft but cannot approve it yet
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     db.session.commit()
     response = client.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "pay"})
     assert response.status_code == 409 and response.get_json()["error"]["message"]
     response = client.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "return"})
     assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
     finance = login_as(company.finance, on=app.test_client())
-    services.transition(db.session, claim, company.head, "approve")
+    transition(db.session, claim, company.head, "approve")
     db.session.commit()
     rep = login_as(company.rep, on=app.test_client())
     response = rep.post(f"/api/v1/expenses/claims/{claim.id}/transitions", json={"action": "finance_approve"})
@@ -100,7 +102,7 @@ def test_the_api_refuses_wrong_state_and_wrong_person_with_its_error_format(app,
 
 def test_the_api_creates_claims_with_exact_amounts_and_refuses_bad_ones(app, db, company, client, login_as):
     login_as(company.rep)
-    today = services.platform.local_today().isoformat()
+    today = platform.local_today().isoformat()
     body = {"title": "API", "lines": [{"expense_date": today, "category_id": company.travel.id, "amount": "0.10",
                                        "description": "x", "invoice_number": "API-1"}]}
     created = client.post("/api/v1/expenses/claims", json=body)
@@ -114,7 +116,7 @@ def _many_claims(db, company, count):
     claims = []
     for number in range(count):
         claim = draft(db, company.rep, line(company.travel, invoice=f"P{number}"))
-        services.transition(db.session, claim, company.rep, "submit")
+        transition(db.session, claim, company.rep, "submit")
         claims.append(claim)
     db.session.commit()
     return claims
@@ -137,11 +139,11 @@ def _rows(db, company, url, user, count, offset):
         claimant = company.rep if user == "rep" or number % 2 else company.rep2
         claim = draft(db, claimant, line(company.travel, invoice=f"Q{number}"))
         if url.startswith(("/expenses/review", "/expenses/finance")) or "state=submitted" in url:
-            services.transition(db.session, claim, claimant, "submit")
+            transition(db.session, claim, claimant, "submit")
         if url.startswith("/expenses/finance"):
-            services.transition(db.session, claim, company.head, "approve")
+            transition(db.session, claim, company.head, "approve")
         if "stage=pay" in url:
-            services.transition(db.session, claim, company.finance2, "finance_approve")
+            transition(db.session, claim, company.finance2, "finance_approve")
     db.session.commit()
 
 
@@ -178,7 +180,7 @@ def test_lists_make_a_fixed_number_of_queries_whatever_the_row_count(app, db, co
 def test_list_rows_escape_what_users_typed(app, db, company, client, login_as):
     # The claim tables' rows are drawn in Python (rendering.claim_table_rows), not by Jinja's autoescape.
     claim = draft(db, company.rep, line(company.travel, invoice="X1"), title='<b>"Trip" & co</b>')
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     claim.over_budget = True
     db.session.commit()
     for user, url in ((company.rep, "/expenses/"), (company.head, "/expenses/review")):
@@ -192,7 +194,7 @@ def test_list_rows_show_dates_and_states_as_the_core_filters_do(app, db, company
     from flask_babel import format_datetime
 
     claim = draft(db, company.rep, line(company.travel, invoice="D1"))
-    services.transition(db.session, claim, company.rep, "submit")
+    transition(db.session, claim, company.rep, "submit")
     db.session.commit()
     for user, url, moment in ((company.rep, "/expenses/", claim.created_at),
                               (company.head, "/expenses/review", claim.submitted_at)):
@@ -202,7 +204,7 @@ def test_list_rows_show_dates_and_states_as_the_core_filters_do(app, db, company
             expected = format_datetime(moment, "short")  # babel's own, in the company time zone
         assert expected and expected in page
         assert f'href="/expenses/claims/{claim.id}"' in page
-    assert services.state_label("submitted") in client.get("/expenses/?state=submitted").get_data(as_text=True)
+    assert state_label("submitted") in client.get("/expenses/?state=submitted").get_data(as_text=True)
     from plugins.expenses.tests.conftest import budget
 
     approved, draft_line = budget(db, company, company.travel, "10"), budget(db, company, company.office, "5", False)
@@ -228,12 +230,12 @@ def test_the_printable_claim_form_is_chinese_with_capitals(app, db, company, cli
 def test_batch_payment_from_the_finance_page(app, db, company, client, login_as):
     claims = _many_claims(db, company, 2)
     for claim in claims:
-        services.transition(db.session, claim, company.head, "approve")
-        services.transition(db.session, claim, company.finance, "finance_approve")
+        transition(db.session, claim, company.head, "approve")
+        transition(db.session, claim, company.finance, "finance_approve")
     db.session.commit()
     login_as(company.finance2)
     response = client.post("/expenses/finance/pay", data={
-        "ids": [str(c.id) for c in claims], "paid_on": services.platform.local_today().isoformat(),
+        "ids": [str(c.id) for c in claims], "paid_on": platform.local_today().isoformat(),
         "method": "bank_transfer", "reference": "BATCH-1"})
     assert response.status_code == 302
     db.session.expire_all()
@@ -247,7 +249,7 @@ def test_odd_numbers_from_the_browser_change_nothing_and_break_nothing(app, db, 
     claims = _many_claims(db, company, 1)
     login_as(company.finance2)
     response = client.post("/expenses/finance/pay", data={
-        "ids": ["²", "99999999999999999999"], "paid_on": services.platform.local_today().isoformat(),
+        "ids": ["²", "99999999999999999999"], "paid_on": platform.local_today().isoformat(),
         "method": "bank_transfer", "reference": "BATCH-2"})
     assert response.status_code in (200, 302)
     db.session.expire_all()

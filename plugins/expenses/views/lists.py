@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.identity.models import Department, User
 from core.web.listing import ExportColumn, Filter, ListQuery
-from plugins.expenses import services
+from plugins.expenses.labels import state_label
 from plugins.expenses.models import (
     BUDGET_APPROVED,
     BUDGET_DRAFT,
@@ -25,6 +25,9 @@ from plugins.expenses.models import (
     Claim,
 )
 from plugins.expenses.search import searched
+from plugins.expenses.services.budgets import budget_lines_query, budget_remaining_column
+from plugins.expenses.services.categories import active_categories, category_label
+from plugins.expenses.services.queries import claims_query, department_queue, finance_queue
 
 #: What the lists' search box searches: the box is drawn for a list with search columns; the search itself goes
 #: through the plugin's substring index (ClaimListQuery.filtered, search.claim_search).
@@ -65,7 +68,7 @@ class ClaimListQuery(ListQuery):
 
 
 def _state_choices() -> list[tuple[str, str]]:
-    return [(state, services.state_label(state)) for state in CLAIM_STATES]
+    return [(state, state_label(state)) for state in CLAIM_STATES]
 
 
 def _over_budget_filter() -> Filter:
@@ -77,7 +80,7 @@ def _over_budget_filter() -> Filter:
 def claim_list(user: Any) -> ListQuery:
     """Expenses → Claims: every claim ``user`` may see (own / team / all, R2), newest first."""
     return ClaimListQuery(
-        services.claims_query(user).options(WITH_CLAIMANT),
+        claims_query(user).options(WITH_CLAIMANT),
         sorts={"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
                "total": Claim.total, "state": Claim.state},
         default_sort="-created",
@@ -97,7 +100,7 @@ def claim_list(user: Any) -> ListQuery:
 def review_list(user: Any) -> ListQuery:
     """Claims waiting for ``user``'s department-level review (R9.2.2), oldest first."""
     return ClaimListQuery(
-        services.department_queue(user).options(WITH_CLAIMANT),
+        department_queue(user).options(WITH_CLAIMANT),
         sorts={"waiting": Claim.submitted_at, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
         search=CLAIM_SEARCH,
@@ -110,7 +113,7 @@ def finance_list(user: Any, state: str) -> ListQuery:
     never the user's own."""
     waiting = Claim.dept_approved_at if state == DEPT_APPROVED else Claim.finance_approved_at
     return ClaimListQuery(
-        services.finance_queue(user, state).options(WITH_CLAIMANT),
+        finance_queue(user, state).options(WITH_CLAIMANT),
         sorts={"waiting": waiting, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
         search=CLAIM_SEARCH,
@@ -122,10 +125,10 @@ def finance_list(user: Any, state: str) -> ListQuery:
 def budget_list(year: int, sort: str = "") -> ListQuery:
     """Budget lines of ``year`` (R9.1.2); the view turns the page's rows into BudgetFigures. Only a sort by what
     is left joins every line's figures; otherwise they are summed for the shown lines alone."""
-    query = services.budget_lines_query(year, with_usage=sort.lstrip("-") == "remaining")
+    query = budget_lines_query(year, with_usage=sort.lstrip("-") == "remaining")
     sorts: dict[str, Any] = {"department": Department.name, "category": Category.position, "amount": Budget.amount}
     if "committed" in query.selected_columns:
-        sorts["remaining"] = services.budget_remaining_column(query)
+        sorts["remaining"] = budget_remaining_column(query)
     return ListQuery(
         query,
         sorts=sorts,
@@ -142,7 +145,7 @@ def budget_list(year: int, sort: str = "") -> ListQuery:
 def _category_choices() -> list[tuple[str, str]]:
     from core.extensions import db
 
-    return [(str(c.id), services.category_label(c)) for c in services.active_categories(db.session)]
+    return [(str(c.id), category_label(c)) for c in active_categories(db.session)]
 
 
 def claim_columns() -> list[ExportColumn]:
@@ -152,7 +155,7 @@ def claim_columns() -> list[ExportColumn]:
         ExportColumn("title", _("Purpose")),
         ExportColumn("claimant", _("Claimant"), value=lambda c: c.claimant.name),
         ExportColumn("total", _("Amount")),
-        ExportColumn("state", _("State"), value=lambda c: services.state_label(c.state)),
+        ExportColumn("state", _("State"), value=lambda c: state_label(c.state)),
         ExportColumn("created_at", _("Created")),
         ExportColumn("submitted_at", _("Submitted")),
         ExportColumn("paid_at", _("Paid")),
@@ -174,7 +177,7 @@ def budget_columns() -> list[ExportColumn]:
 
 
 def spend_columns() -> list[ExportColumn]:
-    """The spend-against-budget report (reporting.spend_by_month rows) as an export: one column a month."""
+    """The spend-against-budget report (services.reports.spend_by_month rows) as an export: one column a month."""
     months = [ExportColumn(f"m{month}", str(month), value=lambda row, i=month - 1: row["months"][i])
               for month in range(1, 13)]
     return [ExportColumn("department", _("Department")), ExportColumn("category", _("Category")), *months,

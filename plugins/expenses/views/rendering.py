@@ -20,8 +20,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from core.web.locale import datetime_filter, money
-from plugins.expenses import services
+from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
+from plugins.expenses.services.queries import waiting_since
 
 
 def claim_rows() -> dict[str, Any]:
@@ -69,18 +70,18 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
         _label(_("Amount"))
     over = f' <span class="expenses-warning-tag">{Markup(_("over budget"))}</span>'
     if kind == "claims":
-        state_label, created = _label(_("State")), _label(_("Created"))
-        states = {state: escape(services.state_label(state)) for state in CLAIM_STATES}
+        state_heading, created = _label(_("State")), _label(_("Created"))
+        states = {state: escape(state_label(state)) for state in CLAIM_STATES}
         # The claim list's rows sit two spaces deeper in claims.html than the queues' rows in theirs.
         row, cell = "\n    <tr>\n      ", "\n      "
-        last = (f'{cell}<td data-label="{state_label}"><span class="expenses-state expenses-state-{{state}}">'
+        last = (f'{cell}<td data-label="{state_heading}"><span class="expenses-state expenses-state-{{state}}">'
                 f'{{state_text}}</span></td>{cell}<td data-label="{created}">{{last}}</td>\n    </tr>\n  ')
         last_value: Callable[[Any], Any] = lambda claim: _short(claim.created_at)  # noqa: E731
     else:
         states = {}
         row, cell = "\n  <tr>\n    ", "\n    "
         last = f'{cell}<td data-label="{_label(_("Waiting since"))}">{{last}}</td>\n  </tr>\n  '
-        last_value = lambda claim: _short(services.waiting_since(claim))  # noqa: E731
+        last_value = lambda claim: _short(waiting_since(claim))  # noqa: E731
     if select:
         choose = Markup(_("Select %(name)s")) % {"name": "{}"}
         row += '<td class="bulk-cell"><input type="checkbox" name="ids" value="{id}" aria-label="{choose}"></td>' + cell
