@@ -11,6 +11,7 @@ from core.contracts import (
     DashboardWidget,
     DatasetDef,
     KPIDef,
+    LookupDef,
     MenuItem,
     PermissionDef,
     PurchaseStats,
@@ -165,6 +166,14 @@ def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
 
 
 @hookimpl
+def register_lookups() -> list[LookupDef]:
+    """Searchable selects of customers and contacts (issue 12), scoped to what the user sees."""
+    from plugins.crm.lookups import definitions
+
+    return definitions()
+
+
+@hookimpl
 def compliance_checks() -> list[ComplianceCheck]:
     from plugins.crm import compliance
 
@@ -175,14 +184,7 @@ def compliance_checks() -> list[ComplianceCheck]:
 def dashboard_widgets(user: Any) -> list[DashboardWidget]:
     from plugins.crm import widgets
 
-    return [
-        DashboardWidget("crm.overdue", _l("My overdue revisits"), "crm/widgets/overdue.html",
-                        permission="crm.customer.view", order=20, context=widgets.overdue),
-        DashboardWidget("crm.next_steps", _l("My next steps"), "crm/widgets/next_steps.html",
-                        permission="crm.customer.view", order=21, context=widgets.next_steps),
-        DashboardWidget("crm.grades", _l("Grades of my customers"), "crm/widgets/grades.html",
-                        permission="crm.customer.view", order=22, context=widgets.grades),
-    ]
+    return widgets.dashboard_widgets(user)  # by what the user does with customers (issue 12)
 
 
 @hookimpl
