@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.web.lookup import LookupField
 from plugins.team.labels import (
     ACTIVITY_KIND_LABELS,
     AUDIENCE_LABELS,
@@ -112,8 +113,14 @@ class IssueForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=20000)])
     severity = SelectField(_l("Severity"), choices=_choices(SEVERITY_LABELS), default="normal")
     target_department_id = SelectField(_l("Department"), coerce=coerce_id, validate_choice=False)
-    assignee_id = SelectField(_l("Assignee"), coerce=coerce_id, validate_choice=False,
+    # Searchable (issue 12): a company's people are never one dropdown; the service checks the department.
+    assignee_id = LookupField(_l("Assignee"), kind="core.user", validators=[Optional()],
                               description=_l("Someone of that department; leave empty for its head to assign."))
+
+
+class AssignForm(FlaskForm):
+    assignee_id = LookupField(_l("Assignee"), kind="core.user", validators=[Optional()],
+                              description=_l("An active member of the department the issue is for."))
 
 
 class PostForm(FlaskForm):
@@ -128,7 +135,7 @@ class PostForm(FlaskForm):
 
 
 class KudosForm(FlaskForm):
-    to_id = SelectField(_l("Whom you thank"), coerce=coerce_id, validate_choice=False)
+    to_id = LookupField(_l("Whom you thank"), kind="core.user", validators=[Optional()])
     reason = TextAreaField(_l("For"), validators=[DataRequired(), Length(max=2000)])
 
 

@@ -20,6 +20,12 @@ def definitions() -> dict[str, KPIDef]:
     return {kpi.key: kpi for kpi in engine.collect("register_kpis", KPIDef)}
 
 
+def labels() -> dict[str, str]:
+    """The KPIs' labels in the current language (a meeting keeps the label it was scheduled with as a fallback,
+    for a KPI whose module has since been disabled)."""
+    return {key: str(kpi.label) for key, kpi in definitions().items()}
+
+
 def values(key: str, user_ids: list[int], period: Period) -> dict[int, Decimal]:
     """{user_id: value} of one KPI, {} when no enabled plugin offers it (or it fails: logged, not fatal)."""
     kpi = definitions().get(key)

@@ -134,17 +134,37 @@ def create_meeting(session: Any, user: Any, *, title: str, starts_at: datetime, 
     return meeting
 
 
+def attendees_of(session: Any, meeting: Meeting) -> list[User]:
+    """The meeting's attendees by name."""
+    return list(session.scalars(select(User).join(MeetingAttendee, MeetingAttendee.user_id == User.id)
+                                .where(MeetingAttendee.meeting_id == meeting.id).order_by(User.name, User.id)))
+
+
+#: How an invitation's calendar file is sent: METHOD:REQUEST makes mail and calendar programs offer to accept it.
+ICS_TYPE = "text/calendar; method=REQUEST; charset=utf-8"
+
+
+def invitation_ics(meeting: Meeting, attendees: list[User]) -> str:
+    """The meeting as an iCalendar invitation (RFC 5545); its SEQUENCE follows the meeting's version."""
+    from plugins.team.services import ical
+
+    return ical.invitation(uid=f"team-meeting-{meeting.id}@netsales", title=meeting.title,
+                           starts_at=meeting.starts_at, ends_at=meeting.ends_at, location=meeting.location,
+                           description=meeting.agenda, organizer=meeting.organizer, attendees=attendees,
+                           sequence=meeting.version, now=utcnow())
+
+
 def send_invitations(session: Any, meeting: Meeting, sender: Any) -> int:
-    """In-app notice, and an e-mail with the iCalendar file's link, to each attendee; the team's robots too."""
+    """In-app notice, and an e-mail with the iCalendar file attached, to each attendee; the team's robots too."""
     from flask import current_app
 
     from core.notifications.outbox import queue_email, valid_address
     from core.notifications.service import absolute_url, notify
     from core.web.locale import datetime_filter
 
-    people = list(session.scalars(select(User).join(MeetingAttendee, MeetingAttendee.user_id == User.id)
-                                  .where(MeetingAttendee.meeting_id == meeting.id)))
+    people = attendees_of(session, meeting)
     path = meeting_path(meeting.id)
+    calendar = (f"meeting-{meeting.id}.ics", ICS_TYPE, invitation_ics(meeting, people).encode())
     for person in people:
         if person.id != sender.id:
             notify(person, _l("You are invited to %(title)s"), path, email=False, title=meeting.title)
@@ -159,9 +179,9 @@ def send_invitations(session: Any, meeting: Meeting, sender: Any) -> int:
                     _("You are invited to %(title)s.", title=meeting.title),
                     _("When: %(when)s", when=when),
                     _("Where: %(where)s", where=meeting.location or "-"), "",
-                    _("Add it to your calendar: %(link)s", link=absolute_url(path + "/invite.ics")),
+                    _("The invitation is attached: open it to add the meeting to your calendar."),
                     _("Agenda and minutes: %(link)s", link=absolute_url(path))])
-            queue_email(person.email, subject, body + "\n")
+            queue_email(person.email, subject, body + "\n", attachments=[calendar])
     for row in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)):
         row.invited_at = utcnow()
     leader = meeting.series.leader_id if meeting.series else meeting.organizer_id
@@ -236,6 +256,38 @@ def close_minutes(session: Any, meeting: Meeting, user: Any, expected_version: i
     return _send_minutes(session, meeting, user)
 
 
+def items_of(session: Any, meeting: Meeting) -> list[ActionItem]:
+    return list(session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id)
+                                .order_by(ActionItem.due_on, ActionItem.id)).unique())
+
+
+def minutes_pdf(session: Any, meeting: Meeting) -> bytes:
+    """The minutes as PDF in the current language (the core's PDF service, CJK font). Raises the core's
+    FontNotFoundError when no Chinese font is installed."""
+    from core.pdf import render_pdf
+    from plugins.team.services.kpi_values import labels
+
+    return render_pdf("team/minutes_pdf.html", meeting=meeting, attendees=attendees_of(session, meeting),
+                      items=items_of(session, meeting), kpi_labels=labels())
+
+
+def _minutes_file(session: Any, meeting: Meeting, cache: dict[str, Any]) -> tuple[str, str, bytes] | None:
+    """The minutes PDF in the current language, printed once per language; None without a Chinese font."""
+    from flask import current_app
+    from flask_babel import get_locale
+
+    from core.pdf import FontNotFoundError
+
+    locale = str(get_locale())
+    if locale not in cache:
+        try:
+            cache[locale] = (f"minutes-{meeting.id}.pdf", "application/pdf", minutes_pdf(session, meeting))
+        except FontNotFoundError:
+            current_app.logger.warning("minutes %s e-mailed without the PDF: no Chinese font", meeting.id)
+            cache[locale] = None
+    return cache[locale]
+
+
 def _send_minutes(session: Any, meeting: Meeting, sender: Any) -> int:
     from flask import current_app
 
@@ -243,11 +295,10 @@ def _send_minutes(session: Any, meeting: Meeting, sender: Any) -> int:
     from core.notifications.service import absolute_url, notify
     from plugins.team.labels import ACTION_STATE_LABELS
 
-    people = list(session.scalars(select(User).join(MeetingAttendee, MeetingAttendee.user_id == User.id)
-                                  .where(MeetingAttendee.meeting_id == meeting.id)))
-    items = list(session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id)
-                                 .order_by(ActionItem.due_on, ActionItem.id)))
+    people = attendees_of(session, meeting)
+    items = items_of(session, meeting)
     path = meeting_path(meeting.id)
+    printed: dict[str, Any] = {}
     labels = {"progress": _l("Progress"), "problems": _l("Problems"), "solutions": _l("Solutions"),
               "priorities": _l("Priorities"), "decisions": _l("Decisions")}
     for person in people:
@@ -268,9 +319,13 @@ def _send_minutes(session: Any, meeting: Meeting, sender: Any) -> int:
                 lines += [f"- {item.title} · {item.owner.name} · {item.due_on.isoformat()} · "
                           f"{ACTION_STATE_LABELS[item.state]}" for item in items]
                 lines.append("")
-            lines.append(_("The minutes as PDF: %(link)s", link=absolute_url(path + "/minutes.pdf")))
+            pdf = _minutes_file(session, meeting, printed)
+            if pdf is not None:
+                lines.append(_("The minutes are attached as a PDF."))
+            else:
+                lines.append(_("The minutes as PDF: %(link)s", link=absolute_url(path + "/minutes.pdf")))
             subject = _("Minutes: %(title)s", title=meeting.title)
-        queue_email(person.email, subject, "\n".join(lines) + "\n")
+        queue_email(person.email, subject, "\n".join(lines) + "\n", attachments=[pdf] if pdf else None)
     return len(people)
 
 

@@ -9,10 +9,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core.notifications.models import EmailOutbox, Notification
+from core.notifications.models import EmailAttachment, EmailOutbox, Notification
 from core.timeutil import local_today
 from plugins.team.models import ActionItem, Meeting, MeetingAttendee, MeetingSeries
 from plugins.team.services import actions, meetings
+
+
+def without_stamp(ics: str) -> list[str]:
+    """The calendar's lines but DTSTAMP (when the file was written)."""
+    return [line for line in ics.split("\r\n") if not line.startswith("DTSTAMP:")]
 
 
 def new_series(client, **changes):
@@ -39,12 +44,19 @@ def test_a_series_schedules_a_meeting_and_invites_the_team(app, db, people, logi
                              .where(Notification.recipient_id == people["rep"].id)) == 1
     mails = list(db.session.scalars(select(EmailOutbox)))
     assert {m.to for m in mails} == {"sup@example.com", "rep@example.com"}
-    assert all(f"/team/meetings/{meeting.id}/invite.ics" in m.body_text for m in mails)
     ics = client.get(f"/team/meetings/{meeting.id}/invite.ics")
     assert ics.mimetype == "text/calendar"
     text = ics.get_data(as_text=True)
     assert "BEGIN:VEVENT" in text and "DTSTART:" in text and "\r\n" in text
     assert meeting.starts_at.strftime("%Y%m%dT%H%M%SZ") in text
+    # Each invitation carries the calendar file itself (issue 17): the same event as the page's download.
+    files = list(db.session.scalars(select(EmailAttachment).order_by(EmailAttachment.message_id)))
+    assert sorted(f.message_id for f in files) == sorted(m.id for m in mails)
+    for file in files:
+        assert (file.filename, file.content_type) == (f"meeting-{meeting.id}.ics",
+                                                       "text/calendar; method=REQUEST; charset=utf-8")
+        assert without_stamp(file.data.decode()) == without_stamp(text)
+    assert all("invite.ics" not in m.body_text and "日历" in m.body_text for m in mails)
     # A representative sees the meeting; someone outside the team does not.
     assert login_as(people["rep"], on=app.test_client()).get(f"/team/meetings/{meeting.id}").status_code == 200
     assert login_as(people["clerk"], on=app.test_client()).get(f"/team/meetings/{meeting.id}").status_code == 404
@@ -152,11 +164,33 @@ def test_closing_the_minutes_emails_them_and_offers_the_pdf(app, db, people, log
     assert db.session.get(Meeting, meeting.id).state == "closed"
     mails = list(db.session.scalars(select(EmailOutbox)))
     assert {m.to for m in mails} == {"sup@example.com", "rep@example.com"}
-    assert all("完成季度目标 80%" in m.body_text and "minutes.pdf" in m.body_text for m in mails)
+    assert all("完成季度目标 80%" in m.body_text and "minutes.pdf" not in m.body_text for m in mails)
+    # Each mail carries the minutes PDF itself (issue 17), printed once for the attendees' one language.
+    files = list(db.session.scalars(select(EmailAttachment)))
+    assert sorted(f.message_id for f in files) == sorted(m.id for m in mails)
+    assert {(f.filename, f.content_type) for f in files} == {(f"minutes-{meeting.id}.pdf", "application/pdf")}
+    assert all(f.data.startswith(b"%PDF") for f in files) and len({f.data for f in files}) == 1
     pdf = sup.get(f"/team/meetings/{meeting.id}/minutes.pdf")
-    assert pdf.status_code in (200, 302)
-    if pdf.status_code == 200:
-        assert pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_without_a_chinese_font_the_minutes_mail_links_to_the_pdf_instead(app, db, people, login_as,
+                                                                         monkeypatch):
+    from core.pdf import FontNotFoundError
+
+    def no_font(*args, **kwargs):
+        raise FontNotFoundError("no CJK font")
+
+    monkeypatch.setattr(meetings, "minutes_pdf", no_font)
+    _series, meeting = scheduled_meeting(db, people)
+    db.session.query(EmailOutbox).delete()
+    db.session.commit()
+    meetings.save_minutes(db.session, meeting, people["supervisor"], progress="进展")
+    assert meetings.close_minutes(db.session, meeting, people["supervisor"]) == 3
+    db.session.commit()
+    mails = list(db.session.scalars(select(EmailOutbox)))
+    assert mails and all(f"/team/meetings/{meeting.id}/minutes.pdf" in m.body_text for m in mails)
+    assert db.session.scalar(select(func.count()).select_from(EmailAttachment)) == 0
 
 
 def test_a_stale_minutes_form_is_refused(app, db, people, login_as):

@@ -1,5 +1,5 @@
-"""The team blueprint and what its page modules share: labels for templates, choices of people and
-departments, the page number, the static files."""
+"""The team blueprint and what its page modules share: labels for templates, choices of departments, the page
+number, the static files (people are chosen by searching: core.web.lookup)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.extensions import db
-from core.identity.models import Department, User
+from core.identity.models import Department
 from core.security import can, public
 from core.web.params import whole_number
 from plugins.team.labels import ALL
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 bp = Blueprint("team", __name__, url_prefix="/team", template_folder=str(PLUGIN_DIR / "templates"))
-
-#: People offered in a select (owner, kudos, assignee); larger companies pick among the first this many by name.
-PEOPLE_LIMIT = 1000
-
 
 class TextLabels:
     """``team_labels.severity["high"]``: each group translated once per render, as plain text."""
@@ -52,22 +48,6 @@ def may(permission: str, obj: Any = None) -> bool:
 
 def page_number() -> int:
     return whole_number(request.args.get("page"), minimum=1, maximum=100000) or 1
-
-
-def people_choices(department_id: int | None = None, empty: Any = None) -> list[tuple[Any, str]]:
-    stmt = select(User.id, User.name).where(User.active)
-    if department_id is not None:
-        stmt = stmt.where(User.department_id == department_id)
-    rows = [(uid, name) for uid, name in db.session.execute(stmt.order_by(User.name, User.id).limit(PEOPLE_LIMIT))]
-    return ([("", empty)] if empty is not None else []) + rows
-
-
-def people_with_departments(empty: Any = None) -> list[tuple[Any, str]]:
-    """Active people as "name · department", for a select whose rule (the service's) is about departments."""
-    rows = [(uid, f"{name} · {department}" if department else name) for uid, name, department in db.session.execute(
-        select(User.id, User.name, Department.name).outerjoin(Department, Department.id == User.department_id)
-        .where(User.active).order_by(Department.name, User.name, User.id).limit(PEOPLE_LIMIT))]
-    return ([("", empty)] if empty is not None else []) + rows
 
 
 def department_choices(empty: Any = None) -> list[tuple[Any, str]]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.security import require
 from core.timeutil import utcnow
-from core.web.params import record_id, whole_number
+from core.web.params import whole_number
 from plugins.team import forms
 from plugins.team.models import ISSUE_STATES, Issue, people_without_roles
 from plugins.team.services import TeamError
@@ -21,8 +21,6 @@ from plugins.team.views.common import (
     department_choices,
     or_404,
     page_number,
-    people_choices,
-    people_with_departments,
 )
 
 VIEW = "team.issue.view"
@@ -62,7 +60,6 @@ def issues():  # type: ignore[no-untyped-def]
 def new_issue():  # type: ignore[no-untyped-def]
     form = forms.IssueForm()
     form.target_department_id.choices = department_choices(empty=_("Choose…"))
-    form.assignee_id.choices = people_with_departments(empty=_("Its head assigns it"))
     if form.validate_on_submit():
         try:
             issue = service.raise_issue(db.session, current_user, title=form.title.data,
@@ -86,24 +83,31 @@ def new_issue():  # type: ignore[no-untyped-def]
 @require(VIEW)
 def issue(issue_id: int):  # type: ignore[no-untyped-def]
     issue = issue_or_404(issue_id)
+    return _issue_page(issue)
+
+
+def _issue_page(issue: Issue, assign_form: forms.AssignForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     may_handle = service.may_handle(current_user, issue)
-    assignees = people_choices(department_id=issue.target_department_id) if may_handle else []
-    return render_template("team/issue.html", issue=issue, now=utcnow(), may_handle=may_handle, assignees=assignees,
-                           next_states=service.next_states(current_user, issue))
+    assign_form = assign_form or forms.AssignForm(assignee_id=issue.assignee_id)
+    return render_template("team/issue.html", issue=issue, now=utcnow(), may_handle=may_handle,
+                           assign_form=assign_form, next_states=service.next_states(current_user, issue)), status
 
 
 @bp.post("/issues/<int:issue_id>/assign")
 @require(VIEW)
 def assign_issue(issue_id: int):  # type: ignore[no-untyped-def]
     issue = issue_or_404(issue_id)
+    form = forms.AssignForm()
+    if not form.validate_on_submit():
+        return _issue_page(issue, form, 422)
     try:
-        service.assign(db.session, issue, current_user, record_id(request.form.get("assignee_id")))
+        service.assign(db.session, issue, current_user, form.assignee_id.data)
     except TeamError as exc:
         db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-        flash(_("Issue assigned."), "success")
+        forms.attach_error(form, exc, "assignee_id")
+        return _issue_page(issue_or_404(issue_id), form, 422)
+    db.session.commit()
+    flash(_("Issue assigned."), "success")
     return redirect(url_for("team.issue", issue_id=issue_id))
 
 

@@ -14,19 +14,14 @@ from core.security import require, team_ids
 from core.timeutil import local_today, utcnow
 from plugins.team import forms
 from plugins.team.models import ActionItem, Meeting, MeetingAttendee, MeetingSeries, people_without_roles
-from plugins.team.services import TeamError, actions, ical
+from plugins.team.services import TeamError, actions
 from plugins.team.services import meetings as service
 from plugins.team.services.kpi_values import definitions as kpi_definitions
+from plugins.team.services.kpi_values import labels as kpi_labels
 from plugins.team.views.common import bp, may, or_404, page_number
 
 VIEW, RUN = "team.meeting.view", "team.meeting.run"
 PER_PAGE = 20
-
-
-def kpi_labels() -> dict[str, str]:
-    """The KPIs' labels in the reader's language (a meeting keeps the label it was scheduled with as a fallback,
-    for a KPI whose module has since been disabled)."""
-    return {key: str(kpi.label) for key, kpi in kpi_definitions().items()}
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
@@ -207,12 +202,7 @@ def my_actions():  # type: ignore[no-untyped-def]
 @require(VIEW)
 def invitation(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = meeting_or_404(meeting_id)
-    attendees = list(db.session.scalars(select(User).join(MeetingAttendee, MeetingAttendee.user_id == User.id)
-                                        .where(MeetingAttendee.meeting_id == meeting.id).order_by(User.name)))
-    text = ical.invitation(uid=f"team-meeting-{meeting.id}@netsales", title=meeting.title,
-                           starts_at=meeting.starts_at, ends_at=meeting.ends_at, location=meeting.location,
-                           description=meeting.agenda, organizer=meeting.organizer, attendees=attendees,
-                           sequence=meeting.version, now=utcnow())
+    text = service.invitation_ics(meeting, service.attendees_of(db.session, meeting))
     return Response(text, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
 
@@ -220,20 +210,13 @@ def invitation(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/meetings/<int:meeting_id>/minutes.pdf")
 @require(VIEW)
 def minutes_pdf(meeting_id: int):  # type: ignore[no-untyped-def]
-    from core.pdf import FontNotFoundError, render_pdf
+    from core.pdf import FontNotFoundError
 
     meeting = meeting_or_404(meeting_id)
-    attendees = list(db.session.scalars(select(User).join(MeetingAttendee, MeetingAttendee.user_id == User.id)
-                                        .where(MeetingAttendee.meeting_id == meeting.id).order_by(User.name)))
-    items = list(db.session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id)
-                                    .order_by(ActionItem.due_on, ActionItem.id)).unique())
     try:
-        pdf = render_pdf("team/minutes_pdf.html", meeting=meeting, attendees=attendees, items=items,
-                         kpi_labels=kpi_labels())
+        pdf = service.minutes_pdf(db.session, meeting)
     except FontNotFoundError:
         flash(_("PDFs cannot be printed here: no Chinese font is installed. Ask the administrator."), "danger")
         return redirect(url_for("team.meeting", meeting_id=meeting.id))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="minutes-{meeting.id}.pdf"'})
-
-

@@ -18,7 +18,7 @@ from plugins.team.models import Award, AwardType, Kudos, people_without_roles
 from plugins.team.services import TeamError
 from plugins.team.services import recognition as service
 from plugins.team.services.kpi_values import definitions as kpi_definitions
-from plugins.team.views.common import bp, may, or_404, page_number, people_choices
+from plugins.team.views.common import bp, may, or_404, page_number
 
 VIEW, DEFINE, CONFIRM = "team.recognition.view", "team.award.define", "team.award.confirm"
 PER_PAGE = 20
@@ -56,7 +56,6 @@ def _recognition_page(form: forms.KudosForm, status: int = 200):  # type: ignore
 @require(VIEW)
 def recognition():  # type: ignore[no-untyped-def]
     form = forms.KudosForm()
-    form.to_id.choices = people_choices(empty=_("Choose…"))
     return _recognition_page(form)
 
 
@@ -64,7 +63,6 @@ def recognition():  # type: ignore[no-untyped-def]
 @require(VIEW)
 def give_kudos():  # type: ignore[no-untyped-def]
     form = forms.KudosForm()
-    form.to_id.choices = people_choices(empty=_("Choose…"))
     if form.validate_on_submit():
         try:
             service.give_kudos(db.session, current_user, to_id=form.to_id.data, reason=form.reason.data)
