@@ -112,14 +112,7 @@ def compliance_checks() -> list[ComplianceCheck]:
 def dashboard_widgets(user: Any) -> list[DashboardWidget]:
     from plugins.expenses import widgets
 
-    return [
-        DashboardWidget("expenses.my_claims", _l("My expense claims"), "expenses/widgets/my_claims.html",
-                        permission="expenses.claim.create", order=40, context=widgets.my_claims),
-        DashboardWidget("expenses.waiting", _l("Expense claims waiting for me"), "expenses/widgets/waiting.html",
-                        order=41, context=widgets.waiting_for_me),
-        DashboardWidget("expenses.budget_use", _l("My department's budget use"), "expenses/widgets/budget.html",
-                        order=42, context=widgets.department_budget),
-    ]
+    return widgets.dashboard_widgets(user)  # by what the user does with claims (issue 12)
 
 
 @hookimpl

@@ -1,15 +1,22 @@
-"""Context functions of the dashboard widgets: a fixed, small number of queries each."""
+"""The dashboard widgets, chosen by what the user does with claims (issue 12), and their context functions: a fixed,
+small number of queries each.
+
+Everyone who files claims sees their own. Reviewers — a department head (R9.2.2), anyone people report to, finance
+(R9.2.3) — see what waits for them, near the top of the page: for a department head and for finance it is the first
+thing. The budget use shows to those who may read budgets or head a department (R9.1)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from core.contracts import DashboardWidget
 from core.extensions import db
 from core.identity.models import Department, User
-from core.security import can
+from core.security import can, has_team
 from core.timeutil import utcnow
 from plugins.expenses import platform
 from plugins.expenses.models import DEPT_APPROVED, FINANCE_APPROVED, SUBMITTED, Claim
@@ -21,6 +28,26 @@ from plugins.expenses.services import (
     finance_queue,
     state_label,
 )
+
+BUDGET_VIEW = "expenses.budget.view"
+
+
+def _heads_a_department(user: Any) -> bool:
+    return db.session.scalar(select(Department.id).where(Department.head_id == user.id).limit(1)) is not None
+
+
+def dashboard_widgets(user: Any) -> list[DashboardWidget]:
+    heads = _heads_a_department(user)
+    widgets = [DashboardWidget("expenses.my_claims", _l("My expense claims"), "expenses/widgets/my_claims.html",
+                               permission="expenses.claim.create", order=40, context=my_claims)]
+    if heads or has_team(user) or can(user, FINANCE_REVIEW) or can(user, PAY):
+        # After the sales team's charts (orders 1-5) for a manager; first for a department head and finance.
+        widgets.append(DashboardWidget("expenses.waiting", _l("Expense claims waiting for me"),
+                                       "expenses/widgets/waiting.html", order=6, context=waiting_for_me))
+    if heads or can(user, BUDGET_VIEW):
+        widgets.append(DashboardWidget("expenses.budget_use", _l("My department's budget use"),
+                                       "expenses/widgets/budget.html", order=42, context=department_budget))
+    return widgets
 
 
 def my_claims(user: Any) -> dict[str, Any]:
