@@ -62,6 +62,7 @@ QUANTITY = {"type": ["string", "number"], "maxLength": 13, "pattern": r"^[0-9]{1
 SHOP_ORDER_INPUT = {"type": "object", "properties": {
     "channel": {"enum": [c for c in CHANNELS if c != "direct"]}, "order_number": {"type": "string", "minLength": 1,
                                                                                    "maxLength": 64},
+    "shop": {"type": "string", "maxLength": 60, "description": "the shop on its channel, e.g. 天猫旗舰店 (optional)"},
     "ordered_at": {"type": "string", "pattern": f"^$|^{_DAY}( {_CLOCK})?$|^[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}} {_CLOCK}$",
                    "description": "YYYY-MM-DD HH:MM[:SS], company time zone"},
     "customer": TEXT, "phone": PHONE_INPUT, "email": EMAIL_INPUT,
@@ -196,7 +197,7 @@ def get_order(order_id: int):  # type: ignore[no-untyped-def]
                                  "below 1,000,000,000,000.00"),
                      "ordered_at": _l("a real date and time")})
 def post_shop_order(body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    rows = [{"channel": body["channel"], "order_number": body["order_number"],
+    rows = [{"channel": body["channel"], "shop": body.get("shop", ""), "order_number": body["order_number"],
              "ordered_at": body.get("ordered_at", ""), "customer": body["customer"], "phone": body.get("phone", ""),
              "email": body.get("email", ""), "sku": line["sku"], "quantity": str(line["quantity"]),
              "unit_price": str(line["unit_price"])} for line in body["lines"]]

@@ -16,20 +16,26 @@ from plugins.pipeline.models import Deal, Order, OrderLine, Product
 from plugins.pipeline.services.stages import STAGE_LABELS
 
 
-def order_lines_query(user: Any) -> Any:
+def all_order_lines() -> Any:
+    """Every order line that counts as a sale (not cancelled), whoever owns it: what a reader's query scopes, and
+    what analytics' summary job aggregates (DatasetDef.unscoped)."""
     from plugins.crm.models import Customer
 
     owner = aliased(User)
-    stmt = (select(Order.ordered_at.label("date"), Order.id.label("order_id"), Order.customer_id,
+    return (select(Order.ordered_at.label("date"), Order.id.label("order_id"), Order.customer_id,
                    Product.name.label("product"), Product.category,
-                   Order.channel, Customer.name.label("customer"), Customer.region,
+                   Order.channel, Order.shop, Customer.name.label("customer"), Customer.region,
                    Order.owner_id.label("representative_id"), owner.name.label("representative"),
                    Department.name.label("team"), OrderLine.quantity, OrderLine.revenue, OrderLine.cost)
             .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
             .join(Product, Product.id == OrderLine.product_id).join(Customer, Customer.id == Order.customer_id)
             .join(owner, owner.id == Order.owner_id).outerjoin(Department, Department.id == owner.department_id)
             .where(Order.status != "cancelled"))
-    return scoped(stmt, Order, "pipeline.order.view", user)
+
+
+def order_lines_query(user: Any) -> Any:
+    # The scope is on the order's owner, which the data set shows as representative_id (owner_column below).
+    return scoped(all_order_lines(), Order, "pipeline.order.view", user)
 
 
 def deals_query(user: Any) -> Any:
@@ -51,12 +57,14 @@ def definitions() -> list[DatasetDef]:
             DatasetColumn("product", _l("Product")),
             DatasetColumn("category", _l("Category")),
             DatasetColumn("channel", _l("Channel"), value_labels=CHANNEL_LABELS),
+            DatasetColumn("shop", _l("Online shop")),  # the shop's own name, as people call it: no code to label
             DatasetColumn("customer", _l("Customer")), DatasetColumn("region", _l("Region")),
             DatasetColumn("representative_id", _l("Representative ID"), "int", role="key"),
             DatasetColumn("representative", _l("Representative")),
             DatasetColumn("team", _l("Team")), DatasetColumn("quantity", _l("Quantity"), "decimal"),
             DatasetColumn("revenue", _l("Revenue (CNY)"), "decimal"), DatasetColumn("cost", _l("Cost (CNY)"), "decimal"),
-        ), "pipeline.order.view", order_lines_query, date_column="date"),
+        ), "pipeline.order.view", order_lines_query, date_column="date", owner_column="representative_id",
+            unscoped=all_order_lines),
         DatasetDef("pipeline.deals", _l("Deals"), (
             DatasetColumn("id", _l("ID"), "int", role="key"), DatasetColumn("title", _l("Title")),
             DatasetColumn("customer", _l("Customer")), DatasetColumn("owner", _l("Owner")),

@@ -52,6 +52,9 @@ CATALOGUE = {
 }
 KNOWLEDGE = ("支持多平台订单统一管理，开箱即用。", "比同类产品部署快一半，售后响应 4 小时内。",
              "先讲客户痛点，再演示节省的人力；强调本地服务团队。")
+#: The demo company's shops on each platform (two on Tmall), so that sales by shop differ from sales by channel.
+DEMO_SHOPS = {"tmall": ("天猫旗舰店", "天猫专卖店"), "jd": ("京东自营旗舰店",), "douyin": ("抖音小店",),
+              "wechat_shop": ("微信小商店",), "website": ("官网商城",)}
 CHANNEL_WEIGHTS = (("tmall", 30), ("jd", 20), ("douyin", 20), ("wechat_shop", 12), ("website", 8), ("direct", 10))
 DEAL_TITLES = ("年度采购", "新店开业设备", "直播间升级", "系统替换", "续费与扩容", "双十一备货", "培训采购",
                "私域项目", "仓储耗材框架协议", "定制开发")
@@ -95,6 +98,7 @@ def _orders(session: Any, rng: Random, customers: list[Any], products: list[Prod
             channel = rng.choice(channels)
             orders.append({
                 "number": f"DM-{len(orders) + 1:07d}", "channel": channel,
+                "shop": rng.choice(DEMO_SHOPS[channel]) if channel in DEMO_SHOPS else None,
                 "external_number": None if channel == "direct" else f"{channel.upper()}{rng.randint(10**9, 10**10)}",
                 "customer_id": customer.id, "owner_id": customer.owner_id, "status": status, "ordered_at": ordered,
                 "total": sum((to_fen(q * p) for _pr, q, p in basket), Decimal("0")),

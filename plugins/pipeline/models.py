@@ -118,6 +118,9 @@ class Deal(db.Model):
 class DealStageChange(db.Model):
     __tablename__ = "pipeline_deal_stage_change"
     __label__ = _l("Deal stage change")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"from_stage": (_l("From stage"), _labels("services.stages", "STAGE_LABELS")),
+                   "to_stage": (_l("To stage"), _labels("services.stages", "STAGE_LABELS")),
+                   "note": _l("Why it moved back"), "user_id": _l("Moved by")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
@@ -178,6 +181,8 @@ class Quotation(db.Model):
 class QuotationLine(db.Model):
     __tablename__ = "pipeline_quotation_line"
     __label__ = _l("Quotation line")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"description": _l("Line description"), "quantity": _l("Quantity"),
+                   "unit_price": _l("Unit price"), "discount": _l("Discount (%)")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quotation_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotation.id"), index=True)
@@ -202,6 +207,7 @@ class DiscountDecision(db.Model):
 
     __tablename__ = "pipeline_discount_decision"
     __label__ = _l("Discount decision")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"approved": _l("Discount approved"), "reason": _l("Reason"), "decided_by_id": _l("Decided by")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quotation_id: Mapped[int] = mapped_column(ForeignKey("pipeline_quotation.id"), index=True)
@@ -241,7 +247,8 @@ class Order(db.Model):
     __label__ = _l("Order")
     __tracked__ = {
         "status": (_l("Status"), _labels("services.orders", "STATUS_LABELS")),
-        "channel": (_l("Channel"), _labels("labels", "CHANNEL_LABELS")), "owner_id": _l("Owner"),
+        "channel": (_l("Channel"), _labels("labels", "CHANNEL_LABELS")), "shop": _l("Online shop"),
+        "owner_id": _l("Owner"),
         "carrier": _l("Carrier"), "tracking_number": _l("Tracking number"), "total": _l("Total"),
     }
     __owner__ = "owner_id"
@@ -261,6 +268,9 @@ class Order(db.Model):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     channel: Mapped[str] = mapped_column(String(16), default="direct", index=True)
     external_number: Mapped[str | None] = mapped_column(String(64))
+    #: The shop on its channel the order came from ("天猫旗舰店"), as the shop's export names it; empty for orders
+    #: that came from no shop (a company may run several shops on one platform: analytics shows sales by shop).
+    shop: Mapped[str | None] = mapped_column(String(60))
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_deal.id"), index=True)
@@ -284,6 +294,7 @@ class Order(db.Model):
 class OrderLine(db.Model):
     __tablename__ = "pipeline_order_line"
     __label__ = _l("Order line")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"quantity": _l("Quantity"), "unit_price": _l("Unit price"), "revenue": _l("Net revenue (CNY)")}
     #: The KPIs' sums read lines through this index alone (migration 7c2e91d4a5b3).
     __table_args__ = (Index("ix_pipeline_order_line_order_revenue", "order_id", "revenue", "cost"),)
 
@@ -304,6 +315,8 @@ class OrderNotice(db.Model):
 
     __tablename__ = "pipeline_order_notice"
     __label__ = _l("Order notice")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"status": (_l("Order step"), _labels("services.orders", "STATUS_LABELS")),
+                   "recipient": _l("Who was told")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
@@ -317,6 +330,9 @@ class OrderNotice(db.Model):
 class OrderStatusChange(db.Model):
     __tablename__ = "pipeline_order_status_change"
     __label__ = _l("Order status change")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"from_status": (_l("From step"), _labels("services.orders", "STATUS_LABELS")),
+                   "to_status": (_l("To step"), _labels("services.orders", "STATUS_LABELS")),
+                   "user_id": _l("Changed by")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pipeline_order.id"), index=True)
@@ -331,6 +347,8 @@ class FollowUp(db.Model):
 
     __tablename__ = "pipeline_follow_up"
     __label__ = _l("Follow-up")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"due_on": _l("Follow-up due"), "done_at": _l("Followed up at"), "note": _l("Follow-up note"),
+                   "owner_id": _l("Owner")}
     __owner__ = "owner_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -384,6 +402,8 @@ class SalesTarget(db.Model):
 
     __tablename__ = "pipeline_sales_target"
     __label__ = _l("Sales target")  # its name on the audit page (core/audit/labels.py)
+    # Not the year and month: numbers would read "2,026"; the target's page says which period it is.
+    __tracked__ = {"amount": _l("Target (CNY)"), "user_id": _l("Representative")}
     __table_args__ = (UniqueConstraint("year", "user_id", "month"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

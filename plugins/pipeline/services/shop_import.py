@@ -21,7 +21,9 @@ from plugins.pipeline.models import CHANNELS, Order, OrderLine, Product
 from plugins.pipeline.services.money import MAX_AMOUNT, line_fits, to_fen
 from plugins.pipeline.services.orders import _after_status, next_number
 
-COLUMNS = ("channel", "order_number", "ordered_at", "customer", "phone", "email", "sku", "quantity", "unit_price")
+COLUMNS = ("channel", "shop", "order_number", "ordered_at", "customer", "phone", "email", "sku", "quantity",
+           "unit_price")
+SHOP_MAX = 60  # Order.shop
 REQUIRED = ("channel", "order_number", "customer", "sku", "quantity", "unit_price")
 
 
@@ -83,6 +85,8 @@ def _check_row(number: int, row: dict[str, str], products: dict[str, Product]) -
     except (InvalidOperation, ValueError):
         problems.append(_("quantity and unit price must be numbers (quantity above zero, below what an order "
                           "line holds)"))
+    if len(row.get("shop") or "") > SHOP_MAX:
+        problems.append(_("the shop's name may have at most %(n)s characters", n=SHOP_MAX))
     if row.get("ordered_at") and _parse_time(row["ordered_at"]) is None:
         problems.append(_("ordered_at is not a date and time like 2026-11-27 14:30"))
     return problems
@@ -140,6 +144,7 @@ def import_orders(session: Any, rows: list[dict[str, str]], user: Any, dry_run: 
             first = numbered[0][1]
             customer_id = _customer_for(session, first, user)
             order = Order(number=next_number(session, "SH"), channel=key[0], external_number=key[1],
+                          shop=(first.get("shop") or "").strip() or None,
                           customer_id=customer_id, owner_id=user.id, status="confirmed",
                           ordered_at=_ordered_at(first))
             for _n, row in numbered:
