@@ -72,6 +72,7 @@ def register_settings() -> list:
 @hookimpl
 def register_scheduled_jobs() -> list[ScheduledJob]:
     from plugins.analytics import jobs
+    from plugins.analytics.services.summary import REFRESH_SECONDS
 
     day = 24 * 3600
     return [
@@ -79,6 +80,8 @@ def register_scheduled_jobs() -> list[ScheduledJob]:
                      _l("Find KPIs that moved notably last month and tell the superiors (R7.1.3)")),
         ScheduledJob("analytics.monthly_report", jobs.monthly_report, day,
                      _l("Write and send last month's sales report on the 1st (R2.3.6)")),
+        ScheduledJob("analytics.sales_summary", jobs.refresh_summary, REFRESH_SECONDS,
+                     _l("Sum the order lines per day for the sales dashboards")),
     ]
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -200,3 +200,47 @@ class ActivityLead(db.Model):
     url: Mapped[str] = mapped_column(String(300))
     added_by_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SalesSummary(db.Model):
+    """The order lines' sums per company-local day (and per month) × representative × one group of dimensions,
+    rebuilt by a job from the sales data set (services/summary.py), so that the dashboards need not read every
+    line. Sums are kept exactly, in thousandths of a unit, as integers.
+
+    ``kind`` says which dimensions a row keeps (the others are empty): "rep" none, "channel" channel and shop,
+    "region" the region, "product" product and category. ``grain`` is "d" (``day`` is that day) or "m" (``day`` is
+    the first of the month, the sum of its days). Every row keeps its representative, so the reader's scope
+    (own / team / all) applies to the summary as to the lines (``__owner__``)."""
+
+    __tablename__ = "analytics_sales_summary"
+    __audit__ = False  # a cache of other tables' figures, rebuilt wholesale: no business record
+    __owner__ = "representative_id"
+    __table_args__ = (Index("ix_analytics_sales_summary_read", "kind", "grain", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    grain: Mapped[str] = mapped_column(String(1))
+    day: Mapped[date]
+    representative_id: Mapped[int | None]
+    representative: Mapped[str | None] = mapped_column(Text)
+    team: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
+    shop: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    product: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    revenue: Mapped[int] = mapped_column(BigInteger, default=0)  # thousandths of a yuan
+    cost: Mapped[int] = mapped_column(BigInteger, default=0)
+    quantity: Mapped[int] = mapped_column(BigInteger, default=0)  # thousandths of a unit
+    lines: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SummaryState(db.Model):
+    """When the summary of a data set was last rebuilt (the dashboards say "figures as of HH:MM")."""
+
+    __tablename__ = "analytics_summary_state"
+    __audit__ = False  # bookkeeping of the summary job
+
+    dataset_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    built_at: Mapped[datetime | None]
+    lines: Mapped[int] = mapped_column(BigInteger, default=0)  # order lines summed at that time

@@ -80,13 +80,14 @@ def figures(session: Any, reader: User, first: date) -> MonthlyFigures:
     if dataset is not None:
         out.has_sales = True
         total = PivotSpec(sales.SALES_DATASET, measure="revenue", aggregate="sum")
-        out.revenue = run(replace(total, start=first, end=end), dataset, reader).total
+        # Live, not from the summary: on the 1st the summary may not yet hold the month's last minutes.
+        out.revenue = run(replace(total, start=first, end=end), dataset, reader, live=True).total
         out.last_year = run(replace(total, start=_shift_year(first, -1), end=_shift_year(end, -1)), dataset,
-                            reader).total
+                            reader, live=True).total
         before = (first - timedelta(days=1)).replace(day=1)
-        out.previous_month = run(replace(total, start=before, end=first), dataset, reader).total
-        out.products = sales.pareto(dataset, reader, "product", first, end)
-        out.representatives = sales.revenue_by(dataset, reader, "representative", first, end)
+        out.previous_month = run(replace(total, start=before, end=first), dataset, reader, live=True).total
+        out.products = sales.pareto(dataset, reader, "product", first, end, live=True)
+        out.representatives = sales.revenue_by(dataset, reader, "representative", first, end, live=True)
     deals = find_dataset("pipeline.deals", reader)
     if deals is not None:
         from plugins.analytics.services.catalogue import column, value_labels

@@ -4,6 +4,11 @@ and customer behaviour (new vs returning, repeat purchases, order value, cohorts
 Every figure reads the order-lines data set that the pipeline offers through ``register_datasets``, run as the
 reader (a representative sees their own sales, a supervisor the team's, the manager all), one aggregate statement
 per figure. Without that data set (the pipeline is off) the dashboards say so instead of showing zeros.
+
+Every function checks that ``user`` may see analytics and read the data set (AccessDenied otherwise), whoever
+calls it. Sums by date, representative, channel and shop, region, product and category are read from the sales
+summary (services/summary.py) unless ``live``; customers' behaviour, RFM and cohorts count distinct customers and
+orders, which no sum can give, and always read the lines.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from sqlalchemy import Integer, and_, case, func, select
 
 from core.contracts import DatasetDef
 from core.extensions import db
+from plugins.analytics.services.access import check_reader
 from plugins.analytics.services.catalogue import column, find_dataset
 from plugins.analytics.services.pivot import CENT, PivotSpec, bucket, run
 
 #: The data set the sales dashboards read, and the columns they need of it.
 SALES_DATASET = "pipeline.order_lines"
 SALES_PERMISSION = "pipeline.order.view"
-SALES_COLUMNS = ("date", "order_id", "customer_id", "customer", "revenue", "channel", "product", "category",
+SALES_COLUMNS = ("date", "order_id", "customer_id", "customer", "revenue", "channel", "shop", "product", "category",
                  "region", "representative_id", "representative")
 ABC_LIMITS = (Decimal("0.8"), Decimal("0.95"))  # A: the first 80 % of revenue, B: up to 95 %, C: the rest
 
@@ -50,9 +56,10 @@ class TrendPoint:
     partial: bool = False  # the month under way: its revenue so far
 
 
-def monthly_trend(dataset: DatasetDef, user: Any, year: int, today: date | None = None) -> list[TrendPoint]:
+def monthly_trend(dataset: DatasetDef, user: Any, year: int, today: date | None = None,
+                  live: bool = False) -> list[TrendPoint]:
     """Revenue per month of ``year`` beside the same month of the year before (see ``trend``)."""
-    return trend(dataset, user, year, "month", today)
+    return trend(dataset, user, year, "month", today, live)
 
 
 TREND_GRAINS = ("day", "week", "month")
@@ -88,7 +95,7 @@ def _last_year(day: date, grain: str) -> date:
 
 
 def trend(dataset: DatasetDef, user: Any, year: int, grain: str = "month",
-          today: date | None = None) -> list[TrendPoint]:
+          today: date | None = None, live: bool = False) -> list[TrendPoint]:
     """Revenue per day, week or month of ``year`` beside the same period of the year before, with the growth rate:
     one GROUP BY over the two years.
 
@@ -101,7 +108,7 @@ def trend(dataset: DatasetDef, user: Any, year: int, grain: str = "month",
     today = today or local_today()
     spec = PivotSpec(SALES_DATASET, rows=("date",), measure="revenue", aggregate="sum", grain=grain,
                      start=_year_start(year - 1) - timedelta(days=7), end=_year_start(year + 1))
-    result = run(spec, dataset, user)
+    result = run(spec, dataset, user, live=live)
     by_bucket = {str(key[0]): result.cells[(key, None)] for key in result.row_keys}
     zero = Decimal("0.00")
 
@@ -123,12 +130,30 @@ def trend(dataset: DatasetDef, user: Any, year: int, grain: str = "month",
     return points
 
 
-def revenue_by(dataset: DatasetDef, user: Any, key: str, start: date, end: date) -> list[tuple[Any, Decimal]]:
+def revenue_by(dataset: DatasetDef, user: Any, key: str, start: date, end: date,
+               live: bool = False) -> list[tuple[Any, Decimal]]:
     """Revenue per value of a dimension in [start, end), largest first."""
     spec = PivotSpec(SALES_DATASET, rows=(key,), measure="revenue", aggregate="sum", start=start, end=end)
-    result = run(spec, dataset, user)
+    result = run(spec, dataset, user, live=live)
     pairs = [(k[0], result.cells[(k, None)]) for k in result.row_keys]
     return sorted(pairs, key=lambda pair: (-pair[1], str(pair[0])))
+
+
+@dataclass
+class ShopRow:
+    channel: str | None  # the stored code: the view shows its label
+    shop: str | None  # the shop's name; None for orders from no shop
+    revenue: Decimal
+
+
+def revenue_by_shop(dataset: DatasetDef, user: Any, start: date, end: date, live: bool = False) -> list[ShopRow]:
+    """Revenue per shop (on its channel: two platforms' shops may share a name) in [start, end), largest first:
+    one GROUP BY channel, shop (R7.1.1 "sales channels")."""
+    spec = PivotSpec(SALES_DATASET, rows=("channel", "shop"), measure="revenue", aggregate="sum", start=start,
+                     end=end)
+    result = run(spec, dataset, user, live=live)
+    rows = [ShopRow(k[0], k[1], result.cells[(k, None)]) for k in result.row_keys]
+    return sorted(rows, key=lambda r: (-r.revenue, str(r.channel or ""), str(r.shop or "")))
 
 
 @dataclass
@@ -141,7 +166,8 @@ class RepresentativeRow:
 TARGET_KPI = "pipeline.target_completion"
 
 
-def representatives(dataset: DatasetDef, user: Any, start: date, end: date) -> list[RepresentativeRow]:
+def representatives(dataset: DatasetDef, user: Any, start: date, end: date,
+                    live: bool = False) -> list[RepresentativeRow]:
     """Revenue per representative in [start, end), best first, with their target completion from the KPI that
     the pipeline offers (one compute call for all of them), when it does."""
     from core.contracts import Period
@@ -149,7 +175,7 @@ def representatives(dataset: DatasetDef, user: Any, start: date, end: date) -> l
 
     spec = PivotSpec(SALES_DATASET, rows=("representative_id", "representative"), measure="revenue",
                      aggregate="sum", start=start, end=end)
-    result = run(spec, dataset, user, group_by_keys=True)
+    result = run(spec, dataset, user, group_by_keys=True, live=live)
     rows = sorted(((k[0], k[1], result.cells[(k, None)]) for k in result.row_keys), key=lambda r: (-r[2], str(r[1])))
     kpi = next((k for k in kpis() if k.key == TARGET_KPI), None)
     completion = kpi.compute([r[0] for r in rows], Period(start, end)) if kpi and rows else {}
@@ -167,14 +193,15 @@ class ParetoRow:
     margin_rate: Decimal | None = None  # margin / revenue
 
 
-def pareto(dataset: DatasetDef, user: Any, key: str, start: date, end: date) -> list[ParetoRow]:
+def pareto(dataset: DatasetDef, user: Any, key: str, start: date, end: date,
+           live: bool = False) -> list[ParetoRow]:
     """Products (or categories) by revenue with their cumulative share, ABC class and margin (Pareto analysis):
     two statements (revenue, cost)."""
-    pairs = revenue_by(dataset, user, key, start, end)
+    pairs = revenue_by(dataset, user, key, start, end, live)
     costs: dict[Any, Decimal] = {}
     if column(dataset, "cost") is not None:
         spec = PivotSpec(SALES_DATASET, rows=(key,), measure="cost", aggregate="sum", start=start, end=end)
-        result = run(spec, dataset, user)
+        result = run(spec, dataset, user, live=live)
         costs = {k[0]: result.cells[(k, None)] for k in result.row_keys}
     total = sum((revenue for _name, revenue in pairs), Decimal("0"))
     rows, running = [], Decimal("0")
@@ -234,7 +261,9 @@ def _revenue_sum(src: Any) -> Any:
 
 
 def customer_behaviour(dataset: DatasetDef, user: Any, start: date, end: date) -> Behaviour:
-    """New vs returning customers, repeat-purchase rate and average order value in [start, end): two statements."""
+    """New vs returning customers, repeat-purchase rate and average order value in [start, end): three
+    statements."""
+    check_reader(user, dataset)
     src = dataset.query(user).subquery("lines")
     in_period = _period_filter(src, dataset, start, end)
     per_customer = (select(src.c["customer_id"].label("customer_id"),
@@ -272,6 +301,7 @@ class CohortRow:
 
 def cohorts(dataset: DatasetDef, user: Any, months: int = 12) -> list[CohortRow]:
     """Cohort retention by first-purchase month: one statement grouping (cohort month, purchase month)."""
+    check_reader(user, dataset)
     date_col = column(dataset, "date")
     assert date_col is not None
     src = dataset.query(user).subquery("lines")
@@ -341,6 +371,7 @@ class Segment:
 
 def rfm_segments(dataset: DatasetDef, user: Any) -> list[Segment]:
     """Customers and revenue per RFM segment: one statement (windows and GROUP BY in SQL)."""
+    check_reader(user, dataset)
     segmented = _rfm_scores(dataset, user)
     rows = db.session.execute(
         select(segmented.c.segment, func.count(), func.sum(segmented.c.revenue)).group_by(segmented.c.segment)).all()
@@ -360,6 +391,7 @@ class SegmentCustomer:
 def segment_customers(dataset: DatasetDef, user: Any, code: str, page: int, per_page: int = 50
                       ) -> tuple[list[SegmentCustomer], bool]:
     """One page of a segment's customers, best revenue first, and whether there is a next page."""
+    check_reader(user, dataset)
     segmented = _rfm_scores(dataset, user)
     rows = db.session.execute(
         select(segmented.c.customer, segmented.c["last"], segmented.c.orders, segmented.c.revenue,

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from core.contracts import DatasetColumn, DatasetDef
 from core.security import public
 from core.web.params import whole_number
+from plugins.analytics.services.access import AccessDenied
 from plugins.analytics.services.catalogue import column, value_labels
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
@@ -111,8 +112,26 @@ def period_args(args: Any, default_start: date, default_end: date) -> tuple[date
     return start, end, error
 
 
+def as_of_text(moment: Any) -> str | None:
+    """When summary figures were summed, as the reader says it: 14:05 today, else the day and time."""
+    from core.timeutil import local_date, local_today
+    from core.web.locale import datetime_filter, time_filter
+
+    if moment is None:
+        return None
+    return time_filter(moment) if local_date(moment) == local_today() else datetime_filter(moment, "short")
+
+
 def year_arg(args: Any, default: int) -> int:
     return whole_number(args.get("year"), minimum=2000, maximum=2100) or default
+
+
+@bp.errorhandler(AccessDenied)
+def access_denied(exc: AccessDenied):  # type: ignore[no-untyped-def]
+    """A service refused the reader (the views check first; this is the net under them): 403, not 500."""
+    from flask import abort
+
+    abort(403)
 
 
 @bp.context_processor
@@ -121,8 +140,10 @@ def analytics_template_helpers() -> dict[str, Any]:
     from flask_login import current_user
 
     from core.security import can
+    from plugins.analytics.services.summary import REFRESH_SECONDS
 
-    return {"can": lambda permission: can(current_user, permission)}
+    return {"can": lambda permission: can(current_user, permission), "as_of_text": as_of_text,
+            "summary_minutes": REFRESH_SECONDS // 60}
 
 
 @bp.get("/assets/<path:filename>")

@@ -179,7 +179,7 @@ def explore():  # type: ignore[no-untyped-def]
     if not spec.rows and not spec.column and "aggregate" not in request.args:
         return render_template("analytics/explore.html", **context)  # nothing asked yet: the form only
     try:
-        result = run(spec, dataset, current_user)
+        result = run(spec, dataset, current_user, live=request.args.get("live") == "1")
     except PivotError as exc:
         context["error"] = str(exc)
         return render_template("analytics/explore.html", **context), 422

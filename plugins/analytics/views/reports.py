@@ -61,7 +61,7 @@ def report(report_id: int):  # type: ignore[no-untyped-def]
     spec = spec_of(saved)
     labeller = Labeller(dataset, spec.grain)
     try:
-        result = run(spec, dataset, current_user)
+        result = run(spec, dataset, current_user, live=request.args.get("live") == "1")
     except PivotError as exc:
         context["error"] = str(exc)
         return render_template("analytics/report.html", **context)

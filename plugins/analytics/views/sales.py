@@ -1,6 +1,7 @@
-"""The sales dashboards (R7.1.1, R7.1.2): trend against last year, channels, products, customer behaviour.
+"""The sales dashboards (R7.1.1, R7.1.2): trend against last year, channels and shops, products, customer behaviour.
 
-Each figure is one aggregate statement over the order lines the reader may see (their own, their team's, all)."""
+Each figure is one aggregate statement over the order lines the reader may see (their own, their team's, all), read
+from the sales summary ("figures as of 14:05") unless the reader asks for the live figures (?live=1)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core.security import require
 from core.timeutil import local_today
 from plugins.analytics.permissions import VIEW
 from plugins.analytics.services import sales as figures
+from plugins.analytics.services import summary
 from plugins.analytics.services.catalogue import column, value_labels
 from plugins.analytics.views.common import bp, chart_json, period_args, year_arg
 
@@ -32,23 +34,34 @@ def sales():  # type: ignore[no-untyped-def]
         return render_template("analytics/sales.html", dataset=None, year=year)
     start, end, error = period_args(request.args, *_year_period(year))
     grain = request.args.get("grain") if request.args.get("grain") in figures.TREND_GRAINS else "month"
-    trend = figures.trend(dataset, current_user, year, grain)
+    live = request.args.get("live") == "1"
+    trend = figures.trend(dataset, current_user, year, grain, live=live)
     channel_names = value_labels(column(dataset, "channel"))
-    channels = [(channel_names.get(str(c), str(c) if c else _("(empty)")), v)
-                for c, v in figures.revenue_by(dataset, current_user, "channel", start, end)]
-    categories = figures.pareto(dataset, current_user, "category", start, end)
-    products = figures.pareto(dataset, current_user, "product", start, end)
-    representatives = figures.representatives(dataset, current_user, start, end)
-    regions = figures.revenue_by(dataset, current_user, "region", start, end)
+
+    def channel_label(code: object) -> str:
+        return channel_names.get(str(code), str(code)) if code else _("(empty)")
+
+    channels = [(channel_label(c), v) for c, v in figures.revenue_by(dataset, current_user, "channel", start, end,
+                                                                     live)]
+    shops = [(channel_label(r.channel), r.shop or _("Not from a shop"), r.revenue)
+             for r in figures.revenue_by_shop(dataset, current_user, start, end, live)]
+    categories = figures.pareto(dataset, current_user, "category", start, end, live)
+    products = figures.pareto(dataset, current_user, "product", start, end, live)
+    representatives = figures.representatives(dataset, current_user, start, end, live)
+    regions = figures.revenue_by(dataset, current_user, "region", start, end, live)
     labels = [trend_label(p.bucket, grain) for p in trend]
+    as_of = None if live else summary.built_at()
     return render_template(
         "analytics/sales.html", dataset=dataset, year=year, start=start, last_day=end - timedelta(days=1),
         error=error, trend=trend, trend_labels=labels, grain=grain, grains=grain_choices(),
-        channels=channels, categories=categories, products=products[:20], product_count=len(products),
+        channels=channels, shops=shops, categories=categories, products=products[:20], product_count=len(products),
         representatives=representatives, regions=regions, explore=explore_links(start, end, grain),
+        as_of=as_of, live=live,
         trend_chart=chart_json("line", labels, [(str(year), [p.revenue for p in trend]),
                                                 (str(year - 1), [p.last_year for p in trend])]),
         channel_chart=chart_json("pie", [c for c, _v in channels], [(_("Revenue"), [v for _c, v in channels])]),
+        shop_chart=chart_json("bar", [f"{c} · {n}" for c, n, _v in shops[:20]],
+                              [(_("Revenue"), [v for _c, _n, v in shops[:20]])], {"indexAxis": "y"}),
         category_chart=chart_json("bar", [str(r.name or _("(empty)")) for r in categories],
                                   [(_("Revenue"), [r.revenue for r in categories])]),
         representative_chart=chart_json("bar", [r.name or _("(empty)") for r in representatives[:20]],
@@ -80,6 +93,8 @@ def explore_links(start: date, end: date, grain: str = "month") -> dict[str, str
     links = {"trend": url_for("analytics.explore", row1="date", grain=grain, **base)}
     for key in ("channel", "representative", "region", "category", "product"):
         links[key] = url_for("analytics.explore", row1=key, start=start.isoformat(), end=last, **base)
+    links["shop"] = url_for("analytics.explore", row1="channel", row2="shop", start=start.isoformat(), end=last,
+                            **base)
     return links
 
 

@@ -1,0 +1,237 @@
+"""The sales summary (issue 16 "Performance"): the order lines summed per company-local day and month ×
+representative × a group of dimensions, which the dashboards and the explorer read instead of the lines when it
+covers what they ask.
+
+Why a job that rebuilds it, not rows kept up to date order by order: a line's figures depend on more than the order
+(its customer's region, its product's name and category, its representative's name and team are joined in when the
+data set is read), and analytics sees the pipeline only through its data set, not through every change made to
+those records. Rebuilding from ``DatasetDef.unscoped()`` is a few set-based statements (``REFRESH_SECONDS``; at a
+million lines, seconds: bench/README.md) and is exact by construction; the pages say how old it is
+("figures as of 14:05") and offer the live figures, which read the lines.
+
+Exactness: sums are kept as integers in thousandths, computed the way the live pivot sums the same lines (cents of
+each line on SQLite, exact NUMERIC on PostgreSQL), so a figure from the summary equals the live one to the cent.
+Days are the company's local days (``pivot.bucket``), so month boundaries fall at local midnight. The reader's
+scope applies through the representative every row keeps (``core.security.scoped`` on ``__owner__``), the same
+helper the data set's own query uses on its ``owner_column``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import g, has_app_context
+from sqlalchemy import BigInteger, Date, Integer, and_, cast, delete, func, insert, literal, or_, select
+
+from core.contracts import DatasetColumn, DatasetDef
+from core.extensions import db
+from core.security import scoped
+from core.timeutil import utcnow
+from plugins.analytics.models import SalesSummary, SummaryState
+from plugins.analytics.services.catalogue import all_datasets, column
+from plugins.analytics.services.pivot import CENT, PivotSpec, bucket
+
+DATASET = "pipeline.order_lines"
+REFRESH_SECONDS = 15 * 60
+#: Kept in every row: the owner the scope applies to, and what is known of them.
+OWNER_KEYS = ("representative_id", "representative", "team")
+#: Each kind of row and the dimensions it keeps, smallest first: a request is served by the first that covers it.
+KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rep", ()), ("channel", ("channel", "shop")), ("region", ("region",)), ("product", ("product", "category")))
+DIMENSIONS = ("channel", "shop", "region", "product", "category")
+MEASURES = ("revenue", "cost", "quantity")
+SCALE = 1000  # measures are kept in thousandths
+#: The summary's day column as the pivot's date grouping sees it: already a company-local date.
+DAY = DatasetColumn("day", "", "date")
+
+
+def summarisable(dataset: DatasetDef | None) -> bool:
+    """Whether ``dataset`` is the sales data set, says how its scope applies, and has every column kept here."""
+    return (dataset is not None and dataset.key == DATASET and dataset.unscoped is not None
+            and dataset.owner_column == "representative_id" and dataset.date_column is not None
+            and all(column(dataset, key) is not None
+                    for key in (dataset.date_column, *OWNER_KEYS, *DIMENSIONS, *MEASURES)))
+
+
+# ---------------------------------------------------------------------------------------------------- building
+
+
+def _dialect() -> str:
+    return db.engine.dialect.name
+
+
+def _local_day(expr: Any, col: DatasetColumn) -> Any:
+    """The company-local date of a stored value (a naive UTC datetime, or a date already local)."""
+    from plugins.analytics.services.pivot import _local
+
+    if col.type == "date":
+        return expr
+    local = _local(expr, col)
+    return cast(local, Date) if _dialect() == "postgresql" else func.date(local)
+
+
+def _scaled_sum(expr: Any) -> Any:
+    """The sum in thousandths, rounded as the live pivot rounds it (pivot._sum_expr: cents per line on SQLite)."""
+    if _dialect() == "sqlite":
+        return func.sum(cast(func.round(expr * 100), Integer)) * (SCALE // 100)
+    return cast(func.sum(expr) * SCALE, BigInteger)
+
+
+def _month_of(day: Any) -> Any:
+    return cast(func.date_trunc("month", day), Date) if _dialect() == "postgresql" else func.date(day, "start of month")
+
+
+def _state(session: Any, lock: bool = False) -> SummaryState:
+    stmt = select(SummaryState).where(SummaryState.dataset_key == DATASET)
+    state = session.scalar(stmt.with_for_update() if lock else stmt)
+    if state is None:
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with session.begin_nested():
+                session.add(SummaryState(dataset_key=DATASET, built_at=None, lines=0))
+        except IntegrityError:  # another process made it first
+            pass
+        state = session.scalar(stmt.with_for_update() if lock else stmt)
+    return state
+
+
+def rebuild(session: Any) -> SummaryState | None:
+    """Replace the summary with the data set's lines as they are now: one INSERT … SELECT … GROUP BY per kind of
+    row over the lines, one more for the months (from the days). Runs in the caller's transaction: readers see the
+    old summary until it commits, and the state row's lock keeps two rebuilds from interleaving."""
+    dataset = next((d for d in all_datasets() if d.key == DATASET), None)
+    if not summarisable(dataset):
+        return None  # the pipeline is off or offers no summary: pages read the lines
+    assert dataset is not None and dataset.unscoped is not None and dataset.date_column is not None
+    state = _state(session, lock=True)
+    session.execute(delete(SalesSummary))
+    src = dataset.unscoped().subquery("lines")
+    date_col = column(dataset, dataset.date_column)
+    assert date_col is not None
+    day = _local_day(src.c[dataset.date_column], date_col)
+    target = ["kind", "grain", "day", *OWNER_KEYS]
+    for kind, dims in KINDS:
+        groups = [day, *(src.c[key] for key in OWNER_KEYS), *(src.c[key] for key in dims)]
+        query = (select(literal(kind), literal("d"), *groups, *(_scaled_sum(src.c[m]) for m in MEASURES),
+                        func.count())
+                 .group_by(*groups))
+        session.execute(insert(SalesSummary).from_select([*target, *dims, *MEASURES, "lines"], query))
+    table = SalesSummary.__table__
+    month = _month_of(table.c.day)
+    kept = [table.c.kind, *(table.c[key] for key in (*OWNER_KEYS, *DIMENSIONS))]
+    session.execute(insert(SalesSummary).from_select(
+        ["kind", "grain", "day", *OWNER_KEYS, *DIMENSIONS, *MEASURES, "lines"],
+        select(table.c.kind, literal("m"), month, *kept[1:], *(func.sum(table.c[m]) for m in MEASURES),
+               func.sum(table.c.lines))
+        .where(table.c.grain == "d").group_by(month, *kept)))
+    state.lines = int(session.scalar(select(func.coalesce(func.sum(table.c.lines), 0))
+                                     .where(table.c.kind == "rep", table.c.grain == "m")) or 0)
+    state.built_at = utcnow()
+    session.flush()
+    if has_app_context():
+        g.pop("_analytics_summary_state", None)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a pivot is read from the summary: which kind of row, whether month rows may serve whole months."""
+
+    kind: str
+    months: bool
+    built_at: datetime
+
+
+def built_at() -> datetime | None:
+    """When the summary was last rebuilt (naive UTC), None before its first build; read once per request."""
+    if has_app_context() and "_analytics_summary_state" in g:
+        return g._analytics_summary_state
+    value = db.session.scalar(select(SummaryState.built_at).where(SummaryState.dataset_key == DATASET))
+    if has_app_context():
+        g._analytics_summary_state = value
+    return value
+
+
+def plan_for(spec: PivotSpec, dataset: DatasetDef) -> Plan | None:
+    """The summary rows that answer ``spec`` exactly, or None when only the lines can (another data set, a
+    distinct count, a dimension the summary does not keep, or no summary built yet)."""
+    if not summarisable(dataset) or spec.aggregate == "distinct":
+        return None
+    if spec.aggregate != "count" and spec.measure not in MEASURES:
+        return None
+    wanted = {*spec.rows, *([spec.column] if spec.column else []), *(key for key, _value in spec.filters)}
+    wanted -= {dataset.date_column, *OWNER_KEYS}
+    kind = next((name for name, dims in KINDS if wanted <= set(dims)), None)
+    if kind is None:
+        return None
+    stamp = built_at()
+    if stamp is None:
+        return None
+    by_date = dataset.date_column in (*spec.rows, spec.column)
+    # A month row can stand for its days unless the days are grouped finer than months.
+    return Plan(kind, not by_date or spec.grain in ("month", "quarter", "year"), stamp)
+
+
+def _first_month_from(day: date) -> date:
+    return day if day.day == 1 else (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _period(plan: Plan, spec: PivotSpec) -> Any:
+    """Rows of [start, end): whole months from month rows (when allowed), the days at either end from day rows."""
+    table = SalesSummary.__table__
+    days = [table.c.day >= spec.start] if spec.start else []
+    if spec.end:
+        days.append(table.c.day < spec.end)
+    if not plan.months:
+        return and_(table.c.grain == "d", *days)
+    first = _first_month_from(spec.start) if spec.start else None  # first whole month
+    stop = spec.end.replace(day=1) if spec.end else None  # whole months end here
+    months = [table.c.grain == "m"]
+    edges = []
+    if first is not None:
+        months.append(table.c.day >= first)
+        edges.append(table.c.day < first)
+    if stop is not None:
+        months.append(table.c.day < stop)
+        edges.append(table.c.day >= stop)
+    if not edges:
+        return and_(*months)
+    return or_(and_(*months), and_(table.c.grain == "d", or_(*edges), *days))
+
+
+def statement(spec: PivotSpec, dataset: DatasetDef, user: Any, plan: Plan) -> Any:
+    """The pivot's GROUP BY over the summary rows the reader may see: the same keys and parts as the live
+    statement (pivot.statement), measures in thousandths."""
+    table = SalesSummary.__table__
+    keys = [*spec.rows, *([spec.column] if spec.column else [])]
+    groups = [(bucket(table.c.day, DAY, spec.grain) if key == dataset.date_column else table.c[key]).label(f"g{i}")
+              for i, key in enumerate(keys)]
+    if spec.aggregate == "count":
+        measures = [func.sum(table.c.lines)]
+    else:
+        measures = [func.sum(table.c[spec.measure]), func.sum(table.c.lines)]
+    stmt = select(*groups, *[m.label(f"m{i}") for i, m in enumerate(measures)]).select_from(table)
+    conditions = [table.c.kind == plan.kind, _period(plan, spec),
+                  *(table.c[key] == value for key, value in spec.filters)]
+    stmt = scoped(stmt.where(and_(*conditions)), SalesSummary, dataset.permission, user)
+    if groups:
+        stmt = stmt.group_by(*[grp.element for grp in groups]).order_by(*[grp.element for grp in groups])
+    return stmt
+
+
+def combine(spec: PivotSpec, parts: tuple[Any, ...]) -> Decimal | None:
+    """One cell's value from the summary's parts, as pivot._combine gives it from the lines'."""
+    if spec.aggregate == "count":
+        return Decimal(parts[0] or 0)
+    total, count = parts
+    amount = Decimal(total or 0) / SCALE
+    if spec.aggregate == "sum":
+        return amount.quantize(CENT)
+    return (amount / Decimal(count)).quantize(CENT) if count else None
