@@ -106,6 +106,14 @@ class Cycle(db.Model):
     pulled_at: Mapped[datetime | None]
 
 
+def _label(table: str, code: str | None) -> object:
+    """A state's or grade's name for the timeline (plugins.appraisal.labels imports settings: read it when shown)."""
+    from plugins.appraisal import labels
+
+    names = labels.grade_labels() if table == "grade" else getattr(labels, table)
+    return names.get(code, code or "—")
+
+
 class Appraisal(db.Model):
     """One person's appraisal for one cycle. ``version`` guards every transition: of two people acting on the same
     appraisal at once, one wins and the other is told."""
@@ -168,6 +176,24 @@ class Appraisal(db.Model):
     __audit_exclude__ = ("self_submitted_at", "reviewed_at", "reviewed_by_id", "finalized_at", "finalized_by_id",
                          "acknowledged_at", "appealed_at", "appeal_decided_by_id", "pulled_at", "reminded_at",
                          "customer_read_at", "customer_source", "missing_sources", "version")
+
+    #: What the appraisal's timeline shows of its changes, in the reader's words (issue 12, core/audit/labels.py).
+    __tracked__ = {
+        "state": (_l("State"), lambda code: _label("STATE_LABELS", code)),
+        "reviewer_id": _l("Superior"),
+        "due_on": _l("Due on"),
+        "result_score": _l("Result indicators' score"),
+        "self_score": _l("Self-assessment score"),
+        "superior_score": _l("Superior's score"),
+        "customer_score": _l("Customer evaluation score"),
+        "final_score": _l("Final score"),
+        "grade": (_l("Grade"), lambda code: _label("grade", code)),
+        "self_comment": _l("Self-assessment comments"),
+        "superior_comment": _l("Superior's comments"),
+        "calibration_note": _l("Calibration note"),
+        "appeal_reason": _l("Reason for the appeal"),
+        "appeal_decision": _l("Decision on the appeal"),
+    }
 
     cycle: Mapped[Cycle] = relationship(lazy="joined")
     employee = relationship("User", foreign_keys=[employee_id], lazy="joined")

@@ -10,7 +10,9 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
+from core.identity.positions import POSITION_LABELS
 from core.timeutil import utcnow
+from plugins.recruitment import labels
 
 MONEY = Numeric(14, 2)
 
@@ -60,6 +62,20 @@ class Requisition(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    #: What the plan's history shows, in the reader's words (issue 12, core/audit/labels.py); the approval chain's
+    #: bookkeeping (step numbers, chain) and the time stamps are left out.
+    __tracked__ = {
+        "title": _l("Title"),
+        "position": (_l("Position"), POSITION_LABELS),
+        "department_id": _l("Department"),
+        "headcount": _l("Headcount"),
+        "reason": (_l("Reason"), labels.REASON_LABELS),
+        "salary_min": _l("Salary from"),
+        "salary_max": _l("Salary up to"),
+        "required_by": _l("Needed by"),
+        "description": _l("Description"),
+        "state": (_l("State"), labels.REQUISITION_STATE_LABELS),
+    }
 
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
     department = relationship("Department", foreign_keys=[department_id], lazy="joined")
@@ -197,6 +213,13 @@ class Application(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __tracked__ = {
+        "stage": (_l("Stage"), labels.STAGE_LABELS),
+        "status": (_l("State"), labels.STATUS_LABELS),
+        "on_hold": _l("On hold"),
+        "channel": (_l("Channel"), labels.CHANNEL_LABELS),
+        "owner_id": _l("Hiring manager"),
+    }
 
     candidate = relationship("plugins.recruitment.models.Candidate", lazy="joined")
     requisition = relationship("plugins.recruitment.models.Requisition", lazy="joined")
@@ -399,6 +422,15 @@ class Offer(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __tracked__ = {
+        "position": (_l("Position"), POSITION_LABELS),
+        "department_id": _l("Department"),
+        "superior_id": _l("Superior"),
+        "salary": _l("Salary"),
+        "start_date": _l("Start date"),
+        "terms": _l("Terms"),
+        "state": (_l("State"), labels.OFFER_STATE_LABELS),
+    }
 
 
 class FormSubmission(db.Model):

@@ -204,6 +204,12 @@ class TrainingEnrolment(db.Model):
     user = relationship("User", foreign_keys=[user_id])
 
 
+def _plan_label(table: str, code: str | None) -> object:
+    from plugins.training import labels
+
+    return getattr(labels, table).get(code, code or "—")
+
+
 class TrainingPlan(db.Model):
     """A personal training plan (R3.2.3, R4.4.3): built by a supervisor, or proposed as a draft when an appraisal
     result is poor, for the supervisor to confirm."""
@@ -228,6 +234,14 @@ class TrainingPlan(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    #: What the plan's timeline shows of its changes, in the reader's words (issue 12, core/audit/labels.py).
+    __tracked__ = {
+        "title": _l("Title"),
+        "state": (_l("State"), lambda code: _plan_label("PLAN_STATE_LABELS", code)),
+        "source": (_l("Origin"), lambda code: _plan_label("PLAN_SOURCE_LABELS", code)),
+        "reason": _l("Why this plan"),
+        "goals": _l("Goals"),
+    }
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
     items: Mapped[list[TrainingPlanItem]] = relationship(back_populates="plan", order_by="TrainingPlanItem.id",
