@@ -1,6 +1,9 @@
-"""The modules page: every plugin found, its state, and enable / disable buttons."""
+"""The modules page: every plugin found, its state, what it depends on and what depends on it, and enable /
+disable buttons (a module others need says so before anyone tries to disable it: issue 12)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
@@ -22,12 +25,15 @@ def plugins():  # type: ignore[no-untyped-def]
     for name in sorted(engine.plugins):
         plugin = engine.plugins[name]
         manifest = plugin.manifest
+        needed_by = _needed_by(engine, name)
         rows.append({
             "name": name,
             "title": manifest.title_for(locale) if manifest else name,
             "summary": manifest.summary_for(locale) if manifest else "",
             "version": manifest.version if manifest else "",
-            "depends": manifest.depends if manifest else (),
+            "depends": [_module_ref(engine, d, locale) for d in (manifest.depends if manifest else ())],
+            "needed_by": [_module_ref(engine, d, locale) for d in needed_by["blocking"]],
+            "bridges": [_module_ref(engine, d, locale) for d in needed_by["bridges"]],
             "clauses": manifest.clauses if manifest else (),
             "source": plugin.source,
             "state": _state_text(engine.state_label(name)),
@@ -40,19 +46,37 @@ def plugins():  # type: ignore[no-untyped-def]
     for announced in waiting:
         rows.append({
             "name": announced.name, "title": announced.name, "summary": announced.distribution, "version": "",
-            "depends": (), "clauses": (), "source": "entry point", "enabled": False, "loaded": False,
+            "depends": (), "needed_by": (), "bridges": (), "clauses": (), "source": "entry point", "enabled": False,
+            "loaded": False,
             "state_kind": "restart", "state": _("installed after NetSales started: restart NetSales to load it"),
         })
     for name, was_enabled in sorted(engine.missing.items()):
         if any(a.name == name for a in waiting):
             continue  # in the database and installed again: the row above says what to do
         rows.append({
-            "name": name, "title": name, "summary": "", "version": "", "depends": (), "clauses": (),
+            "name": name, "title": name, "summary": "", "version": "", "depends": (), "needed_by": (), "bridges": (),
+            "clauses": (),
             "source": "", "enabled": False, "loaded": False, "state_kind": "missing",
             "state": _("not installed (was enabled; its data is kept)") if was_enabled
             else _("not installed (its data is kept)"),
         })
     return render_template("admin/plugins.html", rows=rows, restart_needed=bool(waiting))
+
+
+def _needed_by(engine: Any, name: str) -> dict[str, list[str]]:
+    """The enabled modules that depend on ``name``: those that keep it from being disabled, and the bridge modules
+    (auto_enable) that disabling it switches off with it (as the engine's plan_disable does)."""
+    dependents = engine.enabled_dependents(name)
+    bridges = [d for d in dependents if engine.plugins[d].manifest.auto_enable]
+    return {"blocking": [d for d in dependents if d not in bridges], "bridges": bridges}
+
+
+def _module_ref(engine: Any, name: str, locale: str) -> dict[str, Any]:
+    """Another module as the page names it: its title, and whether it is installed and enabled."""
+    plugin = engine.plugins.get(name)
+    manifest = plugin.manifest if plugin is not None else None
+    return {"name": name, "title": manifest.title_for(locale) if manifest else name,
+            "installed": plugin is not None, "enabled": engine.is_enabled(name)}
 
 
 def _state_text(label: str) -> str:
