@@ -18,6 +18,8 @@ T = TypeVar("T")
 #: Counters bumped by writers (core.plugins.engine.bump_counter); "plugins" is the engine's own.
 SETTINGS_COUNTER = "settings"
 PLUGINS_COUNTER = "plugins"
+#: Moved by any flush that changes a role or a grant (core/identity/grant_cache.py).
+ROLES_COUNTER = "roles"
 
 
 def shared(name: str, counter: str, build: Callable[[], T]) -> T:

@@ -12,6 +12,8 @@ from flask_login import current_user
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.identity.grant_cache import role_grants
+
 F = TypeVar("F", bound=Callable[..., Any])
 Q = TypeVar("Q", bound=Select)
 
@@ -77,15 +79,21 @@ def clear_access_cache() -> None:
 
 
 def granted_scopes(user: Any) -> dict[str, str]:
-    """{permission code: widest scope} over the user's roles, computed once per request."""
+    """{permission code: widest scope} over the user's roles, computed once per request: from the process's copy
+    of every role's grants (core/identity/grant_cache.py, kept under the "roles" counter) when this request may
+    trust it, else from the ORM."""
     cache = _cache("_netsales_grants")
     if user.id not in cache:
+        roles = user.roles
+        kept = role_grants([role.id for role in roles])
+        per_role = [kept[role.id].items() for role in roles] if kept is not None else \
+            [((grant.permission_code, grant.scope) for grant in role.grants) for role in roles]
         scopes: dict[str, str] = {}
-        for role in user.roles:
-            for grant in role.grants:
-                known = scopes.get(grant.permission_code)
-                if known is None or SCOPE_ORDER[grant.scope] > SCOPE_ORDER[known]:
-                    scopes[grant.permission_code] = grant.scope
+        for grants in per_role:
+            for code, scope in grants:
+                known = scopes.get(code)
+                if known is None or SCOPE_ORDER[scope] > SCOPE_ORDER[known]:
+                    scopes[code] = scope
         cache[user.id] = scopes
     return cache[user.id]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -111,14 +112,47 @@ def sign_in(user: User, *, remember: bool = False) -> None:
 # ---------------------------------------------------------------------------------------------------- checking
 
 
+#: Per-user figures every page shows, read in the statement that loads the signed-in user instead of a query of
+#: their own (issue 18): {name: a function of the user-id column returning a scalar subquery}. Services register
+#: theirs (the notifications badge: core/notifications/views.py); load_user leaves the values in
+#: ``g.netsales_signed_in``, read with signed_in_figure().
+_FIGURES: dict[str, Callable[[Any], Any]] = {}
+
+
+def add_signed_in_figure(name: str, column: Callable[[Any], Any]) -> None:
+    """Read ``column(User.id)`` (a scalar subquery) with the signed-in user on every request; see signed_in_figure."""
+    _FIGURES[name] = column
+    _statement.clear()  # built again with it
+
+
+def signed_in_figure(name: str, user_id: int) -> Any:
+    """The figure ``name`` read with signed-in user ``user_id`` in this request, or None if it was not (an API
+    token, no request, or this request changed what it counts: the caller then queries)."""
+    known = g.get("netsales_signed_in") if has_request_context() else None
+    if known is None or known[0] != user_id:
+        return None
+    return known[1].get(name)
+
+
+def forget_signed_in_figure(name: str) -> None:
+    """This request changed what ``name`` counts (e.g. marked notifications read): later reads query afresh."""
+    known = g.get("netsales_signed_in") if has_request_context() else None
+    if known is not None:
+        known[1].pop(name, None)
+
+
 def _signed_in_statement() -> Any:
-    # The statement that loads the signed-in user with their roles and grants (core/identity/session.py), joined
-    # to their session row: one indexed look-up more in the same statement, no query of its own.
+    # The statement that loads the signed-in user with their roles (core/identity/session.py), joined to their
+    # session row (one indexed look-up more in the same statement, no query of its own), with the registered
+    # figures.
     from core.identity.session import _SIGNED_IN_USER
 
-    return _SIGNED_IN_USER.join(
+    names = list(_FIGURES)
+    statement = _SIGNED_IN_USER.join(
         UserSession, and_(UserSession.user_id == User.id, UserSession.key_hash == bindparam("key_hash"))
-    ).add_columns(UserSession.id, UserSession.last_seen_at, UserSession.remember)
+    ).add_columns(UserSession.id, UserSession.last_seen_at, UserSession.remember,
+                  *(_FIGURES[name](User.id).label(f"figure_{index}") for index, name in enumerate(names)))
+    return statement, names
 
 
 _statement: list[Any] = []
@@ -133,17 +167,18 @@ def load_user(identity: str) -> User | None:
         return None  # also the "<id>:<token>" of versions before server-side sessions: sign in again
     if not _statement:
         _statement.append(_signed_in_statement())
-    row = db.session.execute(_statement[0], {"user_id": int(user_id), "key_hash": hash_secret(secret)}) \
-        .unique().first()
+    statement, names = _statement[0]
+    row = db.session.execute(statement, {"user_id": int(user_id), "key_hash": hash_secret(secret)}).unique().first()
     if row is None:
         return None
-    user, session_id, last_seen_at, remember = row
+    user, session_id, last_seen_at, remember, *figures = row
     if not user.active or user.session_token != token:
         return None
     now = utcnow()
     if now - last_seen_at > idle_limit(remember):
         return None
     g.netsales_session_id = session_id
+    g.netsales_signed_in = (user.id, dict(zip(names, figures, strict=True)))
     if now - last_seen_at >= LAST_SEEN_RESOLUTION:
         g.netsales_session_touch = (session_id, now, client_address() if has_request_context() else "")
     return user

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, undefer
 
 from core.extensions import db
-from core.identity.models import Grant, Role, User, user_roles
+from core.identity.models import Role, User, user_roles
 
 
 def load_user(identity: str) -> User | None:
@@ -20,8 +20,9 @@ def load_user(identity: str) -> User | None:
 
 
 def signed_in_user(user_id: int) -> User | None:
-    """The user with everything every page asks of them (roles, their grants, whether they have a team) in one
-    statement: the shell's permission checks and menu then run without further queries."""
+    """The user with everything every page asks of them (roles, whether they have a team) in one statement; the
+    roles' grants come from the process's copy (core/identity/grant_cache.py), so the shell's permission checks
+    and menu run without further queries."""
     return db.session.execute(_SIGNED_IN_USER, {"user_id": user_id}).unique().scalar_one_or_none()
 
 
@@ -31,6 +32,6 @@ _SIGNED_IN_USER = (
     select(User).where(User.id == bindparam("user_id"))
     .outerjoin(user_roles, user_roles.c.user_id == User.id)
     .outerjoin(Role, Role.id == user_roles.c.role_id)
-    .outerjoin(Grant, Grant.role_id == Role.id)
-    .options(contains_eager(User.roles).contains_eager(Role.grants), undefer(User.has_subordinates))
+    # Role.grants is eager ("selectin") elsewhere; here it loads only if asked for (grant_cache.py answers instead).
+    .options(contains_eager(User.roles).lazyload(Role.grants), undefer(User.has_subordinates))
 )

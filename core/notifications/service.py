@@ -50,6 +50,7 @@ def notify(recipient: Any, message: Any, url: str | None = None, *, email: bool 
                                 params={k: _json_param(v) for k, v in params.items()}, url=url,
                                 created_at=utcnow(), subject=about[:120] if about else None)
     db.session.add(notification)
+    _changed()
     if (wants_email(recipient) if email is None else email) and recipient.email and valid_address(recipient.email):
         _queue_notification_email(recipient, notification)
     db.session.flush()
@@ -118,10 +119,55 @@ def set_email_preference(user: Any, email: bool) -> None:
 #: Built once: every signed-in page shows the count (the badge in the layout).
 _UNREAD = select(func.count(Notification.id)).where(
     Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None))
+#: The badge's figure, read with the signed-in user (core/auth/sessions.py add_signed_in_figure): no query of its
+#: own on any page.
+UNREAD_FIGURE = "unread_notifications"
+
+
+def unread_column(user_id: Any) -> Any:
+    """The unread count of the user whose id is ``user_id`` (a column), as a scalar subquery."""
+    return select(func.count(Notification.id)).where(
+        Notification.recipient_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
 
 
 def unread_count(user: Any) -> int:
+    """Unread notifications of ``user``: read with the signed-in user when it is them, else counted."""
+    from core.auth.sessions import signed_in_figure
+
+    known = signed_in_figure(UNREAD_FIGURE, user.id)
+    if known is not None:
+        return int(known)
     return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
+
+
+def _changed() -> None:
+    """This request changed someone's unread notifications: the count read with the user is out of date."""
+    from core.auth.sessions import forget_signed_in_figure
+
+    forget_signed_in_figure(UNREAD_FIGURE)
+
+
+#: The archive: what has been read (by its reader, by "mark all read", or because the task it asked for is done).
+INBOX, ARCHIVE = "inbox", "archive"
+
+
+def notifications_page(user: Any, box: str, page: int, per_page: int) -> tuple[list[Notification], int, int, int]:
+    """(rows, total, page, pages) of ``user``'s unread notifications (``INBOX``, newest first) or read ones
+    (``ARCHIVE``, most recently read first), paginated in SQL; a page past the end is the last one."""
+    unread = box == INBOX
+    condition = Notification.read_at.is_(None) if unread else Notification.read_at.is_not(None)
+    if unread:
+        total = unread_count(user)
+    else:
+        total = db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.recipient_id == user.id, condition)) or 0
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    order = (Notification.created_at.desc(), Notification.id.desc()) if unread else \
+        (Notification.read_at.desc(), Notification.id.desc())
+    rows = db.session.scalars(select(Notification).where(Notification.recipient_id == user.id, condition)
+                              .order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total, page, pages
 
 
 def mark_read(user: Any, notification_id: int) -> Notification | None:
@@ -131,10 +177,13 @@ def mark_read(user: Any, notification_id: int) -> Notification | None:
         return None
     if notification.read_at is None:
         notification.read_at = utcnow()
+        _changed()
     return notification
 
 
 def mark_all_read(user: Any) -> int:
+    """Move every unread notification of ``user`` to the archive; returns how many."""
+    _changed()
     return db.session.execute(
         update(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow()).execution_options(synchronize_session=False)
@@ -145,6 +194,7 @@ def resolve_for(about: str) -> int:
     """Mark every unread notification about ``about`` done (read), for everyone: the task it asked for is done
     (the claim moved on, the discount was decided), so it no longer waits in anyone's list. In the caller's
     transaction; returns how many."""
+    _changed()
     return db.session.execute(
         update(Notification).where(Notification.subject == about, Notification.read_at.is_(None))
         .values(read_at=utcnow()).execution_options(synchronize_session=False)

@@ -1,5 +1,6 @@
 """In-app notifications (issue 4): stored as msgid + params, shown in the reader's language; unread count; the
-/notifications page (mark one or all read, paginated); the "also by email" choice."""
+/notifications page (mark one or all read, paginated) and its archive of read ones (issue 12); the "also by email"
+choice."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def test_mark_one_and_all_read(app, client, make_user, login_as):
 def test_the_list_is_paginated_newest_first_with_an_empty_state(app, client, make_user, login_as):
     user = make_user(locale="en")
     login_as(user)
-    assert "You have no notifications." in client.get("/notifications/").get_data(as_text=True)
+    assert "You have no unread notifications." in client.get("/notifications/").get_data(as_text=True)
     for n in range(30):
         notify(user, "Number %(n)s", n=n)
     db.session.commit()
@@ -144,3 +145,77 @@ def test_the_page_makes_the_same_number_of_queries_whatever_the_number_of_notifi
         notify(user, "Number %(n)s", "/notifications", n=n)
     db.session.commit()
     assert queries() == few
+
+
+def test_read_notifications_go_to_the_archive_and_the_badge_counts_unread_only(app, client, make_user, login_as):
+    """Issue 12: "mark all read" and an archive. The unread page lists what waits; reading one, or all, moves it to
+    /notifications/archive (most recently read first); the header's badge counts the unread ones only."""
+    user = make_user(locale="en")
+    other = make_user(locale="en")
+    first = notify(user, "Alpha call")
+    notify(user, "Bravo call")
+    notify(user, "Charlie call")
+    notify(other, "Not yours")
+    db.session.commit()
+    login_as(user)
+
+    def badge(html: str) -> str | None:
+        marker = 'class="badge" aria-label="'
+        return html[html.index(marker):].split(">", 1)[1].split("<", 1)[0] if marker in html else None
+
+    inbox = client.get("/notifications/").get_data(as_text=True)
+    assert badge(inbox) == "3" and "Alpha call" in inbox and "Charlie call" in inbox and "Not yours" not in inbox
+    assert "Unread (3)" in inbox
+    assert "Alpha call" not in client.get("/notifications/archive").get_data(as_text=True)
+
+    client.post(f"/notifications/{first.id}/read")
+    inbox = client.get("/notifications/").get_data(as_text=True)
+    archive = client.get("/notifications/archive").get_data(as_text=True)
+    assert "Alpha call" not in inbox and "Bravo call" in inbox and badge(inbox) == "2"
+    assert "Alpha call" in archive and "Bravo call" not in archive and badge(archive) == "2"
+
+    page = client.post("/notifications/read-all", follow_redirects=True).get_data(as_text=True)
+    assert "Marked 2 notifications as read." in page and "You have no unread notifications." in page
+    assert badge(page) is None  # nothing unread: no badge
+    archive = client.get("/notifications/archive").get_data(as_text=True)
+    assert all(text in archive for text in ("Alpha call", "Bravo call", "Charlie call"))
+    assert "Not yours" not in archive and "Mark all as read" not in archive
+    assert archive.index("Charlie call") < archive.index("Alpha call")  # most recently read first
+
+
+def test_the_archive_is_paginated_and_needs_a_signed_in_user(app, client, make_user, login_as):
+    assert client.get("/notifications/archive").status_code == 302
+    user = make_user(locale="en")
+    login_as(user)
+    assert "Notifications you have read are kept here." in client.get("/notifications/archive").get_data(
+        as_text=True)
+    for n in range(30):
+        notify(user, "Number %(n)s", n=n)
+    db.session.commit()
+    client.post("/notifications/read-all")
+    first = client.get("/notifications/archive").get_data(as_text=True)
+    assert "Page 1 of 2" in first and first.count("Number ") == 25
+    assert 'href="/notifications/archive?page=2"' in first
+    second = client.get("/notifications/archive?page=9").get_data(as_text=True)  # past the end: the last page
+    assert "Page 2 of 2" in second and second.count("Number ") == 5
+
+
+def test_the_badge_count_comes_with_the_user_and_is_read_afresh_after_a_change_in_the_request(app, make_user):
+    """The badge's count is read in the statement that loads the signed-in user (issue 18); a notification added
+    or read later in the same request is counted afresh, not taken from that earlier read."""
+    from core.auth.sessions import load_user, new_session_identity, signed_in_figure
+    from core.notifications.service import UNREAD_FIGURE, mark_all_read, unread_count
+
+    user = make_user(locale="en")
+    notify(user, "Before")
+    db.session.commit()
+    identity = new_session_identity(user)
+    with app.test_request_context():
+        assert load_user(identity) is not None
+        assert signed_in_figure(UNREAD_FIGURE, user.id) == 1 and unread_count(user) == 1
+        notify(user, "During")
+        assert signed_in_figure(UNREAD_FIGURE, user.id) is None and unread_count(user) == 2
+    with app.test_request_context():
+        assert load_user(identity) is not None and unread_count(user) == 2
+        mark_all_read(user)
+        assert unread_count(user) == 0

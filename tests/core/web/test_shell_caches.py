@@ -37,19 +37,21 @@ def nav_of(html: str) -> str:
     return html[start:html.index("</nav>", start)]
 
 
-def test_the_shell_costs_three_statements(app, client, make_user, login_as):
-    """The change counters, the user with roles and grants, the unread count: nothing else for the layout, the
-    menu (with "My team"), the settings and the time zone, once the process has read them."""
+def test_the_shell_costs_two_statements(app, client, make_user, login_as):
+    """The change counters, then the user with their session row, roles, team flag and unread count in one
+    statement (issue 18): nothing else for the layout, the menu (with "My team"), the grants, the settings and
+    the time zone, once the process has read them."""
     boss = make_user("boss", roles=["sales_manager"], locale="en")
     make_user("rep", superior_id=boss.id)
     login_as(boss)
     client.get("/search")  # a first request may fill the process's caches
     statements = statements_of(app, client, "/search")
-    assert len(statements) == 3, statements
-    counters, user, unread = statements
+    assert len(statements) == 2, statements
+    counters, user = statements
     assert "FROM core_change_counter" in counters
-    assert "FROM core_user" in user and "core_grant" in user and "EXISTS" in user  # roles, grants, has a team
-    assert "count(core_notification.id)" in unread
+    assert "FROM core_user" in user and "core_role" in user and "EXISTS" in user  # roles, has a team
+    assert "core_user_session" in user and "count(core_notification.id)" in user  # the session, the badge
+    assert "core_grant" not in user  # the roles' grants are the process's (core/identity/grant_cache.py)
     assert 'href="/team"' in client.get("/search").get_data(as_text=True)  # "My team" without a query of its own
 
 
@@ -201,3 +203,74 @@ def test_list_links_are_the_urls_url_for_builds(app):
         endpoint = request.endpoint
         assert _list_url(tricky) == url_for(endpoint, **tricky)
         assert _list_url({}) == url_for(endpoint)
+
+
+def test_a_grant_changed_by_another_process_takes_effect_on_the_next_request(app, client, make_app, make_user,
+                                                                              login_as):
+    """Roles' grants are kept per process under the "roles" counter (core/identity/grant_cache.py): a grant given
+    or taken in another process (a second app on the same database) counts at this process's next request."""
+    from core.identity.models import Role
+    from core.identity.roles import set_grants
+    from core.security import granted_scopes
+
+    login_as(make_user("clerk", roles=["sales_rep"], locale="en"))
+    assert client.get("/admin/users").status_code == 403  # this process now keeps the representative's grants
+    other = make_app()
+    with other.app_context():
+        role = db.session.scalar(select(Role).where(Role.code == "sales_rep"))
+        granted = {grant.permission_code: grant.scope for grant in role.grants}
+        set_grants(db.session, role, role.name, {**granted, "core.users.manage": "all"})
+        db.session.commit()
+    assert client.get("/admin/users").status_code == 200
+    assert 'href="/admin/users"' in nav_of(client.get("/").get_data(as_text=True))
+    with other.app_context():
+        role = db.session.scalar(select(Role).where(Role.code == "sales_rep"))
+        set_grants(db.session, role, role.name, granted)
+        db.session.commit()
+    assert client.get("/admin/users").status_code == 403
+    with app.test_request_context():  # the ORM, outside a request that read the counters: the same answer
+        from core.identity.models import User
+
+        clerk = db.session.scalar(select(User).where(User.login == "clerk"))
+        assert "core.users.manage" not in granted_scopes(clerk)
+
+
+def test_any_flush_that_changes_a_role_or_grant_moves_the_roles_counter(app, make_user):
+    """No writer can forget it: the ORM listener bumps the counter for grants added, changed or deleted directly,
+    and not for a flush that leaves roles alone."""
+    from core.identity.models import Grant, Role
+
+    def counter() -> int | None:
+        return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.name == "roles"))
+
+    role = db.session.scalar(select(Role).where(Role.code == "hr"))
+    seen = [counter()]
+    grant = Grant(role_id=role.id, permission_code="core.roles.manage", scope="all")
+    db.session.add(grant)
+    db.session.commit()
+    seen.append(counter())
+    grant.scope = "own"
+    db.session.commit()
+    seen.append(counter())
+    db.session.delete(grant)
+    db.session.commit()
+    seen.append(counter())
+    assert len(set(seen)) == 4, seen  # each change moved it
+    make_user("unrelated")  # a user with roles: the roles themselves are unchanged
+    assert counter() == seen[-1]
+
+
+def test_the_shell_statements_do_not_grow_with_grants_roles_or_notifications(app, client, make_user, login_as):
+    """A representative (many grants) with several roles and many notifications: still the same two statements."""
+    from core.notifications import notify
+
+    user = make_user("busy", roles=["sales_rep", "hr", "finance"], locale="en")
+    login_as(user)
+    client.get("/search")
+    few = statements_of(app, client, "/search")
+    for n in range(60):
+        notify(user, "Number %(n)s", n=n)
+    db.session.commit()
+    many = statements_of(app, client, "/search")
+    assert len(few) == len(many) == 2, many
+    assert 'aria-label="60 unread">60</span>' in client.get("/search").get_data(as_text=True)  # the badge
