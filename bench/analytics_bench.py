@@ -5,7 +5,12 @@
 - a pivot of every order line by month × category / its GROUP BY replayed alone (target at most 2), and / a
   hand-written GROUP BY over the bare order tables, without the data set's joins (for information);
 - the sales analysis and explorer pages / their SQL (page/SQL, as the other benchmarks print it);
+- the sales summary (plugins/analytics/services/summary.py): its rebuild's time and size, each figure it serves
+  read from it / read live from the lines, and the sales page and the explorer with the summary / live (?live=1);
 - the monthly report PDF / WeasyPrint writing the same HTML alone (target at most 1.5).
+
+The pipeline benchmark's orders are all Tmall orders from no shop: this one spreads them over four channels and
+six shops first (one UPDATE), so that the by-channel and by-shop figures have groups to sum.
 
 It builds the pipeline benchmark's data (bench.pipeline_bench.build_data): by default 1,000,000 order lines, about
 two minutes on a small machine; ``--lines 100000`` for a quicker look.
@@ -26,17 +31,17 @@ from typing import Any
 from flask import Flask
 
 from bench.harness import SQLRecorder, bench_app, sql_seconds, time_call, time_page
-from bench.pipeline_bench import build_data
+from bench.pipeline_bench import analyze, build_data
 
 
-def _ratio_to_own_sql(app: Flask, label: str, call: Callable[[], Any], target: float) -> str:
+def _ratio_to_own_sql(app: Flask, label: str, call: Callable[[], Any], target: float, repeat: int = 5) -> str:
     from core.extensions import db
 
     with SQLRecorder(db.engine) as recorder:
         call()
     statements = list(recorder.statements)
-    whole = time_call(call)
-    alone = min(sql_seconds(db.engine, statements) for _ in range(3))
+    whole = time_call(call, repeat=repeat)
+    alone = min(sql_seconds(db.engine, statements) for _ in range(min(repeat, 3)))
     return (f"{label:<44} figure/SQL = {whole / alone:5.2f}  (target ≤ {target}; {len(statements)} statements, "
             f"{whole * 1000:.0f} ms / {alone * 1000:.0f} ms)")
 
@@ -55,25 +60,84 @@ def figure_ratios(app: Flask) -> list[str]:
         dataset = sales.sales_dataset(manager)
         today = date.today()
         start, end = date(today.year - 1, 1, 1), date(today.year + 1, 1, 1)
+        # Live (the lines): what no summary serves, and a pivot of every line.
         figures = [
-            ("trend: revenue by month, two years", lambda: sales.monthly_trend(dataset, manager, today.year)),
-            ("revenue by channel", lambda: sales.revenue_by(dataset, manager, "channel", start, end)),
-            ("Pareto by product", lambda: sales.pareto(dataset, manager, "product", start, end)),
             ("customer behaviour (3 statements)", lambda: sales.customer_behaviour(dataset, manager, start, end)),
             ("RFM segments", lambda: sales.rfm_segments(dataset, manager)),
             ("cohorts", lambda: sales.cohorts(dataset, manager)),
         ]
         for label, call in figures:
-            lines.append(_ratio_to_own_sql(app, label, call, 1.5))
+            lines.append(_ratio_to_own_sql(app, label, call, 1.5, repeat=2))
         spec = PivotSpec("pipeline.order_lines", rows=("date",), column="category", measure="revenue",
                          aggregate="sum", grain="month")
-        lines.append(_ratio_to_own_sql(app, "pivot month × category, every line", lambda: run(spec, dataset, manager),
-                                       2.0))
-        pivot = time_call(lambda: run(spec, dataset, manager))
-        bare = time_call(lambda: db.session.execute(_bare_group_by()).all())
+        lines.append(_ratio_to_own_sql(app, "pivot month × category, every line (live)",
+                                       lambda: run(spec, dataset, manager, live=True), 2.0, repeat=2))
+        pivot = time_call(lambda: run(spec, dataset, manager, live=True), repeat=2)
+        bare = time_call(lambda: db.session.execute(_bare_group_by()).all(), repeat=2)
         lines.append(f"{'pivot / bare GROUP BY on the order tables':<44} ratio = {pivot / bare:5.2f}  "
                      f"(information: the data set joins customers, products and people for its scope and labels)")
     return lines
+
+
+def summary_ratios(app: Flask) -> list[str]:
+    """The summary's rebuild, then each figure it serves: from the summary / live, and from the summary / its SQL."""
+    from flask_babel import force_locale
+
+    from core.extensions import db
+    from core.identity.models import User
+    from plugins.analytics.models import SalesSummary
+    from plugins.analytics.services import sales, summary
+
+    lines = []
+    with app.test_request_context(), force_locale("zh_Hans"):
+        started = time.perf_counter()
+        state = summary.rebuild(db.session)
+        db.session.commit()
+        took = time.perf_counter() - started
+        assert state is not None
+        rows = db.session.query(SalesSummary).count()
+        lines.append(f"{'summary rebuild (job analytics.sales_summary)':<44} {took:6.1f} s for {state.lines:,} lines "
+                     f"-> {rows:,} summary rows")
+        manager = db.session.scalar(db.select(User).where(User.login == "manager"))
+        dataset = sales.sales_dataset(manager)
+        today = date.today()
+        start, end = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+        figures: list[tuple[str, Callable[[bool], Any]]] = [
+            ("trend by month, two years", lambda live: sales.monthly_trend(dataset, manager, today.year, live=live)),
+            ("trend by day, two years", lambda live: sales.trend(dataset, manager, today.year, "day", live=live)),
+            ("revenue by channel", lambda live: sales.revenue_by(dataset, manager, "channel", start, end, live)),
+            ("revenue by shop", lambda live: sales.revenue_by_shop(dataset, manager, start, end, live)),
+            ("revenue by region", lambda live: sales.revenue_by(dataset, manager, "region", start, end, live)),
+            ("representatives", lambda live: sales.representatives(dataset, manager, start, end, live)),
+            ("Pareto by category (2 statements)", lambda live: sales.pareto(dataset, manager, "category", start, end,
+                                                                            live)),
+            ("Pareto by product (2 statements)", lambda live: sales.pareto(dataset, manager, "product", start, end,
+                                                                           live)),
+        ]
+        for label, call in figures:
+            assert call(False) == call(True), label  # the same figures either way
+            live = time_call(lambda c=call: c(True), repeat=1)
+            summed = time_call(lambda c=call: c(False), repeat=5)
+            lines.append(f"{label:<44} summary/live = {summed / live:6.4f}  ({summed * 1000:.1f} ms / "
+                         f"{live * 1000:.0f} ms)")
+            lines.append(_ratio_to_own_sql(app, f"  {label}, from the summary", lambda c=call: c(False), 1.5))
+    return lines
+
+
+def spread_channels_and_shops(app: Flask) -> None:
+    """Four channels and six shops over the benchmark's orders (which are all Tmall, from no shop)."""
+    from sqlalchemy import case, update
+
+    from core.extensions import db
+    from plugins.pipeline.models import Order
+
+    with app.app_context():
+        slot = Order.id % 6
+        db.session.execute(update(Order).values(
+            channel=case((slot < 2, "tmall"), (slot < 4, "jd"), (slot == 4, "douyin"), else_="direct"),
+            shop=case((slot == 0, "天猫旗舰店"), (slot == 1, "天猫专卖店"), (slot == 2, "京东自营店"),
+                      (slot == 3, "京东旗舰店"), (slot == 4, "抖音小店"), else_=None)))
+        db.session.commit()
 
 
 def _bare_group_by() -> Any:
@@ -128,14 +192,23 @@ def main() -> None:
         build_data(app, args.lines, args.deals, random.Random(args.seed))
         print(f"built {args.lines:,} order lines in {time.perf_counter() - started:.0f} s on "
               f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}", flush=True)
-        for line in figure_ratios(app):
+        spread_channels_and_shops(app)
+        analyze(app)
+        for line in summary_ratios(app):
             print(line, flush=True)
         year = date.today().year
-        for label, url in (("sales analysis page", f"/analytics/?year={year}"),
-                           ("customer behaviour page", f"/analytics/customers?year={year}"),
-                           ("explorer: month × channel", "/analytics/explore?dataset=pipeline.order_lines&row1=date"
-                                                         "&column=channel&aggregate=sum&measure=revenue")):
-            print(time_page(app, url, "manager", repeat=3).report(label), flush=True)
+        explorer = "/analytics/explore?dataset=pipeline.order_lines&row1=date&column=channel&aggregate=sum&measure=revenue"
+        for label, url in (("sales analysis page", f"/analytics/?year={year}"), ("explorer: month × channel", explorer)):
+            summed = time_page(app, url, "manager", repeat=3)
+            live = time_page(app, f"{url}&live=1", "manager", repeat=1)
+            print(summed.report(f"{label} (summary)"), flush=True)
+            print(live.report(f"{label} (live)"), flush=True)
+            print(f"{label + ': with the summary / live':<44} ratio = {summed.page_seconds / live.page_seconds:6.4f}",
+                  flush=True)
+        print(time_page(app, f"/analytics/customers?year={year}", "manager", repeat=1)
+              .report("customer behaviour page (live only)"), flush=True)
+        for line in figure_ratios(app):
+            print(line, flush=True)
         print(pdf_ratio(app))
 
 
