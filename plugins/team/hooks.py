@@ -13,9 +13,11 @@ from core.hookspecs import hookimpl
 
 @hookimpl
 def register_blueprints(app: Any) -> None:
+    from plugins.team.api import bp as api_bp
     from plugins.team.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
 
 
 @hookimpl
