@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.money import MoneyField
+from core.web.lookup import LookupField
 from plugins.pipeline.labels import CHANNEL_LABELS, PRIORITY_LABELS, TICKET_KIND_LABELS
 from plugins.pipeline.services import PipelineError
 
@@ -98,7 +99,7 @@ class LineForm(FlaskForm):
     class Meta:
         csrf = False  # a sub-form: the outer form carries the token
 
-    product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
+    product_id = LookupField(_l("Product"), kind="pipeline.product", validators=[Optional()])
     quantity = DecimalField(_l("Quantity"), places=3, validators=[Optional(), NumberRange(min=0)])
     unit_price = MoneyField(_l("Unit price"), required=False, description=_l("Empty: the list price."))
     discount = DecimalField(_l("Discount (%)"), places=2, default=0,

@@ -81,45 +81,83 @@ def _decimal(value: Any, field: str) -> Decimal:
     return number
 
 
+class LineError(PipelineError):
+    """A quotation line the rules refuse: ``position`` (from 1) is the line, ``field`` its input (product_id,
+    quantity, unit_price, discount), so that a form shows the message next to that input."""
+
+    def __init__(self, message: object, position: int, field: str) -> None:
+        super().__init__(message, field)
+        self.position = position
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A quotation's figures from its lines: the saved quotation and the form's live totals both come from here."""
+
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    max_discount: Decimal
+
+
+def build_line(session: Any, position: int, line: LineInput) -> QuotationLine:
+    """One line with its exact amounts (money.line_amounts), or LineError saying which input is wrong."""
+    product = session.get(Product, line.product_id) if line.product_id else None
+    if product is None or not product.active:
+        raise LineError(_l("Line %(n)d: choose an active product.", n=position), position, "product_id")
+    quantity = _line_decimal(line.quantity, position, "quantity")
+    price = product.list_price if line.unit_price is None else _line_decimal(line.unit_price, position, "unit_price")
+    discount = _line_decimal(line.discount, position, "discount")
+    if quantity <= 0:
+        raise LineError(_l("Line %(n)d: the quantity must be more than zero.", n=position), position, "quantity")
+    if price < 0:
+        raise LineError(_l("Line %(n)d: the price cannot be negative.", n=position), position, "unit_price")
+    if not Decimal("0") <= discount < Decimal("100"):
+        raise LineError(_l("Line %(n)d: the discount is a percentage from 0 to 100.", n=position), position,
+                        "discount")
+    if not line_fits(quantity, price):
+        raise LineError(_l("Line %(n)d: the quantity or the price is too large.", n=position), position,
+                        "quantity")
+    amounts = line_amounts(quantity, price, discount, product.tax_rate)
+    return QuotationLine(
+        position=position, product_id=product.id, description=(line.description or product.name)[:300],
+        quantity=quantity, unit_price=price, discount=discount, tax_rate=product.tax_rate,
+        net=amounts.net, tax=amounts.tax, gross=amounts.gross, product=product,
+    )
+
+
+def _line_decimal(value: Any, position: int, field: str) -> Decimal:
+    try:
+        return _decimal(value, field)
+    except PipelineError as exc:
+        raise LineError(_l("Line %(n)d: enter a number.", n=position), position, field) from exc
+
+
 def _build_lines(session: Any, lines: list[LineInput]) -> list[QuotationLine]:
     if not lines:
         raise PipelineError(_l("A quotation needs at least one line."), "lines")
-    built = []
-    for position, line in enumerate(lines, start=1):
-        product = session.get(Product, line.product_id)
-        if product is None or not product.active:
-            raise PipelineError(_l("Line %(n)d: choose an active product.", n=position), "lines")
-        quantity = _decimal(line.quantity, "lines")
-        price = product.list_price if line.unit_price is None else _decimal(line.unit_price, "lines")
-        discount = _decimal(line.discount, "lines")
-        if quantity <= 0:
-            raise PipelineError(_l("Line %(n)d: the quantity must be more than zero.", n=position), "lines")
-        if price < 0:
-            raise PipelineError(_l("Line %(n)d: the price cannot be negative.", n=position), "lines")
-        if not Decimal("0") <= discount < Decimal("100"):
-            raise PipelineError(_l("Line %(n)d: the discount is a percentage from 0 to 100.", n=position), "lines")
-        if not line_fits(quantity, price):
-            raise PipelineError(_l("Line %(n)d: the quantity or the price is too large.", n=position), "lines")
-        amounts = line_amounts(quantity, price, discount, product.tax_rate)
-        built.append(QuotationLine(
-            position=position, product_id=product.id, description=(line.description or product.name)[:300],
-            quantity=quantity, unit_price=price, discount=discount, tax_rate=product.tax_rate,
-            net=amounts.net, tax=amounts.tax, gross=amounts.gross,
-        ))
-    if sum((line.gross for line in built), Decimal("0")) >= MAX_AMOUNT:
+    built = [build_line(session, position, line) for position, line in enumerate(lines, start=1)]
+    if totals_of(built).total >= MAX_AMOUNT:
         raise PipelineError(_l("The quotation's total is larger than an amount can be."), "lines")
     return built
 
 
-def _apply_totals(quotation: Quotation, lines: list[QuotationLine]) -> None:
-    quotation.lines = lines
-    quotation.subtotal = sum((ln.net for ln in lines), Decimal("0"))
-    quotation.tax_total = sum((ln.tax for ln in lines), Decimal("0"))
-    quotation.total = quotation.subtotal + quotation.tax_total
+def totals_of(lines: list[QuotationLine]) -> Totals:
+    """Subtotal (net), discount (list price less net), tax, total and the largest discount of ``lines``."""
+    subtotal = sum((ln.net for ln in lines), Decimal("0"))
+    tax_total = sum((ln.tax for ln in lines), Decimal("0"))
     list_total = sum((line_amounts(ln.quantity, ln.unit_price, Decimal("0"), ln.tax_rate).net for ln in lines),
                      Decimal("0"))
-    quotation.discount_total = list_total - quotation.subtotal
-    quotation.max_discount = max((ln.discount for ln in lines), default=Decimal("0"))
+    return Totals(subtotal=subtotal, discount_total=list_total - subtotal, tax_total=tax_total,
+                  total=subtotal + tax_total, max_discount=max((ln.discount for ln in lines), default=Decimal("0")))
+
+
+def _apply_totals(quotation: Quotation, lines: list[QuotationLine]) -> None:
+    quotation.lines = lines
+    totals = totals_of(lines)
+    quotation.subtotal, quotation.tax_total, quotation.total = totals.subtotal, totals.tax_total, totals.total
+    quotation.discount_total, quotation.max_discount = totals.discount_total, totals.max_discount
 
 
 def next_number(session: Any) -> str:

@@ -4,6 +4,7 @@ customer's answer, and the PDF."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache
@@ -21,8 +22,9 @@ from core.identity.models import User
 from core.security import public, require, scoped
 from core.timeutil import local_today
 from core.web.listing import Filter, ListQuery
+from core.web.params import whole_number
 from plugins.pipeline import forms
-from plugins.pipeline.models import DiscountDecision, Order, Product, Quotation
+from plugins.pipeline.models import DiscountDecision, Order, Quotation, QuotationLine
 from plugins.pipeline.services import PipelineError
 from plugins.pipeline.services import quotations as service
 from plugins.pipeline.services.sending import (
@@ -47,38 +49,112 @@ from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
 APPROVE = "pipeline.discount.approve"
 
 
-def product_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Product.id, Product.sku, Product.name, Product.list_price)
-                              .where(Product.active).order_by(Product.name).limit(1000))
-    return [(0, "—")] + [(pid, f"{name} ({sku}, ¥{price})") for pid, sku, name, price in rows]
+@dataclass
+class LinePreview:
+    """A row of the line editor as the rules compute it: the line (None while empty or refused)."""
+
+    line: QuotationLine | None = None
 
 
-def _prepare(form: forms.QuotationForm) -> None:
-    choices = product_choices()
-    for entry in form.lines:
-        entry.form.product_id.choices = choices
+@dataclass
+class EditorState:
+    """What the line editor shows besides its inputs: each row's amounts and the quotation's totals, computed by
+    the same services as the saved quotation (services.quotations.build_line and totals_of)."""
+
+    rows: list[LinePreview] = field(default_factory=list)
+    totals: service.Totals | None = None
+
+
+def _row_input(entry: Any) -> service.LineInput | None:
+    """A row's input, or None for an unused row (neither product nor quantity)."""
+    line = entry.form
+    if not line.product_id.data and line.quantity.data is None:
+        return None
+    return service.LineInput(product_id=line.product_id.data or 0,
+                             quantity=line.quantity.data if line.quantity.data is not None else Decimal("0"),
+                             unit_price=line.unit_price.data, discount=line.discount.data or Decimal("0"))
+
+
+def _attach_line_error(form: forms.QuotationForm, exc: service.LineError) -> None:
+    """The refusal next to the row's input it is about."""
+    row = form.lines[exc.position - 1].form
+    target = row._fields.get(exc.field, row.product_id)
+    if str(exc) not in target.errors:
+        target.errors = [*target.errors, str(exc)]
 
 
 def _line_inputs(form: forms.QuotationForm) -> list[service.LineInput]:
-    """The filled-in lines (a row without product and quantity is an unused row, not an error)."""
+    """The filled-in lines (a row without product and quantity is an unused row, not an error); a row with one
+    but not the other is refused next to the missing input."""
     lines = []
     for number, entry in enumerate(form.lines, start=1):
-        line = entry.form
-        if not line.product_id.data and line.quantity.data is None:
+        given = _row_input(entry)
+        if given is None:
             continue
-        if not line.product_id.data or line.quantity.data is None or line.quantity.data <= 0:
-            raise PipelineError(_("Line %(n)d: choose a product and a quantity above zero.", n=number), "lines")
-        lines.append(service.LineInput(product_id=line.product_id.data, quantity=line.quantity.data,
-                                       unit_price=line.unit_price.data, discount=line.discount.data or Decimal("0")))
+        if not entry.form.product_id.data:
+            raise service.LineError(_("Line %(n)d: choose a product and a quantity above zero.", n=number), number,
+                                    "product_id")
+        if entry.form.quantity.data is None or entry.form.quantity.data <= 0:
+            raise service.LineError(_("Line %(n)d: choose a product and a quantity above zero.", n=number), number,
+                                    "quantity")
+        lines.append(given)
     return lines
 
 
+def editor_state(form: forms.QuotationForm) -> EditorState:
+    """Each row's amounts and the totals of the rows that are complete and valid; a refused row gets its message
+    next to its input (never a 500). Nothing is written."""
+    state = EditorState()
+    built = []
+    for number, entry in enumerate(form.lines, start=1):
+        preview = LinePreview()
+        state.rows.append(preview)
+        given = _row_input(entry)
+        if given is None or any(f.errors for f in entry.form):
+            continue
+        if not given.product_id or entry.form.quantity.data is None:
+            continue  # half-filled: the other input is still to come
+        try:
+            preview.line = service.build_line(db.session, number, given)
+        except service.LineError as exc:
+            _attach_line_error(form, exc)
+        else:
+            built.append(preview.line)
+    state.totals = service.totals_of(built)
+    return state
+
+
+def _rows_changed(form: forms.QuotationForm) -> bool:
+    """Apply "Add a line" or "Remove line n" from the form (buttons of the form, with or without JavaScript);
+    True when the form asked for either."""
+    if "add_line" in request.form:
+        if len(form.lines) < form.lines.max_entries:
+            form.lines.append_entry()
+        return True
+    removed = whole_number(request.form.get("remove_line"))
+    if removed is not None:
+        if 0 <= removed < len(form.lines):
+            kept = [{"product_id": e.form.product_id.data, "quantity": e.form.quantity.data,
+                     "unit_price": e.form.unit_price.data, "discount": e.form.discount.data}
+                    for i, e in enumerate(form.lines) if i != removed]
+            while len(form.lines):
+                form.lines.pop_entry()
+            for data in kept or [{}]:
+                form.lines.append_entry(data)
+        return True
+    return "recalculate" in request.form
+
+
 def _save(form: forms.QuotationForm, build: Any) -> Quotation | None:
-    """Validate and build the quotation (``build(lines)``); on refusal, the message goes on the form."""
+    """Validate and build the quotation (``build(lines)``); on refusal, the message goes next to its input."""
     if not form.validate():
         return None
     try:
         quotation = build(_line_inputs(form))
+    except service.LineError as exc:
+        db.session.rollback()
+        _attach_line_error(form, exc)
+        return None
     except PipelineError as exc:
         db.session.rollback()
         if exc.field in ("lines", "discount"):
@@ -90,18 +166,19 @@ def _save(form: forms.QuotationForm, build: Any) -> Quotation | None:
     return quotation
 
 
-def _form_page(form: forms.QuotationForm, deal: Any, title: str, previous: Quotation | None = None):  # type: ignore[no-untyped-def]
+def _form_page(form: forms.QuotationForm, deal: Any, title: str, previous: Quotation | None = None,
+               status: int | None = None):  # type: ignore[no-untyped-def]
+    state = editor_state(form)
+    failed = form.errors or form.form_errors or any(f.errors for e in form.lines for f in e.form)
     return render_template("pipeline/quotation_form.html", form=form, deal=deal, title=title, previous=previous,
-                           limits=service.discount_limits()), 422 if form.errors or form.form_errors else 200
+                           limits=service.discount_limits(), editor=state,
+                           preview_url=url_for("pipeline.quotation_lines", deal_id=deal.id)), \
+        status or (422 if failed else 200)
 
 
 def _handle(form: forms.QuotationForm, deal: Any, title: str, build: Any, previous: Quotation | None = None):  # type: ignore[no-untyped-def]
-    _prepare(form)
-    if request.method == "POST" and "add_line" in request.form:
-        form.lines.append_entry()
-        _prepare(form)
-        return render_template("pipeline/quotation_form.html", form=form, deal=deal, title=title,
-                               previous=previous, limits=service.discount_limits())
+    if request.method == "POST" and _rows_changed(form):
+        return _form_page(form, deal, title, previous, status=200)  # another line, no JavaScript needed
     if request.method == "POST":
         quotation = _save(form, build)
         if quotation is not None:
@@ -112,6 +189,19 @@ def _handle(form: forms.QuotationForm, deal: Any, title: str, build: Any, previo
                 flash(_("Quotation %(number)s saved.", number=quotation.number), "success")
             return redirect(url_for("pipeline.quotation", quotation_id=quotation.id))
     return _form_page(form, deal, title, previous)
+
+
+@bp.post("/deals/<int:deal_id>/quotations/lines")
+@require(DEAL_EDIT)
+def quotation_lines(deal_id: int):  # type: ignore[no-untyped-def]
+    """The line editor alone, recomputed from the posted form (htmx swaps it in: live totals without a reload).
+    Nothing is saved; a wrong input is a message next to it, answered 200 so that the editor shows it."""
+    deal = deal_or_404(deal_id, DEAL_EDIT)
+    form = forms.QuotationForm()
+    _rows_changed(form)
+    form.validate()  # the inputs' own checks (a number, 0–100 %) next to them
+    return render_template("pipeline/_quotation_lines.html", form=form, editor=editor_state(form), deal=deal,
+                           preview_url=url_for("pipeline.quotation_lines", deal_id=deal.id))
 
 
 @bp.route("/deals/<int:deal_id>/quotations/new", methods=["GET", "POST"])
