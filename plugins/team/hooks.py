@@ -159,3 +159,19 @@ def deal_won(deal: Any, user: Any) -> None:
         return
     robots.queue(db.session, audience="team", department_id=None, team_leader_id=owner.superior_id,
                  title=str(_l("Deal won")) + ": " + str(getattr(deal, "title", "")), text=owner.name, sender=user)
+
+
+@hookimpl
+def appraisal_finalized(appraisal: Any) -> None:
+    """A top appraisal result suggests the person for an award and asks their superior to recognise them (R10,
+    R8.1.3); in a savepoint, so that a failure here never undoes the appraisal."""
+    from core.extensions import db
+    from plugins.team.services.recognition import recognise_appraisal
+
+    try:
+        with db.session.begin_nested():
+            recognise_appraisal(db.session, appraisal)
+    except Exception:  # the appraisal's own transaction must go on: logged, not raised
+        from flask import current_app
+
+        current_app.logger.exception("team: recognition of appraisal %s failed", getattr(appraisal, "id", "?"))

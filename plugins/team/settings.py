@@ -16,6 +16,10 @@ def setting_definitions() -> list[SettingDef]:
         SettingDef("team.robot_timeout_seconds", _l("Seconds to wait for a group robot to answer"), "int", 5),
         SettingDef("team.announce_won_deals", _l("Tell the team's group robot when someone wins a deal"), "bool",
                    False),
+        SettingDef("team.appraisal_recognition_score",
+                   _l("Final appraisal score from which the person is put forward for recognition"), "int", 90,
+                   help=_l("Awards measured by an excellent appraisal result suggest them, and their superior is "
+                           "asked to recognise them (R10). 0 turns this off.")),
     ]
     for severity, hours in SLA_DEFAULT_HOURS.items():
         definitions.append(SettingDef(

@@ -21,6 +21,17 @@ from plugins.team.services.kpi_values import definitions, ranked
 
 #: Who awards are suggested among: the sales positions of R2.
 CANDIDATE_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
+#: An award "measured by" this is suggested when an appraisal becomes final with an excellent score (R10, R8.1.3),
+#: not from a KPI at the month's end; HR picks it like a KPI when defining the award.
+APPRAISAL_KEY = "team.appraisal_result"
+APPRAISAL_LABEL = _l("Excellent appraisal result (final score)")
+
+
+def criteria() -> dict[str, str]:
+    """What an award can be measured by: the enabled modules' KPIs, and an excellent appraisal result."""
+    found = {key: str(kpi.label) for key, kpi in definitions().items()}
+    found[APPRAISAL_KEY] = str(APPRAISAL_LABEL)
+    return found
 
 
 def give_kudos(session: Any, sender: Any, *, to_id: int | None, reason: str) -> Kudos:
@@ -51,7 +62,7 @@ def define_award(session: Any, *, name: str, kpi_key: str, description: str | No
         raise TeamError(_l("Name the award."), "name")
     if session.scalar(select(AwardType.id).where(AwardType.name == name)) is not None:
         raise TeamError(_l("An award of this name exists."), "name")
-    if kpi_key not in definitions():
+    if kpi_key not in definitions() and kpi_key != APPRAISAL_KEY:
         raise TeamError(_l("Choose a KPI of an enabled module."), "kpi_key")
     if not 1 <= (winners or 0) <= 10:
         raise TeamError(_l("From 1 to 10 people a month."), "winners")
@@ -80,10 +91,9 @@ def candidates(session: Any, award_type: AwardType, period: Period) -> list[int]
 
 def suggest(session: Any, period: Period) -> list[Award]:
     """Suggest each active award's winners of ``period`` from its KPI (best first); idempotent."""
-    from core.notifications.service import notify
-
     made: list[Award] = []
-    for award_type in session.scalars(select(AwardType).where(AwardType.active).order_by(AwardType.id)):
+    for award_type in session.scalars(select(AwardType).where(AwardType.active, AwardType.kpi_key != APPRAISAL_KEY)
+                                      .order_by(AwardType.id)):
         if session.scalar(select(Award.id).where(Award.award_type_id == award_type.id,
                                                  Award.period_start == period.start).limit(1)) is not None:
             continue
@@ -99,13 +109,19 @@ def suggest(session: Any, period: Period) -> list[Award]:
             made.append(award)
     session.flush()
     if made:
-        deciders = session.scalars(
-            select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
-            .where(User.active, or_(Role.code == "admin", Role.grants.any(Grant.permission_code == "team.award.confirm")))
-            .distinct().order_by(User.id).limit(50))
-        for person in deciders:
-            notify(person, _l("%(n)s award suggestions wait for your decision."), "/team/awards", n=len(made))
+        _tell_deciders(session, len(made))
     return made
+
+
+def _tell_deciders(session: Any, count: int) -> None:
+    from core.notifications.service import notify
+
+    deciders = session.scalars(
+        select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+        .where(User.active, or_(Role.code == "admin", Role.grants.any(Grant.permission_code == "team.award.confirm")))
+        .distinct().order_by(User.id).limit(50))
+    for person in deciders:
+        notify(person, _l("%(n)s award suggestions wait for your decision."), "/team/awards", n=count)
 
 
 def decide(session: Any, award: Award, user: Any, confirm: bool) -> None:
@@ -146,3 +162,69 @@ def leaderboard(session: Any, kpi_key: str, leader_id: int | None, period: Perio
         people_stmt = select(User).where(User.active, User.position.in_(CANDIDATE_POSITIONS))
     people = {u.id: u for u in session.scalars(people_stmt)}
     return [(people[uid], value) for uid, value in ranked(kpi_key, list(people), period)[:limit]]
+
+
+# ---------------------------------------------------------------------------------------------------- appraisals
+
+
+def _score(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def recognition_threshold() -> Decimal | None:
+    """The final score (0-100) from which an appraisal suggests recognition; None when the company turned it off."""
+    from core.settings import get_setting
+
+    try:
+        value = int(get_setting("team.appraisal_recognition_score") or 0)
+    except (TypeError, ValueError):
+        return None
+    return Decimal(value) if value > 0 else None
+
+
+def recognise_appraisal(session: Any, appraisal: Any) -> list[Award]:
+    """An appraisal became final (the ``appraisal_finalized`` hook, R4.3.4). A top result leads to recognition
+    (R10, R8.1.3): each active award "measured by" an excellent appraisal result gets the person as a suggestion
+    for the month (the managers who confirm awards are told), and the person's superior is asked to recognise
+    them. Reads only what core/hookspecs.py documents (``employee_id``, ``final_score``), defensively: anything
+    missing or odd means nothing happens. The score itself is shown only to those who decide awards."""
+    from core.notifications.service import notify
+
+    threshold = recognition_threshold()
+    user_id = getattr(appraisal, "employee_id", None)
+    score = _score(getattr(appraisal, "final_score", None))
+    if threshold is None or score is None or score < threshold:
+        return []
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return []
+    person = session.get(User, user_id)
+    if person is None or not person.active:
+        return []
+    today = local_today()
+    period = month_period(today.year, today.month)
+    made: list[Award] = []
+    for award_type in session.scalars(select(AwardType).where(AwardType.active, AwardType.kpi_key == APPRAISAL_KEY)
+                                      .order_by(AwardType.id)):
+        if award_type.min_value is not None and score < award_type.min_value:
+            continue
+        if session.scalar(select(Award.id).where(Award.award_type_id == award_type.id, Award.user_id == person.id,
+                                                 Award.period_start == period.start)) is not None:
+            continue  # an appeal that keeps the result final fires the hook again: one suggestion a month
+        award = Award(award_type_id=award_type.id, period_start=period.start, period_end=period.end,
+                      user_id=person.id, kpi_value=score.quantize(Decimal("0.01")), rank=1)
+        session.add(award)
+        made.append(award)
+    session.flush()
+    if made:
+        _tell_deciders(session, len(made))
+    superior = session.get(User, person.superior_id) if person.superior_id else None
+    if superior is not None and superior.active:
+        notify(superior, _l("%(name)s's appraisal result is excellent: recognise them with kudos or an award."),
+               "/team/recognition", name=person.name)
+    return made

@@ -78,8 +78,8 @@ def give_kudos():  # type: ignore[no-untyped-def]
 
 def _awards_page(form: forms.AwardTypeForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     form = form or forms.AwardTypeForm()
-    kpis = kpi_definitions()
-    form.kpi_key.choices = [(key, str(kpi.label)) for key, kpi in sorted(kpis.items())]
+    labels = service.criteria()
+    form.kpi_key.choices = sorted(labels.items())
     types = list(db.session.scalars(select(AwardType).order_by(AwardType.name)))
     waiting = list(db.session.scalars(select(Award).where(Award.state == "suggested")
                                       .order_by(Award.period_start.desc(), Award.award_type_id, Award.rank)
@@ -87,7 +87,7 @@ def _awards_page(form: forms.AwardTypeForm | None = None, status: int = 200):  #
     decided = list(db.session.scalars(select(Award).where(Award.state == "confirmed")
                                       .order_by(Award.period_start.desc(), Award.id.desc()).limit(30)).unique())
     return render_template("team/awards.html", form=form, types=types, waiting=waiting, decided=decided,
-                           kpi_labels={key: str(kpi.label) for key, kpi in kpis.items()},
+                           kpi_labels=labels, appraisal_key=service.APPRAISAL_KEY,
                            may_define=may(DEFINE), may_confirm=may(CONFIRM),
                            last_month=service.previous_month(local_today())), status
 
@@ -102,7 +102,7 @@ def awards():  # type: ignore[no-untyped-def]
 @require(DEFINE)
 def define_award():  # type: ignore[no-untyped-def]
     form = forms.AwardTypeForm()
-    form.kpi_key.choices = [(key, str(kpi.label)) for key, kpi in sorted(kpi_definitions().items())]
+    form.kpi_key.choices = sorted(service.criteria().items())
     if form.validate_on_submit():
         try:
             service.define_award(db.session, name=form.name.data, kpi_key=form.kpi_key.data,
