@@ -102,3 +102,64 @@ def test_saving_without_a_name_keeps_nothing_and_says_why(app, db, team, login_a
     assert answer.status_code == 422
     assert "请为报表命名" in answer.get_data(as_text=True) or "name" in answer.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(SavedReport.id))) == 0
+
+
+def _figures(dataset, user):
+    """Every service of analytics that returns figures of a data set, called as ``user``."""
+    from datetime import date
+
+    from plugins.analytics.services import sales as figures
+
+    start, end = date(2026, 1, 1), date(2027, 1, 1)
+    return {
+        "trend": lambda: figures.trend(dataset, user, 2026),
+        "revenue_by": lambda: figures.revenue_by(dataset, user, "channel", start, end),
+        "revenue_by_shop": lambda: figures.revenue_by_shop(dataset, user, start, end),
+        "representatives": lambda: figures.representatives(dataset, user, start, end),
+        "pareto": lambda: figures.pareto(dataset, user, "product", start, end),
+        "customer_behaviour": lambda: figures.customer_behaviour(dataset, user, start, end),
+        "cohorts": lambda: figures.cohorts(dataset, user),
+        "rfm_segments": lambda: figures.rfm_segments(dataset, user),
+        "segment_customers": lambda: figures.segment_customers(dataset, user, "new", 1),
+        "pivot": lambda: run(PivotSpec("pipeline.order_lines", measure="revenue", aggregate="sum"), dataset, user),
+        "pivot live": lambda: run(PivotSpec("pipeline.order_lines", aggregate="count"), dataset, user, live=True),
+    }
+
+
+@pytest.mark.parametrize("summary_built", [False, True])
+def test_the_services_refuse_a_reader_without_permission_whoever_calls_them(app, db, team, sales, make_user,
+                                                                            summary_built):
+    """An API, CLI or plugin caller that got hold of the data set cannot read it as someone without the permission:
+    HR may see analytics but not orders; a person with no role may see neither."""
+    from plugins.analytics.services.access import AccessDenied
+    from plugins.analytics.services.summary import rebuild
+
+    dataset = find_dataset("pipeline.order_lines", team["manager"])
+    hr = make_user("hr1", roles=["hr"])
+    nobody = make_user("nobody", roles=[])
+    with app.test_request_context():
+        if summary_built:
+            rebuild(db.session)
+        for user in (hr, nobody):
+            for name, call in _figures(dataset, user).items():
+                with pytest.raises(AccessDenied):
+                    call()
+                    pytest.fail(f"{name} answered {user.login}")
+
+
+def test_the_services_apply_the_callers_scope_not_the_scope_of_whoever_found_the_data_set(app, db, team, sales):
+    from datetime import date
+
+    from plugins.analytics.services import sales as figures
+    from plugins.analytics.services.summary import rebuild
+
+    dataset = find_dataset("pipeline.order_lines", team["manager"])  # found by the manager, used by a representative
+    start, end = date(2026, 1, 1), date(2027, 1, 1)
+    with app.test_request_context():
+        for built in (False, True):
+            if built:
+                rebuild(db.session)
+            assert [r.revenue for r in figures.representatives(dataset, team["rep"], start, end)] == [Decimal("100.00")]
+            assert figures.customer_behaviour(dataset, team["rep"], start, end).revenue == Decimal("100.00")
+            assert sum(v for _c, v in figures.revenue_by(dataset, team["supervisor"], "channel", start, end)) == \
+                Decimal("300.00")
