@@ -18,6 +18,7 @@ from core.contracts import (
     ScheduledJob,
     SearchResult,
     SettingDef,
+    SmartButton,
     TimelineEntry,
 )
 from core.hookspecs import hookimpl
@@ -80,6 +81,8 @@ def menu_items(user: Any) -> list[MenuItem]:
         MenuItem("crm", _l("Customers"), "crm.customers", permission="crm.customer.view", icon="users", order=100),
         MenuItem("crm.revisits", _l("Revisits"), "crm.revisits", permission="crm.customer.view", order=101,
                  parent="crm"),
+        MenuItem("crm.interactions", _l("Interactions"), "crm.interactions", permission="crm.customer.view",
+                 order=101, parent="crm"),
         MenuItem("crm.cleanup", _l("Clean-up"), "crm.cleanup", permission="crm.customer.edit", order=102,
                  parent="crm"),
         MenuItem("crm.allocation", _l("Allocation"), "crm.allocation", permission="crm.customer.assign",
@@ -163,6 +166,14 @@ def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.crm.timeline import entries_for
 
     return entries_for(obj) if isinstance(obj, Customer) else []
+
+
+@hookimpl
+def record_smart_buttons(obj: Any, user: Any) -> list[SmartButton]:
+    """A customer's contacts, interactions, open revisits and events, as counts on its page (issue 12)."""
+    from plugins.crm.smart_buttons import buttons_for
+
+    return buttons_for(obj, user)
 
 
 @hookimpl

@@ -214,6 +214,7 @@ class Interaction(db.Model):
     __table_args__ = (
         Index("ix_crm_interaction_customer_at", "customer_id", "occurred_at"),
         Index("ix_crm_interaction_user_next", "user_id", "next_step_done", "next_step_on"),
+        Index("ix_crm_interaction_occurred", "occurred_at", "id"),  # the interaction list, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,13 +4,18 @@ the small steps every form page ends with."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from core.extensions import db
+from core.web.listing import Filter
+from core.web.params import record_id
 from plugins.crm import forms
 from plugins.crm.models import Contact, Customer
 
@@ -67,3 +72,34 @@ def next_inside_crm(default: str) -> str:
     """The form's ``next`` address when it is a CRM page (never an address outside: no open redirect)."""
     wanted = request.form.get("next") or ""
     return wanted if wanted.startswith("/crm/") else default
+
+
+def chosen_customer() -> list[tuple[str, str]]:
+    """The customer named by ``?customer=``, as the one choice of a list's customer filter, if the user sees it
+    (once per request): a smart button's link shows "Customer: 星河科技" in the toolbar, and any other id is refused
+    as a filter value, never a 500."""
+    if "_crm_chosen_customer" not in g:
+        from plugins.crm.lookups import customer_labels
+
+        customer_id = record_id(request.args.get("customer"))
+        labels = customer_labels([customer_id], current_user) if customer_id else {}
+        g._crm_chosen_customer = [(str(cid), name) for cid, name in labels.items()]
+    return g._crm_chosen_customer
+
+
+@dataclass(frozen=True, eq=False)
+class CustomerFilter(Filter):
+    """Rows of one customer (``?customer=ID``), the customer page's smart buttons' target. ``column`` is the rows'
+    customer id; ``match`` (optional) turns the id into the condition when the rows reach the customer otherwise."""
+
+    match: Any = None
+
+    def condition(self, raw: str) -> Any:
+        if raw not in {value for value, _label in self.options()}:
+            raise ValueError(raw)
+        customer_id = int(raw)
+        return self.match(customer_id) if self.match is not None else self.column == customer_id
+
+
+def customer_filter(column: Any = None, match: Any = None) -> CustomerFilter:
+    return CustomerFilter("customer", _l("Customer"), column, "choice", chosen_customer, int, match)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from core.extensions import db
 from core.security import require
@@ -17,9 +17,14 @@ from plugins.crm.access import get_customer_or_404
 from plugins.crm.models import CustomerEvent, EventAttendee
 from plugins.crm.services import events as event_service
 from plugins.crm.services.errors import CRMError
-from plugins.crm.views.common import bp
+from plugins.crm.views.common import bp, customer_filter
 
 EVENT = "crm.event.manage"
+
+
+def _with_customer(customer_id: int) -> object:
+    """Events the customer was invited to, registered for or attended."""
+    return exists().where(EventAttendee.event_id == CustomerEvent.id, EventAttendee.customer_id == customer_id)
 
 
 @bp.get("/events")
@@ -27,7 +32,8 @@ EVENT = "crm.event.manage"
 def events():  # type: ignore[no-untyped-def]
     listing = ListQuery(select(CustomerEvent), sorts={"starts": CustomerEvent.starts_at,
                                                       "title": CustomerEvent.title},
-                        default_sort="-starts", search=[CustomerEvent.title])
+                        default_sort="-starts", search=[CustomerEvent.title],
+                        filters=[customer_filter(match=_with_customer)])
     return render_template("crm/events.html", page=listing.page())
 
 

@@ -1,5 +1,5 @@
-"""Interactions with a customer and their next steps (R2.1.3), and the revisits the service plans call for
-(R5.2.2, R5.3.1)."""
+"""Interactions with customers and their next steps (R2.1.3): recording them, the list of them (a customer's smart
+button opens it filtered to the customer), and the revisits the service plans call for (R5.2.2, R5.3.1)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import aliased, lazyload
 
 from core.extensions import db
+from core.identity.models import User
 from core.security import require
 from core.timeutil import local_to_utc, local_today
 from core.web.listing import Filter, ListQuery
 from plugins.crm import forms
-from plugins.crm.access import EDIT, VIEW, get_customer_or_404, owner_condition
+from plugins.crm.access import EDIT, VIEW, get_customer_or_404, owner_condition, scoped_customers
 from plugins.crm.models import GRADES, Contact, Customer, Interaction, Revisit
 from plugins.crm.services import interactions
 from plugins.crm.services.errors import CRMError
-from plugins.crm.views.common import back, bp, commit_and_flash, form_page, next_inside_crm
+from plugins.crm.views.common import back, bp, commit_and_flash, customer_filter, form_page, next_inside_crm
 
 
 @bp.post("/customers/<int:customer_id>/interactions")
@@ -58,6 +60,26 @@ def next_step_done(customer_id: int, interaction_id: int):  # type: ignore[no-un
     return redirect(next_inside_crm(url_for("crm.customer", customer_id=customer.id)))
 
 
+_author = aliased(User)
+
+
+@bp.get("/interactions", endpoint="interactions")
+@require(VIEW)
+def interaction_list():  # type: ignore[no-untyped-def]
+    """Interactions with the customers the user sees, newest first (R2.1.3): what was said, by whom, what next."""
+    stmt = scoped_customers(current_user, VIEW, select(Interaction, Customer.id, Customer.name, _author.name)
+                            .join(Customer, Customer.id == Interaction.customer_id)
+                            .outerjoin(_author, _author.id == Interaction.user_id)
+                            .options(lazyload(Interaction.user)))  # the author's name is joined: no whole user
+    listing = ListQuery(stmt, sorts={"when": Interaction.occurred_at, "customer": Customer.name},
+                        default_sort="-when", search=[Interaction.summary, Interaction.outcome],
+                        filters=[customer_filter(Interaction.customer_id),
+                                 Filter.choice("kind", _l("Kind"), Interaction.kind, forms.interaction_choices),
+                                 Filter.date_from("from", _l("From date"), Interaction.occurred_at),
+                                 Filter.date_to("to", _l("To date"), Interaction.occurred_at)])
+    return render_template("crm/interactions.html", page=listing.page(), today=local_today())
+
+
 @bp.get("/revisits")
 @require(VIEW)
 def revisits():  # type: ignore[no-untyped-def]
@@ -67,7 +89,8 @@ def revisits():  # type: ignore[no-untyped-def]
                    Customer.merged_into_id.is_(None)))
     listing = ListQuery(stmt, sorts={"due": Revisit.due_on, "name": Customer.name}, default_sort="due",
                         search=[Customer.name],
-                        filters=[Filter.choice("grade", _l("Grade"), Customer.grade, [(g, g) for g in GRADES]),
+                        filters=[customer_filter(Revisit.customer_id),
+                                 Filter.choice("grade", _l("Grade"), Customer.grade, [(g, g) for g in GRADES]),
                                  Filter.choice("when", _l("Due"), Revisit.due_on < local_today(),
                                                [("overdue", _l("Overdue"))], coerce=lambda _v: True)])
     return render_template("crm/revisits.html", page=listing.page(), today=local_today())
