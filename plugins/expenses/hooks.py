@@ -17,6 +17,7 @@ from core.contracts import (
     ScheduledJob,
     SearchResult,
     SettingDef,
+    TimelineEntry,
 )
 from core.hookspecs import hookimpl
 
@@ -131,3 +132,10 @@ def object_url(obj: Any) -> str | None:
     if isinstance(obj, Claim):
         return url_for("expenses.claim_detail", claim_id=obj.id)
     return None
+
+
+@hookimpl
+def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
+    from plugins.expenses.timeline import entries_for
+
+    return entries_for(obj, user)

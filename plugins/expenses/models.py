@@ -145,8 +145,9 @@ class Claim(db.Model):
     __tablename__ = "expenses_claim"
     # Not its stamps (submitted, approved, paid, reminded at): the claim's own history shows them, in local time.
     __label__ = _l("Expense claim")
-    __tracked__ = {"title": _l("Claim title"), "state": (_l("State"), _labels("labels", "STATE_LABELS")),
-                   "total": _l("Total"), "approver_id": _l("Approver"), "over_budget": _l("Over budget")}
+    # Nor its state and approver: the claim's own timeline entries (timeline.py) tell each step with the reviewer
+    # and their comment, which a bare "State: A → B" would only repeat.
+    __tracked__ = {"title": _l("Claim title"), "total": _l("Total"), "over_budget": _l("Over budget")}
     __owner__ = "claimant_id"
     __view_permission__ = "expenses.claim.view"
     # Each list reads its rows in index order, the id (every list's tie-break) included, so that a page is an index
@@ -163,6 +164,8 @@ class Claim(db.Model):
         Index("ix_expenses_claim_created", "created_at", "id"),
         # the budget figures: a department's claims in the states that count, without reading the claim rows
         Index("ix_expenses_claim_department_state", "department_id", "state"),
+        # a record's claims (issue 17): its "Claims" count and timeline
+        Index("ix_expenses_claim_source", "source_type", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,6 +188,10 @@ class Claim(db.Model):
     paid_at: Mapped[datetime | None]
     #: When the waiting reviewer was last reminded (the reminder job sends at most one a day).
     reminded_at: Mapped[datetime | None]
+    #: The record whose cost the claim reimburses (issue 17), by its record key (core.attachments.records.record_key:
+    #: table name and id), e.g. a team activity; None for an ordinary claim. Set at creation, from ?for= on the form.
+    source_type: Mapped[str | None] = mapped_column(String(60))
+    source_id: Mapped[int | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     claimant: Mapped[User] = relationship(foreign_keys=[claimant_id])

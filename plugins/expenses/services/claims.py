@@ -187,6 +187,9 @@ def _apply(session: Any, claim: Claim, user: Any, title: str, lines: list[LineIn
     for line_input, _amount, _key in checked:
         if line_input.line_id is not None:
             existing[line_input.line_id].invoice_key = None
+    # The total before the first flush: a new claim is then written with it, not as "total 0.00 → 120.00" on its
+    # timeline (the audit would record the insert and then an update).
+    claim.total = sum((amount for _l, amount, _k in checked), Decimal("0.00"))
     session.flush()
     for position, (line_input, amount, key) in enumerate(checked):
         values = {"expense_date": line_input.expense_date, "category_id": line_input.category_id,
@@ -207,7 +210,6 @@ def _apply(session: Any, claim: Claim, user: Any, title: str, lines: list[LineIn
         for number, upload in enumerate(receipts.get(position, [])):
             line.receipts.append(new_receipt(upload, types[(position, number)], user))
             changes.append({"line": position + 1, "field": "receipt", "old": None, "new": upload.filename})
-    claim.total = sum((amount for _l, amount, _k in checked), Decimal("0.00"))
     claim.updated_at = utcnow()
     flush_or_refuse(session)
     if record and changes:

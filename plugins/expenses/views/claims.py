@@ -9,13 +9,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from core.extensions import db
 from core.money import to_chinese_capital
 from core.security import require
 from core.web.listing import export_response, wants_export
-from core.web.params import record_id, whole_number
+from core.web.params import whole_number
 from plugins.expenses import platform
 from plugins.expenses.forms import (
     ClaimForm,
@@ -23,7 +22,7 @@ from plugins.expenses.forms import (
     ReviewForm,
 )
 from plugins.expenses.labels import PAYMENT_METHOD_LABELS, state_label
-from plugins.expenses.models import DEPT_APPROVED, FINANCE_APPROVED, Category, Claim
+from plugins.expenses.models import DEPT_APPROVED, FINANCE_APPROVED, Claim
 from plugins.expenses.services.budgets import budget_warnings
 from plugins.expenses.services.categories import category_label
 from plugins.expenses.services.claims import create_claim, update_claim
@@ -158,26 +157,8 @@ def claim_detail(claim_id: int):  # type: ignore[no-untyped-def]
         "expenses/claim_detail.html", claim=claim, actions=actions, warnings=warnings,
         review_form=ReviewForm(version=claim.version),
         payment_form=PaymentForm(version=claim.version, paid_on=platform.local_today()),
-        history=_history(claim), state_label=state_label, capital=to_chinese_capital(claim.total),
+        state_label=state_label, capital=to_chinese_capital(claim.total),
         method_labels=PAYMENT_METHOD_LABELS, local=platform.local_datetime, category_label=category_label)
-
-
-def _history(claim: Claim) -> list[dict[str, Any]]:
-    import json
-
-    categories = {c.id: category_label(c) for c in db.session.scalars(select(Category))}
-    rows = []
-    for event in claim.events:
-        details = json.loads(event.details) if event.details else {}
-        changes = []
-        for change in details.get("changes", []):
-            for side in ("old", "new"):
-                value = change.get(side)
-                if isinstance(value, dict) and "category_id" in value:
-                    value["category"] = categories.get(record_id(value["category_id"]), "—")
-            changes.append(change)
-        rows.append({"event": event, "changes": changes, "warnings": details.get("warnings", [])})
-    return rows
 
 
 ACTION_MESSAGES = {
