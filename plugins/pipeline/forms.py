@@ -56,7 +56,8 @@ class ProductForm(FlaskForm):
 
 class DealForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    customer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
+    # A searchable select of the customers the user may see (issue 12: the dropdown stopped at 500).
+    customer_id = LookupField(_l("Customer"), kind="crm.customer", validators=[DataRequired()])
     expected_value = MoneyField(_l("Expected value (CNY)"), default=0)
     expected_close = DateField(_l("Expected close"), validators=[Optional()])
     situation = TextAreaField(_l("Customer's situation"), validators=[Optional()],
@@ -67,7 +68,7 @@ class QuickDealForm(FlaskForm):
     """The board's quick-create in the customer development column (R6.1): the few fields a deal needs."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    customer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
+    customer_id = LookupField(_l("Customer"), kind="crm.customer", validators=[DataRequired()])
     expected_value = MoneyField(_l("Expected value (CNY)"), required=False)
 
 
@@ -162,7 +163,7 @@ def channel_choices() -> list[tuple[str, Any]]:
 
 
 class TicketForm(FlaskForm):
-    customer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
+    customer_id = LookupField(_l("Customer"), kind="crm.customer", validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=ticket_kind_choices)
     priority = SelectField(_l("Priority"), choices=priority_choices, default="normal")
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])

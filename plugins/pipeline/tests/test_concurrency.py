@@ -223,7 +223,7 @@ def scenario_move_deal(db, deal, team, products, next_month):
     url = f"/pipeline/deals/{deal.id}/move"
     data = {"stage": "needs", "expected_version": str(deal.version)}
     return ((team["rep"], url, data), (team["supervisor"], url, data), _count_of(db, DealStageChange, deal_id=deal.id),
-            "Someone else moved this deal meanwhile. Reload it and try again.")
+            f"“{deal.title}” was not moved: Someone else moved this deal meanwhile. Reload it and try again.")
 
 
 def scenario_lose_deal(db, deal, team, products, next_month):
@@ -264,7 +264,7 @@ def scenario_edit_and_move_deal(db, deal, team, products, next_month):
     return ((team["rep"], url, edit), (team["supervisor"], f"/pipeline/deals/{deal.id}/move", move),
             _changes_from_now(db, "pipeline_deal", deal.id),
             ("Someone else changed this deal a moment ago. Reload it and try again.",
-             "Someone else moved this deal meanwhile. Reload it and try again."))
+             f"“{deal.title}” was not moved: Someone else moved this deal meanwhile. Reload it and try again."))
 
 
 SCENARIOS = [scenario_request_approval, scenario_send_quotation, scenario_customer_answer, scenario_revise_quotation,

@@ -99,15 +99,6 @@ def may(permission: str, obj: Any = None) -> bool:
     return can(current_user, permission, obj)
 
 
-def scoped_customers_choices(user: Any, limit: int = 500) -> list[tuple[int, str]]:
-    """Customers the user may work on, for a select (bounded: the CRM's pages find the others)."""
-    from plugins.crm.access import scoped_customers
-    from plugins.crm.models import Customer
-
-    stmt = scoped_customers(user, "crm.customer.view", select(Customer.id, Customer.name))
-    return [(cid, name) for cid, name in db.session.execute(stmt.order_by(Customer.name).limit(limit))]
-
-
 def scoped_deals(user: Any, permission: str = DEAL_VIEW, stmt: Any = None) -> Any:
     return scoped(select(Deal) if stmt is None else stmt, Deal, permission, user)
 

@@ -44,7 +44,6 @@ from plugins.pipeline.views.common import (
     may,
     per_request,
     record_url_prefix,
-    scoped_customers_choices,
     scoped_deals,
 )
 from plugins.pipeline.views.narrowing import by_customer, narrowed
@@ -240,7 +239,6 @@ def board():  # type: ignore[no-untyped-def]
     return render_template("pipeline/board.html", columns=columns, owner=owner, owners=owner_choices(current_user),
                            show=show, shows=board_status_choices(), may_move=may_create, may_create=may_create,
                            quick_form=forms.QuickDealForm() if may_create else None,
-                           quick_customers=scoped_customers_choices(current_user) if may_create else [],
                            stages=STAGES, args=request.args.to_dict(), deal_base=deal_base)
 
 
@@ -250,7 +248,6 @@ def quick_create():  # type: ignore[no-untyped-def]
     """A deal made from the board's first column (R6.1: every deal starts at customer development); the full form
     takes over when something is missing or wrong, with the answers kept and the error next to its field."""
     form = forms.QuickDealForm()
-    form.customer_id.choices = customer_choices_for(form)
     if form.validate_on_submit():
         deal = create_deal(title=form.title.data, customer_id=form.customer_id.data,
                            expected_value=form.expected_value.data or Decimal("0"), expected_close=None)
@@ -258,27 +255,11 @@ def quick_create():  # type: ignore[no-untyped-def]
         return redirect(safe_next(request.form.get("next"), url_for("pipeline.board")))
     full = forms.DealForm(formdata=None, data={"title": form.title.data, "customer_id": form.customer_id.data,
                                                 "expected_value": form.expected_value.data})
-    full.customer_id.choices = form.customer_id.choices
     for name in ("title", "customer_id", "expected_value"):
         full[name].errors = list(form[name].errors)
     full.form_errors = list(form.form_errors)
     return render_template("pipeline/form.html", form=full, title=_("New deal"),
                            action=url_for("pipeline.new_deal"), cancel_url=url_for("pipeline.board")), 422
-
-
-def customer_choices_for(form: Any) -> list[tuple[int, str]]:
-    """The customers a deal form offers: the user's (bounded) plus the one chosen, if the user may see it."""
-    choices = scoped_customers_choices(current_user)
-    chosen = record_id(str(form.customer_id.data or request.values.get("customer_id") or ""))
-    if chosen and all(cid != chosen for cid, _name in choices):
-        from plugins.crm.access import scoped_customers
-        from plugins.crm.models import Customer
-
-        row = db.session.execute(scoped_customers(current_user, "crm.customer.view", select(
-            Customer.id, Customer.name).where(Customer.id == chosen))).first()
-        if row is not None:
-            choices.insert(0, (row[0], row[1]))
-    return choices
 
 
 def create_deal(*, title: str, customer_id: int, expected_value: Decimal, expected_close: Any,
@@ -303,7 +284,6 @@ def new_deal():  # type: ignore[no-untyped-def]
     if request.method == "GET" and (customer_id := record_id(request.args.get("customer_id"))):
         form.customer_id.data = customer_id
         form.situation.data = customer_needs(customer_id)
-    form.customer_id.choices = customer_choices_for(form)
     if form.validate_on_submit():
         deal = create_deal(title=form.title.data, customer_id=form.customer_id.data,
                            expected_value=form.expected_value.data, expected_close=form.expected_close.data,

@@ -28,7 +28,6 @@ from plugins.pipeline.views.common import (
     bp,
     may,
     order_or_404,
-    scoped_customers_choices,
 )
 from plugins.pipeline.views.narrowing import by_customer, by_deal, by_order, narrowed
 
@@ -72,11 +71,12 @@ def new_ticket():  # type: ignore[no-untyped-def]
     if order_id := record_id(request.args.get("order_id")):
         order = order_or_404(order_id)
     form = forms.TicketForm()
-    form.customer_id.choices = [(order.customer_id, order.customer.name)] if order else \
-        scoped_customers_choices(current_user)
+    if order is not None:  # a ticket about an order is the order's customer's, whatever was posted
+        form.customer_id.data = order.customer_id
     if form.validate_on_submit():
         try:
-            ticket = service.open_ticket(db.session, customer_id=form.customer_id.data, kind=form.kind.data,
+            ticket = service.open_ticket(db.session, customer_id=order.customer_id if order else form.customer_id.data,
+                                         kind=form.kind.data,
                                          priority=form.priority.data, subject=form.subject.data,
                                          assignee_id=order.owner_id if order else current_user.id,
                                          description=form.description.data or None,
