@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from importlib import import_module
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
@@ -13,6 +16,39 @@ from core.extensions import db
 from core.timeutil import utcnow
 
 MONEY = Numeric(14, 2)
+
+
+def _labelled(module: str, name: str) -> Callable[[Any], Any]:
+    """A tracked field's value labels from a view module's function, read when shown (views import models)."""
+    def label(value: Any) -> Any:
+        return getattr(import_module(f"plugins.analytics.{module}"), name)().get(value, value)
+    return label
+
+
+def _name_of(model: str, attribute: str, empty: Any = None) -> Callable[[Any], Any]:
+    """A tracked id shown as the name of the record it points to (a competitor's, an activity's)."""
+    def label(value: Any) -> Any:
+        if value is None:
+            return empty if empty is not None else value
+        record = db.session.get(globals()[model], value)
+        return getattr(record, attribute) if record is not None else value
+    return label
+
+
+def _kpi_label(key: Any) -> Any:
+    from plugins.analytics.services.changes import kpis
+
+    return next((str(k.label) for k in kpis() if k.key == key), key)
+
+
+def _role_label(role_id: Any) -> Any:
+    from core.identity.access import role_label
+    from core.identity.models import Role
+
+    role = db.session.get(Role, role_id) if role_id is not None else None
+    return role_label(role) if role is not None else _l("Nobody (private)")
+
+
 PRICE_CHANNELS = ("tmall", "jd", "douyin", "wechat_shop", "website", "offline", "other")
 
 
@@ -25,6 +61,10 @@ class SavedReport(db.Model):
 
     __tablename__ = "analytics_saved_report"
     __label__ = _l("Saved report")  # its name on the audit page (core/audit/labels.py)
+    #: The question itself (spec, JSON) is not shown: a reader follows the name, the chart and whom it is shared with.
+    __tracked__ = {"name": _l("Report name"), "dataset_label": _l("Data set"),
+                   "chart": (_l("Chart"), _labelled("views.explore", "chart_labels")),
+                   "shared_role_id": (_l("Shared with"), _role_label), "owner_id": _l("Report owner")}
     __owner__ = "owner_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +88,8 @@ class Competitor(db.Model):
 
     __tablename__ = "analytics_competitor"
     __label__ = _l("Competitor")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"name": _l("Competitor's name"), "website": _l("Website"), "strengths": _l("Strengths"),
+                   "weaknesses": _l("Weaknesses"), "active": _l("Still watched")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -63,6 +105,11 @@ class PriceObservation(db.Model):
 
     __tablename__ = "analytics_price_observation"
     __label__ = _l("Price observation")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"competitor_id": (_l("Competitor"), _name_of("Competitor", "name")),
+                   "their_product": _l("Their product"), "our_product": _l("Our product"),
+                   "our_price": _l("Our price"), "observed_on": _l("Seen on"),
+                   "channel": (_l("Channel"), _labelled("views.market", "channel_labels")),
+                   "price": _l("Their price"), "promotion": _l("Promotion"), "reported_by_id": _l("Reported by")}
     __owner__ = "reported_by_id"
     __table_args__ = (Index("ix_analytics_price_observation_product_day", "our_product", "observed_on"),)
 
@@ -89,6 +136,8 @@ class NotableChange(db.Model):
 
     __tablename__ = "analytics_notable_change"
     __label__ = _l("Notable change")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"kpi_key": (_l("KPI"), _kpi_label), "user_id": _l("Whose KPI"), "month": _l("Month that moved"),
+                   "previous": _l("Month before"), "current": _l("That month"), "change": _l("Change")}
     __owner__ = "user_id"
     __table_args__ = (UniqueConstraint("kpi_key", "user_id", "month"),)
 
@@ -107,6 +156,8 @@ class MonthlyReport(db.Model):
 
     __tablename__ = "analytics_monthly_report"
     __label__ = _l("Monthly report")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"month": _l("Month reported"), "prepared_as_id": _l("Figures as seen by"),
+                   "recipients": _l("Sent to (logins)")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(unique=True)  # first day of the month reported
@@ -127,6 +178,10 @@ class ResearchActivity(db.Model):
 
     __tablename__ = "analytics_research_activity"
     __label__ = _l("Market research activity")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"kind": (_l("Kind of activity"), _labelled("views.research", "kind_labels")),
+                   "title": _l("Activity"), "held_on": _l("Held on"), "place": _l("Place"), "method": _l("Method"),
+                   "sample": _l("Sample"), "findings": _l("Findings"), "attendees": _l("Attendees"),
+                   "cost": _l("Cost"), "leads": _l("Leads brought"), "owner_id": _l("Organised by")}
     __owner__ = "owner_id"
     __view_permission__ = "analytics.market.view"
     __edit_permission__ = "analytics.market.report"
@@ -154,6 +209,10 @@ class CustomerNeed(db.Model):
 
     __tablename__ = "analytics_customer_need"
     __label__ = _l("Customer need")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"theme": _l("Theme"), "text": _l("What the customer said"),
+                   "source": (_l("Heard in"), _labelled("views.research", "source_labels")),
+                   "customer_name": _l("Customer's name"), "noted_on": _l("Noted on"),
+                   "reported_by_id": _l("Noted by")}
     __owner__ = "reported_by_id"
     __table_args__ = (Index("ix_analytics_customer_need_theme_day", "theme", "noted_on"),)
 
@@ -174,6 +233,9 @@ class MarketShare(db.Model):
 
     __tablename__ = "analytics_market_share"
     __label__ = _l("Market share")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"period": _l("Period of the estimate"), "region": _l("Region"),
+                   "competitor_id": (_l("Company"), _name_of("Competitor", "name", _l("Our company"))),
+                   "share": _l("Share (%)"), "source": _l("Source"), "recorded_by_id": _l("Recorded by")}
     __table_args__ = (UniqueConstraint("period", "region", "competitor_id", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,6 +254,9 @@ class ActivityLead(db.Model):
 
     __tablename__ = "analytics_activity_lead"
     __label__ = _l("Lead from an activity")  # its name on the audit page (core/audit/labels.py)
+    #: The link (url) is internal: the customer's name says which lead it is.
+    __tracked__ = {"activity_id": (_l("Activity"), _name_of("ResearchActivity", "title")),
+                   "title": _l("Customer brought"), "added_by_id": _l("Added by")}
     __table_args__ = (UniqueConstraint("activity_id", "url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -42,6 +42,11 @@ def chart_choices() -> list[tuple[str, str]]:
     return [("bar", _("Bars")), ("line", _("Line")), ("pie", _("Pie")), ("none", _("Table only"))]
 
 
+def chart_labels() -> dict[str, str]:
+    """A saved report's chart as its timeline and the audit page name it."""
+    return dict(chart_choices())
+
+
 def spec_from_args(args: Any, dataset_key: str) -> tuple[PivotSpec, str | None]:
     """The pivot a query string asks for, and a message for dates it could not read."""
     rows = tuple(key for key in (args.get("row1"), args.get("row2")) if key)
