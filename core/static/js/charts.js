@@ -71,7 +71,7 @@
       var dataset = {
         label: s.label, type: s.type || spec.kind, data: s.data.map(toNumber),
         backgroundColor: colour, borderColor: colour, borderWidth: s.type === "line" || target ? 2 : 0,
-        borderDash: target ? [6, 4] : [], pointRadius: target ? 0 : 3, fill: false, tension: 0.2,
+        borderDash: target ? [6, 4] : [], pointRadius: 3, fill: false, tension: 0.2, maxBarThickness: 28,
         order: s.type === "line" ? 0 : 1  /* lines drawn over bars */
       };
       dataset[valueAxis + "AxisID"] = s.unit;
@@ -100,12 +100,15 @@
     var canvases = Array.prototype.slice.call(root.querySelectorAll(selector));
     if (root.matches && root.matches(selector)) { canvases.push(root); }
     if (!canvases.length) { return Promise.resolve([]); }
+    /* Claimed at once: htmx's load event on the body and DOMContentLoaded both ask before Chart.js has arrived. */
+    canvases.forEach(function (canvas) { canvas.setAttribute("data-chart-drawn", ""); });
     var locale = document.documentElement.lang || "zh-CN";
     return loadLibrary().then(function (Chart) {
       return canvases.map(function (canvas) {
-        canvas.setAttribute("data-chart-drawn", "");
         try {
-          return new Chart(canvas, configOf(JSON.parse(canvas.getAttribute("data-chart-spec")), locale));
+          var chart = new Chart(canvas, configOf(JSON.parse(canvas.getAttribute("data-chart-spec")), locale));
+          canvas.setAttribute("data-chart-ready", "");  /* drawn: what tests and other scripts wait for */
+          return chart;
         } catch (error) {
           /* The table beside it still shows every figure. */
           canvas.setAttribute("data-chart-failed", "");
