@@ -12,6 +12,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.timeutil import utcnow
+from plugins.team.labels import (
+    ACTION_STATE_LABELS,
+    ACTIVITY_KIND_LABELS,
+    AUDIENCE_LABELS,
+    AWARD_STATE_LABELS,
+    ISSUE_STATE_LABELS,
+    MEETING_STATE_LABELS,
+    POST_KIND_LABELS,
+    PROVIDER_LABELS,
+    RECURRENCE_LABELS,
+    SEVERITY_LABELS,
+)
 
 
 def people_without_roles(*relationships: Any) -> list[Any]:
@@ -36,6 +48,17 @@ AWARD_STATES = ("suggested", "confirmed", "rejected")
 PROVIDERS = ("wecom", "dingtalk", "feishu")
 ROBOT_STATES = ("pending", "sent", "failed")
 
+# What timelines and the audit page show of each record (``__tracked__``, core/audit/labels.py): labels with msgids of
+# their own (the merged catalogues let another module's "Title" win), codes by their labels; counters, stamps,
+# versions, search copies and secrets (a robot's webhook and signing secret) are recorded but never shown.
+
+
+def _criterion_label(key: Any) -> str:
+    """An award's "measured by": the KPI's label, or the appraisal criterion's (never the key)."""
+    from plugins.team.services.recognition import criteria
+
+    return criteria().get(str(key), str(_l("a KPI of a disabled module")))
+
 
 class Notice(db.Model):
     """An announcement to everyone, one department or one team (a leader and everyone below them), R8.2.1.
@@ -45,6 +68,9 @@ class Notice(db.Model):
 
     __tablename__ = "team_notice"
     __label__ = _l("Notice")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Notice title"), "body": _l("Notice text"),
+                   "audience": (_l("Notice for"), AUDIENCE_LABELS), "pinned": _l("Pinned to the top"),
+                   "required": _l("Required reading"), "expires_at": _l("Shown until")}
     __table_args__ = (
         # The board: pinned first, newest first, read in index order and stopped after one page.
         Index("ix_team_notice_board", "pinned", "published_at"),
@@ -88,6 +114,11 @@ class MeetingSeries(db.Model):
 
     __tablename__ = "team_meeting_series"
     __label__ = _l("Meeting series")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Series title"), "recurrence": (_l("How often"), RECURRENCE_LABELS),
+                   "day": _l("Meeting day"), "start_time": _l("Meeting start time"),
+                   "duration_minutes": _l("Meeting length (minutes)"), "location": _l("Meeting place"),
+                   "agenda_template": _l("Agenda template"), "leader_id": _l("Team leader"),
+                   "active": _l("Series in use")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -115,6 +146,11 @@ class Meeting(db.Model):
 
     __tablename__ = "team_meeting"
     __label__ = _l("Meeting")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Meeting title"), "starts_at": _l("Meeting starts"), "location": _l("Meeting place"),
+                   "agenda": _l("Agenda"), "state": (_l("Minutes state"), MEETING_STATE_LABELS),
+                   "progress": _l("Minutes: progress"), "problems": _l("Minutes: problems"),
+                   "solutions": _l("Minutes: solutions"), "priorities": _l("Minutes: priorities"),
+                   "decisions": _l("Minutes: decisions")}
     __table_args__ = (Index("ix_team_meeting_series_starts", "series_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,6 +195,9 @@ class ActionItem(db.Model):
 
     __tablename__ = "team_action_item"
     __label__ = _l("Action item")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("What is to be done"), "owner_id": _l("Action item owner"),
+                   "due_on": _l("Action item due"), "state": (_l("Action item state"), ACTION_STATE_LABELS),
+                   "done_by_id": _l("Done by"), "reassigned_from_id": _l("Handed over from")}
     __owner__ = "owner_id"
     __table_args__ = (Index("ix_team_action_item_owner_state_due", "owner_id", "state", "due_on"),
                       Index("ix_team_action_item_state_due", "state", "due_on"))
@@ -185,6 +224,10 @@ class Issue(db.Model):
 
     __tablename__ = "team_issue"
     __label__ = _l("Issue")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Issue title"), "description": _l("Issue description"),
+                   "severity": (_l("Issue severity"), SEVERITY_LABELS), "state": (_l("Issue state"), ISSUE_STATE_LABELS),
+                   "assignee_id": _l("Issue assignee"), "sla_due_at": _l("Issue deadline"),
+                   "escalated_to_id": _l("Escalated to"), "resolution": _l("Issue resolution")}
     __view_permission__ = "team.issue.view"
     __table_args__ = (Index("ix_team_issue_state_due", "state", "sla_due_at"),
                       Index("ix_team_issue_target_state", "target_department_id", "state"))
@@ -227,6 +270,8 @@ class Post(db.Model):
 
     __tablename__ = "team_post"
     __label__ = _l("Shared experience")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Post title"), "kind": (_l("Post kind"), POST_KIND_LABELS),
+                   "body_text": _l("Post text"), "tags": _l("Post tags"), "related_path": _l("Page it is about")}
     __view_permission__ = "team.post.view"
     __table_args__ = (Index("ix_team_post_created", "created_at"),)
 
@@ -269,6 +314,7 @@ class Kudos(db.Model):
 
     __tablename__ = "team_kudos"
     __label__ = _l("Kudos")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"to_id": _l("Thanked"), "reason": _l("Reason for the thanks")}
     __table_args__ = (Index("ix_team_kudos_to_created", "to_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -286,6 +332,10 @@ class AwardType(db.Model):
 
     __tablename__ = "team_award_type"
     __label__ = _l("Award type")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"name": _l("Award name"), "description": _l("Award criteria"),
+                   "kpi_key": (_l("Award measured by"), _criterion_label), "winners": _l("Winners a month"),
+                   "min_value": _l("Award minimum value"), "newcomer_days": _l("Hired within (days)"),
+                   "active": _l("Award in use")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -306,6 +356,9 @@ class Award(db.Model):
 
     __tablename__ = "team_award"
     __label__ = _l("Award")  # its name on the audit page (core/audit/labels.py)
+    # Not its value: for an award measured by an appraisal it is the person's confidential score.
+    __tracked__ = {"user_id": _l("Award winner"), "state": (_l("Award state"), AWARD_STATE_LABELS),
+                   "decided_by_id": _l("Decided by")}
     __table_args__ = (UniqueConstraint("award_type_id", "period_start", "user_id"),
                       Index("ix_team_award_user_state", "user_id", "state"))
 
@@ -331,7 +384,14 @@ class Activity(db.Model):
 
     __tablename__ = "team_activity"
     __label__ = _l("Team activity")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Activity title"), "kind": (_l("Activity kind"), ACTIVITY_KIND_LABELS),
+                   "starts_at": _l("Activity starts"), "location": _l("Activity place"),
+                   "capacity": _l("Activity places"), "cost": _l("Activity cost (CNY)"),
+                   "description": _l("Activity description"), "cancelled": _l("Activity cancelled")}
     __view_permission__ = "team.activity.view"
+    #: Its cost can be claimed (R8.1.1 with R9.2.1): the expenses module, when enabled, offers "File an expense
+    #: claim" and the claims' count on the page, and lists those claims on its timeline. No import either way.
+    __expense_claimable__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -363,6 +423,8 @@ class RobotChannel(db.Model):
 
     __tablename__ = "team_robot_channel"
     __label__ = _l("Robot channel")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"name": _l("Robot name"), "provider": (_l("Robot provider"), PROVIDER_LABELS),
+                   "audience": (_l("Robot tells"), AUDIENCE_LABELS), "active": _l("Robot in use")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -51,3 +51,29 @@ def test_assigning_an_issue_searches_people_and_keeps_the_department_rule(app, d
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Issue, issue.id).assignee_id == people["clerk"].id
+
+
+def test_the_issue_timeline_shows_changes_by_their_labels_never_field_names(app, db, people, login_as):
+    """Every audited team model says what it is and which fields a reader follows (core/audit/labels.py)."""
+    from core.audit.labels import tracked_fields
+    from plugins.team import models
+
+    for model in (models.Notice, models.MeetingSeries, models.Meeting, models.ActionItem, models.Issue,
+                  models.Post, models.Kudos, models.AwardType, models.Award, models.Activity, models.RobotChannel):
+        assert model.__label__ and model.__tracked__, model.__name__
+        assert set(tracked_fields(model.__tablename__)) == set(model.__tracked__)
+    assert "secret" not in models.RobotChannel.__tracked__ and "webhook_url" not in models.RobotChannel.__tracked__
+
+    rep = login_as(people["rep"], on=app.test_client())
+    rep.post("/team/issues/new", data={"title": "发票延迟", "description": "客户催发票", "severity": "high",
+                                       "target_department_id": str(people["finance"].id)})
+    issue = db.session.scalar(select(Issue))
+    head = login_as(people["head"], on=app.test_client())
+    head.post(f"/team/issues/{issue.id}/assign", data={"assignee_id": str(people["clerk"].id)})
+    head.post(f"/team/issues/{issue.id}/state", data={"state": "in_progress", "version": "2"})
+    page = head.get(f"/team/issues/{issue.id}").get_data(as_text=True)
+    timeline = page[page.index('id="timeline"'):]
+    assert "问题处理人" in timeline and "孙会计" in timeline
+    assert "问题状态" in timeline and "处理中" in timeline
+    for internal in ("in_progress", "assignee_id", "sla_due_at", "version"):
+        assert internal not in timeline, internal
