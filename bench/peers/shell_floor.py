@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
 from core.web.icons import icon
 from core.web.navigation import layout_nav, nav_items
+from core.web.shell_text import untranslated
 
 #: A page with no SQL of its own: the layout around one heading. Both apps render it under this name.
 SHELL_PAGE = "bench/shell_page.html"
@@ -57,9 +58,11 @@ def floor_app(menu: list[dict[str, Any]], user_name: str, company_name: str, rul
     app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     add_page_template(app)
     person = _Person(user_name)
+    shell_words = untranslated()  # base.html's fixed words, as any app writes them: plain text
     choices = [("zh_Hans", "简体中文"), ("en", "English")]
     app.jinja_env.globals.update(
-        netsales_icon=icon, netsales_nav_items=nav_items, csrf_token=lambda: "0" * 88,
+        netsales_icon=icon, netsales_nav_items=nav_items, netsales_shell_text=lambda: shell_words,
+        csrf_token=lambda: "0" * 88,
         language_choices=lambda: choices, get_locale=lambda: locale, current_user=person,
         company_name=company_name, url_for=app.jinja_env.globals["url_for"])
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.jobs.models import Job
+from core.jobs.panels import page_summaries
 from core.jobs.runner import is_failed, run_job, sync_jobs
 from core.security import require
 from core.timeutil import utcnow
@@ -18,8 +19,6 @@ bp = Blueprint("core_jobs", __name__, url_prefix="/admin/jobs")
 @bp.get("/")
 @require("core.jobs.manage")
 def index():  # type: ignore[no-untyped-def]
-    from core.notifications.outbox import outbox_summary
-
     jobs = sync_jobs()
     rows = db.session.scalars(select(Job).where(Job.key.in_(list(jobs))).order_by(Job.key)).all() if jobs else []
     now = utcnow()
@@ -28,7 +27,7 @@ def index():  # type: ignore[no-untyped-def]
         "description": jobs[row.key].description,
         "state": _state(row, now),
     } for row in rows]
-    return render_template("jobs/index.html", jobs=listing, outbox=outbox_summary())
+    return render_template("jobs/index.html", jobs=listing, **page_summaries())  # the outbox's, among others
 
 
 def _state(row: Job, now) -> str:  # type: ignore[no-untyped-def]

@@ -15,7 +15,9 @@ from werkzeug.local import LocalProxy
 
 from core.auth.sessions import add_signed_in_figure
 from core.extensions import db
+from core.jobs.panels import add_page_summary
 from core.notifications.models import EmailAttachment
+from core.notifications.outbox import outbox_summary
 from core.notifications.service import (
     ARCHIVE,
     INBOX,
@@ -172,6 +174,8 @@ def inject_mail_warning() -> dict[str, Any]:
 
 # The header badge's count comes with the signed-in user, in the statement that loads them (issue 18).
 add_signed_in_figure(UNREAD_FIGURE, unread_column)
+# The jobs page shows the outbox's counts; the jobs service does not import this one (issue 19).
+add_page_summary("outbox", outbox_summary)
 
 
 def _unread_for_current_user() -> int:

@@ -30,7 +30,7 @@ def _port(value: int) -> Any:
 
 
 def _sender(value: str) -> Any:
-    from core.notifications.outbox import valid_address
+    from core.settings.addresses import valid_address
 
     return None if not value or valid_address(value) else _l("Enter an email address, such as NetSales <noreply@example.com>.")
 

@@ -21,6 +21,7 @@ from core.contracts import MenuItem
 from core.i18n import label_text
 from core.security import can, granted_scopes, has_team, is_admin
 from core.web.icons import icon
+from core.web.shell_text import shell_text
 
 ADMIN_SECTION = "admin"
 
@@ -98,6 +99,11 @@ def _cached_menu() -> list[dict[str, Any]]:
     return g._netsales_menu
 
 
+def _menu_key(user: Any) -> tuple[Any, ...]:
+    """What a user's menu depends on besides the enabled plugins (whose counter versions the cache)."""
+    return (str(get_locale()), request.script_root, is_admin(user), frozenset(granted_scopes(user)), has_team(user))
+
+
 #: Distinct (locale, grants, team) combinations are few; the bound only guards against surprises.
 MAX_SHARED_MENUS = 256
 
@@ -113,7 +119,7 @@ def shared_menu(user: Any) -> list[dict[str, Any]]:
     counters = g.get("netsales_counters")
     if counters is None or engine.implements("permission_check"):
         return menu_for(user)
-    key = (str(get_locale()), request.script_root, is_admin(user), frozenset(granted_scopes(user)), has_team(user))
+    key = _menu_key(user)
     menus: dict[Any, list[dict[str, Any]]] = engine.memo(
         "navigation.menus", (PLUGINS_COUNTER, counters.get(PLUGINS_COUNTER)), dict)
     menu = menus.get(key)
@@ -121,7 +127,81 @@ def shared_menu(user: Any) -> list[dict[str, Any]]:
         if len(menus) >= MAX_SHARED_MENUS:
             menus.clear()
         menu = menus[key] = menu_for(user)
+    g._netsales_menu_shared = (key, menu)  # the drawn sidebar may be kept for it too (shared_nav)
     return list(menu)  # the items are shared: the layout only reads them (nav_tree copies)
+
+
+class DrawnNav:
+    """One menu's sidebar drawn once (issue 18): per request only the link of the current page changes, so the
+    request joins the kept pieces instead of drawing ~30 entries. The output is, byte for byte, layout_nav's
+    (tests/core/web/test_layout.py compares them)."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        tree = nav_tree(items, "")  # "" lights no entry: the pieces are drawn with none current
+        sidebar = [entry for entry in tree["main"] if entry["parent"] != "account"]
+        self.main = tree["main"]
+        self.admin = tree["admin"]
+        self.account = [entry for entry in tree["main"] if entry["parent"] == "account"]
+        self.main_parts = _pieces(sidebar)
+        self.admin_parts = _pieces(tree["admin"])
+        #: (url, key) of every entry, longest URL first: the first one active for a path is the current one.
+        self.urls = sorted(((item["url"], item["key"]) for item in items), key=lambda pair: -len(pair[0]))
+
+    def for_path(self, path: str) -> dict[str, Any]:
+        """What base.html reads (layout_nav's keys): the sidebar drawn for ``path``, the account items."""
+        current = next((key for url, key in self.urls if is_active(url, path)), None)
+        return {"main": self.main, "admin": self.admin,
+                "account": [{**entry, "current": entry["key"] == current} for entry in self.account],
+                "main_html": _join(self.main_parts, current), "admin_html": _join(self.admin_parts, current)}
+
+
+class _Slot:
+    """Where an entry's link class goes in the drawn pieces: current or not is known per request only."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+_CURRENT_LINK = '" class="nav-link current" aria-current="page">'
+_LINK = '" class="nav-link">'
+
+
+def _pieces(items: list[dict[str, Any]]) -> list[Any]:
+    parts: list[Any] = []
+    _draw(items, False, parts)
+    merged: list[Any] = []
+    for part in parts:  # adjacent strings joined once, here
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return merged
+
+
+def _join(parts: list[Any], current: str | None) -> Markup:
+    return Markup("".join(part if part.__class__ is str else (_CURRENT_LINK if part.key == current else _LINK)
+                          for part in parts))
+
+
+def shared_nav(path: str) -> dict[str, Any]:
+    """layout_nav of this request's menu for ``path``, from the sidebar kept for that menu when the menu itself
+    came from the process's cache (same key, same plugins counter), else drawn now."""
+    items = _cached_menu()
+    shared = g.get("_netsales_menu_shared")
+    counters = g.get("netsales_counters")
+    if shared is None or counters is None:
+        return layout_nav(items, path)
+    key, menu = shared
+    drawn: dict[Any, tuple[Any, DrawnNav]] = current_app.extensions["netsales"].memo(
+        "navigation.drawn", (PLUGINS_COUNTER, counters.get(PLUGINS_COUNTER)), dict)
+    known = drawn.get(key)
+    if known is None or known[0] is not menu:  # kept for another copy of the menu (rebuilt since): draw again
+        if len(drawn) >= MAX_SHARED_MENUS:
+            drawn.clear()
+        known = drawn[key] = (menu, DrawnNav(menu))
+    return known[1].for_path(path)
 
 
 def layout_nav(items: list[dict[str, Any]], path: str) -> dict[str, Any]:
@@ -137,25 +217,38 @@ def nav_items(items: list[dict[str, Any]], child: bool = False) -> Markup:
     """The sidebar's <li> entries for ``items`` (nav_tree entries) and their children, in Python: one Jinja macro
     call per menu entry cost more than the rest of the shell. The markup is, byte for byte, what base.html's
     former ``nav_item`` macro drew (tests/core/test_navigation.py compares them)."""
-    parts: list[str] = []
+    parts: list[Any] = []
+    _draw(items, child, parts)
+    current = _current_keys(items, set())
+    return Markup("".join(part if part.__class__ is str else (_CURRENT_LINK if part.key in current else _LINK)
+                          for part in parts))
+
+
+def _current_keys(items: list[dict[str, Any]], found: set[str]) -> set[str]:
     for item in items:
-        current = item.get("current")
+        if item.get("current"):
+            found.add(item["key"])
+        _current_keys(item.get("children") or [], found)
+    return found
+
+
+def _draw(items: list[dict[str, Any]], child: bool, parts: list[Any]) -> None:
+    for item in items:
         parts.append('\n<li>\n  <a href="')
-        parts.append(escape(item["url"]))
-        parts.append('" class="nav-link current" aria-current="page">' if current else '" class="nav-link">')
+        parts.append(str(escape(item["url"])))
+        parts.append(_Slot(item["key"]))
         if item.get("icon") or not child:
-            parts.append(icon(item.get("icon") or "circle"))
+            parts.append(str(icon(item.get("icon") or "circle")))  # plain str: the pieces are joined as text
         else:
             parts.append('<span class="nav-dot" aria-hidden="true"></span>')
         parts.append("<span>")
-        parts.append(escape(item["label"]))
+        parts.append(str(escape(item["label"])))
         parts.append("</span>\n  </a>\n  ")
         if item.get("children"):
             parts.append('\n  <ul class="nav-children">\n    ')
-            parts.append(nav_items(item["children"], child=True))
+            _draw(item["children"], True, parts)
             parts.append("\n  </ul>\n  ")
         parts.append("\n</li>")
-    return Markup("".join(parts))
 
 
 def _company_name() -> str:
@@ -169,12 +262,13 @@ def _company_name() -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["netsales_nav_items"] = nav_items  # base.html's sidebar
+    app.jinja_env.globals["netsales_shell_text"] = shell_text  # base.html's fixed words, once per locale
 
     @app.context_processor
     def inject_menu() -> dict[str, Any]:
         def nav() -> dict[str, Any]:
-            # Drawn per request: keeping it per (menu, path) measured no gain (bench/README.md, issue 18).
-            return layout_nav(_cached_menu(), request.path)
+            # Kept per menu, not per (menu, path): only the current entry's link is set per request (issue 18).
+            return shared_nav(request.path)
 
         return {"netsales_menu": _cached_menu, "netsales_nav": nav,
                 "company_name": _company_name(), "get_locale": get_locale}

@@ -60,6 +60,27 @@ def test_nav_items_draw_what_the_former_macro_drew(app):
         assert "Clients &lt;&amp;&gt; &#34;x&#34;" in nav_items(tree["main"])
 
 
+def test_the_sidebar_kept_per_menu_draws_what_layout_nav_draws_for_every_path(app):
+    """Issue 18: the sidebar is drawn once per menu (DrawnNav) and only the current link is set per request; for
+    any page, the output is layout_nav's, byte for byte, account items included."""
+    from core.web.navigation import DrawnNav, layout_nav
+
+    items = [item("core.dashboard", "/"), {**item("crm", "/crm/?a=1&b=<2>"), "icon": "users"},
+             {**item("crm.customers", "/crm/customers", "crm"), "label": "Clients <&> \"x\""},
+             {**item("crm.tags", "/crm/tags", "crm"), "icon": "tag"}, item("profile.pw", "/password", "account"),
+             item("core.plugins", "/admin/plugins", "admin"), item("core.plugins.x", "/admin/plugins/x", "admin")]
+    with app.test_request_context("/"):
+        drawn = DrawnNav(items)
+        for path in ("/", "/crm/customers/7", "/crm/tags", "/password", "/admin/plugins", "/admin/plugins/x/1",
+                     "/elsewhere"):
+            expected, kept = layout_nav(items, path), drawn.for_path(path)
+            assert kept["main_html"] == expected["main_html"], path
+            assert kept["admin_html"] == expected["admin_html"], path
+            assert [(e["url"], e["current"]) for e in kept["account"]] == \
+                [(e["url"], e["current"]) for e in expected["account"]], path
+        assert drawn.for_path("/crm/tags")["main_html"].count('aria-current="page"') == 1
+
+
 def test_menu_shows_only_what_the_user_may_open(client, make_user, login_as):
     login_as(make_user("rep", roles=["sales_rep"]))
     html = client.get("/").get_data(as_text=True)
@@ -157,3 +178,17 @@ def test_form_macros_put_errors_and_help_next_to_the_field(app):
     assert 'class="field-error" id="name-error"' in html
     assert 'type="checkbox"' in html and 'href="/back"' in html and ">Save</button>" in html
     assert "novalidate" in html
+
+
+def test_the_layouts_fixed_words_follow_each_requests_language(client, make_user, login_as):
+    """base.html's fixed words are translated once per locale and kept (core/web/shell_text.py, issue 18): two
+    people in two languages, one after the other, each get their own."""
+    login_as(make_user("li", roles=["sales_rep"], locale="zh_Hans"))
+    chinese = client.get("/").get_data(as_text=True)
+    login_as(make_user("ann", roles=["sales_rep"], locale="en"))
+    english = client.get("/").get_data(as_text=True)
+    login_as(make_user("wang", roles=["sales_rep"], locale="zh_Hans"))
+    again = client.get("/").get_data(as_text=True)
+    for page in (chinese, again):
+        assert "退出登录" in page and "跳到正文" in page and ">Sign out<" not in page
+    assert ">Sign out<" in english and "Skip to content" in english and "退出登录" not in english
