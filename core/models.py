@@ -6,6 +6,7 @@ from core.audit.models import AuditLog  # noqa: F401
 from core.auth.models import LoginAttempt  # noqa: F401
 from core.identity.models import Department, Grant, Permission, Role, User, user_roles
 from core.jobs.models import Job  # noqa: F401
+from core.listviews.models import SavedView  # noqa: F401
 from core.notifications.models import EmailOutbox, Notification, NotificationPreference  # noqa: F401
 from core.plugins.models import ChangeCounter, PluginState
 from core.regulation.models import RegulationClause  # noqa: F401

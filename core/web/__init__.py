@@ -21,5 +21,5 @@ def register_core_blueprints(app: Flask) -> None:
     app.jinja_env.globals.update(netsales_icon=icons.icon, netsales_bulk_checkbox=list_cells.bulk_checkbox)
     locale.register(app)  # /locale, formatting filters
     __import__("core.web.smart_buttons", fromlist=["init_app"]).init_app(app)  # record hubs (issue 12)
-    for ui in ("core.web.lookup",): app.register_blueprint(__import__(ui, fromlist=["bp"]).bp)  # noqa: E701 searchable selects, saved list views (issue 12)
+    for ui in ("core.web.lookup", "core.listviews.views"): app.register_blueprint(__import__(ui, fromlist=["bp"]).bp)  # noqa: E701 searchable selects, saved list views (issue 12)
     __import__("core.api", fromlist=["register"]).register(app)  # JSON API, tokens (after the error pages)

@@ -2,6 +2,8 @@
 
 Sorting only on whitelisted columns, search over given columns, filters whose values are validated, pagination in
 SQL (two queries a page whatever the row count: one count, one page), and CSV / XLSX export of the same selection.
+A list may also declare columns to group by (``?group=<key>``): a page of groups, each with its count and the sums
+of the list's money columns, in one GROUP BY statement over the same scoped and filtered select (issue 12).
 Templates render a :class:`Page` with the macros in templates/macros/lists.html; docs/ui.md shows the whole recipe.
 """
 
@@ -20,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, inspect, or_, select
+from sqlalchemy import and_, case, func, inspect, or_, select
 from sqlalchemy.sql import Select
 from werkzeug.exceptions import BadRequest
 
@@ -33,7 +35,9 @@ MAX_SEARCH_LENGTH = 100
 EXPORT_MAX_ROWS = 50_000
 EXPORT_FORMATS = ("csv", "xlsx")
 #: Argument names the list itself uses; everything else is left to the page (and kept in its links).
-RESERVED_ARGS = ("page", "per_page", "sort", "q", "export")
+RESERVED_ARGS = ("page", "per_page", "sort", "q", "export", "group")
+#: Arguments that belong to one visit of a list, not to what a saved view remembers.
+TRANSIENT_ARGS = ("page", "export")
 #: Characters url_for leaves unescaped in a query string (https://url.spec.whatwg.org/#percent-encoded-bytes).
 QUERY_SAFE = "!$'()*,/:;?@"
 
@@ -52,13 +56,20 @@ class Filter:
     kind: str = "choice"  # choice, date_from, date_to
     choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = ()
     coerce: Callable[[str], Any] = str
+    #: The rows a chosen value keeps, when that is not ``column == value`` (a relationship: ``User.roles.any(…)``).
+    where: Callable[[Any], Any] | None = None
+    #: The value applied when the list is opened without this filter; the user lifts it by choosing ALL.
+    default: str | None = None
 
     @classmethod
     def choice(cls, key: str, label: str, column: Any,
                choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]],
-               coerce: Callable[[str], Any] = str) -> Filter:
-        """Rows whose ``column`` equals the chosen value (``coerce`` turns the text into the column's type)."""
-        return cls(key, label, column, "choice", choices, coerce)
+               coerce: Callable[[str], Any] = str, *, where: Callable[[Any], Any] | None = None,
+               default: str | None = None) -> Filter:
+        """Rows whose ``column`` equals the chosen value (``coerce`` turns the text into the column's type), or
+        for which ``where(value)`` holds. With ``default``, the list opens filtered on that value ("active
+        users") and the filter's "All" choice (ALL) shows every row."""
+        return cls(key, label, column, "choice", choices, coerce, where, default)
 
     @classmethod
     def date_from(cls, key: str, label: str, column: Any) -> Filter:
@@ -80,7 +91,8 @@ class Filter:
             choices = self.choices() if callable(self.choices) else self.choices
             if raw not in {str(value) for value, _label in choices}:
                 raise ValueError(raw)
-            return self.column == self.coerce(raw)
+            value = self.coerce(raw)
+            return self.where(value) if self.where is not None else self.column == value
         day = date.fromisoformat(raw)
         if self.kind == "date_to":
             day += timedelta(days=1)
@@ -88,6 +100,10 @@ class Filter:
         if _is_datetime_column(self.column):
             bound = _local_midnight_as_utc(day)
         return self.column >= bound if self.kind == "date_from" else self.column < bound
+
+
+#: The value of a filter with a default that lifts it ("all users", not only the active ones).
+ALL = "all"
 
 
 def _is_datetime_column(column: Any) -> bool:
@@ -102,6 +118,70 @@ def _local_midnight_as_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+@dataclass(frozen=True, eq=False)
+class GroupBy:
+    """A column a list can be grouped by (``?group=<key>``): each group is shown by its label, never its raw value.
+
+    ``value_labels``: (value, label) pairs for a column of codes (an enum, a boolean), in the order groups are shown
+    (a callable is evaluated per request, so labels follow the user's language); or ``label_column``: a column that
+    names the value (``Department.name`` beside ``User.department_id``), which the list's select must already join,
+    as it must for sorting. Without either, the value is its own label (a category typed by users). Rows without a
+    value form the group ``empty_label``. ``filter_key`` names the list's Filter that shows one group's rows: each
+    group then links to the list filtered on it (``filter_value`` turns the value into that filter's text).
+    """
+
+    key: str
+    label: str
+    column: Any
+    value_labels: Sequence[tuple[Any, str]] | Callable[[], Sequence[tuple[Any, str]]] | None = None
+    label_column: Any = None
+    filter_key: str | None = None
+    filter_value: Callable[[Any], str] = str
+    empty_label: str | None = None
+
+    def pairs(self) -> list[tuple[Any, Any]]:
+        if self.value_labels is None:
+            return []
+        return list(self.value_labels() if callable(self.value_labels) else self.value_labels)
+
+    def order_by(self, pairs: list[tuple[Any, Any]]) -> list[Any]:
+        """Groups in the declared order of their values, else by label; rows without a value last."""
+        last = case((self.column.is_(None), 1), else_=0)
+        if pairs:
+            return [last, case({value: index for index, (value, _label) in enumerate(pairs)}, value=self.column,
+                               else_=len(pairs)), self.column]
+        return [last, self.label_column if self.label_column is not None else self.column, self.column]
+
+    def label_of(self, value: Any, named: Any, pairs: list[tuple[Any, Any]]) -> str:
+        if value is None:
+            return str(self.empty_label or _("Not set"))
+        for known, label in pairs:
+            if known == value or str(known) == str(value):
+                return str(label)
+        return str(named if self.label_column is not None and named is not None else value)
+
+
+@dataclass(frozen=True, eq=False)
+class SumColumn:
+    """A column whose total each group shows (``money``: drawn with the money filter; else as a number)."""
+
+    key: str
+    label: str
+    column: Any
+    money: bool = True
+
+
+@dataclass
+class Group:
+    """One group of a grouped page: its label, how many rows it holds, its sums, and the link to its rows."""
+
+    value: Any
+    label: str
+    count: int
+    sums: dict[str, Decimal]
+    url: str | None = None
+
+
 class ListQuery:
     """A list's rules: which columns sort, which are searched, which filters apply, and page sizes.
 
@@ -109,13 +189,16 @@ class ListQuery:
     default_sort="-created", search=[Customer.name, Customer.phone], filters=[Filter.choice(...)])``;
     then ``listing.page(request.args)`` in the view. The select should already be limited to what the user may
     see (the record-scope helper) and eager-load what the template shows, so the page costs two queries.
+    ``groups`` (GroupBy) and ``sums`` (SumColumn) let the user group the list; a grouped page costs one query.
     """
 
     def __init__(self, stmt: Select, *, sorts: Mapping[str, Any], default_sort: str,
                  search: Sequence[Any] = (), filters: Sequence[Filter] = (), per_page: int = 25,
-                 max_per_page: int = 100) -> None:
+                 max_per_page: int = 100, groups: Sequence[GroupBy] = (), sums: Sequence[SumColumn] = ()) -> None:
         if default_sort.lstrip("-") not in sorts:
             raise ValueError(f"default_sort {default_sort!r} is not one of the sortable columns {list(sorts)}")
+        if groups and not _rows_independent_of_columns(stmt):
+            raise ValueError("a list with groups needs a select without DISTINCT, GROUP BY, HAVING or LIMIT")
         self.stmt = stmt
         self.sorts = dict(sorts)
         self.default_sort = default_sort
@@ -123,6 +206,8 @@ class ListQuery:
         self.filters = tuple(filters)
         self.per_page = per_page
         self.max_per_page = max_per_page
+        self.groups = tuple(groups)
+        self.sums = tuple(sums)
         self._tiebreak = _primary_key(stmt)
 
     # -- reading the arguments -----------------------------------------------------------------------------------
@@ -138,6 +223,11 @@ class ListQuery:
             return self.per_page
         return min(max(value, 1), self.max_per_page)
 
+    def group_for(self, args: Mapping[str, str]) -> GroupBy | None:
+        """The grouping the arguments ask for, if the list offers it (anything else: not grouped)."""
+        wanted = (args.get("group") or "").strip()
+        return next((group for group in self.groups if group.key == wanted), None)
+
     @staticmethod
     def search_text(args: Mapping[str, str]) -> str:
         return " ".join((args.get("q") or "").split())[:MAX_SEARCH_LENGTH]
@@ -151,8 +241,11 @@ class ListQuery:
         active: dict[str, str] = {}
         errors: dict[str, str] = {}
         for flt in self.filters:
-            raw = (args.get(flt.key) or "").strip()
+            raw = (args.get(flt.key) or "").strip() or (flt.default or "")
             if not raw:
+                continue
+            if raw == ALL and flt.default is not None:
+                active[flt.key] = ALL
                 continue
             try:
                 stmt = stmt.where(flt.condition(raw))
@@ -201,12 +294,17 @@ class ListQuery:
         return min(max(number, 1), pages)
 
     def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
-        """One page of rows for ``args`` (default: the request's query string). Two queries."""
+        """One page of rows for ``args`` (default: the request's query string). Two queries; a grouped page
+        (``?group=``) one."""
         args = request.args if args is None else args
         session = session or db.session
         stmt, active, errors = self.filtered(args)
         sort = self.sort_key(args)
         per_page = self.per_page_for(args)
+        group = self.group_for(args)
+        if group is not None:
+            return self._grouped_page(group, stmt, args, session, sort=sort, per_page=per_page, active=active,
+                                      errors=errors)
         searching = bool(self.search_text(args))
         total = session.scalar(self.count_for_page(stmt, searching, session)) or 0
         number = self.page_number(args, total, per_page)
@@ -214,6 +312,47 @@ class ListQuery:
                  if total else [])
         return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort,
                     q=self.search_text(args), active_filters=active, errors=errors, args=_plain_args(args))
+
+    # -- grouping ------------------------------------------------------------------------------------------------
+
+    def grouped_statement(self, stmt: Select, group: GroupBy, pairs: list[tuple[Any, Any]]) -> Select:
+        """One GROUP BY over the filtered select: per group its value (and naming column), row count and sums, and
+        on every row the number of groups and the grand totals (window functions over the aggregates)."""
+        count = func.count()
+        sums = [func.coalesce(func.sum(s.column), 0) for s in self.sums]
+        columns = [group.column.label("g_value"),
+                   (group.label_column if group.label_column is not None else group.column).label("g_named"),
+                   count.label("g_count"), *(total.label(f"g_sum_{i}") for i, total in enumerate(sums)),
+                   func.count().over().label("g_groups"), func.sum(count).over().label("g_rows"),
+                   *(func.sum(total).over().label(f"g_total_{i}") for i, total in enumerate(sums))]
+        keys = [group.column] + ([group.label_column] if group.label_column is not None else [])
+        return (stmt.order_by(None).with_only_columns(*columns, maintain_column_froms=True)
+                .group_by(*keys).order_by(*group.order_by(pairs)))
+
+    def _grouped_page(self, group: GroupBy, stmt: Select, args: Mapping[str, str], session: Any, *, sort: str,
+                      per_page: int, active: dict[str, str], errors: dict[str, str]) -> Page:
+        pairs = group.pairs()
+        grouped = self.grouped_statement(stmt, group, pairs)
+        number = self.page_number(args, MAX_PAGE_GUESS * per_page, per_page)
+        rows = session.execute(grouped.limit(per_page).offset((number - 1) * per_page)).all()
+        if not rows and number > 1:  # past the last page: count the groups, show the last page
+            total = session.scalar(select(func.count()).select_from(grouped.order_by(None).subquery())) or 0
+            number = self.page_number({"page": str(number)}, total, per_page)
+            rows = session.execute(grouped.limit(per_page).offset((number - 1) * per_page)).all() if total else []
+        page = Page(listing=self, items=[], total=rows[0].g_groups if rows else 0, page=number, per_page=per_page,
+                    sort=sort, q=self.search_text(args), active_filters=active, errors=errors, args=_plain_args(args),
+                    group=group)
+        page.groups = [Group(row.g_value, group.label_of(row.g_value, row.g_named, pairs), row.g_count,
+                             {s.key: _amount(getattr(row, f"g_sum_{i}"), s) for i, s in enumerate(self.sums)})
+                       for row in rows]
+        for item in page.groups:
+            if group.filter_key and item.value is not None:
+                item.url = page.url(group=None, page=None, **{group.filter_key: group.filter_value(item.value)})
+        if rows:
+            page.group_totals = Group(None, _("Total"), int(rows[0].g_rows or 0),
+                                      {s.key: _amount(getattr(rows[0], f"g_total_{i}"), s)
+                                       for i, s in enumerate(self.sums)})
+        return page
 
     # Two steps a list with its own indexes may override (the CRM customer list does): the count, and the rows.
     def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
@@ -231,6 +370,16 @@ class ListQuery:
         stmt, _active, _errors = self.filtered(args)
         result = session.execute(self.ordered(stmt, self.sort_key(args)).limit(limit))
         return list(result.scalars() if _single_entity(stmt) else result.all())
+
+
+#: A grouped page is read before its groups are counted: the page number is only bounded by this many pages.
+MAX_PAGE_GUESS = 1_000_000
+
+
+def _amount(value: Any, column: SumColumn) -> Decimal:
+    """A sum as Decimal; money to the cent (SQLite sums NUMERIC as binary floats)."""
+    amount = Decimal(str(value if value is not None else 0))
+    return amount.quantize(Decimal("0.01")) if column.money else amount
 
 
 def _primary_key(stmt: Select) -> Any:
@@ -278,6 +427,14 @@ class Page:
     active_filters: dict[str, str]
     errors: dict[str, str]
     args: dict[str, str] = field(default_factory=dict)
+    #: Grouped pages (``?group=``): the grouping, this page's groups, and the count and sums of every row.
+    group: GroupBy | None = None
+    groups: list[Group] = field(default_factory=list)
+    group_totals: Group | None = None
+
+    @property
+    def grouped(self) -> bool:
+        return self.group is not None
 
     @property
     def pages(self) -> int:
@@ -301,8 +458,11 @@ class Page:
 
     @property
     def filtering(self) -> bool:
-        """True when search or filters narrow the list: the empty state then says "no match", not "no rows"."""
-        return bool(self.q or self.active_filters)
+        """True when search or filters narrow the list: the empty state then says "no match", not "no rows".
+        A filter left at its default ("active users") does not count: the list is as it opens."""
+        defaults = {flt.key: flt.default for flt in self.listing.filters if flt.default is not None}
+        return bool(self.q or any(value not in (defaults.get(key), ALL if key in defaults else None)
+                                  for key, value in self.active_filters.items()))
 
     def url(self, **changes: Any) -> str:
         """This list's URL with ``changes`` applied (None removes an argument); keeps the view's own arguments."""
@@ -334,6 +494,20 @@ class Page:
 
     def export_url(self, fmt: str) -> str:
         return self.url(export=fmt, page=None)
+
+    def group_url(self, key: str | None) -> str:
+        """The list grouped by ``key`` (None: not grouped), from the first page."""
+        return self.url(group=key, page=None)
+
+    def saved_query(self) -> str:
+        """What a saved view keeps of this page: its search, filters, sort, size and grouping as a query string
+        (not the page number nor an export)."""
+        kept = {key: value for key, value in self.args.items() if key not in TRANSIENT_ARGS}
+        return urlencode(sorted(kept.items()), safe=QUERY_SAFE)
+
+    def base_url(self) -> str:
+        """This list without any argument."""
+        return self.url(**dict.fromkeys(self.args, None))
 
     def page_numbers(self, around: int = 2) -> list[int | None]:
         """Page numbers to link, with None where a run is left out: 1 … 4 5 [6] 7 8 … 20."""

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
 from core.identity.access import AccessRefused, check_may_manage, grantable_role_codes, may_manage
-from core.identity.models import POSITIONS, Department, Role, User
+from core.identity.models import Department, Role, User
 from core.identity.positions import position_choices
 from core.identity.users import (
     UserError,
@@ -32,9 +33,8 @@ from core.identity.views.forms import (
     department_choices,
     role_choices,
 )
-from core.identity.views.paging import page_number, paginate
 from core.security import clear_access_cache, require
-from core.web.params import record_id
+from core.web.listing import Filter, GroupBy, ListQuery
 
 SORTS = {
     "name": User.name,
@@ -46,42 +46,51 @@ SORTS = {
 }
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern that matches ``text`` literally anywhere (escape character: backslash)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 #: The users list's select before search, filters and sort: built once, as its join and loader options cost more
 #: to construct on every request than the rest of the query.
 _USER_LIST_BASE = (select(User).outerjoin(Department, User.department_id == Department.id)
                    .options(joinedload(User.department), joinedload(User.superior).lazyload(User.roles),
                             # The list shows role names only: not their grants, nor the superiors' roles.
                             selectinload(User.roles).lazyload(Role.grants)))
-#: ORDER BY for each sort key and direction (User.id last, so that pages never overlap).
-_USER_LIST_ORDER = {(key, desc): (column.desc() if desc else column.asc(), User.id)
-                    for key, column in SORTS.items() for desc in (False, True)}
 
 
-def user_list_query(args: Any) -> Select:
-    """The users list's query for the request's search, filters and sort (no paging)."""
-    query = _USER_LIST_BASE
-    text = (args.get("q") or "").strip()
-    if text:
-        pattern = like_pattern(text)
-        query = query.where(or_(*(column.ilike(pattern, escape="\\")
-                                  for column in (User.login, User.name, User.email, User.phone))))
-    if department_id := record_id(args.get("department")):
-        query = query.where(User.department_id == department_id)
-    if args.get("position") in POSITIONS:
-        query = query.where(User.position == args["position"])
-    if args.get("role"):
-        query = query.where(User.roles.any(Role.code == args["role"]))
-    active = args.get("active", "1")
-    if active in ("1", "0"):
-        query = query.where(User.active.is_(active == "1"))
-    sort = args.get("sort", "")
-    return query.order_by(*_USER_LIST_ORDER[(sort if sort in SORTS else "name", args.get("dir") == "desc")])
+def _status_choices() -> list[tuple[str, str]]:
+    return [("1", _("Active")), ("0", _("Deactivated"))]
+
+
+def _status_labels() -> list[tuple[bool, str]]:
+    return [(True, _("Active")), (False, _("Deactivated"))]
+
+
+#: Search, filters, sort, grouping and paging of the users list (core.web.listing; issue 12 adds the groups).
+USER_LIST = ListQuery(
+    _USER_LIST_BASE, sorts=SORTS, default_sort="name",
+    search=[User.login, User.name, User.email, User.phone],
+    filters=[
+        Filter.choice("department", _l("Department"), User.department_id, lambda: department_choices()[1:],
+                      coerce=int),
+        Filter.choice("position", _l("Position"), User.position, position_choices),
+        Filter.choice("role", _l("Role"), None, role_choices, where=lambda code: User.roles.any(Role.code == code)),
+        Filter.choice("active", _l("Status"), User.active, _status_choices, coerce=lambda v: v == "1", default="1"),
+    ],
+    groups=[
+        GroupBy("department", _l("Department"), User.department_id, label_column=Department.name,
+                filter_key="department", empty_label=_l("No department")),
+        GroupBy("position", _l("Position"), User.position, value_labels=position_choices, filter_key="position"),
+        GroupBy("status", _l("Status"), User.active, value_labels=_status_labels, filter_key="active",
+                filter_value=lambda active: "1" if active else "0"),
+    ],
+)
+
+
+def _list_args(args: Any) -> Any:
+    """The request's arguments, with the users list's older ``sort=login&dir=desc`` read as ``sort=-login``."""
+    if args.get("dir") != "desc" or args.get("sort", "").startswith("-"):
+        return args
+    args = args.copy()
+    args["sort"] = "-" + (args.pop("sort", "") or USER_LIST.default_sort)
+    args.pop("dir", None)
+    return args
 
 
 def _user_or_404(user_id: int) -> User:
@@ -115,17 +124,10 @@ def _field_error(form: Any, exc: UserError) -> None:
 @bp.get("/admin/users")
 @require("core.users.manage")
 def users():  # type: ignore[no-untyped-def]
-    page = paginate(user_list_query(request.args), page_number())
-
-    def list_url(**changes: Any) -> str:
-        """This list's URL with some of its arguments changed (sort, page), keeping the others."""
-        return url_for("core_identity.users", **{**request.args.to_dict(), **changes})
-
+    page = USER_LIST.page(_list_args(request.args))
     grantable = grantable_role_codes(db.session, current_user)
     return render_template(
-        "admin/users/list.html", page=page, args=request.args, departments=department_choices()[1:],
-        positions=position_choices(), roles=role_choices(), list_url=list_url,
-        page_url=lambda n: list_url(page=n),
+        "admin/users/list.html", page=page,
         # Only people the signed-in user may manage get a link to their page (issue 11 F1).
         manageable={user.id for user in page.items if may_manage(current_user, user, grantable)},
     )

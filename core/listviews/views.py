@@ -1,0 +1,77 @@
+"""The save and delete buttons of saved views, and what lists.html needs to draw the chips.
+
+Both answer with a redirect to the list (``next``, a path on this site). A view that cannot be saved comes back to
+the list with the reason next to the name box and the name as typed (kept in the session for that one drawing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.auth.redirects import safe_next
+from core.extensions import db
+from core.listviews.models import SavedView
+from core.listviews.services import SavedViewError, delete_view, save_view, valid_list_key, views_for
+from core.security import authenticated
+
+bp = Blueprint("core_listviews", __name__)
+ERROR_KEY = "netsales_saved_view_error"
+
+
+@dataclass
+class SavedViews:
+    """What the chips row of one list shows: the person's views, and the error of their last attempt to save."""
+
+    list_key: str
+    views: list[SavedView] = field(default_factory=list)
+    error: str | None = None
+    typed_name: str = ""
+
+
+def saved_views(list_key: str) -> SavedViews:
+    """The signed-in person's views of ``list_key`` (a template global: ``lists.saved_views`` calls it)."""
+    state = SavedViews(list_key, views_for(db.session, current_user, list_key))
+    remembered = session.get(ERROR_KEY)
+    if remembered and remembered.get("list_key") == list_key:
+        session.pop(ERROR_KEY, None)
+        state.error, state.typed_name = remembered.get("message"), remembered.get("name", "")
+    return state
+
+
+@bp.post("/list-views")
+@authenticated
+def save():  # type: ignore[no-untyped-def]
+    list_key = request.form.get("list_key", "")
+    back = safe_next(request.form.get("next"))
+    if not valid_list_key(list_key):
+        abort(400)
+    try:
+        view = save_view(db.session, current_user, list_key, request.form.get("name"), request.form.get("query"))
+    except SavedViewError as exc:
+        db.session.rollback()
+        session[ERROR_KEY] = {"list_key": list_key, "message": exc.message,
+                              "name": str(request.form.get("name") or "")[:200]}
+        return redirect(back)
+    db.session.commit()
+    flash(_("View “%(name)s” saved.", name=view.name), "success")
+    return redirect(back)
+
+
+@bp.post("/list-views/<int:view_id>/delete")
+@authenticated
+def remove(view_id: int):  # type: ignore[no-untyped-def]
+    view = delete_view(db.session, current_user, view_id)
+    if view is None:
+        abort(404)  # none, or someone else's: the same answer
+    db.session.commit()
+    flash(_("View “%(name)s” deleted.", name=view.name), "success")
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.record_once
+def _template_global(state: Any) -> None:
+    state.app.jinja_env.globals["netsales_saved_views"] = saved_views
