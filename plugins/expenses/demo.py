@@ -15,13 +15,14 @@ from sqlalchemy import select
 from core.identity.models import Department, User
 from plugins.expenses import platform
 from plugins.expenses.models import Category
+from plugins.expenses.services.approvers import find_approver
 from plugins.expenses.services.budgets import approve_budget, save_budget
 from plugins.expenses.services.categories import ensure_default_categories
 from plugins.expenses.services.claims import LineInput, create_claim
 from plugins.expenses.services.common import TransitionRefused
 from plugins.expenses.services.payments import PaymentInput
 from plugins.expenses.services.receipts import Upload
-from plugins.expenses.services.workflow import find_approver, transition
+from plugins.expenses.services.workflow import transition
 
 PURPOSES = {
     "travel": ("上海客户拜访差旅", "广州展会差旅", "杭州渠道商洽谈差旅"),
@@ -75,12 +76,18 @@ def load_demo(session: Any, rng: Random) -> None:
             budget = save_budget(session, finance, department_id=department.id, category_id=category.id,
                                           year=year, amount=Decimal(base) * rng.choice((1, 2, 3)) / 2)
             approve_budget(session, budget, manager)
-    claimants = list(session.scalars(select(User).where(User.login.like("rep%")).order_by(User.id)))[:8]
-    head_of = {}
-    for claimant in claimants:
-        head_of[claimant.id] = find_approver(session, claimant)
+    # Representatives, a supervisor and the sales manager file claims; each goes to the reviewer R9.2.2 names
+    # (services.approvers: the department head over the sales department, as the org chart has it), so the head
+    # has a real queue and the manager none of their own, only their claims to file.
+    reps = list(session.scalars(select(User).where(User.login.like("rep%")).order_by(User.id)))[:8]
+    others = list(session.scalars(select(User).where(User.login.in_(("supervisor1", "manager"))).order_by(User.id)))
+    claimants = reps + others
+    if not claimants:
+        return
+    head_of = {claimant.id: find_approver(session, claimant) for claimant in claimants}
     today = platform.local_today()
-    plans = ["draft", "submitted", "approve", "finance_approve", "pay", "return", "reject", "pay", "pay", "approve"]
+    plans = ["draft", "submitted", "approve", "finance_approve", "pay", "return", "reject", "pay", "submitted",
+             "approve"]
     counter = 0
     for index, plan in enumerate(plans * 2):
         claimant = claimants[index % len(claimants)]

@@ -19,7 +19,7 @@ from core.identity.models import Department, User
 from core.security import can, has_team
 from core.timeutil import utcnow
 from plugins.expenses import platform
-from plugins.expenses.models import DEPT_APPROVED, FINANCE_APPROVED, SUBMITTED, Claim
+from plugins.expenses.models import BUDGET_DRAFT, DEPT_APPROVED, FINANCE_APPROVED, SUBMITTED, Budget, Claim
 from plugins.expenses.services import (
     FINANCE_REVIEW,
     PAY,
@@ -29,7 +29,7 @@ from plugins.expenses.services import (
     state_label,
 )
 
-BUDGET_VIEW = "expenses.budget.view"
+BUDGET_VIEW, BUDGET_APPROVE = "expenses.budget.view", "expenses.budget.approve"
 
 
 def _heads_a_department(user: Any) -> bool:
@@ -40,7 +40,7 @@ def dashboard_widgets(user: Any) -> list[DashboardWidget]:
     heads = _heads_a_department(user)
     widgets = [DashboardWidget("expenses.my_claims", _l("My expense claims"), "expenses/widgets/my_claims.html",
                                permission="expenses.claim.create", order=40, context=my_claims)]
-    if heads or has_team(user) or can(user, FINANCE_REVIEW) or can(user, PAY):
+    if heads or has_team(user) or any(can(user, p) for p in (FINANCE_REVIEW, PAY, BUDGET_APPROVE)):
         # After the sales team's charts (orders 1-5) for a manager; first for a department head and finance.
         widgets.append(DashboardWidget("expenses.waiting", _l("Expense claims waiting for me"),
                                        "expenses/widgets/waiting.html", order=6, context=waiting_for_me))
@@ -61,7 +61,8 @@ def my_claims(user: Any) -> dict[str, Any]:
 
 
 def waiting_for_me(user: Any) -> dict[str, Any]:
-    """Claims waiting for my review or payment, and those of my team's reviewers waiting too long."""
+    """Claims waiting for my review or payment, those of my team's reviewers waiting too long, and this year's
+    budget lines waiting for my approval (R9.1.2)."""
     mine = list(db.session.scalars(department_queue(user).limit(5)))
     mine_count = db.session.scalar(select(func.count()).select_from(department_queue(user).subquery()))
     finance_count = pay_count = 0
@@ -76,8 +77,13 @@ def waiting_for_me(user: Any) -> dict[str, Any]:
         select(Claim, User.name).join(User, User.id == Claim.approver_id)
         .where(Claim.state == SUBMITTED, Claim.submitted_at < limit, User.superior_id == user.id)
         .order_by(Claim.submitted_at).limit(5)).all())
+    budgets_count = 0
+    year = platform.local_today().year
+    if can(user, BUDGET_APPROVE):
+        budgets_count = db.session.scalar(select(func.count(Budget.id)).where(
+            Budget.state == BUDGET_DRAFT, Budget.year == year)) or 0
     return {"mine": mine, "mine_count": mine_count, "finance_count": finance_count, "pay_count": pay_count,
-            "overdue": overdue, "DEPT_APPROVED": DEPT_APPROVED}
+            "overdue": overdue, "budgets_count": budgets_count, "year": year, "DEPT_APPROVED": DEPT_APPROVED}
 
 
 def department_budget(user: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.identity.models import Department, User
+from core.identity.models import User
 from core.security import can
 from core.timeutil import utcnow
 from plugins.expenses.labels import state_label
@@ -26,6 +26,7 @@ from plugins.expenses.models import (
     Claim,
     Payment,
 )
+from plugins.expenses.services.approvers import find_approver
 from plugins.expenses.services.budgets import BudgetWarning, budget_warnings
 from plugins.expenses.services.claims import record_event
 from plugins.expenses.services.common import (
@@ -89,24 +90,6 @@ def _who_refusal(step: Step, claim: Claim, user: Any) -> str | None:
 def allowed_actions(claim: Claim, user: Any) -> list[str]:
     """The steps ``user`` may take on ``claim`` now (what the page offers as buttons)."""
     return [s.action for s in STEPS.values() if claim.state in s.sources and _who_refusal(s, claim, user) is None]
-
-
-def find_approver(session: Any, claimant: User) -> User | None:
-    """The department head of the claimant's department; for a head's own claim (or a department without a
-    head), the claimant's superior (R9.2.2). Never the claimant."""
-    department = session.get(Department, claimant.department_id) if claimant.department_id else None
-    candidates = []
-    if department is not None and department.head_id:
-        candidates.append(department.head_id)
-    if claimant.superior_id:
-        candidates.append(claimant.superior_id)
-    for user_id in candidates:
-        if user_id == claimant.id:
-            continue
-        user = session.get(User, user_id)
-        if user is not None and user.active:
-            return user
-    return None
 
 
 def transition(session: Any, claim: Claim, user: Any, action: str, *, reason: str = "",
