@@ -37,6 +37,27 @@ def _prefix_index(column: str) -> Index:
     return Index(f"ix_crm_customer_{column}", column, postgresql_ops={column: "text_pattern_ops"})
 
 
+#: Stored codes of the history and outreach tables, by their labels on timelines and the audit page (issue 12).
+GRADE_SOURCES = {"auto": _l("nightly regrade"), "override": _l("manager's override"), "release": _l("override lifted")}
+EVENT_KIND_LABELS = {"seminar": _l("Customer seminar"), "experience": _l("Product experience session"),
+                     "forum": _l("Forum"), "other": _l("Other")}
+ATTENDEE_STATUSES = {"invited": _l("invited"), "registered": _l("registered"), "attended": _l("attended"),
+                     "absent": _l("absent")}
+CAMPAIGN_STATUSES = {"draft": _l("draft"), "sent": _l("sent")}
+MESSAGE_STATUSES = {"queued": _l("queued"), "sending": _l("sending"), "sent": _l("sent"), "failed": _l("failed")}
+ACCESS_ACTIONS = {"export": _l("Export of the customer list"), "bulk_view": _l("Bulk view of the customer list"),
+                  "pipl_access": _l("Personal-data access request"),
+                  "pipl_deletion": _l("Personal-data deletion request")}
+
+
+def _channel_list(value: Any) -> Any:
+    """"email,sms" → "E-mail, SMS" (consents keep their channels as one text)."""
+    from plugins.crm import forms
+
+    labels = dict(forms.channel_choices())
+    return ", ".join(str(labels.get(code, code)) for code in str(value).split(",") if code)
+
+
 def _choices(name: str) -> Callable[[Any], Any]:
     """A tracked field's value labels from one of the forms' choice lists (read when shown: forms import models)."""
     def label(value: Any) -> Any:
@@ -152,6 +173,7 @@ class CustomerSearchGram(db.Model):
 class CustomerTag(db.Model):
     __tablename__ = "crm_customer_tag"
     __label__ = _l("Customer tag")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"tag": _l("Tag")}
     __table_args__ = (UniqueConstraint("customer_id", "tag"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +188,9 @@ class Contact(db.Model):
 
     __tablename__ = "crm_contact"
     __label__ = _l("Contact")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"name": _l("Contact name"), "title": _l("Job title"), "phone": _l("Phone"), "email": _l("E-mail"),
+                   "wechat": _l("WeChat"), "is_primary": _l("Primary contact"),
+                   "anonymised_at": _l("Personal data erased")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -187,6 +212,9 @@ class Consent(db.Model):
 
     __tablename__ = "crm_consent"
     __label__ = _l("Consent")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"purpose": _l("Consent purpose"), "channels": (_l("Consented channels"), _channel_list),
+                   "granted_on": _l("Consent given on"), "withdrawn_at": _l("Consent withdrawn"),
+                   "note": _l("How consent was given")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"), index=True)
@@ -211,6 +239,11 @@ class Interaction(db.Model):
 
     __tablename__ = "crm_interaction"
     __label__ = _l("Interaction")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"kind": (_l("Interaction kind"), _choices("interaction_choices")),
+                   "occurred_at": _l("Interaction time"), "summary": _l("Interaction summary"),
+                   "outcome": _l("Interaction outcome"), "next_step": _l("Next step"),
+                   "next_step_on": _l("Next step due on"), "next_step_done": _l("Next step done"),
+                   "user_id": _l("Interaction recorded by")}
     __table_args__ = (
         Index("ix_crm_interaction_customer_at", "customer_id", "occurred_at"),
         Index("ix_crm_interaction_user_next", "user_id", "next_step_done", "next_step_on"),
@@ -238,6 +271,10 @@ class Revisit(db.Model):
 
     __tablename__ = "crm_revisit"
     __label__ = _l("Revisit")  # its name on the audit page (core/audit/labels.py)
+    # Not the reminder's date nor the interaction's id: bookkeeping.
+    __tracked__ = {"owner_id": _l("Revisit owner"), "grade": (_l("Grade"), _choices("grade_choices")),
+                   "due_on": _l("Revisit due on"), "done_at": _l("Revisit done"),
+                   "done_on_time": _l("Revisit done on time")}
     __table_args__ = (Index("ix_crm_revisit_owner_open", "owner_id", "done_at", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,6 +294,8 @@ class ServicePlan(db.Model):
 
     __tablename__ = "crm_service_plan"
     __label__ = _l("Service plan")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"revisit_interval_days": _l("Revisit interval (days)"), "service_level": _l("Service level"),
+                   "strategy": _l("Marketing strategy")}
 
     grade: Mapped[str] = mapped_column(String(1), primary_key=True)
     revisit_interval_days: Mapped[int] = mapped_column(Integer)
@@ -270,6 +309,8 @@ class OwnershipChange(db.Model):
 
     __tablename__ = "crm_ownership_change"
     __label__ = _l("Ownership change")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"from_user_id": _l("Previous owner"), "to_user_id": _l("New owner"),
+                   "changed_by_id": _l("Moved by"), "reason": _l("Reason for the move")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -285,6 +326,10 @@ class GradeChange(db.Model):
 
     __tablename__ = "crm_grade_change"
     __label__ = _l("Grade change")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"old_grade": (_l("Previous grade"), _choices("grade_choices")),
+                   "new_grade": (_l("New grade"), _choices("grade_choices")), "score": _l("Grading score"),
+                   "source": (_l("Grade set by"), GRADE_SOURCES), "reason": _l("Reason for the grade"),
+                   "changed_by_id": _l("Changed by")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -303,6 +348,8 @@ class Purchase(db.Model):
 
     __tablename__ = "crm_purchase"
     __label__ = _l("Purchase")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"shop": _l("Online shop"), "reference": _l("Shop order number"), "ordered_on": _l("Ordered on"),
+                   "amount": _l("Purchase amount (CNY)")}
     __table_args__ = (UniqueConstraint("shop", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -331,6 +378,8 @@ class MergeRecord(db.Model):
 
     __tablename__ = "crm_merge"
     __label__ = _l("Customer merge")  # its name on the audit page (core/audit/labels.py)
+    # The snapshot is for restoring by hand, and the two files' ids are the record itself: neither is a change.
+    __tracked__ = {"merged_by_id": _l("Merged by")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kept_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -345,6 +394,10 @@ class Survey(db.Model):
 
     __tablename__ = "crm_survey"
     __label__ = _l("Satisfaction survey")  # its name on the audit page (core/audit/labels.py)
+    # Not the token's hash (a secret) nor who sent the link.
+    __tracked__ = {"user_id": _l("Representative rated"), "expires_at": _l("Survey link valid until"),
+                   "answered_at": _l("Survey answered"), "rating": _l("Satisfaction rating"),
+                   "comment": _l("Survey comment")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
@@ -365,6 +418,9 @@ class Campaign(db.Model):
 
     __tablename__ = "crm_campaign"
     __label__ = _l("Campaign")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"name": _l("Campaign name"), "channel": (_l("Campaign channel"), _choices("channel_choices")),
+                   "subject": _l("E-mail subject"), "body": _l("Message text"),
+                   "status": (_l("Campaign status"), CAMPAIGN_STATUSES), "sent_at": _l("Campaign sent")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -384,6 +440,9 @@ class CampaignMessage(db.Model):
 
     __tablename__ = "crm_campaign_message"
     __label__ = _l("Campaign message")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"address": _l("Sent to"), "status": (_l("Delivery"), MESSAGE_STATUSES),
+                   "error": _l("Delivery error"), "sent_at": _l("Message sent"),
+                   "unsubscribed_at": _l("Unsubscribed")}
     __audit_redact__ = ("unsubscribe_hash",)
     __table_args__ = (UniqueConstraint("campaign_id", "contact_id"),)
 
@@ -404,6 +463,9 @@ class CustomerEvent(db.Model):
 
     __tablename__ = "crm_event"
     __label__ = _l("Customer event")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"title": _l("Event title"), "kind": (_l("Event kind"), EVENT_KIND_LABELS),
+                   "starts_at": _l("Event starts"), "location": _l("Event location"),
+                   "description": _l("Event description"), "organiser_id": _l("Organiser")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -420,6 +482,9 @@ class EventAttendee(db.Model):
 
     __tablename__ = "crm_event_attendee"
     __label__ = _l("Event attendee")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"name": _l("Attendee name"), "company": _l("Attendee's company"), "phone": _l("Phone"),
+                   "email": _l("E-mail"), "status": (_l("Event attendance"), ATTENDEE_STATUSES),
+                   "rating": _l("Event rating"), "feedback": _l("Event feedback")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("crm_event.id"), index=True)
@@ -441,6 +506,8 @@ class AccessLog(db.Model):
 
     __tablename__ = "crm_access_log"
     __label__ = _l("Customer data access")  # its name on the audit page (core/audit/labels.py)
+    __tracked__ = {"user_id": _l("Accessed by"), "action": (_l("Kind of access"), ACCESS_ACTIONS),
+                   "records": _l("Records taken out"), "detail": _l("Access details")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
