@@ -1,5 +1,6 @@
-"""The manager's analysis in a real browser (Chromium through Playwright, CSRF on, in Chinese): the sales page
-with its charts drawn, a pivot in the explorer, saving it as a report shared with the representatives, opening
+"""The manager's analysis in a real browser (Chromium through Playwright, CSRF on, in Chinese): from the home
+dashboard (its notable-changes widget) through the menu to the sales page with its charts drawn, read from the
+summary (its time shown) with revenue by shop, a pivot in the explorer, saving it as a report shared with the representatives, opening
 it, and the Excel export. Skipped, saying why, where Chromium or playwright is missing."""
 
 from __future__ import annotations
@@ -19,19 +20,29 @@ def sign_in(page, login: str) -> None:
 
 
 def test_dashboard_pivot_saved_report_and_export(live_server, page, db, team, shop):
+    from plugins.analytics import jobs
+
     for i, channel in enumerate(("tmall", "jd", "tmall")):
         customer = shop.customer(team["rep"])
-        shop.order(customer, team["rep"], datetime(2026, 3, 1 + i, 4), [("扫码枪", "硬件设备", "399.00")],
-                   channel=channel)
+        order = shop.order(customer, team["rep"], datetime(2026, 3, 1 + i, 4), [("扫码枪", "硬件设备", "399.00")],
+                           channel=channel)
+        order.shop = "天猫旗舰店" if channel == "tmall" else None
     db.session.commit()
+    jobs.refresh_summary()  # what the scheduled job does every 15 minutes
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     sign_in(page, "mgr")
 
+    assert "团队的显著变化" in page.locator("main").inner_text()  # the notable-changes widget (R7.1.3)
+    page.locator("a[href='/analytics/']").first.click()
+    page.wait_for_url(re.compile(r"/analytics/$"))
     page.goto("/analytics/?year=2026")
     assert page.locator("h1").inner_text() == "2026年销售分析"
     page.wait_for_selector("canvas[data-chart-drawn]")  # Chart.js drew the trend
-    assert "天猫" in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "天猫" in main and "数据截至" in main
+    shops = page.locator("section.card", has_text="各网店销售额").inner_text()
+    assert "天猫旗舰店" in shops and "¥798.00" in shops and "非网店订单" in shops and "¥399.00" in shops
 
     page.goto("/analytics/explore")
     page.select_option("#dataset", "analytics.needs")  # another data set: the page reloads with its columns
