@@ -9,10 +9,11 @@ from typing import Any
 
 from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
+from core.cache import PLUGINS_COUNTER, ROLES_COUNTER, SETTINGS_COUNTER
 from core.config import load_config
 from core.extensions import babel, csrf, db, login_manager
 from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
@@ -154,14 +155,55 @@ def _register_plugins(app: Flask, engine: Any) -> None:
         engine.call("plugin_init", only=name, app=app, plugin=engine.plugins[name])
 
 
+#: The change counters read with the signed-in user (issue 18); a counter not listed here is read by
+#: PluginEngine.refresh only, so a signed-in page's caches keyed on it are rebuilt each time (never stale).
+USER_STATEMENT_COUNTERS = (PLUGINS_COUNTER, SETTINGS_COUNTER, ROLES_COUNTER)
+_COUNTER_FIGURE = "counter."
+
+
+def _read_counters_with_the_user() -> None:
+    """Each counter a scalar subquery of the statement that loads the signed-in user (core/auth/sessions.py)."""
+    from core.auth.sessions import add_signed_in_figure
+    from core.plugins.models import ChangeCounter
+
+    for name in USER_STATEMENT_COUNTERS:
+        add_signed_in_figure(_COUNTER_FIGURE + name, lambda _user_id, name=name: select(ChangeCounter.value).where(
+            ChangeCounter.name == name).scalar_subquery())
+
+
+def _counters_with_user(engine: Any) -> bool:
+    """For a request of a signed-in browser session: load the user now, with the counters in the same statement,
+    and take them as this request's reading (one statement for the whole shell). False if there is no such session
+    (anonymous, API token, remember-me cookie alone, an ended session) or the database was not ready: the caller
+    then reads the counters on their own, as before."""
+    from flask import session
+    from flask_login import current_user
+
+    from core.auth.sessions import signed_in_figure
+
+    if not engine.database_ready or not session.get("_user_id"):
+        return False
+    user = current_user._get_current_object()
+    if not getattr(user, "is_authenticated", False):
+        return False
+    values = [signed_in_figure(_COUNTER_FIGURE + name, user.id) for name in USER_STATEMENT_COUNTERS]
+    if not g.get("netsales_signed_in"):
+        return False  # loaded some other way than core.auth.sessions.load_user
+    engine.apply_counters(db.session, {name: value for name, value in zip(USER_STATEMENT_COUNTERS, values,
+                                                                            strict=True) if value is not None})
+    return True
+
+
 def _install_request_hooks(app: Flask, engine: Any) -> None:
     from core.web.headers import add_security_headers
+
+    _read_counters_with_the_user()
 
     @app.before_request
     def refresh_plugins_and_guard() -> None:
         if request.endpoint == "static":
             return
-        if engine.refresh_if_due(db.session):
+        if _counters_with_user(engine) or engine.refresh_if_due(db.session):
             g.netsales_counters = engine.counters  # read in this request: caches keyed on them are current
         g.netsales = engine
         if request.blueprints:

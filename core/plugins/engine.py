@@ -269,6 +269,12 @@ class PluginEngine:
             self.counters = {}
             self.forget_derived()
             return
+        self.apply_counters(session, counters)
+
+    def apply_counters(self, session: Any, counters: dict[str, int]) -> None:
+        """Take ``counters`` as this request's reading (refresh's own statement, or the one that loads the signed-in
+        user: core/app.py) and reload the enabled set if its counter moved since we last looked."""
+        self._checked_at = time.monotonic()
         self.database_ready = True
         self.counters = counters
         counter = counters.get(COUNTER_NAME)

@@ -37,22 +37,27 @@ def nav_of(html: str) -> str:
     return html[start:html.index("</nav>", start)]
 
 
-def test_the_shell_costs_two_statements(app, client, make_user, login_as):
-    """The change counters, then the user with their session row, roles, team flag and unread count in one
-    statement (issue 18): nothing else for the layout, the menu (with "My team"), the grants, the settings and
-    the time zone, once the process has read them."""
+def test_the_shell_costs_one_statement(app, client, make_user, login_as):
+    """One statement for a signed-in page with no SQL of its own (issue 18): the user with their session row,
+    roles, team flag, unread count and the change counters. Nothing else for the layout, the menu (with "My
+    team"), the grants, the settings and the time zone, once the process has read them."""
     boss = make_user("boss", roles=["sales_manager"], locale="en")
     make_user("rep", superior_id=boss.id)
     login_as(boss)
     client.get("/search")  # a first request may fill the process's caches
     statements = statements_of(app, client, "/search")
-    assert len(statements) == 2, statements
-    counters, user = statements
-    assert "FROM core_change_counter" in counters
+    assert len(statements) == 1, statements
+    user = statements[0]
     assert "FROM core_user" in user and "core_role" in user and "EXISTS" in user  # roles, has a team
     assert "core_user_session" in user and "count(core_notification.id)" in user  # the session, the badge
+    assert "core_change_counter" in user  # the counters every process cache is checked against
     assert "core_grant" not in user  # the roles' grants are the process's (core/identity/grant_cache.py)
     assert 'href="/team"' in client.get("/search").get_data(as_text=True)  # "My team" without a query of its own
+
+
+def test_a_signed_out_page_reads_the_counters_on_their_own(app, client):
+    statements = statements_of(app, client, "/login")
+    assert len(statements) == 1 and "FROM core_change_counter" in statements[0], statements
 
 
 def test_a_role_granted_is_seen_on_the_next_request(app, client, make_user, login_as):
@@ -261,7 +266,7 @@ def test_any_flush_that_changes_a_role_or_grant_moves_the_roles_counter(app, mak
 
 
 def test_the_shell_statements_do_not_grow_with_grants_roles_or_notifications(app, client, make_user, login_as):
-    """A representative (many grants) with several roles and many notifications: still the same two statements."""
+    """A representative (many grants) with several roles and many notifications: still the one statement."""
     from core.notifications import notify
 
     user = make_user("busy", roles=["sales_rep", "hr", "finance"], locale="en")
@@ -272,5 +277,5 @@ def test_the_shell_statements_do_not_grow_with_grants_roles_or_notifications(app
         notify(user, "Number %(n)s", n=n)
     db.session.commit()
     many = statements_of(app, client, "/search")
-    assert len(few) == len(many) == 2, many
+    assert len(few) == len(many) == 1, many
     assert 'aria-label="60 unread">60</span>' in client.get("/search").get_data(as_text=True)  # the badge
