@@ -8,7 +8,8 @@ from pathlib import Path
 
 from flask import render_template_string
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from core.identity.models import User
 from core.web.lookup import PAGE_SIZE, LookupField
@@ -230,3 +231,54 @@ def test_the_lookup_script_is_served_from_the_app_and_loaded_on_demand(app):
     for aria in ('"combobox"', "aria-expanded", "aria-activedescendant", '"listbox"', '"option"', "aria-live"):
         assert aria in script
     assert "data-lookup-script" in (static / "js" / "netsales.js").read_text()
+
+
+# -- required fields in the form macros (issue 12: "required fields are not marked") ---------------------------------
+
+
+class SignupForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField("Name", validators=[DataRequired()])
+    code = StringField("Code", validators=[InputRequired()])
+    note = StringField("Note", validators=[Optional()])
+    kind = RadioField("Kind", choices=[("a", "A"), ("b", "B")], validators=[InputRequired()])
+    agree = BooleanField("Agree")
+
+
+def label_and_input(html: str, name: str) -> tuple[str, str]:
+    label = re.search(rf'<label for="{name}">.*?</label>', html, re.S).group(0)
+    field_input = re.search(rf'<input[^>]*id="{name}"[^>]*>', html).group(0)
+    return label, field_input
+
+
+def test_required_fields_carry_a_visible_mark_aria_required_and_a_legend(app):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        html = render_template_string(FORM_PAGE, form=SignupForm())
+    for name in ("name", "code"):
+        label, field_input = label_and_input(html, name)
+        assert '<span class="required-mark" aria-hidden="true">*</span>' in label
+        assert 'aria-required="true"' in field_input
+    label, field_input = label_and_input(html, "note")
+    assert "required-mark" not in label and "aria-required" not in field_input
+    kind = re.search(r"<fieldset[^>]*>\s*<legend>Kind.*?</legend>", html, re.S).group(0)
+    assert 'role="radiogroup" aria-required="true"' in kind and "required-mark" in kind
+    agree = re.search(r'<label class="check" for="agree">.*?</label>', html, re.S).group(0)
+    assert "required-mark" not in agree and "aria-required" not in agree
+    # The legend says what the mark means, once, before the fields.
+    assert html.count('class="required-legend"') == 1
+    assert html.index("required-legend") < html.index('<label for="name">')
+    assert "Fields marked with an asterisk (*) are required." in html
+
+
+def test_the_legend_is_left_out_when_no_shown_field_is_required(app):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        only_optional = render_template_string(
+            '{% import "macros/forms.html" as forms %}{{ forms.form(form, fields=["note", "agree"]) }}',
+            form=SignupForm())
+    assert "required-legend" not in only_optional
+    # A context of its own: Flask-Babel keeps the first request's language on the app context.
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        chinese = render_template_string(FORM_PAGE, form=SignupForm())
+    assert "标有星号（*）的字段为必填项。" in chinese  # translated (core catalogue)

@@ -131,7 +131,9 @@ def test_the_query_is_kept_canonical_and_bounded(app, db, make_user):
     owner = make_user("owner")
     for n in range(MAX_VIEWS_PER_LIST):
         save_view(db.session, owner, "core.users", f"View {n}", f"q={n}")
-    with pytest.raises(SavedViewError, match="delete one first"):
+    db.session.commit()
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}), \
+            pytest.raises(SavedViewError, match="delete one first"):
         save_view(db.session, owner, "core.users", "One more", "q=x")
     save_view(db.session, owner, "crm.customers", "Another list", "q=x")  # the bound is per list
 
