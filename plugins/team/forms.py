@@ -84,7 +84,7 @@ class SeriesForm(FlaskForm):
                        description=_l("Every week: 0 is Monday … 6 is Sunday. Every month: the day, 1 to 28."))
     start_time = StringField(_l("Starts at"), validators=[DataRequired(), Length(max=5)], default="09:00",
                              description=_l("Hours:minutes, company time."))
-    duration_minutes = IntegerField(_l("Minutes"), validators=[DataRequired(), NumberRange(min=10, max=600)],
+    duration_minutes = IntegerField(_l("Meeting length (minutes)"), validators=[DataRequired(), NumberRange(min=10, max=600)],
                                     default=60)
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     agenda_template = TextAreaField(_l("Agenda template"), validators=[Optional(), Length(max=10000)],

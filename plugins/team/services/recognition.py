@@ -102,6 +102,8 @@ def suggest(session: Any, period: Period) -> list[Award]:
         if award_type.min_value is not None:
             ranking = [(uid, v) for uid, v in ranking
                        if (v >= award_type.min_value if higher else v <= award_type.min_value)]
+        elif higher:  # nothing achieved is no reason for an award (no kudos, no revenue)
+            ranking = [(uid, v) for uid, v in ranking if v > 0]
         for rank, (uid, value) in enumerate(ranking[:award_type.winners], start=1):
             award = Award(award_type_id=award_type.id, period_start=period.start, period_end=period.end,
                           user_id=uid, kpi_value=value.quantize(Decimal("0.01")), rank=rank)

@@ -50,6 +50,14 @@ def test_awards_are_suggested_from_the_kpi_once(app, db, people):
                              .where(Notification.recipient_id == people["manager"].id)) == 1
 
 
+def test_nobody_is_suggested_for_having_achieved_nothing(app, db, people):
+    """A month without any kudos: "the most kudos" is no one's, not the first of the people at zero."""
+    period = kudos_last_month(db, people, {})
+    recognition.define_award(db.session, name="服务之星", kpi_key="team.kudos_received", winners=2)
+    assert recognition.suggest(db.session, period) == []
+    assert db.session.scalar(select(func.count()).select_from(Award)) == 0
+
+
 def test_a_manager_confirms_and_the_award_shows_on_the_profile(app, db, people, login_as):
     period = kudos_last_month(db, people, {"rep2": 2})
     recognition.define_award(db.session, name="服务之星", kpi_key="team.kudos_received")
