@@ -58,9 +58,7 @@ def menu_items(user: Any) -> list[MenuItem]:
 def dashboard_widgets(user: Any) -> list[DashboardWidget]:
     from plugins.recruitment import widgets
 
-    return [DashboardWidget("recruitment.interviews", _l("Interviews waiting for my scorecard"),
-                            "recruitment/widgets/interviews.html", permission="recruitment.interview", order=40,
-                            context=widgets.my_pending_interviews)]
+    return widgets.dashboard_widgets(user)
 
 
 @hookimpl

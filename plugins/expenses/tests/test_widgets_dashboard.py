@@ -40,3 +40,21 @@ def test_the_head_finds_the_claims_to_review_first(app, db, client, login_as, co
     login_as(company.rep)
     html = client.get("/").get_data(as_text=True)
     assert 'id="widget-expenses-waiting"' not in html and "没有等待您处理的报销单" not in html
+
+
+def test_budget_lines_to_approve_wait_with_the_claims(app, db, client, login_as, company):
+    """R9.1.2: a draft budget line counts once approved; the approvers find it with the claims waiting for them."""
+    from core.timeutil import local_today
+    from plugins.expenses.tests.conftest import budget
+    from plugins.expenses.widgets import waiting_for_me
+
+    budget(db, company, company.travel, "5000.00", approve=False)
+    budget(db, company, company.office, "800.00", approve=True)
+    with app.test_request_context("/"):
+        assert waiting_for_me(company.head)["budgets_count"] == 1
+        assert waiting_for_me(company.rep)["budgets_count"] == 0  # no approver
+    login_as(company.head)
+    html = client.get("/").get_data(as_text=True)
+    section = html[html.index('id="widget-expenses-waiting"'):]
+    section = section[:section.index("</section>")]
+    assert "state=draft" in section and f"year={local_today().year}" in section
