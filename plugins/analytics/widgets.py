@@ -6,6 +6,7 @@ from typing import Any
 
 
 def changes(user: Any) -> dict[str, Any]:
-    from plugins.analytics.views.monthly import changes_for, kpi_labels
+    from plugins.analytics.services.changes import changes_for
+    from plugins.analytics.views.monthly import kpi_labels
 
     return {"changes": changes_for(user, limit=5), "kpi_labels": kpi_labels()}

@@ -105,3 +105,23 @@ def record_last_month(session: Any, today: date | None = None) -> int:
         added += 1
     session.flush()
     return added
+
+
+RECENT = 200
+
+
+def changes_for(user: Any, limit: int = RECENT) -> list[tuple[NotableChange, str]]:
+    """Changes of ``user`` and everyone under them in the org chart (all of them for an administrator), latest
+    first; AccessDenied for anyone who may not see analytics, whoever calls it."""
+    from core.extensions import db
+    from core.security import can, is_admin, team_ids
+    from plugins.analytics.permissions import VIEW
+    from plugins.analytics.services.access import AccessDenied
+
+    if not can(user, VIEW):
+        raise AccessDenied()
+    stmt = (select(NotableChange, User.name).join(User, User.id == NotableChange.user_id)
+            .order_by(NotableChange.month.desc(), NotableChange.change).limit(limit))
+    if not is_admin(user):
+        stmt = stmt.where(NotableChange.user_id.in_(sorted({user.id, *team_ids(user)})))
+    return list(db.session.execute(stmt).all())

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from plugins.analytics.services.catalogue import find_dataset
+from plugins.analytics.services.changes import changes_for
 from plugins.analytics.services.pivot import PivotSpec, run
 from plugins.analytics.services.reports import ReportError, save_report
 
@@ -145,6 +146,10 @@ def test_the_services_refuse_a_reader_without_permission_whoever_calls_them(app,
                 with pytest.raises(AccessDenied):
                     call()
                     pytest.fail(f"{name} answered {user.login}")
+        # Notable changes need analytics only: HR reads theirs, a person without a role is refused.
+        assert changes_for(hr) == []
+        with pytest.raises(AccessDenied):
+            changes_for(nobody)
 
 
 def test_the_services_apply_the_callers_scope_not_the_scope_of_whoever_found_the_data_set(app, db, team, sales):

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import is_admin, require, team_ids
-from plugins.analytics.models import MonthlyReport, NotableChange
+from core.security import require
+from plugins.analytics.models import MonthlyReport
 from plugins.analytics.permissions import MONTHLY, VIEW
-from plugins.analytics.services.changes import THRESHOLD_SETTING, _setting_decimal, kpis
+from plugins.analytics.services.changes import THRESHOLD_SETTING, _setting_decimal, changes_for, kpis
 from plugins.analytics.views.common import bp
-
-RECENT = 200
-
-
-def changes_for(user: Any, limit: int = RECENT) -> list[tuple[NotableChange, str]]:
-    """Changes of ``user`` and everyone under them in the org chart (all of them for an administrator)."""
-    stmt = (select(NotableChange, User.name).join(User, User.id == NotableChange.user_id)
-            .order_by(NotableChange.month.desc(), NotableChange.change).limit(limit))
-    if not is_admin(user):
-        stmt = stmt.where(NotableChange.user_id.in_(sorted({user.id, *team_ids(user)})))
-    return list(db.session.execute(stmt).all())
 
 
 def kpi_labels() -> dict[str, str]:
