@@ -80,3 +80,6 @@ def test_the_page_names_modules_in_chinese_lists(make_app, temp_plugin, make_use
         html = client.get("/admin/plugins", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     needed_by = re.search(r'class="module-needed-by">(.*?)</td>', row_of(html, "base"), re.S).group(1)
     assert "Child module、Other module" in needed_by
+    # The column's own wording, not recruitment's "Needed by" (a hiring date) from the merged catalogues.
+    assert "依赖它的模块" in html and "需到岗日期" not in html
+    assert "请先停用Child module、Other module：它们依赖此模块。" in html

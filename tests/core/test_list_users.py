@@ -84,3 +84,12 @@ def test_a_grouped_users_page_costs_the_same_whatever_the_number_of_people(clien
     for n in range(12):
         make_user(f"extra{n}", position=("sales_rep", "hr", "finance")[n % 3])
     assert statements("/admin/users?group=position") == few
+
+
+def test_the_status_reads_as_a_persons_in_chinese_whatever_a_module_calls_active(client, db, make_user, login_as):
+    # "Active" is 在售 for a product and 进行中 for a course in their modules' catalogues, which merge with the
+    # core's: the users list asks for its own context.
+    login_as(make_user("boss", roles=["admin"]))
+    html = body(client.get("/admin/users?group=status&active=all", headers={"Accept-Language": "zh-CN"}))
+    assert [label for label, _href, _count in group_rows(html)] == ["有效"]
+    assert '<option value="0">已停用</option>' in html

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -54,12 +55,13 @@ _USER_LIST_BASE = (select(User).outerjoin(Department, User.department_id == Depa
                             selectinload(User.roles).lazyload(Role.grants)))
 
 
+# A context of their own: plugins translate "Active" for products and courses, and catalogues merge (core/i18n.py).
 def _status_choices() -> list[tuple[str, str]]:
-    return [("1", _("Active")), ("0", _("Deactivated"))]
+    return [("1", pgettext("user", "Active")), ("0", pgettext("user", "Deactivated"))]
 
 
 def _status_labels() -> list[tuple[bool, str]]:
-    return [(True, _("Active")), (False, _("Deactivated"))]
+    return [(True, pgettext("user", "Active")), (False, pgettext("user", "Deactivated"))]
 
 
 #: Search, filters, sort, grouping and paging of the users list (core.web.listing; issue 12 adds the groups).
