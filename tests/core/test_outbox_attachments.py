@@ -91,7 +91,7 @@ def test_the_catchers_page_lists_the_files_and_serves_them_to_outbox_readers_onl
     page = admin.get(f"/notifications/outbox/{message.id}", headers={"Accept-Language": "zh-CN"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "meeting-3.ics" in html and "附件" in html
+    assert "meeting-3.ics" in html and "附件" in html and "收件人" in html
     link = f"/notifications/outbox/{message.id}/files/{file_id}"
     assert link in html
     download = admin.get(link)
