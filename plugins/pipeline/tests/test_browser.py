@@ -19,6 +19,13 @@ def sign_in(page, login: str) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
+def pick(page, field_id: str, text: str) -> None:
+    """Choose a record in a searchable select (core lookup.js): type, then click the option that matches."""
+    box = page.locator(f"#{field_id}")
+    box.fill(text)
+    page.locator(f"#{field_id}-listbox [role=option]", has_text=text).first.click()
+
+
 def move_forward(page) -> None:
     page.locator("#move-forward button").click()
     page.wait_for_load_state()
@@ -50,11 +57,14 @@ def test_one_deal_from_development_to_after_sales(live_server, page, db, team, d
     move_forward(page)  # → quotation
 
     page.goto(deal_url + "/quotations/new")
-    page.select_option("#lines-0-product_id", str(products[0].id))
+    pick(page, "lines-0-product_id", "网销 CRM 年费")
     page.fill("#lines-0-quantity", "1")
-    page.locator("button[name=add_line]").click()  # another line, server-side
-    page.select_option("#lines-1-product_id", str(products[1].id))
+    page.locator("button[name=add_line]").click()  # another line, from the server
+    page.locator("#lines-1-product_id").wait_for()
+    pick(page, "lines-1-product_id", "扫码枪")
     page.fill("#lines-1-quantity", "2")
+    page.locator("#lines-1-quantity").press("Tab")
+    page.locator("#total-total", has_text="21,889.74").wait_for()
     page.fill("#valid_until", next_month.isoformat())
     page.locator(".form-buttons button[type=submit]").click()
     page.wait_for_url(re.compile(r"/pipeline/quotations/\d+$"))
@@ -104,3 +114,65 @@ def test_dragging_a_card_moves_the_deal_and_a_refused_drop_says_why(live_server,
     assert "离开需求挖掘阶段前请记录" in page.locator(".flash-error").inner_text()
     db.session.expire_all()
     assert db.session.get(Deal, deal.id).stage == "needs"
+
+
+def test_the_board_fits_six_columns_at_1440_and_quick_creates_a_deal(live_server, make_page, db, team, customer,
+                                                                     deal):
+    from plugins.pipeline.models import Deal
+
+    for i in range(14):  # a long first column: it scrolls inside the board, the page does not grow
+        db.session.add(Deal(title=f"展会线索 {i}", customer_id=customer.id, owner_id=team["rep"].id))
+    db.session.commit()
+    page = make_page(width=1440, height=900)
+    sign_in(page, "rep")
+    page.goto("/pipeline/board")
+    sixth = page.locator(".board-column[data-stage=after_sales]").bounding_box()
+    board = page.locator(".board").bounding_box()
+    assert sixth["x"] + sixth["width"] <= 1440 and sixth["x"] + sixth["width"] <= board["x"] + board["width"] + 1
+    overflow = page.evaluate("(() => { const b = document.querySelector('.board');"
+                             " return [b.scrollWidth - b.clientWidth, document.documentElement.scrollHeight]; })()")
+    assert overflow[0] <= 0, overflow  # no horizontal scrolling: all six columns are in view
+    assert board["y"] + board["height"] <= 900 + 1  # the board ends within the window, so would its scrollbar
+    assert overflow[1] < 1400, overflow  # the page is about a window high, not 2,000 px
+
+    page.locator(".board-quick summary").click()
+    page.fill("#quick-title", "官网咨询")
+    pick(page, "quick-customer", "杭州云帆")
+    page.fill("#quick-value", "6600")
+    page.locator("#quick-create button[type=submit]").click()
+    page.wait_for_load_state()
+    made = page.locator(".board-column[data-stage=development] .board-card", has_text="官网咨询")
+    made.wait_for()
+    assert "6,600.00" in made.inner_text()
+    db.session.expire_all()
+    assert db.session.query(Deal).filter_by(title="官网咨询").one().stage == "development"
+
+
+def test_the_quotation_editor_updates_totals_live(live_server, page, db, team, deal, products, next_month):
+    sign_in(page, "rep")
+    page.goto(f"/pipeline/deals/{deal.id}/quotations/new")
+    page.evaluate("window.__samePage = true")  # gone if the page were reloaded
+    pick(page, "lines-0-product_id", "网销 CRM 年费")
+    page.fill("#lines-0-quantity", "2")
+    page.locator("#lines-0-quantity").press("Tab")
+    page.locator("#total-total", has_text="41,976.00").wait_for()  # 39,600.00 + 6 % tax
+    page.fill("#lines-0-discount", "10")
+    page.locator("#lines-0-discount").press("Tab")
+    page.locator("#total-total", has_text="37,778.40").wait_for()
+    assert "3,960.00" in page.locator("#total-discount").inner_text()
+
+    page.locator("button[name=add_line]").click()
+    page.locator("#lines-1-product_id").wait_for()
+    pick(page, "lines-1-product_id", "扫码枪")
+    page.fill("#lines-1-quantity", "1")
+    page.locator("#lines-1-quantity").press("Tab")
+    page.locator("#total-total", has_text="38,229.27").wait_for()  # + 399.00 + 13 % tax
+    page.locator("tr[data-line='1'] button[name=remove_line]").click()
+    page.locator("#total-total", has_text="450.87").wait_for()  # only the scanner is left
+    # The product's whole name is shown, not cut.
+    assert "扫码枪 (NS-HW-1)" in page.locator("#lines-0-product_id").input_value()
+
+    page.fill("#lines-0-discount", "150")
+    page.locator("#lines-0-discount").press("Tab")
+    page.locator("tr[data-line='1'] .field-error").wait_for()  # the message next to the input, no reload
+    assert page.evaluate("window.__samePage") is True

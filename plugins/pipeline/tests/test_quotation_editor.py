@@ -29,7 +29,9 @@ def test_the_editor_shows_the_amounts_the_saved_quotation_will_have(client, logi
     preview = client.post(lines_url(deal), data=posted)
     assert preview.status_code == 200
     html = preview.get_data(as_text=True)
-    assert html.lstrip().startswith('<div id="quotation-lines"')  # the editor alone, not a page
+    # The amounts, messages and totals alone, each swapped in by id: not a page, and not the inputs being typed in.
+    assert "<form" not in html and 'name="lines-0-quantity"' not in html
+    assert '<span id="line-0-gross" hx-swap-oob="true">' in html and '<span id="total-total" hx-swap-oob' in html
     # 19,800 × 2 − 10 % = 35,640.00 net + 6 % tax; 399 × 3 = 1,197.00 net + 13 % tax.
     for amount in ("35,640.00", "2,138.40", "37,778.40", "1,197.00", "155.61", "1,352.61",
                    "36,837.00", "3,960.00", "2,294.01", "39,131.01"):
@@ -64,8 +66,8 @@ def test_a_wrong_input_is_a_message_next_to_it_never_a_500(client, login_as, db,
     response = client.post(lines_url(deal), data=data)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    cell = html[html.index(f'id="lines-0-{field}"'):]
-    cell = cell[:cell.index("</td>")]
+    cell = html[html.index(f'id="lines-0-{field}-errors"'):]
+    cell = cell[:cell.index("</div>")]
     assert 'class="field-error"' in cell, cell
     assert message in cell
     assert db.session.scalar(select(func.count(Quotation.id))) == 0
@@ -76,14 +78,15 @@ def test_an_inactive_product_is_refused_next_to_the_product(client, login_as, db
     db.session.commit()
     login_as(team["rep"])
     html = client.post(lines_url(deal), data=row(0, products[1], "1")).get_data(as_text=True)
-    cell = html[html.index('id="lines-0-product_id"'):]
-    assert 'class="field-error"' in cell[:cell.index("</td>")]
+    cell = html[html.index('id="lines-0-product_id-errors"'):]
+    assert 'class="field-error"' in cell[:cell.index("</div>")]
 
 
 def test_adding_and_removing_lines_through_the_editor(client, login_as, db, deal, team, products):
     login_as(team["rep"])
     added = client.post(lines_url(deal), data={**row(0, products[0], "1"), "add_line": "1"})
     html = added.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="quotation-lines"')  # the whole editor: its rows changed
     assert 'name="lines-1-quantity"' in html and 'name="lines-2-quantity"' not in html
     removed = client.post(lines_url(deal), data={**row(0, products[0], "1"), **row(1, products[1], "2"),
                                                  "remove_line": "0"}).get_data(as_text=True)

@@ -198,9 +198,11 @@ def quotation_lines(deal_id: int):  # type: ignore[no-untyped-def]
     Nothing is saved; a wrong input is a message next to it, answered 200 so that the editor shows it."""
     deal = deal_or_404(deal_id, DEAL_EDIT)
     form = forms.QuotationForm()
-    _rows_changed(form)
+    rows_changed = _rows_changed(form) and "recalculate" not in request.form
     form.validate()  # the inputs' own checks (a number, 0–100 %) next to them
-    return render_template("pipeline/_quotation_lines.html", form=form, editor=editor_state(form), deal=deal,
+    # Lines added or removed: the whole editor; a changed input: the amounts, messages and totals only.
+    template = "pipeline/_quotation_lines.html" if rows_changed else "pipeline/_quotation_amounts.html"
+    return render_template(template, form=form, editor=editor_state(form), deal=deal,
                            preview_url=url_for("pipeline.quotation_lines", deal_id=deal.id))
 
 
