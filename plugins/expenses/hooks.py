@@ -17,6 +17,7 @@ from core.contracts import (
     ScheduledJob,
     SearchResult,
     SettingDef,
+    SmartButton,
     TimelineEntry,
 )
 from core.hookspecs import hookimpl
@@ -139,3 +140,10 @@ def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.expenses.timeline import entries_for
 
     return entries_for(obj, user)
+
+
+@hookimpl
+def record_smart_buttons(obj: Any, user: Any) -> list[SmartButton]:
+    from plugins.expenses.smart_buttons import buttons_for
+
+    return buttons_for(obj, user)

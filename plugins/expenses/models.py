@@ -192,6 +192,9 @@ class Claim(db.Model):
     #: table name and id), e.g. a team activity; None for an ordinary claim. Set at creation, from ?for= on the form.
     source_type: Mapped[str | None] = mapped_column(String(60))
     source_id: Mapped[int | None]
+    #: The category of the lines when they all share one, None when they have several: what the claim list groups
+    #: whole claims by (issue 12). Kept by services.claims; no foreign key (a key derived from the lines).
+    category_id: Mapped[int | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     claimant: Mapped[User] = relationship(foreign_keys=[claimant_id])

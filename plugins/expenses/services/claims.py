@@ -118,11 +118,13 @@ def _line_summary(line: ClaimLine | LineInput, amount: Decimal | None = None) ->
 
 
 def create_claim(session: Any, user: Any, title: str, lines: list[LineInput],
-                 receipts: dict[int, list[Upload]] | None = None) -> Claim:
-    """A new draft claim of ``user`` with its lines, and receipts per line index."""
+                 receipts: dict[int, list[Upload]] | None = None, source: tuple[str, int] | None = None) -> Claim:
+    """A new draft claim of ``user`` with its lines, and receipts per line index. ``source`` is the record key of
+    the record whose cost it reimburses (services.sources; the caller has checked that ``user`` may see it)."""
     if not can(user, CREATE):
         raise NotPermitted(_("You may not file expense claims."), "not_permitted")
-    claim = Claim(title="", claimant_id=user.id, department_id=user.department_id, state=DRAFT)
+    claim = Claim(title="", claimant_id=user.id, department_id=user.department_id, state=DRAFT,
+                  source_type=source[0] if source else None, source_id=source[1] if source else None)
     _apply(session, claim, user, title, lines, receipts or {}, record=False)
     claim.number = f"BX{platform.local_today().year}{claim.id:06d}"
     flush_or_refuse(session)
@@ -190,6 +192,8 @@ def _apply(session: Any, claim: Claim, user: Any, title: str, lines: list[LineIn
     # The total before the first flush: a new claim is then written with it, not as "total 0.00 → 120.00" on its
     # timeline (the audit would record the insert and then an update).
     claim.total = sum((amount for _l, amount, _k in checked), Decimal("0.00"))
+    categories = {line_input.category_id for line_input, _amount, _key in checked}
+    claim.category_id = categories.pop() if len(categories) == 1 else None  # what the list groups by
     session.flush()
     for position, (line_input, amount, key) in enumerate(checked):
         values = {"expense_date": line_input.expense_date, "category_id": line_input.category_id,

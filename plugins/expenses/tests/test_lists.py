@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from plugins.expenses import platform
 from plugins.expenses.services.workflow import transition
@@ -96,3 +97,56 @@ def test_the_finance_queue_pays_only_the_ticked_claims(app, db, company, client,
     client.post("/expenses/finance/pay", data={"ids": [str(claims[1].id)], "paid_on": today, "method": "cash"})
     db.session.expire_all()
     assert [c.state for c in claims] == ["finance_approved", "paid"]
+
+
+def _groups(app, user, **args):
+    """The grouped page of the claim list as ``user`` sees it: {label: (count, total)} and the totals row."""
+    from flask_babel import force_locale
+
+    from plugins.expenses.views.lists import claim_list
+
+    with app.test_request_context(), force_locale("en"):
+        page = claim_list(user, args).page(args)
+        return ({g.label: (g.count, g.sums["total"], g.url) for g in page.groups},
+                (page.group_totals.count, page.group_totals.sums["total"]) if page.groups else None)
+
+
+def test_the_claim_list_groups_by_category_state_and_department_with_counts_and_sums(app, db, company, client,
+                                                                                     login_as):
+    """Issue 12: group-by with counts and sums on the main lists; whole claims, within the viewer's scope."""
+    from decimal import Decimal
+
+    from flask_babel import force_locale
+
+    from plugins.expenses.labels import state_label
+    from plugins.expenses.services.categories import category_label
+
+    with app.test_request_context(), force_locale("en"):
+        travel, office = category_label(company.travel), category_label(company.office)
+        draft_label, submitted_label = state_label("draft"), state_label("submitted")
+    draft(db, company.rep, line(company.travel, "100.00", "G1"))
+    draft(db, company.rep, line(company.travel, "50.50", "G2"))
+    mixed = draft(db, company.rep, line(company.travel, "10.00", "G3"), line(company.office, "5.00", "G4"))
+    other = draft(db, company.rep2, line(company.office, "7.00", "G5"))
+    transition(db.session, other, company.rep2, "submit")
+    db.session.commit()
+
+    groups, totals = _groups(app, company.finance, group="category")
+    assert {label: (n, s) for label, (n, s, _url) in groups.items()} == {
+        travel: (2, Decimal("150.50")), office: (1, Decimal("7.00")),
+        "Several categories": (1, Decimal("15.00"))}
+    assert totals == (4, Decimal("172.50"))  # a claim with two categories is counted once
+    groups, _totals = _groups(app, company.finance, group="state")
+    assert {label: n for label, (n, _s, _u) in groups.items()} == {draft_label: 3, submitted_label: 1}
+    groups, _totals = _groups(app, company.finance, group="department")
+    assert {label: n for label, (n, _s, _u) in groups.items()} == {"Sales": 4}
+    # The representative's groups hold their own claims only (R2 scope kept).
+    groups, totals = _groups(app, company.rep, group="category")
+    assert totals == (3, Decimal("165.50")) and office not in groups
+
+    # Each group links to the list filtered to it; the page draws the groups.
+    login_as(company.finance)
+    page = client.get("/expenses/?group=category").get_data(as_text=True)
+    assert f"/expenses/?category={company.travel.id}" in page and "150.50" in page
+    listed = client.get(f"/expenses/?category={company.travel.id}").get_data(as_text=True)
+    assert len(re.findall(r'href="/expenses/claims/\d+"', listed)) == 2 and mixed.number not in listed

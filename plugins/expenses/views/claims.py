@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core.attachments.records import record_key, record_url
 from core.extensions import db
 from core.money import to_chinese_capital
 from core.security import require
@@ -29,6 +30,7 @@ from plugins.expenses.services.claims import create_claim, update_claim
 from plugins.expenses.services.common import ExpenseError, InvalidInput
 from plugins.expenses.services.payments import PaymentInput
 from plugins.expenses.services.receipts import Upload
+from plugins.expenses.services.sources import claimable_record, default_title, record_label, source_of
 from plugins.expenses.services.workflow import STEPS, allowed_actions, transition
 from plugins.expenses.views import lists, rendering
 from plugins.expenses.views.common import (
@@ -70,7 +72,7 @@ def _line_form_edits(form: ClaimForm) -> bool:
 @bp.get("/")
 @require("expenses.claim.view")
 def claims():  # type: ignore[no-untyped-def]
-    listing = lists.claim_list(current_user)
+    listing = lists.claim_list(current_user, request.args)
     fmt = wants_export()  # ?export=csv|xlsx: the same selection, every page
     if fmt:
         return export_response(listing.export_rows(), lists.claim_columns(), fmt, filename=_("expense-claims"))
@@ -80,18 +82,32 @@ def claims():  # type: ignore[no-untyped-def]
 @bp.route("/claims/new", methods=["GET", "POST"])
 @require("expenses.claim.create")
 def claim_new():  # type: ignore[no-untyped-def]
-    form = ClaimForm()
+    # ?for=team_activity:12 files the claim for that record's cost (issue 17): only a claimable record the user
+    # may see; anything else is a 404, revealing nothing about the record.
+    source = None
+    if "for" in request.args:
+        source = claimable_record(request.args.get("for"), current_user)
+        if source is None:
+            abort(404)
+    if request.method == "GET" and source is not None:
+        title = default_title(source)
+        form = ClaimForm(data={"title": title, "lines": [{"description": title[:300]}]})
+    else:
+        form = ClaimForm()
     form.set_categories(category_choices())
     general: list[str] = []
     if request.method == "POST":
         if _line_form_edits(form):
             form.set_categories(category_choices())
         elif form.validate():
+            key = record_key(source) if source is not None else None
             saved, general = _save_claim(form, lambda: create_claim(
-                db.session, current_user, form.title.data, form.line_inputs(), _uploads(form)))
+                db.session, current_user, form.title.data, form.line_inputs(), _uploads(form), source=key))
             if saved is not None:
                 return saved
-    return render_template("expenses/claim_form.html", form=form, claim=None, general=general)
+    return render_template("expenses/claim_form.html", form=form, claim=None, general=general, source=source,
+                           source_url=record_url(source) if source is not None else None,
+                           source_label=record_label(source) if source is not None else "")
 
 
 def _save_claim(form: ClaimForm, save: Callable[[], Claim]) -> tuple[Any, list[str]]:
@@ -153,8 +169,11 @@ def claim_detail(claim_id: int):  # type: ignore[no-untyped-def]
     actions = allowed_actions(claim, current_user)
     reviewing = claim.state in ("submitted", DEPT_APPROVED, FINANCE_APPROVED)
     warnings = budget_warnings(db.session, claim) if reviewing else []
+    source = source_of(claim, current_user)
     return render_template(
         "expenses/claim_detail.html", claim=claim, actions=actions, warnings=warnings,
+        source_label=record_label(source) if source is not None else "",
+        source_url=record_url(source) if source is not None else None,
         review_form=ReviewForm(version=claim.version),
         payment_form=PaymentForm(version=claim.version, paid_on=platform.local_today()),
         state_label=state_label, capital=to_chinese_capital(claim.total),

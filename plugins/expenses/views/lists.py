@@ -9,11 +9,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.identity.models import Department, User
-from core.web.listing import ExportColumn, Filter, ListQuery
+from core.web.listing import ExportColumn, Filter, GroupBy, ListQuery, SumColumn
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import (
     BUDGET_APPROVED,
@@ -77,8 +77,37 @@ def _over_budget_filter() -> Filter:
                          coerce=lambda _raw: True)
 
 
-def claim_list(user: Any) -> ListQuery:
-    """Expenses → Claims: every claim ``user`` may see (own / team / all, R2), newest first."""
+def _person_filter(args: Mapping[str, str]) -> list[Filter]:
+    """"Claims of" one person, where a person's page links (smart_buttons.py): shown only while chosen, its one
+    choice the person named in the link (a list of every user would be a dropdown of a whole table)."""
+    from core.extensions import db
+    from core.web.params import record_id
+
+    person = record_id(args.get("claimant"))
+    name = db.session.scalar(select(User.name).where(User.id == person)) if person is not None else None
+    if name is None:
+        return []
+    return [Filter.choice("claimant", _l("Claims of"), Claim.claimant_id, [(str(person), name)], coerce=int)]
+
+
+def _source_filter(args: Mapping[str, str], user: Any) -> list[Filter]:
+    """The claims filed for one record's cost (issue 17), where the record's page links: shown only while chosen,
+    and only for a record ``user`` may see."""
+    from plugins.expenses.services.sources import claimable_record, parse_source_key, record_label
+
+    raw = (args.get("source") or "").strip()
+    record = claimable_record(raw, user) if raw else None
+    if record is None:
+        return []
+    record_type, number = parse_source_key(raw)  # type: ignore[misc]  # a record was found by it
+    return [Filter.choice("source", _l("Filed for"), Claim.source_id, [(raw, record_label(record))],
+                          where=lambda _value: and_(Claim.source_type == record_type, Claim.source_id == number))]
+
+
+def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
+    """Expenses → Claims: every claim ``user`` may see (own / team / all, R2), newest first. ``args`` (the
+    request's) may narrow it to one person's claims or to those filed for one record (links of smart buttons)."""
+    args = args if args is not None else {}
     return ClaimListQuery(
         claims_query(user).options(WITH_CLAIMANT),
         sorts={"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
@@ -93,8 +122,44 @@ def claim_list(user: Any) -> ListQuery:
             _over_budget_filter(),
             Filter.date_from("since", _l("Created from"), Claim.created_at),
             Filter.date_to("until", _l("Created until"), Claim.created_at),
+            Filter.choice("category", _l("Category"), Claim.category_id, _all_category_choices, coerce=int),
+            Filter.choice("department", _l("Department"), Claim.department_id, _department_choices, coerce=int),
+            *_person_filter(args),
+            *_source_filter(args, user),
         ],
+        # Group by with counts and totals (issue 12): one GROUP BY over the same scoped, searched, filtered claims.
+        # A claim whose lines have several categories forms the "several categories" group, never counted twice.
+        groups=[
+            GroupBy("state", _l("State"), Claim.state, value_labels=_state_choices, filter_key="state"),
+            GroupBy("category", _l("Category"), Claim.category_id, value_labels=_category_pairs,
+                    filter_key="category", empty_label=_l("Several categories")),
+            GroupBy("department", _l("Department"), Claim.department_id, value_labels=_department_pairs,
+                    filter_key="department", empty_label=_l("No department")),
+        ],
+        sums=[SumColumn("total", _l("Amount"), Claim.total)],
     )
+
+
+def _category_pairs() -> list[tuple[int, str]]:
+    """Every category, in use or not (old claims keep theirs), in the categories page's order."""
+    from core.extensions import db
+
+    return [(c.id, category_label(c)) for c in db.session.scalars(
+        select(Category).order_by(Category.position, Category.id))]
+
+
+def _all_category_choices() -> list[tuple[str, str]]:
+    return [(str(value), label) for value, label in _category_pairs()]
+
+
+def _department_pairs() -> list[tuple[int, str]]:
+    from core.extensions import db
+
+    return [(d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.name, Department.id))]
+
+
+def _department_choices() -> list[tuple[str, str]]:
+    return [(str(value), label) for value, label in _department_pairs()]
 
 
 def review_list(user: Any) -> ListQuery:
