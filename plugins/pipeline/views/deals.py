@@ -21,7 +21,15 @@ from core.auth.redirects import safe_next
 from core.extensions import db
 from core.identity.models import User
 from core.security import require, scope_for, team_ids
-from core.web.listing import ExportColumn, Filter, ListQuery, export_response, wants_export
+from core.web.listing import (
+    ExportColumn,
+    Filter,
+    GroupBy,
+    ListQuery,
+    SumColumn,
+    export_response,
+    wants_export,
+)
 from core.web.params import record_id, whole_number
 from plugins.pipeline import forms
 from plugins.pipeline.models import STAGES, Contract, Deal, DealStageChange, Order, Quotation
@@ -128,6 +136,11 @@ def deal_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
         filters=[Filter.choice("stage", _l("Stage"), Deal.stage, stage_choices),
                  Filter.choice("status", _l("Status"), Deal.status, status_choices),
                  Filter.choice("owner", _l("Owner"), Deal.owner_id, lambda: owner_choices(user), coerce=int)],
+        # Group by stage (R6), status or owner, with each group's number of deals and expected value (issue 12).
+        groups=[GroupBy("stage", _l("Stage"), Deal.stage, value_labels=stage_choices, filter_key="stage"),
+                GroupBy("status", _l("Status"), Deal.status, value_labels=status_choices, filter_key="status"),
+                GroupBy("owner", _l("Owner"), Deal.owner_id, label_column=User.name, filter_key="owner")],
+        sums=[SumColumn("value", _l("Expected value"), Deal.expected_value)],
         per_page=25,
     )
 

@@ -17,7 +17,15 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import require, scoped
 from core.timeutil import local_today
-from core.web.listing import ExportColumn, Filter, ListQuery, export_response, wants_export
+from core.web.listing import (
+    ExportColumn,
+    Filter,
+    GroupBy,
+    ListQuery,
+    SumColumn,
+    export_response,
+    wants_export,
+)
 from core.web.params import whole_number
 from plugins.pipeline import forms
 from plugins.pipeline.labels import CHANNEL_LABELS
@@ -122,8 +130,9 @@ def order_rows() -> tuple[Any, Any]:
     # PostgreSQL, joining half a million orders to their customers just to count them was most of the page's SQL),
     # and the name is looked up for the rows of the page only.
     customer_name = select(Customer.name).where(Customer.id == Order.customer_id).scalar_subquery()
+    # The owner joined for the list's "group by owner" (a many-to-one join on the users' key).
     rows = select(Order.id, Order.number, Order.external_number, Order.channel, Order.status, Order.total,
-                  Order.ordered_at, customer_name.label("customer_name"))
+                  Order.ordered_at, customer_name.label("customer_name")).outerjoin(User, User.id == Order.owner_id)
     return rows, customer_name
 
 
@@ -134,6 +143,13 @@ def order_status_choices() -> list[tuple[str, str]]:
 
 def channel_choices() -> list[tuple[str, str]]:
     return per_request("channel_choices", lambda: [(k, str(v)) for k, v in CHANNEL_LABELS.items()])
+
+
+def order_owner_choices(user: Any) -> list[tuple[str, str]]:
+    """The people whose orders ``user`` may see (the deal list's owners: the same sales scopes)."""
+    from plugins.pipeline.views.deals import owner_choices
+
+    return owner_choices(user)
 
 
 def order_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
@@ -153,7 +169,14 @@ def order_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
         filters=[Filter.choice("status", _l("Status"), Order.status, order_status_choices),
                  Filter.choice("channel", _l("Channel"), Order.channel, channel_choices),
                  Filter.date_from("since", _l("Ordered from"), Order.ordered_at),
-                 Filter.date_to("until", _l("Ordered until"), Order.ordered_at)],
+                 Filter.date_to("until", _l("Ordered until"), Order.ordered_at),
+                 Filter.choice("owner", _l("Owner"), Order.owner_id, lambda: order_owner_choices(user), coerce=int)],
+        # Group by channel, status or owner, with each group's number of orders and total (issue 12).
+        groups=[GroupBy("channel", _l("Channel"), Order.channel, value_labels=channel_choices, filter_key="channel"),
+                GroupBy("status", _l("Status"), Order.status, value_labels=order_status_choices,
+                        filter_key="status"),
+                GroupBy("owner", _l("Owner"), Order.owner_id, label_column=User.name, filter_key="owner")],
+        sums=[SumColumn("total", _l("Total"), Order.total)],
         per_page=25,
     )
 
