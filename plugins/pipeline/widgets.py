@@ -1,7 +1,7 @@
 """Dashboard widgets, chosen by what the user does in sales (issue 12).
 
-A representative (scope "own" on working deals) sees their target progress, their deals by stage and their overdue
-follow-ups and tickets. A supervisor (scope "team") and a manager (scope "all") see their team's figures as charts
+A representative (scope "own" on working deals) sees their target progress and their overdue follow-ups and
+tickets, and their own deals by stage, forecast and revenue by month against their targets as charts. A supervisor (scope "team") and a manager (scope "all") see their team's figures as charts
 with tables: pipeline by stage (R2.2.4), the forecast weighted by stage probability, revenue by month against the
 targets (R2.3.1, R2.2.1) and the overdue work of each person (R2.2.2). Whoever may only read deals (a department
 head, finance) sees no sales widget: nothing there is theirs to act on.
@@ -57,23 +57,32 @@ def dashboard_widgets(user: Any) -> list[DashboardWidget]:
                             "pipeline/widgets/team_overdue.html", permission=DEAL_VIEW, order=4,
                             context=team_overdue),
         ]
-    if scope == "own":
+    if scope == "own":  # the same charts over their own deals and orders, and their own overdue work as a list
         return [
             DashboardWidget("pipeline.target", _l("My target progress"), "pipeline/widgets/target.html",
                             permission=DEAL_VIEW, order=10, context=target_progress),
-            DashboardWidget("pipeline.stages", _l("My deals by stage"), "pipeline/widgets/stages.html",
-                            permission=DEAL_VIEW, order=11, context=deals_by_stage),
+            DashboardWidget("pipeline.stages", _l("My deals by stage"), "pipeline/widgets/team_stages.html",
+                            permission=DEAL_VIEW, order=11, context=team_stages),
             DashboardWidget("pipeline.overdue", _l("My overdue follow-ups and tickets"),
                             "pipeline/widgets/overdue.html", permission=ORDER_VIEW, order=12, context=overdue_work),
+            DashboardWidget("pipeline.forecast", _l("My forecast by expected close"),
+                            "pipeline/widgets/forecast.html", permission=DEAL_VIEW, order=13, context=forecast),
+            DashboardWidget("pipeline.revenue", _l("My revenue by month against target"),
+                            "pipeline/widgets/revenue.html", permission=ORDER_VIEW, order=14,
+                            context=revenue_by_month),
         ]
     return []
 
 
-def _whose(user: Any) -> str:
-    """Whose figures a team widget shows, in words (the same widget serves a supervisor and a manager)."""
-    if scope_for(user, DEAL_VIEW) == "all":
-        return _("All representatives")
-    return _("You and the people who report to you")
+def _whose(user: Any) -> dict[str, Any]:
+    """Whose figures a widget shows, in words (the same widget serves a representative, a supervisor and a manager),
+    and whether they are the reader's own."""
+    scope = scope_for(user, DEAL_VIEW)
+    if scope == "all":
+        return {"whose": _("All representatives"), "mine": False}
+    if scope == "team":
+        return {"whose": _("You and the people who report to you"), "mine": False}
+    return {"whose": _("Your own deals and orders"), "mine": True}
 
 
 # ------------------------------------------------------------------------------------------------ a representative
@@ -83,14 +92,6 @@ def target_progress(user: Any) -> dict[str, Any]:
     today = local_today()
     return {"year": year_progress(db.session, today.year, [user.id])[user.id],
             "month": month_progress(db.session, user, today), "today": today}
-
-
-def deals_by_stage(user: Any) -> dict[str, Any]:
-    rows = {stage: (n, Decimal(str(v))) for stage, n, v in db.session.execute(
-        select(Deal.stage, func.count(Deal.id), func.coalesce(func.sum(Deal.expected_value), 0))
-        .where(Deal.owner_id == user.id, Deal.status == "open").group_by(Deal.stage))}
-    stages = [(s, *rows.get(s, (0, Decimal("0")))) for s in STAGES]
-    return {"stages": stages, "total": sum(n for _s, n, _v in stages)}
 
 
 def overdue_work(user: Any) -> dict[str, Any]:
@@ -118,7 +119,7 @@ def team_stages(user: Any) -> dict[str, Any]:
     values = [found.get(s, (0, Decimal("0")))[1] for s in STAGES]
     return {"labels": [str(STAGE_LABELS[s]) for s in STAGES], "counts": counts, "values": values,
             "links": [url_for("pipeline.deals", stage=s, status="open") for s in STAGES],
-            "total": sum(counts), "whose": _whose(user)}
+            "total": sum(counts), **_whose(user)}
 
 
 def _month_starts(first: date, count: int) -> list[date]:
@@ -153,7 +154,7 @@ def forecast(user: Any) -> dict[str, Any]:
     return {"labels": labels, "counts": [rows.get(b, empty)[0] for b in order],
             "values": [rows.get(b, empty)[1] for b in order],
             "weighted": [(rows.get(b, empty)[2] / 100).quantize(Decimal("0.01")) for b in order],
-            "total": sum(rows.get(b, empty)[0] for b in order), "whose": _whose(user),
+            "total": sum(rows.get(b, empty)[0] for b in order), **_whose(user),
             "probabilities": [(str(STAGE_LABELS[s]), DEFAULT_PROBABILITY[s]) for s in STAGES]}
 
 
@@ -191,7 +192,7 @@ def revenue_by_month(user: Any) -> dict[str, Any]:
             "targets": [monthly.get(m) for m in range(1, 13)], "year": year, "year_done": year_done,
             "year_target": year_target,
             "ratio": (year_done / year_target).quantize(Decimal("0.0001")) if year_target else None,
-            "company_target": everyone and company_year is not None, "whose": _whose(user)}
+            "company_target": everyone and company_year is not None, **_whose(user)}
 
 
 def team_overdue(user: Any) -> dict[str, Any]:
@@ -222,4 +223,4 @@ def team_overdue(user: Any) -> dict[str, Any]:
     return {"labels": [p["name"] for p in shown], "follow_ups": [p["follow_ups"] for p in shown],
             "quotations": [p["quotations"] for p in shown], "tickets": [p["tickets"] for p in shown],
             "totals": {kind: sum(p[kind] for p in ranked) for kind in ("follow_ups", "quotations", "tickets")},
-            "others": len(ranked) - len(shown), "whose": _whose(user)}
+            "others": len(ranked) - len(shown), **_whose(user)}

@@ -130,7 +130,9 @@ def test_widgets_follow_what_the_user_does_in_sales(app, team, make_user):
     team_widgets = ["pipeline.team_stages", "pipeline.forecast", "pipeline.revenue", "pipeline.team_overdue"]
     assert _keys(team["manager"]) == team_widgets
     assert _keys(team["supervisor"]) == team_widgets
-    assert _keys(team["rep"]) == ["pipeline.target", "pipeline.stages", "pipeline.overdue"]
+    # A representative: the same charts over their own figures, their overdue work as a list to act on.
+    assert _keys(team["rep"]) == ["pipeline.target", "pipeline.stages", "pipeline.overdue", "pipeline.forecast",
+                                  "pipeline.revenue"]
     # Reading deals or orders is not selling: no sales widget for the department head nor for finance.
     assert _keys(make_user("head", roles=["department_head"], position="department_head")) == []
     assert _keys(make_user("fin", roles=["finance"], position="finance")) == []
@@ -244,3 +246,25 @@ def test_overdue_work_keeps_a_fixed_cost_with_more_people(figures_of, db, sales,
     assert statements == 3
     assert len(figures["labels"]) == PEOPLE_SHOWN and figures["others"] == 13 - PEOPLE_SHOWN
     assert figures["totals"]["follow_ups"] == 12
+
+
+def test_a_representative_sees_their_own_figures(figures_of, sales):
+    from plugins.pipeline.widgets import forecast, revenue_by_month, team_stages
+
+    stages, _n = figures_of(sales["rep"], team_stages)
+    assert stages["counts"] == [1, 0, 1, 0, 1, 0] and stages["mine"]  # the won deal is not open
+    ahead, _n = figures_of(sales["rep"], forecast)
+    assert ahead["weighted"][1:3] == [Decimal("1000.00"), Decimal("8000.00")] and ahead["weighted"][-1] == Decimal("27000.00")
+    revenue, statements = figures_of(sales["rep"], revenue_by_month)
+    assert statements == 2
+    assert revenue["revenue"][:3] == [Decimal("1000.00"), Decimal("300.00"), Decimal("2500.50")]
+    assert revenue["targets"][:3] == [Decimal("3000.00"), None, Decimal("3500.00")]
+    assert revenue["year_target"] == Decimal("40000.00") and revenue["ratio"] == Decimal("0.0950")
+
+
+def test_a_representative_without_deals_is_told_how_to_start(client, login_as, team):
+    login_as(team["rep"])
+    html = client.get("/").get_data(as_text=True)
+    section = html[html.index('id="widget-pipeline-stages"'):]
+    section = section[:section.index("</section>")]
+    assert "您没有进行中的商机" in section and "/pipeline/deals/new" in section and "data-chart-spec" not in section
