@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Date, Integer, and_, cast, delete, func, insert, literal, or_, select
+from sqlalchemy import BigInteger, Date, Integer, cast, delete, func, insert, literal, select, union_all
 
 from core.contracts import DatasetColumn, DatasetDef
 from core.extensions import db
@@ -183,44 +183,49 @@ def _first_month_from(day: date) -> date:
     return day if day.day == 1 else (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _period(plan: Plan, spec: PivotSpec) -> Any:
-    """Rows of [start, end): whole months from month rows (when allowed), the days at either end from day rows."""
+def _rows(plan: Plan, spec: PivotSpec, dataset: DatasetDef, user: Any) -> Any:
+    """The summary rows of [start, end) that ``user`` may see, as one selectable: whole months from month rows (when
+    allowed), the days at either end from day rows. Each part is a range of the (kind, grain, day) index; UNION ALL,
+    not OR, so that the database reads only those ranges. The scope is the core's helper on the rows'
+    representative (``__owner__``), as the data set's own query applies it to the lines' owner."""
     table = SalesSummary.__table__
-    days = [table.c.day >= spec.start] if spec.start else []
-    if spec.end:
-        days.append(table.c.day < spec.end)
+
+    def part(grain: str, start: date | None, end: date | None) -> Any:
+        conditions = [table.c.kind == plan.kind, table.c.grain == grain]
+        if start is not None:
+            conditions.append(table.c.day >= start)
+        if end is not None:
+            conditions.append(table.c.day < end)
+        return scoped(select(table).where(*conditions), SalesSummary, dataset.permission, user)
+
     if not plan.months:
-        return and_(table.c.grain == "d", *days)
-    first = _first_month_from(spec.start) if spec.start else None  # first whole month
+        return part("d", spec.start, spec.end).subquery("summary")
+    first = _first_month_from(spec.start) if spec.start else None  # the first whole month
     stop = spec.end.replace(day=1) if spec.end else None  # whole months end here
-    months = [table.c.grain == "m"]
-    edges = []
-    if first is not None:
-        months.append(table.c.day >= first)
-        edges.append(table.c.day < first)
-    if stop is not None:
-        months.append(table.c.day < stop)
-        edges.append(table.c.day >= stop)
-    if not edges:
-        return and_(*months)
-    return or_(and_(*months), and_(table.c.grain == "d", or_(*edges), *days))
+    if first is not None and stop is not None and first >= stop:
+        return part("d", spec.start, spec.end).subquery("summary")  # within one month: days only
+    parts = [part("m", first, stop)]
+    if first is not None and spec.start is not None and spec.start < first:
+        parts.append(part("d", spec.start, first))
+    if stop is not None and spec.end is not None and stop < spec.end:
+        parts.append(part("d", stop, spec.end))
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("summary")
 
 
 def statement(spec: PivotSpec, dataset: DatasetDef, user: Any, plan: Plan) -> Any:
     """The pivot's GROUP BY over the summary rows the reader may see: the same keys and parts as the live
     statement (pivot.statement), measures in thousandths."""
-    table = SalesSummary.__table__
+    rows = _rows(plan, spec, dataset, user)
     keys = [*spec.rows, *([spec.column] if spec.column else [])]
-    groups = [(bucket(table.c.day, DAY, spec.grain) if key == dataset.date_column else table.c[key]).label(f"g{i}")
+    groups = [(bucket(rows.c.day, DAY, spec.grain) if key == dataset.date_column else rows.c[key]).label(f"g{i}")
               for i, key in enumerate(keys)]
     if spec.aggregate == "count":
-        measures = [func.sum(table.c.lines)]
+        measures = [func.sum(rows.c.lines)]
     else:
-        measures = [func.sum(table.c[spec.measure]), func.sum(table.c.lines)]
-    stmt = select(*groups, *[m.label(f"m{i}") for i, m in enumerate(measures)]).select_from(table)
-    conditions = [table.c.kind == plan.kind, _period(plan, spec),
-                  *(table.c[key] == value for key, value in spec.filters)]
-    stmt = scoped(stmt.where(and_(*conditions)), SalesSummary, dataset.permission, user)
+        measures = [func.sum(rows.c[spec.measure]), func.sum(rows.c.lines)]
+    stmt = select(*groups, *[m.label(f"m{i}") for i, m in enumerate(measures)]).select_from(rows)
+    for key, value in spec.filters:
+        stmt = stmt.where(rows.c[key] == value)
     if groups:
         stmt = stmt.group_by(*[grp.element for grp in groups]).order_by(*[grp.element for grp in groups])
     return stmt
