@@ -309,14 +309,9 @@ def new_deal():  # type: ignore[no-untyped-def]
 
 def customer_needs(customer_id: int) -> str | None:
     """The needs the CRM recorded on the customer, if the user may see the customer (pipeline depends on crm)."""
-    from plugins.crm.access import scoped_customers
-    from plugins.crm.models import Customer
+    from plugins.crm.services.customers import needs_for
 
-    customer = db.session.scalar(scoped_customers(current_user, "crm.customer.view", select(Customer))
-                                 .where(Customer.id == customer_id))
-    if customer is None:
-        return None
-    return (customer.needs or "").strip() or None
+    return needs_for(db.session, customer_id, current_user)
 
 
 @bp.get("/deals/<int:deal_id>")
