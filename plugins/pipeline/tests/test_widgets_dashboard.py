@@ -268,3 +268,29 @@ def test_a_representative_without_deals_is_told_how_to_start(client, login_as, t
     section = html[html.index('id="widget-pipeline-stages"'):]
     section = section[:section.index("</section>")]
     assert "您没有进行中的商机" in section and "/pipeline/deals/new" in section and "data-chart-spec" not in section
+
+
+def test_the_managers_dashboard_costs_the_same_with_more_people_and_deals(client, login_as, db, sales, make_user,
+                                                                       count_queries):
+    """The whole page (every module's widgets): as many statements with 10 more representatives, each with deals,
+    orders, overdue follow-ups and tickets, as before."""
+    from plugins.pipeline.models import Deal, FollowUp, Order, Ticket
+
+    login_as(sales["manager"])
+    client.get("/")
+    with count_queries() as before:
+        assert client.get("/").status_code == 200
+    order = db.session.query(Order).first()
+    deal = db.session.query(Deal).first()
+    for n in range(10):
+        person = make_user(f"more{n}", roles=["sales_rep"], superior_id=sales["sup2"].id)
+        db.session.add(Deal(title=f"更多 {n}", customer_id=deal.customer_id, owner_id=person.id, stage="needs",
+                            expected_value=Decimal("1000"), expected_close=local_today()))
+        db.session.add(FollowUp(order_id=order.id, owner_id=person.id, due_on=local_today() - timedelta(days=2)))
+        db.session.add(Ticket(customer_id=deal.customer_id, kind="support", subject="无法登录", assignee_id=person.id,
+                              state="open", sla_due_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    with count_queries() as after:
+        html = client.get("/").get_data(as_text=True)
+    assert len(after) == len(before)
+    assert "另有 5 人有逾期事项" in html  # 13 people behind: the chart shows 8 and says how many more
