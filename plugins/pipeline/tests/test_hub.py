@@ -73,6 +73,11 @@ def test_a_customers_buttons_count_what_the_viewer_may_see_and_open_the_same_row
         assert f"customer={customer.id}" in url
         assert rows_on(client, url) == buttons[key].count, url
 
+    # On the customer's own page (the CRM's), with "New deal" carrying the customer.
+    page = client.get(f"/crm/customers/{customer.id}").get_data(as_text=True)
+    assert re.search(rf'href="/pipeline/deals\?customer={customer.id}" data-key="pipeline.deals"', page)
+    assert f'href="/pipeline/deals/new?customer_id={customer.id}" data-key="pipeline.new_deal"' in page
+
     # The supervisor sees the whole team's: the other representative's deal too.
     assert _buttons(app, customer, team["supervisor"])["pipeline.deals"].count == 3
 
