@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.money import MoneyField
-from core.web.params import record_id_field
+from core.web.lookup import LookupField
 from plugins.crm.services.errors import CRMError, FieldErrors
 
 
@@ -137,11 +137,6 @@ class OverrideForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
 
 
-class AssignForm(FlaskForm):
-    to_user_id = SelectField(_l("Give to"), choices=[], coerce=int, validate_choice=False)
-    reason = StringField(_l("Reason"), validators=[Length(max=300)])
-
-
 class SurveyForm(FlaskForm):
     contact_id = SelectField(_l("Send to"), choices=[], validate_choice=False)
 
@@ -163,7 +158,8 @@ class PrivacyDeleteForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    other_id = IntegerField(_l("Customer number to merge into this one"), validators=[DataRequired(), record_id_field()])
+    # A searchable select (issue 12): any customer the user sees can be found, by name, phone, e-mail or number.
+    other_id = LookupField(_l("Customer to merge into this one"), kind="crm.customer", validators=[DataRequired()])
 
 
 class PlanForm(FlaskForm):
@@ -205,7 +201,7 @@ class RegistrationForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    customer_id = IntegerField(_l("Customer number"), validators=[DataRequired(), record_id_field()])
+    customer_id = LookupField(_l("Customer"), kind="crm.customer", validators=[DataRequired()])
 
 
 class FeedbackForm(FlaskForm):

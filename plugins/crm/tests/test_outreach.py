@@ -207,3 +207,23 @@ def test_pipl_access_exports_everything_and_deletion_keeps_business_records(db, 
     assert db.session.scalar(select(func.count(Interaction.id))) == 1  # the business record stays
     with pytest.raises(CRMError):
         contacts.update_contact(db.session, contact, {"name": "x"}, org.rep1)
+
+
+def test_a_customer_is_invited_by_searching_and_only_one_the_organiser_sees(app, db, client, org, login_as,
+                                                                          new_customer):
+    """Issue 12: the invite box is a searchable select of the organiser's customers; a forged id is refused."""
+    mine = new_customer(org.rep1, name="星河科技")
+    theirs = new_customer(org.rep2, name="远山贸易")
+    event = events.create_event(db.session, {"title": "秋季新品沙龙", "kind": "experience",
+                                             "starts_at": utcnow() + timedelta(days=3)}, org.rep1)
+    db.session.commit()
+    login_as(org.rep1)
+    assert 'data-lookup="/lookup/crm.customer"' in client.get(f"/crm/events/{event.id}").get_data(as_text=True)
+    refused = client.post(f"/crm/events/{event.id}/invite", data={"customer_id": str(theirs.id)},
+                          follow_redirects=True)
+    assert refused.status_code == 200 and "请选择要邀请的客户。" in refused.get_data(as_text=True)
+    client.post(f"/crm/events/{event.id}/invite", data={"customer_id": str(mine.id)})
+    invited = client.get(f"/crm/events?customer={mine.id}").get_data(as_text=True)
+    assert "秋季新品沙龙" in invited
+    other_team = client.get(f"/crm/events?customer={theirs.id}").get_data(as_text=True)
+    assert "远山贸易" not in other_team and "不是“客户”的有效值" in other_team  # refused as a filter, name untold

@@ -358,6 +358,65 @@ def test_merging_with_a_number_no_customer_can_have_is_refused_and_keeps_both(ap
     response = client.post(f"/crm/customers/{keep.id}/merge", data={"other_id": "99999999999999999999"},
                            follow_redirects=True)
     assert response.status_code == 200
-    assert "请填写要合并的客户编号。" in response.get_data(as_text=True)  # "Give the number of the customer to merge."
+    assert "请选择要合并到此客户的客户。" in response.get_data(as_text=True)  # "Choose the customer to merge ..."
     db.session.expire_all()
     assert db.session.get(Customer, other.id).merged_into_id is None
+
+
+def test_the_merge_box_searches_customers_and_refuses_one_the_user_does_not_see(app, db, client, org, login_as,
+                                                                                new_customer):
+    """Issue 12: a searchable select, not a number to know by heart; a forged id of another team's file is refused."""
+    keep = new_customer(org.rep1, name="星河科技")
+    theirs = new_customer(org.rep2, name="星河科技有限公司")
+    login_as(org.sup1)
+    page = client.get(f"/crm/customers/{keep.id}").get_data(as_text=True)
+    assert 'data-lookup="/lookup/crm.customer"' in page
+    response = client.post(f"/crm/customers/{keep.id}/merge", data={"other_id": str(theirs.id)}, follow_redirects=True)
+    assert response.status_code == 200 and "请选择要合并到此客户的客户。" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Customer, theirs.id).merged_into_id is None
+
+
+def test_the_customer_list_groups_by_grade_owner_and_source_with_counts_and_sums(app, db, client, org, login_as,
+                                                                                 new_customer, count_queries):
+    """Issue 12: group-by with counts and sums, each group linking to the list filtered to it; within scope."""
+    from decimal import Decimal
+
+    for name, owner, grade, value in (("甲", org.rep1, "A", "1000"), ("乙", org.rep1, "A", "250.50"),
+                                      ("丙", org.rep1b, "C", "0"), ("丁", org.rep2, "B", "99999")):
+        customer = new_customer(owner, name=name, potential_value=value, source="referral")
+        customer.grade = grade
+    db.session.commit()
+    login_as(org.sup1)  # rep1's and rep1b's supervisor: not rep2's customer
+    page = client.get("/crm/customers?group=grade").get_data(as_text=True)
+    assert "list-groups" in page and "3 customer files" not in page
+    with app.app_context(), app.test_request_context("/crm/customers?group=grade"):
+        from flask_login import login_user
+
+        from plugins.crm.forms import grade_choices
+        from plugins.crm.views.customer_list import customer_listing
+
+        login_user(org.sup1)
+        grouped = customer_listing().page()
+        label = {code: str(text) for code, text in grade_choices()}  # "A（高价值）": labels, never codes
+    groups = {g.label: (g.count, g.sums["potential"]) for g in grouped.groups}
+    assert groups == {label["A"]: (2, Decimal("1250.50")), label["C"]: (1, Decimal("0"))}
+    assert grouped.group_totals.count == 3
+    assert [g.url for g in grouped.groups][0].endswith("grade=A")
+    by_owner = client.get("/crm/customers?group=owner").get_data(as_text=True)
+    assert org.rep1.name in by_owner and org.rep2.name not in by_owner
+    by_source = client.get("/crm/customers?group=source").get_data(as_text=True)
+    assert ">内部推荐</a>" in by_source  # the source's label (the group links to its rows), never its code
+    client.get("/crm/customers?group=owner")
+    with count_queries() as statements:
+        assert client.get("/crm/customers?group=owner").status_code == 200
+    assert len([s for s in statements if "GROUP BY" in s]) == 1
+
+
+def test_a_saved_view_of_the_customer_list_comes_back_as_a_chip(app, db, client, org, login_as, new_customer):
+    new_customer(org.rep1, name="星河科技")
+    login_as(org.rep1)
+    client.post("/list-views", data={"list_key": "crm.customers", "name": "我的A类", "query": "grade=A",
+                                     "next": "/crm/customers?grade=A"})
+    page = client.get("/crm/customers").get_data(as_text=True)
+    assert "我的A类" in page and 'href="/crm/customers?grade=A"' in page

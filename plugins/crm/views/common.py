@@ -4,7 +4,6 @@ the small steps every form page ends with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,19 +86,8 @@ def chosen_customer() -> list[tuple[str, str]]:
     return g._crm_chosen_customer
 
 
-@dataclass(frozen=True, eq=False)
-class CustomerFilter(Filter):
-    """Rows of one customer (``?customer=ID``), the customer page's smart buttons' target. ``column`` is the rows'
-    customer id; ``match`` (optional) turns the id into the condition when the rows reach the customer otherwise."""
-
-    match: Any = None
-
-    def condition(self, raw: str) -> Any:
-        if raw not in {value for value, _label in self.options()}:
-            raise ValueError(raw)
-        customer_id = int(raw)
-        return self.match(customer_id) if self.match is not None else self.column == customer_id
-
-
-def customer_filter(column: Any = None, match: Any = None) -> CustomerFilter:
-    return CustomerFilter("customer", _l("Customer"), column, "choice", chosen_customer, int, match)
+def customer_filter(column: Any = None, where: Any = None) -> Filter:
+    """Rows of one customer (``?customer=ID``), the customer page's smart buttons' target: ``column`` holds the rows'
+    customer id, or ``where(customer_id)`` is the condition when the rows reach the customer otherwise. Only a
+    customer the user sees is a valid value (``chosen_customer``)."""
+    return Filter.choice("customer", _l("Customer"), column, chosen_customer, coerce=int, where=where)

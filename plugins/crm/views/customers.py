@@ -223,5 +223,5 @@ def merge_customer(customer_id: int):  # type: ignore[no-untyped-def]
         else:
             commit_and_flash(_("%(other)s was merged into this customer; nothing was lost.", other=drop.name))
     else:
-        flash(_("Give the number of the customer to merge."), "error")
+        flash(_("Choose the customer to merge into this one."), "error")
     return back(keep)

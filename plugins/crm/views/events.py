@@ -33,7 +33,7 @@ def events():  # type: ignore[no-untyped-def]
     listing = ListQuery(select(CustomerEvent), sorts={"starts": CustomerEvent.starts_at,
                                                       "title": CustomerEvent.title},
                         default_sort="-starts", search=[CustomerEvent.title],
-                        filters=[customer_filter(match=_with_customer)])
+                        filters=[customer_filter(where=_with_customer)])
     return render_template("crm/events.html", page=listing.page())
 
 
@@ -98,7 +98,7 @@ def invite(event_id: int):  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(_("%(name)s invited.", name=customer.name), "success")
     else:
-        flash(_("Give a customer number."), "error")
+        flash(_("Choose a customer to invite."), "error")
     return redirect(url_for("crm.event", event_id=event.id))
 
 
