@@ -192,6 +192,7 @@ class LookupField(Field):
         self._not_an_id = self.data is None and str(raw).strip() != ""
 
     def process_data(self, value: Any) -> None:
+        value = getattr(value, "id", value)  # FlaskForm(obj=deal) on a field named after the relationship
         self.data = record_id(value) if value is not None else None
 
     def _value(self) -> str:

@@ -282,3 +282,11 @@ def test_the_legend_is_left_out_when_no_shown_field_is_required(app):
     with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
         chinese = render_template_string(FORM_PAGE, form=SignupForm())
     assert "标有星号（*）的字段为必填项。" in chinese  # translated (core catalogue)
+
+
+def test_a_record_given_as_the_fields_value_is_read_as_its_id(app, make_user):
+    chosen = make_user("chosen", name="Chosen")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        form = PersonForm(data={"person": chosen, "backup": None})
+        assert (form.person.data, form.backup.data) == (chosen.id, None)
+        assert form.person.current_label() == "Chosen (chosen)"
