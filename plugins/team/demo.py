@@ -88,15 +88,24 @@ def load(session: Any, rng: Random) -> None:
             post.like_count += 1
 
     # Recognition (R8.1.3, R10): kudos, two awards, last month's suggestions and one confirmed.
+    last_month = recognition.previous_month(today)
     if team:
         session.add_all([Kudos(from_id=supervisor.id, to_id=team[0].id, reason="帮新同事梳理了报价流程，谢谢！"),
                          Kudos(from_id=team[-1].id, to_id=supervisor.id, reason="周末还在帮我对接大客户。")])
+        # Last month's thanks, so that the service star has someone to suggest (nobody is put forward for zero).
+        thanked_at = local_to_utc(datetime.combine(last_month.start + timedelta(days=9), time(15, 0)))
+        session.add_all([Kudos(from_id=supervisor.id, to_id=team[1 % len(team)].id, reason="主动帮客户协调物流，客户很满意。",
+                               created_at=thanked_at),
+                         Kudos(from_id=manager.id, to_id=team[1 % len(team)].id, reason="大促期间连续加班保障发货。",
+                               created_at=thanked_at + timedelta(days=2))])
     kpi = "pipeline.revenue" if "pipeline.revenue" in definitions() else "team.kudos_received"
     session.add_all([AwardType(name="月度销售冠军", kpi_key=kpi, description="上月销售额第一名", winners=1),
                      AwardType(name="服务之星", kpi_key="team.kudos_received", description="上月收到点赞最多",
-                               winners=1)])
+                               winners=1),
+                     AwardType(name="绩效之星", kpi_key=recognition.APPRAISAL_KEY,
+                               description="考核结果优秀（最终得分 90 分以上）者，由经理确认后授予", winners=1)])
     session.flush()
-    suggested = recognition.suggest(session, recognition.previous_month(today))
+    suggested = recognition.suggest(session, last_month)
     if suggested:
         award: Award = suggested[0]
         award.state, award.decided_by_id, award.decided_at = "confirmed", manager.id, now
