@@ -2,7 +2,7 @@
 
 base.html draws about twenty fixed strings on every page; through Jinja's ``_()`` each is a catalogue look-up, a
 Markup and a ``%`` per request. Here they are marked for extraction like any msgid, and each locale's translations
-are kept in a dict the template reads: ``{{ t["Skip to content"] }}``. The catalogues are loaded once per process and
+are kept in a dict the template reads: ``{{ shell_words["Skip to content"] }}``. The catalogues are loaded once per process and
 never change while it runs, so the dict never goes stale.
 """
 
