@@ -149,6 +149,14 @@ def test_a_rebuild_replaces_the_summary_and_the_job_keeps_it(app, db, team, shop
         assert db.session.query(SalesSummary).count() == first  # replaced, not added to
         state = db.session.get(SummaryState, "pipeline.order_lines")
         assert state.lines == 1 and state.built_at is not None
+        # The only order is cancelled: its month has no line left, and the next rebuild forgets it.
+        from plugins.pipeline.models import Order
+
+        db.session.execute(db.update(Order).values(status="cancelled"))
+        db.session.commit()
+        jobs.refresh_summary()
+        assert db.session.query(SalesSummary).count() == 0
+        assert db.session.get(SummaryState, "pipeline.order_lines").lines == 0
 
 
 @pytest.mark.parametrize("live", [False, True])
