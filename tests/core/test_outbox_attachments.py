@@ -12,8 +12,11 @@ from core.jobs.runner import run_due
 from core.notifications import queue_email
 from core.notifications.models import EmailAttachment, EmailOutbox
 from core.notifications.outbox import AttachmentRefused
-from tests.core.notifications.conftest import mail_settings, smtp_server  # noqa: F401  (fixtures)
-from tests.core.jobs.conftest import clock  # noqa: F401  (the test clock)
+from tests.core.jobs import conftest as jobs_fixtures
+from tests.core.notifications import conftest as mail_fixtures
+
+# The loopback SMTP server, its settings and the test clock of tests/core/notifications (registered by their names).
+smtp_server, mail_settings, clock = mail_fixtures.smtp_server, mail_fixtures.mail_settings, jobs_fixtures.clock
 
 ICS = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:周例会\r\nEND:VCALENDAR\r\n".encode()
 #: Every byte value, twice: nothing may be re-encoded, trimmed or normalised on the way.
