@@ -46,6 +46,8 @@ CLAIM = {
         "department_id": {"type": ["integer", "null"]}, "approver_id": {"type": ["integer", "null"]},
         "total": MONEY, "over_budget": {"type": "boolean"}, "version": {"type": "integer"},
         "submitted_at": {"type": ["string", "null"]}, "paid_at": {"type": ["string", "null"]},
+        "source": {"type": ["string", "null"],
+                   "description": "the record whose cost the claim reimburses, as table:id (team_activity:12)"},
         "lines": {"type": "array", "items": LINE},
     },
 }
@@ -112,6 +114,7 @@ def claim_json(claim: Claim) -> dict[str, Any]:
         "total": f"{claim.total:.2f}", "over_budget": claim.over_budget, "version": claim.version,
         "submitted_at": claim.submitted_at.isoformat() + "Z" if claim.submitted_at else None,
         "paid_at": claim.paid_at.isoformat() + "Z" if claim.paid_at else None,
+        "source": f"{claim.source_type}:{claim.source_id}" if claim.source_type else None,
         "lines": [{"id": line.id, "expense_date": line.expense_date.isoformat(), "category_id": line.category_id,
                    "amount": f"{line.amount:.2f}", "description": line.description,
                    "invoice_number": line.invoice_number, "receipts": len(line.receipts)} for line in claim.lines],

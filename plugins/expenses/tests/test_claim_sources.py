@@ -44,6 +44,8 @@ def test_a_claim_is_filed_for_an_activity_and_links_both_ways(app, db, company, 
     buttons = _buttons(app, activity, company.rep)
     action = buttons["expenses.file_claim"]
     assert action.count is None and action.url == f"/expenses/claims/new?for=team_activity:{activity.id}"
+    record_page = client.get(f"/team/activities/{activity.id}").get_data(as_text=True)
+    assert f'href="{action.url}"' in record_page  # the team's page shows the action through the shared partial
     form = client.get(action.url).get_data(as_text=True)
     assert "Spring hike" in form and f'href="/team/activities/{activity.id}"' in form  # prefilled, linked back
 
@@ -55,8 +57,10 @@ def test_a_claim_is_filed_for_an_activity_and_links_both_ways(app, db, company, 
     assert response.status_code == 302
     claim = db.session.scalar(select(Claim).where(Claim.title == "Hike bus"))
     assert (claim.source_type, claim.source_id) == ("team_activity", activity.id)
-    page = client.get(f"/expenses/claims/{claim.id}").get_data(as_text=True)
-    assert f'href="/team/activities/{activity.id}"' in page and "Spring hike" in page
+    assert client.get(f"/api/v1/expenses/claims/{claim.id}").get_json()["source"] == f"team_activity:{activity.id}"
+    for page in (f"/expenses/claims/{claim.id}", f"/expenses/claims/{claim.id}/edit"):
+        html = client.get(page).get_data(as_text=True)
+        assert f'href="/team/activities/{activity.id}"' in html and "Spring hike" in html, page
 
     # The record's count and the list it opens hold exactly this claim.
     count = _buttons(app, activity, company.rep)["expenses.source_claims"]

@@ -159,7 +159,10 @@ def claim_edit(claim_id: int):  # type: ignore[no-untyped-def]
         claim = db.session.get(Claim, claim_id)
     form.set_categories(category_choices())
     receipts = {line.id: line.receipts for line in claim.lines}
-    return render_template("expenses/claim_form.html", form=form, claim=claim, general=general, receipts=receipts)
+    source = source_of(claim, current_user)
+    return render_template("expenses/claim_form.html", form=form, claim=claim, general=general, receipts=receipts,
+                           source=source, source_url=record_url(source) if source is not None else None,
+                           source_label=record_label(source) if source is not None else "")
 
 
 @bp.get("/claims/<int:claim_id>")
