@@ -203,3 +203,16 @@ def test_a_stale_minutes_form_is_refused(app, db, people, login_as):
     assert answer.status_code == 422 and "刷新页面" in answer.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).progress == "第一版"
+
+
+def test_minutes_too_large_for_mail_are_linked_not_attached(app, db, people, monkeypatch):
+    _series, meeting = scheduled_meeting(db, people)
+    db.session.query(EmailOutbox).delete()
+    db.session.commit()
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTACHMENT_BYTES", 100)  # any real PDF is larger
+    meetings.save_minutes(db.session, meeting, people["supervisor"], progress="进展")
+    assert meetings.close_minutes(db.session, meeting, people["supervisor"]) == 3
+    db.session.commit()
+    mails = list(db.session.scalars(select(EmailOutbox)))
+    assert mails and all(f"/team/meetings/{meeting.id}/minutes.pdf" in m.body_text for m in mails)
+    assert db.session.scalar(select(func.count()).select_from(EmailAttachment)) == 0
