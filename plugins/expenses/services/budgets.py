@@ -16,6 +16,7 @@ from core.identity.models import Department
 from core.money import parse_money
 from core.security import can
 from core.timeutil import utcnow
+from core.web.locale import money
 from plugins.expenses.models import (
     BUDGET_APPROVED,
     BUDGET_DRAFT,
@@ -38,6 +39,14 @@ from plugins.expenses.services.common import (
     TransitionRefused,
     flush_or_refuse,
 )
+
+
+def budget_room(remaining: Decimal) -> str:
+    """What a budget line has left, for a message: "¥100.00 left", or "already over by ¥921.90" (issue 12: never
+    "¥-921.90")."""
+    if remaining < 0:
+        return _("already over by %(amount)s", amount=money(-remaining))
+    return _("%(amount)s left", amount=money(remaining))
 
 
 @dataclass(frozen=True)
@@ -246,8 +255,8 @@ def save_budget(session: Any, user: Any, *, department_id: int | None, category_
         if len(months) != 12:
             errors["months"] = _("Give all twelve months, or none.")
         elif "amount" not in errors and not any(k.startswith("months.") for k in errors) and sum(split) != total:
-            errors["months"] = _("The months add up to %(sum)s, not %(total)s.", sum=f"{sum(split):,.2f}",
-                                 total=f"{total:,.2f}")
+            errors["months"] = _("The months add up to %(sum)s, not %(total)s.", sum=money(sum(split)),
+                                 total=money(total))
     if not errors:
         clash = session.scalar(select(Budget.id).where(Budget.department_id == department_id,
                                                        Budget.category_id == category_id, Budget.year == year))

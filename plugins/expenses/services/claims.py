@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.money import parse_money
 from core.security import can
 from core.timeutil import utcnow
+from core.web.locale import money
 from plugins.expenses import platform
 from plugins.expenses.models import DRAFT, EDITABLE_STATES, Category, Claim, ClaimEvent, ClaimLine, Receipt
 from plugins.expenses.services.common import (
@@ -46,7 +47,7 @@ def parse_amount(value: Any) -> Decimal:
     amount = parse_money(value, positive=True, exact=True)
     ceiling = platform.setting("expenses.amount_ceiling")
     if amount > ceiling:
-        raise ValueError(_("More than %(ceiling)s is not accepted on one line.", ceiling=f"{ceiling:,.2f}"))
+        raise ValueError(_("More than %(ceiling)s is not accepted on one line.", ceiling=money(ceiling)))
     return amount
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.identity.models import User
 from core.security import can
 from core.timeutil import utcnow
+from core.web.locale import money
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import (
     DEPT_APPROVED,
@@ -27,7 +28,7 @@ from plugins.expenses.models import (
     Payment,
 )
 from plugins.expenses.services.approvers import find_approver
-from plugins.expenses.services.budgets import BudgetWarning, budget_warnings
+from plugins.expenses.services.budgets import BudgetWarning, budget_room, budget_warnings
 from plugins.expenses.services.claims import record_event
 from plugins.expenses.services.common import (
     FINANCE_REVIEW,
@@ -136,9 +137,9 @@ def _transition(session: Any, claim: Claim, user: Any, action: str, *, reason: s
         if blocking:
             first = blocking[0]
             raise TransitionRefused(_(
-                "Over budget: %(category)s %(year)s has %(remaining)s left, this claim needs %(amount)s. "
+                "Over budget: %(category)s %(year)s: %(room)s, this claim needs %(amount)s. "
                 "The budget must be raised first.", category=first.category_name, year=first.year,
-                remaining=f"{first.remaining:,.2f}", amount=f"{first.amount:,.2f}"), "over_budget")
+                room=budget_room(first.remaining), amount=money(first.amount)), "over_budget")
         if warnings:
             claim.over_budget = True
 

@@ -70,3 +70,27 @@ def test_a_review_request_resolves_itself_when_the_claim_moves_on(app, db, compa
         db.session.commit()
         assert unread_count(company.head) == 0  # done: the claim moved on to finance
         assert unread_count(company.finance) == 1
+
+
+def test_an_over_budget_refusal_says_how_far_over_never_a_negative_amount(app, db, company):
+    """Issue 12 ("¥-921.90"): the block policy's refusal and the reviewers' warning name an overrun as such."""
+    from flask_babel import force_locale
+
+    from plugins.expenses.services.budgets import budget_room
+    from plugins.expenses.services.categories import save_category
+    from plugins.expenses.services.common import TransitionRefused
+    from plugins.expenses.services.workflow import transition
+    from plugins.expenses.tests.conftest import budget, draft, line
+
+    save_category(db.session, code=company.travel.code, name=company.travel.name, policy="block",
+                  category=company.travel)
+    budget(db, company, company.travel, "100.00")
+    db.session.commit()
+    with app.test_request_context(), force_locale("en"):
+        assert budget_room(Decimal("-921.90")) == "already over by CN¥921.90"
+        assert budget_room(Decimal("100")) == "CN¥100.00 left"
+        claim = draft(db, company.rep, line(company.travel, "150.00", "OVER-1"))
+        with pytest.raises(TransitionRefused) as refused:
+            transition(db.session, claim, company.rep, "submit")
+        assert "CN¥100.00 left, this claim needs CN¥150.00" in refused.value.message
+        assert "-" not in refused.value.message.split(":", 2)[2]

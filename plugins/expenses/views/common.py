@@ -13,9 +13,10 @@ from flask_login import current_user
 
 from core.extensions import db
 from core.security import can, public
+from core.web.locale import money
 from plugins.expenses import platform
 from plugins.expenses.models import Claim
-from plugins.expenses.services.budgets import BudgetWarning
+from plugins.expenses.services.budgets import BudgetWarning, budget_room
 from plugins.expenses.services.categories import active_categories, category_label
 from plugins.expenses.services.queries import can_view_claim
 from plugins.expenses.views import rendering
@@ -73,9 +74,9 @@ def apply_errors(form: Any, errors: dict[str, str]) -> list[str]:
 
 def flash_warnings(warnings: list[BudgetWarning]) -> None:
     for w in warnings:
-        flash(_("Over budget: %(category)s %(year)s has %(remaining)s left; this claim needs %(amount)s.",
-                category=w.category_name, year=w.year, remaining=f"{w.remaining:,.2f}",
-                amount=f"{w.amount:,.2f}"), "warning")
+        flash(_("Over budget: %(category)s %(year)s: %(room)s, this claim needs %(amount)s.",
+                category=w.category_name, year=w.year, room=budget_room(w.remaining), amount=money(w.amount)),
+              "warning")
 
 
 def year_arg() -> int:
@@ -91,3 +92,8 @@ def yuan(value: Any) -> str:
 @bp.app_template_filter("budget_left")
 def budget_left(value: Any) -> str:
     return rendering.left(value)
+
+
+@bp.app_template_filter("budget_room")
+def budget_room_filter(value: Any) -> str:
+    return budget_room(value)
