@@ -28,6 +28,8 @@ Every loop is bounded in count and in time; requests time out after 30 s; traffi
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import os
 import random
 import re
@@ -174,12 +176,12 @@ class User:
         blank = self.page("quotation form", f"{deal_path}/quotations/new")
         if blank is None or blank.status != 200:
             return
-        product = re.search(r'name="lines-0-product_id">.*?<option value="([1-9]\d*)"', blank.body, re.S)
+        product = self.product_choice(blank.body)
         valid = re.search(r'name="valid_until"[^>]*value="([^"]+)"', blank.body)
         if not product or not valid:
             return
         answer = self.page("create quotation", f"{deal_path}/quotations/new", {
-            "csrf_token": csrf_token(blank.body), "lines-0-product_id": product.group(1), "lines-0-quantity": "2",
+            "csrf_token": csrf_token(blank.body), "lines-0-product_id": product, "lines-0-quantity": "2",
             "lines-0-unit_price": "", "lines-0-discount": "0", "valid_until": valid.group(1),
             "solution": "负载测试方案", "terms": ""})
         saved = re.search(r"/pipeline/quotations/(\d+)$", answer.url) if answer is not None else None
@@ -187,6 +189,25 @@ class User:
             with self.results.lock:
                 self.results.quotations.add(int(saved.group(1)))
             self.page("quotation PDF", f"/pipeline/quotations/{saved.group(1)}/pdf")
+
+    def product_choice(self, form_html: str) -> str | None:
+        """A product for the first line: from the select's options, or, where the field is a searchable select
+        (core/web/lookup.py), from its look-up as the page's script asks it (a request of its own, measured)."""
+        listed = re.search(r'name="lines-0-product_id">.*?<option value="([1-9]\d*)"', form_html, re.S)
+        if listed:
+            return listed.group(1)
+        lookup = re.search(r'data-lookup="([^"]*pipeline\.product[^"]*)"', form_html)
+        if not lookup:
+            return None
+        url = html.unescape(lookup.group(1))
+        answer = self.page("product look-up", url + ("&" if "?" in url else "?") + "q=")
+        if answer is None or answer.status != 200:
+            return None
+        try:
+            ids = [str(row["id"]) for row in json.loads(answer.body).get("results", [])]
+        except (ValueError, AttributeError, KeyError, TypeError):
+            return None
+        return self.rng.choice(ids) if ids else None
 
     def file_claim(self) -> None:
         blank = self.page("claim form", "/expenses/claims/new")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-#: Seconds a server may take to answer its first request.
-START_TIMEOUT = 120
+#: Seconds a server may take to answer its first request (a loaded shared machine needs minutes at times).
+START_TIMEOUT = 300
 
 
 def free_port() -> int:
@@ -48,8 +48,13 @@ def serving(commands: dict[str, tuple[list[str], dict[str, str], int]], log_dir:
             log = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 - kept open while the server runs
             processes.append(subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env}, stdout=log,
                                               stderr=subprocess.STDOUT, start_new_session=True))
-        for _name, (_argv, _env, port) in commands.items():
-            wait_until_up(port)
+        for name, (_argv, _env, port) in commands.items():
+            try:
+                wait_until_up(port)
+            except RuntimeError:
+                print(f"{name} did not answer; the end of its log:", (log_dir / f"{name}.log").read_bytes()[-3000:]
+                      .decode("utf-8", "replace"), sep="\n", file=sys.stderr)
+                raise
         yield
     finally:
         for process in processes:
