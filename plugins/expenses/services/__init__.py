@@ -6,11 +6,13 @@ plugins call with a session and a user. Nothing commits; the caller commits (or 
 - claims: claims, their lines and invoices, receipts, the history of changes (R9.2.1)
 - receipts: which files are accepted as receipts
 - workflow: the state machine: submission, both reviews, payment (R9.2.1–R9.2.3)
+- approvers: who gives the department-level review (R9.2.2)
 - payments: how a claim was paid
 - budgets: budget lines, their live figures, the over-budget check (R9.1, R9.x)
 - queries: which claims a user may see, the queues
 - notices: who is told what, the reminders
 - reports: the figures of the reports page
+- sources: claims filed for the cost of another record (issue 17)
 """
 
 from __future__ import annotations
