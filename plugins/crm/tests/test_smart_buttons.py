@@ -104,3 +104,16 @@ def test_the_page_shows_them_and_the_filtered_lists_show_only_that_customer(app,
     refused = client.get(f"/crm/interactions?customer={theirs.id}")  # not in the representative's scope
     assert refused.status_code == 200 and "别组客户" not in refused.get_data(as_text=True)
     assert client.get("/crm/interactions?customer=abc").status_code == 200
+
+
+def test_the_interaction_and_revisit_lists_group_with_counts(app, db, client, org, login_as, new_customer):
+    customer = new_customer(org.rep1, name="星河科技")
+    _history(db, org, customer, calls=3)
+    interactions.log_interaction(db.session, customer, {"kind": "visit", "summary": "上门拜访"}, org.rep1)
+    db.session.commit()
+    login_as(org.rep1)
+    by_kind = client.get("/crm/interactions?group=kind").get_data(as_text=True)
+    assert '<a href="/crm/interactions?kind=call">电话</a>' in by_kind and ">3<" in by_kind  # labels, never codes
+    by_author = client.get("/crm/interactions?group=by").get_data(as_text=True)
+    assert org.rep1.name in by_author and ">4<" in by_author
+    assert "list-groups" in client.get("/crm/revisits?group=grade").get_data(as_text=True)

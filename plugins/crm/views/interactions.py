@@ -14,7 +14,7 @@ from core.extensions import db
 from core.identity.models import User
 from core.security import require
 from core.timeutil import local_to_utc, local_today
-from core.web.listing import Filter, ListQuery
+from core.web.listing import Filter, GroupBy, ListQuery
 from plugins.crm import forms
 from plugins.crm.access import EDIT, VIEW, get_customer_or_404, owner_condition, scoped_customers
 from plugins.crm.models import GRADES, Contact, Customer, Interaction, Revisit
@@ -76,7 +76,11 @@ def interaction_list():  # type: ignore[no-untyped-def]
                         filters=[customer_filter(Interaction.customer_id),
                                  Filter.choice("kind", _l("Kind"), Interaction.kind, forms.interaction_choices),
                                  Filter.date_from("from", _l("From date"), Interaction.occurred_at),
-                                 Filter.date_to("to", _l("To date"), Interaction.occurred_at)])
+                                 Filter.date_to("to", _l("To date"), Interaction.occurred_at)],
+                        groups=[GroupBy("kind", _l("Kind"), Interaction.kind, value_labels=forms.interaction_choices,
+                                        filter_key="kind"),
+                                GroupBy("by", _l("Interaction recorded by"), Interaction.user_id,
+                                        label_column=_author.name)])
     return render_template("crm/interactions.html", page=listing.page(), today=local_today())
 
 
@@ -92,5 +96,7 @@ def revisits():  # type: ignore[no-untyped-def]
                         filters=[customer_filter(Revisit.customer_id),
                                  Filter.choice("grade", _l("Grade"), Customer.grade, [(g, g) for g in GRADES]),
                                  Filter.choice("when", _l("Due"), Revisit.due_on < local_today(),
-                                               [("overdue", _l("Overdue"))], coerce=lambda _v: True)])
+                                               [("overdue", _l("Overdue"))], coerce=lambda _v: True)],
+                        groups=[GroupBy("grade", _l("Grade"), Customer.grade, value_labels=forms.grade_choices,
+                                        filter_key="grade", empty_label=_l("Not graded yet"))])
     return render_template("crm/revisits.html", page=listing.page(), today=local_today())
