@@ -30,3 +30,10 @@ def test_a_plugins_buttons_reach_the_page_sorted_and_outside_links_are_dropped(m
         assert [b.key for b in buttons] == ["b.first", "b.second", "b.new"]
         assert all(isinstance(b, SmartButton) for b in buttons)
         assert smart_buttons_for("another-record", user) == []
+
+
+def test_a_persons_page_shows_what_other_modules_count_for_them(app, make_user, login_as):
+    """The profile and the administrator's user page are hubs too: the expenses module counts the person's claims."""
+    rep = make_user("hub-rep", roles=["sales_rep"])
+    page = login_as(rep).get("/profile").get_data(as_text=True)
+    assert 'class="smart-buttons"' in page and 'href="/expenses/?claimant=' in page
