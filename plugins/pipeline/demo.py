@@ -207,11 +207,29 @@ def _deals(session: Any, rng: Random, reps: list[User], customers: list[Any], pr
                         delay = timedelta(hours=rng.randint(2, 70) if rng.random() < 0.85 else rng.randint(80, 200))
                         quotation.sent_at = min(quoting_from + delay, now)
                         quotation.created_at = quoting_from + min(delay, timedelta(hours=1))
-                if stage == "after_sales":
-                    deal.status = "won"  # after the quotation: closed deals take no new ones
                 if index >= 4:
                     session.add(Contract(number=f"HT-DEMO-{deal.id:05d}", deal_id=deal.id, owner_id=rep.id,
                                          signed_on=local_today() - timedelta(days=rng.randint(1, 20))))
+                if stage == "after_sales":
+                    if quotation.state == "sent":
+                        _won_with_order(session, rng, deal, quotation, rep)
+                    deal.status = "won"  # after the quotation: closed deals take no new ones
+
+
+def _won_with_order(session: Any, rng: Random, deal: Deal, quotation: Any, rep: User) -> None:
+    """A won deal's accepted quotation becomes its order (R6.5, the contract is recorded first); half of them have
+    an after-sales ticket still open, so the board's after-sales column shows the service going on (R6.6)."""
+    from plugins.pipeline.services.orders import order_from_quotation
+    from plugins.pipeline.services.quotations import record_response
+    from plugins.pipeline.services.tickets import open_ticket
+
+    session.flush()  # the contract, which the order follows (R6.5.1)
+    record_response(session, quotation, True, "同意报价")
+    order = order_from_quotation(session, quotation, rep)
+    if rng.random() < 0.5:
+        open_ticket(session, customer_id=deal.customer_id, kind="training", priority="normal",
+                    subject="上线培训与使用指导", assignee_id=rep.id, order_id=order.id,
+                    description="客户希望安排一次上线培训")
 
 
 def _tickets(session: Any, rng: Random, reps: list[User], customers: list[Any]) -> None:
