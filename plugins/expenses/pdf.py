@@ -117,7 +117,10 @@ def claim_with_receipts(claim: Claim, **context: Any) -> bytes:
     if not receipts.documents:
         return form
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(form)))
+    printed_form = PdfReader(io.BytesIO(form))
+    writer.append(printed_form)
+    if printed_form.metadata:  # the form's title ("报销单 BX…") names the whole document in a PDF viewer
+        writer.add_metadata(dict(printed_form.metadata))
     for document in receipts.documents:
         writer.append(PdfReader(io.BytesIO(document.content)))
     out = io.BytesIO()

@@ -56,6 +56,8 @@ def test_the_print_appends_each_image_and_every_page_of_each_pdf_receipt(app, db
     # The PDF receipt's own pages end the print, as they were.
     assert [_size(page) for page in reader.pages[-2:]] == [(200, 300), (200, 300)]
     assert all(_size(page) != (200, 300) for page in reader.pages[:-2])
+    # The document's title is the claim's number, not the receipts' markup (they are printed once, after the form).
+    assert reader.metadata.title == f"报销单 {claim.number}"
 
 
 def test_a_damaged_receipt_is_named_on_the_form_and_the_rest_still_prints(app, db, company, client, login_as):
