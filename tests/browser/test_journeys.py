@@ -33,10 +33,6 @@ INTERNAL_WORDS = re.compile(
     r"\b(?:draft|pending_approval|approved|sent|accepted|rejected|superseded|confirmed|in_progress|resolved|closed|"
     r"after_sales|negotiation|development|bank_transfer|finance_approve|submitted|paid|"
     r"Quotation|Order|Ticket|Deal|Claim|ClaimEvent|Payment|DiscountDecision|None)\b")
-#: htmx logs a request it aborted as an error: the quotation editor's preview superseded by a newer one
-#: (hx-sync="this:replace") or left behind by a navigation. A failed request logs htmx:sendError, htmx:timeout or
-#: htmx:responseError, which still count.
-SUPERSEDED = ("htmx:sendAbort", "htmx:afterRequest")
 SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # stage_entered_at, approval_level, expected_value …
 
 
@@ -56,7 +52,7 @@ class Watched:
 
     def _console(self, message: Any) -> None:
         text = message.text
-        if "Content Security Policy" in text or (message.type == "error" and not text.startswith(SUPERSEDED)):
+        if "Content Security Policy" in text or message.type == "error":
             self.problems.append(f"{self.page.url} {message.type}: {text}")
 
 
