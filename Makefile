@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PYTEST_WORKERS ?= auto
 export HOST PORT
 
 .PHONY: run test lint system-deps venv translations
@@ -32,4 +33,5 @@ run: system-deps venv translations
 test: system-deps venv translations
 	$(VENV)/bin/ruff check .
 	@# Bytecode caching matters here: pytest rewrites every core and plugin module it imports.
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q tests plugins examples/netsales-hello/tests $(PYTEST_ARGS)
+	@# One worker per core (pytest-xdist; PYTEST_WORKERS=0 runs in one process): each has its own database.
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n $(PYTEST_WORKERS) tests plugins examples/netsales-hello/tests $(PYTEST_ARGS)

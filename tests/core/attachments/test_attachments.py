@@ -127,7 +127,7 @@ def test_oversize_is_refused_with_a_message_and_nothing_stored(app, db, client, 
     (png_bytes() + os.urandom(16), "photo.pdf", "does not match"),  # unique: the store is content-addressed
     (b"PK\x03\x04" + b"\x00" * 50, "archive.zip", "not allowed"),
     (b"", "empty.pdf", "empty"),
-])
+], ids=["exe", "exe-named-pdf", "html", "png-named-pdf", "zip", "empty"])  # stable ids: parallel runs compare them
 def test_wrong_types_are_refused_by_their_content(app, db, make_user, greetings, content, name, message):
     rep = make_user("rep")
     greeting = greeting_by(rep)
