@@ -14,7 +14,7 @@ from core.identity.departments import DepartmentError, create_department, update
 from core.identity.models import Department, User
 from core.identity.org import ordered_tree
 from core.identity.views import bp
-from core.identity.views.forms import DepartmentForm, department_choices, people_choices
+from core.identity.views.forms import DepartmentForm, department_choices
 from core.security import require
 
 
@@ -23,7 +23,6 @@ def _form_choices(form: DepartmentForm, department: Department | None) -> None:
     if department is not None:
         choices = [c for c in choices if c[0] != department.id]
     form.parent_id.choices = choices
-    form.head_id.choices = people_choices()
 
 
 def _apply_error(form: Any, exc: DepartmentError) -> None:

@@ -13,10 +13,11 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.extensions import db
-from core.identity.models import Department, Role, User
+from core.identity.models import Department, Role
 from core.identity.positions import position_choices
 from core.identity.roles import ROLE_CODE_PATTERN
 from core.identity.users import EMAIL_PATTERN
+from core.web.lookup import LookupField
 from core.web.params import record_id
 
 
@@ -32,13 +33,6 @@ class MultiCheckboxField(SelectMultipleField):
 def department_choices() -> list[tuple[Any, str]]:
     rows = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
     return [(None, str(_l("(none)")))] + [(dept_id, name) for dept_id, name in rows]
-
-
-def people_choices(exclude: int | None = None) -> list[tuple[Any, str]]:
-    query = select(User.id, User.name, User.login).where(User.active).order_by(User.name)
-    if exclude is not None:
-        query = query.where(User.id != exclude)
-    return [(None, str(_l("(none)")))] + [(uid, f"{name} ({login})") for uid, name, login in db.session.execute(query)]
 
 
 def role_choices(only: set[str] | None = None) -> list[tuple[str, str]]:
@@ -58,7 +52,8 @@ class UserForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     position = SelectField(_l("Position"), choices=[])
     department_id = SelectField(_l("Department"), coerce=_optional_id, choices=[], validate_choice=False)
-    superior_id = SelectField(_l("Superior"), coerce=_optional_id, choices=[], validate_choice=False)
+    #: Searched, not listed: a company has thousands of people (issue 12).
+    superior_id = LookupField(_l("Superior"), kind="core.user")
     hire_date = DateField(_l("Hire date"), validators=[Optional()])
     # Choices are the roles the signed-in user may give; anything else is refused by the service with its reason
     # (issue 11 F1), not by WTForms' "not a valid choice", which would name the role's code.
@@ -71,7 +66,6 @@ class UserForm(FlaskForm):
 
         self.position.choices = position_choices()
         self.department_id.choices = department_choices()
-        self.superior_id.choices = people_choices(exclude=user_id)
         self.roles.choices = role_choices(None if actor is None else grantable_role_codes(db.session, actor))
 
 
@@ -94,7 +88,7 @@ class ImportForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Parent department"), coerce=_optional_id, choices=[], validate_choice=False)
-    head_id = SelectField(_l("Head"), coerce=_optional_id, choices=[], validate_choice=False)
+    head_id = LookupField(_l("Head"), kind="core.user")
 
 
 class NewRoleForm(FlaskForm):

@@ -79,12 +79,12 @@ def test_bad_input_is_reported_next_to_the_field_and_nothing_is_saved(client, lo
     login_as(org.admin)
     response = client.post("/admin/users/new", data={
         "login": "rep1", "name": "Dup", "position": "sales_rep", "email": "not-an-address", "locale": "",
-        "department_id": "None", "superior_id": "None",
+        "department_id": "None", "superior_id": "",
     })
     assert response.status_code == 200 and 'class="field-error"' in body(response)
     response = client.post("/admin/users/new", data={
         "login": "fresh", "name": "Fresh", "position": "sales_rep", "locale": "", "department_id": "None",
-        "superior_id": "None", "password": "short",
+        "superior_id": "", "password": "short",
     })
     assert "Use at least" in body(response)
     assert db.session.scalar(select(User).where(User.login == "fresh")) is None

@@ -12,13 +12,13 @@ def test_departments_are_created_edited_and_never_nested_in_themselves(client, l
     login_as(org.admin)
     client.post("/admin/departments/new", data={"name": "总部", "parent_id": "None", "head_id": str(org.manager.id)})
     top = db.session.scalar(select(Department).where(Department.name == "总部"))
-    client.post("/admin/departments/new", data={"name": "销售部", "parent_id": str(top.id), "head_id": "None"})
+    client.post("/admin/departments/new", data={"name": "销售部", "parent_id": str(top.id), "head_id": ""})
     child = db.session.scalar(select(Department).where(Department.name == "销售部"))
     assert child.parent_id == top.id and top.head_id == org.manager.id
     refused = client.post(f"/admin/departments/{top.id}/edit", data={"name": "总部", "parent_id": str(child.id),
-                                                                    "head_id": "None"})
+                                                                    "head_id": ""})
     assert refused.status_code == 200 and "below itself" in refused.get_data(as_text=True)
-    duplicate = client.post("/admin/departments/new", data={"name": "销售部", "parent_id": "None", "head_id": "None"})
+    duplicate = client.post("/admin/departments/new", data={"name": "销售部", "parent_id": "None", "head_id": ""})
     assert "already called" in duplicate.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Department, top.id).parent_id is None

@@ -78,7 +78,7 @@ def test_the_new_user_form_refuses_every_role_beyond_the_actor(client, login_as,
         for role_code in [*lacking(actor, world.probes), "admin"]:
             login = f"n-{actor.id}-{role_code}"
             response = client.post("/admin/users/new", data={
-                "login": login, "name": "N", "position": "other", "department_id": "None", "superior_id": "None",
+                "login": login, "name": "N", "position": "other", "department_id": "None", "superior_id": "",
                 "locale": "", "roles": [role_code], "password": "",
             })
             if roles_of(db, login) is not None or 'class="field-error"' not in body(response):
@@ -92,7 +92,7 @@ def test_the_edit_form_refuses_to_add_a_role_beyond_the_actor(client, login_as, 
         login_as(actor)
         for role_code in [*lacking(actor, world.probes), "admin"]:
             response = client.post(f"/admin/users/{world.plain.id}/edit", data={
-                "name": "Plain", "position": "other", "department_id": "None", "superior_id": "None",
+                "name": "Plain", "position": "other", "department_id": "None", "superior_id": "",
                 "locale": "", "roles": [role_code],
             })
             if roles_of(db, "plain") != [] or response.status_code != 200:
@@ -227,7 +227,7 @@ def check_refused(client, db, actor, target):
     assert client.get(f"/admin/users/{target.id}/password").status_code == 403
     assert client.post(f"/admin/users/{target.id}/password", data={"password": "Taken-over-2026"}).status_code == 403
     assert client.post(f"/admin/users/{target.id}/edit", data={
-        "name": "Renamed", "position": "other", "department_id": "None", "superior_id": "None", "locale": "",
+        "name": "Renamed", "position": "other", "department_id": "None", "superior_id": "", "locale": "",
         "roles": []}).status_code == 403
     assert client.post(f"/admin/users/{target.id}/deactivate").status_code == 403
     db.session.expire_all()
@@ -259,7 +259,7 @@ def test_a_manager_still_manages_people_within_their_rights(client, login_as, db
     login_as(hr)
     assert client.get(f"/admin/users/{world.plain.id}/edit").status_code == 200
     response = client.post("/admin/users/new", data={
-        "login": "hr-made", "name": "H", "position": "hr", "department_id": "None", "superior_id": "None",
+        "login": "hr-made", "name": "H", "position": "hr", "department_id": "None", "superior_id": "",
         "locale": "", "roles": ["hr"], "password": "Staff-pass-2026x"})
     assert response.status_code == 302, re.findall(r'field-error">([^<]*)', body(response))
     assert roles_of(db, "hr-made") == ["hr"]
@@ -299,7 +299,7 @@ def test_the_last_active_administrator_is_kept_whoever_asks(client, login_as, cl
     db.session.rollback()
     login_as(boss)
     response = client.post(f"/admin/users/{boss.id}/edit", data={
-        "name": "Boss", "position": "admin", "department_id": "None", "superior_id": "None", "locale": "",
+        "name": "Boss", "position": "admin", "department_id": "None", "superior_id": "", "locale": "",
         "roles": ["hr"]})
     assert "last active administrator" in body(response)
     db.session.expire_all()
