@@ -36,6 +36,22 @@ def build_instance(folder: Path) -> dict[str, str]:
     return env
 
 
+def manager_pages(page, shot) -> None:  # type: ignore[no-untyped-def]
+    """The sales manager's dashboard (team charts) and a customer's page with its smart buttons (issue 12)."""
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("input[name=login]", "manager")
+    page.fill("input[name=password]", os.environ.get("NETSALES_DEMO_PASSWORD", "netsales-demo"))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.locator("canvas").first.wait_for(timeout=15_000)
+    shot("dashboard-manager", full_page=True)
+    if (response := page.goto("/crm/customers")) is not None and response.status == 200:
+        page.locator("table a[href*='/crm/customers/']").first.click()
+        page.wait_for_load_state()
+        shot("customer")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -101,6 +117,8 @@ def main() -> int:
                 shot("dashboard-phone")
                 page.click("label[for=nav-toggle]")
                 shot("menu-phone")
+                page.set_viewport_size({"width": 1366, "height": 860})
+                manager_pages(page, shot)
                 context.close()
         finally:
             thread.stop()
