@@ -82,6 +82,18 @@ def browser_missing_reason() -> str | None:
     return None
 
 
+def click_and_load(page: Any, target: Any) -> None:
+    """Click ``target`` (a Playwright locator, or a CSS selector) that submits a form or follows a link, and return
+    once the page it leads to has loaded.
+
+    ``click()`` then ``page.wait_for_load_state()`` is a race: the wait can return at once for the page still shown,
+    before the browser has sent the form, and the test then reads the old page.
+    """
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()
+
+
 @pytest.fixture
 def live_server(make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
     """The app (built-in plugins enabled, CSRF on as in production) served on 127.0.0.1 on the test database."""

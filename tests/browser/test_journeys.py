@@ -74,7 +74,7 @@ def pick(page: Any, field_id: str, text: str) -> None:
 
 
 def submit_form(page: Any) -> None:
-    page.locator(".form-buttons button[type=submit]").click()
+    page.locator(".form-buttons button[type=submit]").click()  # callers wait: `with page.expect_navigation(url=…)`
 
 
 def click_and_wait(page: Any, locator: Any, url: str) -> None:

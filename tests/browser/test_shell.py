@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 
 def sign_in(page, login: str) -> None:
@@ -48,14 +49,12 @@ def test_sign_in_and_see_the_dashboard(live_server, page, admin):
 
 def test_switch_language_and_it_sticks(live_server, page, admin):
     sign_in(page, "boss")
-    page.locator(".sidebar .language-switch button[value=en]").click()
-    page.wait_for_load_state()
+    click_and_load(page, ".sidebar .language-switch button[value=en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".nav-link.current").inner_text().strip() == "Dashboard"
     page.goto("/admin/plugins")
     assert page.locator("h1").inner_text() == "Modules"
-    page.locator(".sidebar .language-switch button[value=zh_Hans]").click()
-    page.wait_for_load_state()
+    click_and_load(page, ".sidebar .language-switch button[value=zh_Hans]")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.url.endswith("/admin/plugins")  # back on the page the switch was used on
 
@@ -107,8 +106,7 @@ def test_pages_read_with_javascript_disabled(live_server, make_page, admin):
     assert reader.locator("table.list tbody tr").count() >= 1
     # The language switch is a plain form too.
     reader.locator("label[for=nav-toggle]").click()
-    reader.locator("#sidebar .language-switch button[value=en]").click()
-    reader.wait_for_url(re.compile(r"/admin/plugins$"))
+    click_and_load(reader, "#sidebar .language-switch button[value=en]")
     assert reader.locator("h1").inner_text() == "Modules"
     # Only-with-JavaScript controls stay out of the way.
     assert reader.locator(".js-only").count() == 0 or not reader.locator(".js-only").first.is_visible()

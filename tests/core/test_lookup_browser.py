@@ -10,6 +10,7 @@ import pytest
 
 from core.identity.models import User
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 # A module with one page: a form with a required LookupField over the core's users; it prints the chosen id.
 DEMO_PLUGIN = '''
@@ -84,7 +85,7 @@ def test_type_arrow_and_enter_choose_a_record(demo, make_page):
     box.press("Enter")  # chooses; does not submit the form
     assert box.input_value() == "Person 21 (p21)" and box.get_attribute("aria-expanded") == "false"
     assert page.locator("input[type=hidden][name=person]").input_value() == str(demo["p21"])
-    page.get_by_role("button", name="Go").click()
+    click_and_load(page, page.get_by_role("button", name="Go"))
     assert page.locator("#chosen").inner_text() == str(demo["p21"])
     # The chosen value comes back with its label after the round trip (once lookup.js, loaded on demand, took over).
     page.wait_for_function("() => document.querySelector('#person').value === 'Person 21 (p21)'")
@@ -119,10 +120,10 @@ def test_without_javascript_the_id_is_typed_into_a_plain_box(demo, make_page):
     box = page.locator("input[name=person]")
     assert box.get_attribute("type") == "text" and box.get_attribute("role") is None
     box.fill(str(demo["p07"]))
-    page.get_by_role("button", name="Go").click()
+    click_and_load(page, page.get_by_role("button", name="Go"))
     assert page.locator("#chosen").inner_text() == str(demo["p07"])
     assert "Person 07 (p07)" in page.locator(".lookup-current").inner_text()
     page.locator("input[name=person]").fill("999999")
-    page.get_by_role("button", name="Go").click()
+    click_and_load(page, page.get_by_role("button", name="Go"))
     assert page.locator("#chosen").count() == 0
     assert "Choose a value from the list" in page.locator(".field-error").inner_text()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 
 def test_group_save_and_delete_a_view_of_the_users_list(live_server, make_page, make_user):
@@ -31,8 +32,8 @@ def test_group_save_and_delete_a_view_of_the_users_list(live_server, make_page, 
 
     page.locator("details.save-view summary").click()
     page.fill("#saved-view-core-users", "By position")
-    page.locator("#saved-view-core-users").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form is sent on Enter: wait for the page it leads to
+        page.locator("#saved-view-core-users").press("Enter")
     chip = page.locator(".saved-views .chip")
     assert chip.count() == 1 and "is-current" in chip.get_attribute("class")
     assert chip.locator("a").get_attribute("aria-current") == "true"
@@ -47,7 +48,6 @@ def test_group_save_and_delete_a_view_of_the_users_list(live_server, make_page, 
     page.get_by_role("button", name="Delete the view “By position”").click()
     assert page.locator(".saved-views .chip").count() == 1
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Delete the view “By position”").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.get_by_role("button", name="Delete the view “By position”"))
     assert page.locator(".saved-views .chip").count() == 0
     assert violations == []

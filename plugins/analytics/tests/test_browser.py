@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 
 def sign_in(page, login: str) -> None:
@@ -53,7 +54,7 @@ def test_dashboard_pivot_saved_report_and_export(live_server, page, db, team, sh
     page.select_option("#row1", "channel")
     page.select_option("#aggregate", "sum")
     page.select_option("#measure", "revenue")
-    page.locator(".pivot-form button[type=submit]").click()
+    click_and_load(page, ".pivot-form button[type=submit]")
     table = page.locator("table.pivot").inner_text()
     assert "天猫" in table and "¥798.00" in table and "¥1,197.00" in table
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 
 def sign_in(page, login: str) -> None:
@@ -32,11 +33,11 @@ def test_self_assessment_review_calibration_final_and_bonus_export(live_server, 
     sign_in(page, "rep")
     page.goto(url)
     assert "您的自评（R4.3.1）" in page.locator("main").inner_text()
-    page.get_by_role("button", name="提交自评").click()  # nothing rated: told, nothing saved
+    click_and_load(page, page.get_by_role("button", name="提交自评"))  # nothing rated: told, nothing saved
     assert "请为每项行为指标打 1 到 5 分。" in page.locator("main").inner_text()
     rate(page, 4)
     page.fill("#self-comment", "本月新开三家客户")
-    page.get_by_role("button", name="提交自评").click()
+    click_and_load(page, page.get_by_role("button", name="提交自评"))
     assert "自评已提交。" in page.locator(".flashes").inner_text()
     assert "上级评价中" in page.locator("main").inner_text()
 
@@ -44,14 +45,14 @@ def test_self_assessment_review_calibration_final_and_bonus_export(live_server, 
     page.goto(url)
     rate(page, 5)
     page.fill("#review-comment", "业绩突出")
-    page.get_by_role("button", name="提交评价").click()
+    click_and_load(page, page.get_by_role("button", name="提交评价"))
     assert "评价已提交。" in page.locator(".flashes").inner_text()
 
     sign_in(page, "mgr")
     page.goto(f"/appraisal/calibration?cycle={rep.cycle_id}")
     assert "等级分布" in page.locator("main").inner_text()
     page.locator(f"input[name=ids][value='{rep.id}']").check()
-    page.get_by_role("button", name="将勾选的结果定稿").click()
+    click_and_load(page, page.get_by_role("button", name="将勾选的结果定稿"))
     assert "已定稿 1 份结果。" in page.locator(".flashes").inner_text()
     page.goto(url)
     assert "已定稿" in page.locator("main").inner_text() and "优秀" in page.locator("main").inner_text()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 from plugins.expenses import platform
 from plugins.expenses.services.workflow import STEPS
 from plugins.expenses.tests.conftest import PDF, PNG, budget
@@ -63,14 +64,14 @@ def test_a_claim_with_two_receipts_goes_from_draft_to_paid(live_server, make_pag
     # The head of the claimant's department finds it in their queue and approves it (R9.2.2).
     head = sign_in(make_page, "head")
     head.goto("/expenses/review")
-    head.locator(f"a[href='/expenses/claims/{claim_id}']").click()
+    click_and_load(head, head.locator(f"a[href='/expenses/claims/{claim_id}']"))
     head.locator("button[formaction$='/act/approve']").click()
     head.wait_for_url(re.compile(rf"/expenses/claims/{claim_id}$"))
     assert budget_row(finance, today.year) == ["¥1,000.00", "¥200.50", "¥0.00", "¥799.50"]
 
     # Finance re-reviews the documents, then pays it from the payment list (R9.2.3).
     finance.goto("/expenses/finance")
-    finance.locator(f"a[href='/expenses/claims/{claim_id}']").click()
+    click_and_load(finance, finance.locator(f"a[href='/expenses/claims/{claim_id}']"))
     assert finance.locator("a[href^='/expenses/receipts/']").count() == 2
     finance.locator("button[formaction$='/act/finance_approve']").click()
     finance.wait_for_url(re.compile(rf"/expenses/claims/{claim_id}$"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -27,8 +28,7 @@ def pick(page, field_id: str, text: str) -> None:
 
 
 def move_forward(page) -> None:
-    page.locator("#move-forward button").click()
-    page.wait_for_load_state()
+    click_and_load(page, "#move-forward button")
 
 
 def test_one_deal_from_development_to_after_sales(live_server, page, db, team, deal, products, next_month):
@@ -53,7 +53,7 @@ def test_one_deal_from_development_to_after_sales(live_server, page, db, team, d
     page.fill("#situation", "50 人销售团队，多平台开店")
     page.fill("#pain_points", "订单分散，对账靠人工")
     page.fill("#goals", "统一订单与客户档案")
-    page.locator(".form-buttons button[type=submit]").click()
+    click_and_load(page, ".form-buttons button[type=submit]")
     move_forward(page)  # → quotation
 
     page.goto(deal_url + "/quotations/new")
@@ -66,10 +66,10 @@ def test_one_deal_from_development_to_after_sales(live_server, page, db, team, d
     page.locator("#lines-1-quantity").press("Tab")
     page.locator("#total-total", has_text="21,889.74").wait_for()
     page.fill("#valid_until", next_month.isoformat())
-    page.locator(".form-buttons button[type=submit]").click()
+    click_and_load(page, ".form-buttons button[type=submit]")
     page.wait_for_url(re.compile(r"/pipeline/quotations/\d+$"))
     assert "21,889.74" in page.locator("main").inner_text()
-    page.get_by_role("button", name="发送给客户").click()
+    click_and_load(page, page.get_by_role("button", name="发送给客户"))
     assert "buyer@yunfan.example" in page.locator(".flashes").inner_text()
 
     page.goto(deal_url)
@@ -79,7 +79,7 @@ def test_one_deal_from_development_to_after_sales(live_server, page, db, team, d
     page.goto(deal_url + "/edit")
     page.fill("#concerns", "价格、上线周期")
     page.fill("#bottom_line", "九折，一个月内上线")
-    page.locator(".form-buttons button[type=submit]").click()
+    click_and_load(page, ".form-buttons button[type=submit]")
     move_forward(page)  # → contract
 
     move_forward(page)  # refused: R6.5.1 the signed contract
@@ -89,7 +89,7 @@ def test_one_deal_from_development_to_after_sales(live_server, page, db, team, d
     page.fill("#signed_on", next_month.replace(day=1).isoformat())
     page.set_input_files("#signed_file", files=[{"name": "signed.pdf", "mimeType": "application/pdf",
                                                  "buffer": PDF}])
-    page.locator(".form-buttons button[type=submit]").click()
+    click_and_load(page, ".form-buttons button[type=submit]")
     page.wait_for_url(re.compile(r"/pipeline/deals/\d+$"))
     move_forward(page)  # → after-sales: won
     assert page.locator(".stage-steps li.current").inner_text() == "售后服务"
@@ -139,8 +139,7 @@ def test_the_board_fits_six_columns_at_1440_and_quick_creates_a_deal(live_server
     page.fill("#quick-title", "官网咨询")
     pick(page, "quick-customer", "杭州云帆")
     page.fill("#quick-value", "6600")
-    page.locator("#quick-create button[type=submit]").click()
-    page.wait_for_load_state()
+    click_and_load(page, "#quick-create button[type=submit]")
     made = page.locator(".board-column[data-stage=development] .board-card", has_text="官网咨询")
     made.wait_for()
     assert "6,600.00" in made.inner_text()

@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -26,8 +27,7 @@ def sign_out(page) -> None:
 
 
 def click(page, label: str) -> None:
-    page.get_by_role("button", name=label, exact=True).first.click()
-    page.wait_for_load_state()
+    click_and_load(page, page.get_by_role("button", name=label, exact=True).first)
 
 
 def test_public_application_to_hired_employee(live_server, page, db, people, requisition, tmp_path):
@@ -85,7 +85,7 @@ def test_public_application_to_hired_employee(live_server, page, db, people, req
     sign_out(page)
     sign_in(page, "sup")
     page.goto("/recruitment/interviews")
-    page.get_by_role("link", name="林小雨").click()
+    click_and_load(page, page.get_by_role("link", name="林小雨"))
     for fieldset in page.locator("fieldset").all():
         radios = fieldset.locator("input[type=radio][value='4'], input[type=radio][value='pass']")
         if radios.count():
@@ -105,8 +105,7 @@ def test_public_application_to_hired_employee(live_server, page, db, people, req
     for _ in range(3):
         row = page.locator("form[action*='/check/items/']:not([action$='/waive'])").first
         row.locator("input[name=note]").fill("电话核实")
-        row.get_by_role("button", name="登记").click()
-        page.wait_for_load_state()
+        click_and_load(page, row.get_by_role("button", name="登记"))
     page.fill("#salary", "7800")
     from datetime import timedelta
 

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 from core.timeutil import local_today
 
 
@@ -37,24 +38,21 @@ def test_minutes_then_action_item_then_done(live_server, page, db, people):
     page.fill("#problems", "两位客户反映发货慢")
     page.fill("#solutions", "与物流部确认加急流程")
     page.fill("#priorities", "双十一备货")
-    page.locator("#minutes .form-buttons button[type=submit]").first.click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("#minutes .form-buttons button[type=submit]").first)
     assert "纪要已保存。" in page.locator(".flashes").inner_text()
 
     due = local_today() + timedelta(days=10)  # the meeting is within the coming week
     page.fill("#actions #title", "准备双十一备货报价")
     page.select_option("#owner_id", str(people["rep"].id))
     page.fill("#due_on", due.isoformat())
-    page.locator("#actions .form-buttons button[type=submit]").click()
-    page.wait_for_load_state()
+    click_and_load(page, "#actions .form-buttons button[type=submit]")
     assert "待办事项已添加，已通知负责人。" in page.locator(".flashes").inner_text()
     assert "准备双十一备货报价" in page.locator("#actions table").inner_text()
 
     sign_in(page, "rep")
     widget = page.locator("#widget-team-action_items")
     assert "准备双十一备货报价" in widget.inner_text()
-    widget.get_by_role("button", name="标记完成").click()
-    page.wait_for_load_state()
+    click_and_load(page, widget.get_by_role("button", name="标记完成"))
     assert "待办事项已完成。" in page.locator(".flashes").inner_text()
     assert "没有未完成的待办事项。" in page.locator("#widget-team-action_items").inner_text()
     page.goto(f"/team/meetings/{meeting.id}")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from core.testing import TEST_PASSWORD
+from core.testing.browser import click_and_load
 from core.timeutil import local_today
 
 
@@ -46,11 +47,10 @@ def test_hire_onboarding_checklist_exam_certificate_in_chinese(live_server, make
     checklist = page.locator("ul.checklist li")
     assert checklist.count() == 5 and "公司概况" in checklist.first.inner_text()
     for _ in range(5):
-        page.locator("ul.checklist button", has_text="☐").first.click()
-        page.wait_for_load_state()
+        click_and_load(page, page.locator("ul.checklist button", has_text="☐").first)
     assert "做得好" in page.inner_text("main")
 
-    page.locator("a", has_text="考试：入职考试").click()
+    click_and_load(page, page.locator("a", has_text="考试：入职考试"))
     page.locator("button", has_text="开始考试").click()
     page.wait_for_url(re.compile(r"/training/attempts/\d+$"))
     page.locator("label", has_text="三级（A/B/C）").locator("input").check()
