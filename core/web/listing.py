@@ -492,6 +492,12 @@ class Page:
             return "descending"
         return None
 
+    def filter_control(self, flt: Filter) -> Any:
+        """The toolbar's control of ``flt`` as markup (lists.html's ``filter_control``)."""
+        from core.web.list_cells import filter_control
+
+        return filter_control(self, flt)
+
     def export_url(self, fmt: str) -> str:
         return self.url(export=fmt, page=None)
 
