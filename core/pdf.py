@@ -12,7 +12,6 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
 
@@ -83,24 +82,10 @@ def _allowed_roots() -> list[Path]:
 
 
 def _url_fetcher(roots: list[Path]) -> Any:
-    """Let a report load only data: URLs and files under the app's static, instance and font folders.
+    """Let a report load only data: URLs and files under the app's static, instance and font folders."""
+    from core.pdf_worker import restricted_fetcher
 
-    Templates may show user input; this keeps a crafted URL from pulling other local files (or anything off the
-    network) into a PDF."""
-    from weasyprint.urls import URLFetcher
-
-    class RestrictedFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parsed = urlparse(url)
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if not (path.is_file() and any(path.is_relative_to(root) for root in roots)):
-                    raise ValueError(f"not allowed in a PDF report: {url}")
-            elif parsed.scheme != "data":
-                raise ValueError(f"not allowed in a PDF report: {url}")
-            return super().fetch(url, headers)
-
-    return RestrictedFetcher(allowed_protocols=("file", "data"))
+    return restricted_fetcher(roots)
 
 
 def company_header() -> dict[str, Any]:
@@ -122,12 +107,15 @@ def render_html(template: str, **context: Any) -> str:
 def render_pdf(template: str, **context: Any) -> bytes:
     """Render ``template`` (which extends "pdf/base.html") with ``context`` and print it to PDF bytes.
 
-    Raises FontNotFoundError when no CJK font is installed."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    The HTML is rendered here (it needs the app, the request and the locale); WeasyPrint prints it in this process's
+    PDF worker process (core.pdf_worker), so that the other threads of this process keep the GIL meanwhile.
 
-    fonts = FontConfiguration()
-    stylesheet = CSS(string=font_face_css(), font_config=fonts)
-    html = HTML(string=render_html(template, **context), base_url=Path(current_app.static_folder or ".").as_uri() + "/",
-                url_fetcher=_url_fetcher(_allowed_roots()))
-    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    Raises FontNotFoundError when no CJK font is installed, core.pdf_worker.PdfWorkerError when the PDF process dies
+    or takes longer than PDF_TIMEOUT_SECONDS."""
+    from core.pdf_worker import DEFAULT_PROCESSES, DEFAULT_TIMEOUT_SECONDS, PrintJob, print_pdf
+
+    job = PrintJob(html=render_html(template, **context), stylesheet=font_face_css(),
+                   base_url=Path(current_app.static_folder or ".").as_uri() + "/",
+                   roots=tuple(str(root) for root in _allowed_roots()))
+    return print_pdf(job, processes=int(current_app.config.get("PDF_WORKER_PROCESSES", DEFAULT_PROCESSES)),
+                     timeout=float(current_app.config.get("PDF_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)))
