@@ -23,6 +23,7 @@ Every loop is bounded in count and in time; requests time out after 30 s; traffi
 
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.load_bench
     ... -m bench.load_bench --users 10 --seconds 30        # a quick look
+    ... -m bench.load_bench --pdf-in-process               # PDFs printed in the request thread, to compare
 """
 
 from __future__ import annotations
@@ -426,6 +427,9 @@ def main() -> None:
                         help="seconds of pause after each page (default 3-10)")
     parser.add_argument("--single", type=int, default=3, help="single-user rounds of each role (default 3)")
     parser.add_argument("--jobs-every", type=float, default=45, help="seconds between making every job due")
+    parser.add_argument("--pdf-in-process", action="store_true",
+                        help="print PDFs in the request's thread (PDF_WORKER_PROCESSES = 0), as before issue 18's "
+                             "PDF worker: to compare")
     args = parser.parse_args()
     url = os.environ.get("NETSALES_BENCH_DATABASE_URL") or os.environ.get("NETSALES_TEST_DATABASE_URL") or ""
     if not url.startswith("postgresql"):
@@ -440,7 +444,8 @@ def main() -> None:
         make_jobs_due(app)
         folder = Path(tempfile.mkdtemp(prefix="netsales-load-"))
         ports = [free_port(), free_port()]
-        environment = {**netsales_environment(app), "NETSALES_JOB_POLL_SECONDS": "5"}
+        environment = {**netsales_environment(app), "NETSALES_JOB_POLL_SECONDS": "5",
+                       "NETSALES_PDF_WORKER_PROCESSES": "0" if args.pdf_in_process else "1"}
         commands = {f"app{n}": (netsales_command(port, workers=2, threads=4, jobs=True), environment, port)
                     for n, port in enumerate(ports)}
         bases = [f"http://127.0.0.1:{port}" for port in ports]
@@ -452,7 +457,8 @@ def main() -> None:
             loaded, elapsed = load(bases, demo_password(), args.users, args.seconds, tuple(args.think), app,
                                    args.jobs_every)
         print(f"\n{args.users} users, {args.seconds:.0f} s, think {args.think[0]}-{args.think[1]} s, "
-              f"2 processes x 2 workers x 4 threads, jobs in both (logs in {folder})")
+              f"2 processes x 2 workers x 4 threads, jobs in both, PDFs "
+              f"{'in-process' if args.pdf_in_process else 'in a PDF process'} (logs in {folder})")
         pages_ok = report(single, loaded, elapsed)
         data_ok = check_database(app, before, loaded)
         print(f"\nall targets met: {pages_ok and data_ok}")
