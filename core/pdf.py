@@ -112,10 +112,12 @@ def render_pdf(template: str, **context: Any) -> bytes:
 
     Raises FontNotFoundError when no CJK font is installed, core.pdf_worker.PdfWorkerError when the PDF process dies
     or takes longer than PDF_TIMEOUT_SECONDS."""
-    from core.pdf_worker import DEFAULT_PROCESSES, DEFAULT_TIMEOUT_SECONDS, PrintJob, print_pdf
+    from core.pdf_worker import DEFAULT_NICE, DEFAULT_PROCESSES, DEFAULT_TIMEOUT_SECONDS, PrintJob, print_pdf
 
     job = PrintJob(html=render_html(template, **context), stylesheet=font_face_css(),
                    base_url=Path(current_app.static_folder or ".").as_uri() + "/",
                    roots=tuple(str(root) for root in _allowed_roots()))
-    return print_pdf(job, processes=int(current_app.config.get("PDF_WORKER_PROCESSES", DEFAULT_PROCESSES)),
-                     timeout=float(current_app.config.get("PDF_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)))
+    config = current_app.config
+    return print_pdf(job, processes=int(config.get("PDF_WORKER_PROCESSES", DEFAULT_PROCESSES)),
+                     timeout=float(config.get("PDF_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)),
+                     nice=int(config.get("PDF_WORKER_NICE", DEFAULT_NICE)))

@@ -11,6 +11,8 @@ and writes the PDF.
   worker, the CLI, a job or a test. A fork of the parent (gunicorn with preload) gets a pool of its own.
 - A print that takes longer than ``PDF_TIMEOUT_SECONDS`` (default 120) or a child that dies raises PdfWorkerError,
   the pool is thrown away and the next print starts a fresh one.
+- The child runs at a lower CPU priority (``PDF_WORKER_NICE``, default 10): on a busy machine the pages people
+  wait on get the cores first.
 - ``PDF_WORKER_PROCESSES = 0`` prints in the calling thread, as before (a debugging aid).
 
 The child receives only plain data (the HTML, the stylesheet text, the base URL and the folders a report may read)
@@ -19,6 +21,7 @@ and runs the same WeasyPrint calls the in-process path runs, so both give the sa
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -32,6 +35,9 @@ from urllib.parse import unquote, urlparse
 
 DEFAULT_PROCESSES = 1
 DEFAULT_TIMEOUT_SECONDS = 120.0
+#: The child's CPU priority (os.nice increment): on a busy machine the pages people wait on get the cores first,
+#: the PDF (a download they expect to take a moment) what is left.
+DEFAULT_NICE = 10
 
 
 class PdfWorkerError(RuntimeError):
@@ -81,8 +87,11 @@ def write_pdf(job: PrintJob) -> bytes:
     return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
-def _warm_up() -> None:
-    """Import WeasyPrint in the child when it starts, not during the first print."""
+def _start_child(nice: int) -> None:
+    """Lower the child's CPU priority, and import WeasyPrint when it starts rather than during the first print."""
+    if nice > 0:
+        with contextlib.suppress(OSError):  # not allowed here: print at the normal priority
+            os.nice(nice)
     import weasyprint  # noqa: F401
 
 
@@ -93,17 +102,17 @@ class _Pool:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         self._pid = 0
-        self._size = 0
+        self._shape: tuple[int, int] = (0, 0)
 
-    def executor(self, processes: int) -> ProcessPoolExecutor:
+    def executor(self, processes: int, nice: int = DEFAULT_NICE) -> ProcessPoolExecutor:
         with self._lock:
-            if self._executor is None or self._pid != os.getpid() or self._size != processes:
+            if self._executor is None or self._pid != os.getpid() or self._shape != (processes, nice):
                 if self._executor is not None and self._pid == os.getpid():
                     self._executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = ProcessPoolExecutor(max_workers=processes,
                                                      mp_context=multiprocessing.get_context("spawn"),
-                                                     initializer=_warm_up)
-                self._pid, self._size = os.getpid(), processes
+                                                     initializer=_start_child, initargs=(nice,))
+                self._pid, self._shape = os.getpid(), (processes, nice)
             return self._executor
 
     def discard(self, executor: ProcessPoolExecutor) -> None:
@@ -119,12 +128,12 @@ class _Pool:
 _POOL = _Pool()
 
 
-def print_pdf(job: PrintJob, *, processes: int = DEFAULT_PROCESSES,
-              timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
+def print_pdf(job: PrintJob, *, processes: int = DEFAULT_PROCESSES, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+              nice: int = DEFAULT_NICE) -> bytes:
     """The PDF of ``job``, printed in this process's PDF pool (or right here when ``processes`` is 0)."""
     if processes <= 0:
         return write_pdf(job)
-    executor = _POOL.executor(processes)
+    executor = _POOL.executor(processes, nice)
     try:
         future = executor.submit(write_pdf, job)
         return future.result(timeout=timeout)

@@ -46,9 +46,11 @@ def test_the_pdf_process_prints_what_printing_in_process_prints(app, report_temp
 
     assert in_child == in_process  # byte for byte: the same WeasyPrint calls on the same HTML and stylesheet
     assert "客户满意度" in _summary(in_child)[1]
-    # The child was a process of its own: the pool knows its pid, and it is not ours.
+    # The child was a process of its own, at a lower CPU priority than the process serving pages.
     executor = pdf_worker._POOL.executor(1)
     assert executor._processes and os.getpid() not in executor._processes
+    for pid in executor._processes:
+        assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)
 
 
 def test_a_dead_pdf_process_is_a_clear_error_and_the_next_print_starts_a_new_one(app, report_templates):
