@@ -230,6 +230,9 @@ class LookupDef:
     search: Callable[[str, Any, int, int], list[tuple[int, str]]] = field(repr=False)
     label_for: Callable[[list[int], Any], dict[int, str]] = field(repr=False)
     permission: str | None = None
+    #: ``url(id)``: the path of the record's page, so that another module can link to what was picked (a knowledge
+    #: post's subject); None where the kind has no page of its own.
+    url: Callable[[int], str] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

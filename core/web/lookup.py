@@ -98,6 +98,18 @@ def may_use(definition: LookupDef, user: Any) -> bool:
     return definition.permission is None or can(user, definition.permission)
 
 
+def linked_record(kind: str | None, record_id: int | None, user: Any) -> tuple[str, str | None] | None:
+    """``(label, page path or None)`` of a record another module points at by kind and id, if ``user`` may see it;
+    None when the kind's module is off, the record is gone, or it is not the user's to see."""
+    definition = get_lookup(kind) if kind else None
+    if definition is None or record_id is None or not may_use(definition, user):
+        return None
+    label = definition.label_for([record_id], user).get(record_id)
+    if label is None:
+        return None
+    return str(label), definition.url(record_id) if definition.url else None
+
+
 def clean_query(raw: Any) -> str:
     """What the user typed, whitespace collapsed, at most MAX_QUERY_LENGTH characters."""
     return " ".join(str(raw or "").split())[:MAX_QUERY_LENGTH]

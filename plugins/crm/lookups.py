@@ -20,6 +20,7 @@ from core.extensions import db
 from core.web.params import record_id
 from plugins.crm.access import VIEW, scoped_customers
 from plugins.crm.models import Contact, Customer
+from plugins.crm.services.links import customer_path
 from plugins.crm.services.search_terms import customer_search, owner_not_indexed, search_terms
 
 
@@ -91,6 +92,6 @@ def contact_labels(ids: list[int], user: Any) -> dict[int, str]:
 def definitions() -> list[LookupDef]:
     return [
         LookupDef("crm.customer", _l("Customer"), search=search_customers, label_for=customer_labels,
-                  permission=VIEW),
+                  permission=VIEW, url=customer_path),
         LookupDef("crm.contact", _l("Contact"), search=search_contacts, label_for=contact_labels, permission=VIEW),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
@@ -65,8 +66,12 @@ def deal_labels(ids: list[int], user: Any) -> dict[int, str]:
     return {did: f"{title} · {customer}" for did, title, customer in rows}
 
 
+def deal_path(deal_id: int) -> str:
+    return url_for("pipeline.deal", deal_id=deal_id)
+
+
 def lookup_definitions() -> list[LookupDef]:
     return [LookupDef("pipeline.product", _l("Product"), search=search_products, label_for=product_labels,
                       permission="pipeline.product.view"),
             LookupDef("pipeline.deal", _l("Deal"), search=search_deals, label_for=deal_labels,
-                      permission="pipeline.deal.view")]
+                      permission="pipeline.deal.view", url=deal_path)]

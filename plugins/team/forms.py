@@ -130,8 +130,32 @@ class PostForm(FlaskForm):
                          description=_l("Plain text, or simple HTML (paragraphs, lists, links, bold)."))
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=300)],
                        description=_l("Separated by commas, e.g. objection handling, renewal."))
-    related = StringField(_l("About"), validators=[Optional(), Length(max=500)],
-                          description=_l("Optional: the address of the customer, deal or course page it is about."))
+    # What the post is about (optional, one of them): each field is offered only while its module is on and the
+    # writer may search its records (``about_fields``).
+    about_customer = LookupField(_l("About a customer"), kind="crm.customer", validators=[Optional()])
+    about_deal = LookupField(_l("About a deal"), kind="pipeline.deal", validators=[Optional()])
+    about_course = LookupField(_l("About a course"), kind="training.course", validators=[Optional()])
+
+    def about_fields(self) -> list[LookupField]:
+        return [field for field in (self.about_customer, self.about_deal, self.about_course) if field is not None]
+
+    def related(self) -> tuple[str | None, int | None]:
+        """The (kind, id) chosen; a refusal names the fields when more than one was filled."""
+        chosen = [field for field in self.about_fields() if field.data is not None]
+        if len(chosen) > 1:
+            raise TeamError(_l("A post is about one record: choose a customer, a deal or a course."),
+                            chosen[-1].name)
+        return (chosen[0].kind, chosen[0].data) if chosen else (None, None)
+
+
+def offer_about_fields(form: PostForm, user: object) -> None:
+    """Drop the "about" fields whose module is off or whose records ``user`` may not search."""
+    from core.web.lookup import get_lookup, may_use
+
+    for field in list(form.about_fields()):
+        definition = get_lookup(field.kind)
+        if definition is None or not may_use(definition, user):
+            del form[field.name]
 
 
 class KudosForm(FlaskForm):

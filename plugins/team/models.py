@@ -271,7 +271,7 @@ class Post(db.Model):
     __tablename__ = "team_post"
     __label__ = _l("Shared experience")  # its name on the audit page (core/audit/labels.py)
     __tracked__ = {"title": _l("Post title"), "kind": (_l("Post kind"), POST_KIND_LABELS),
-                   "body_text": _l("Post text"), "tags": _l("Post tags"), "related_path": _l("Page it is about")}
+                   "body_text": _l("Post text"), "tags": _l("Post tags")}
     __view_permission__ = "team.post.view"
     __table_args__ = (Index("ix_team_post_created", "created_at"),)
 
@@ -282,8 +282,10 @@ class Post(db.Model):
     #: The same text without markup, for search.
     body_text: Mapped[str] = mapped_column(Text)
     tags: Mapped[str | None] = mapped_column(String(300))
-    #: A page inside NetSales the post is about: a customer, a deal, a course (a path, so no module is imported).
-    related_path: Mapped[str | None] = mapped_column(String(300))
+    #: The record the post is about, as a searchable select's kind and id (``crm.customer``, ``pipeline.deal``,
+    #: ``training.course``): no module is imported, and the reader sees it only if they may (its kind's ``label_for``).
+    related_kind: Mapped[str | None] = mapped_column(String(40))
+    related_id: Mapped[int | None] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     like_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from core.contracts import (
     DashboardWidget,
     DatasetDef,
+    LookupDef,
     MenuItem,
     ProfileSection,
     ScheduledJob,
@@ -110,6 +111,13 @@ def timeline_entries(obj: Any, user: Any) -> list[TimelineEntry]:
     from plugins.training.timeline import entries_for
 
     return entries_for(obj)
+
+
+@hookimpl
+def register_lookups() -> list[LookupDef]:
+    from plugins.training.lookups import lookup_definitions
+
+    return lookup_definitions()
 
 
 @hookimpl

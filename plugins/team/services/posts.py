@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, insert, select, update
@@ -34,22 +33,23 @@ def parse_tags(text: str | None) -> list[str]:
     return tags
 
 
-def related_path(text: str | None) -> str | None:
-    """The path of a NetSales page from what the user pasted: a path, or the browser's full address of it."""
-    raw = (text or "").strip()
-    if not raw:
-        return None
-    parsed = urlsplit(raw)
-    path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
-    if (parsed.scheme and parsed.scheme not in ("http", "https")) or (parsed.netloc and not parsed.scheme):
-        path = ""  # only a path, or a browser's full address of which the path is kept: always a NetSales page
-    if not path.startswith("/") or path.startswith("//") or any(c.isspace() for c in path) or len(path) > 300:
-        raise TeamError(_l("Paste the address of a customer, deal or course page of NetSales."), "related")
-    return path
+#: The kinds of record a post may be about (R8.1.2), each offered by its module's searchable select when it is on.
+ABOUT_KINDS = ("crm.customer", "pipeline.deal", "training.course")
+
+
+def check_related(kind: str | None, record_id: int | None, user: Any) -> tuple[str | None, int | None]:
+    """The record a post is about, if ``user`` may see it; (None, None) for none."""
+    from core.web.lookup import linked_record
+
+    if not kind and record_id is None:
+        return None, None
+    if kind not in ABOUT_KINDS or linked_record(kind, record_id, user) is None:
+        raise TeamError(_l("Choose a customer, deal or course that you can open."), "related")
+    return kind, record_id
 
 
 def create_post(session: Any, user: Any, *, title: str, body: str, kind: str = "tip", tags: str | None = None,
-                related: str | None = None) -> Post:
+                related_kind: str | None = None, related_id: int | None = None) -> Post:
     if not (title or "").strip():
         raise TeamError(_l("Give the post a title."), "title")
     if kind not in POST_KINDS:
@@ -58,8 +58,9 @@ def create_post(session: Any, user: Any, *, title: str, body: str, kind: str = "
     if not body_text.strip():
         raise TeamError(_l("Write the post."), "body")
     tag_list = parse_tags(tags)
+    related_kind, related_id = check_related(related_kind, related_id, user)
     post = Post(title=title.strip(), kind=kind, body_html=body_html, body_text=body_text, tags=", ".join(tag_list)
-                or None, related_path=related_path(related), author_id=user.id)
+                or None, related_kind=related_kind, related_id=related_id, author_id=user.id)
     session.add(post)
     session.flush()
     session.add_all(PostTag(post_id=post.id, tag=tag) for tag in tag_list)

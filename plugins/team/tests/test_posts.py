@@ -107,14 +107,48 @@ def test_an_activity_holds_its_capacity(app, db, people):
                                    location=None, capacity=None, cost=Decimal("NaN"))
 
 
-def test_a_post_names_the_record_it_is_about(app, db, people, login_as):
+def test_a_post_names_the_record_it_is_about_to_those_who_may_see_it(app, db, people, login_as):
+    """R8.1.2: a post can be linked to a customer, a deal or a course, picked with a searchable select; a reader
+    who may not see the record (another representative's customer) is not told its name."""
+    from plugins.crm.models import Customer
+
+    customer = Customer(name="杭州云帆科技有限公司", name_key="杭州云帆科技", owner_id=people["rep"].id)
+    db.session.add(customer)
+    db.session.commit()
     client = login_as(people["rep"], on=app.test_client())
+    form = client.get("/team/posts/new").get_data(as_text=True)
+    assert 'data-lookup="/lookup/crm.customer"' in form and 'data-lookup="/lookup/training.course"' in form
     answer = client.post("/team/posts/new", data={"title": "大客户续约复盘", "kind": "case", "body": "复盘。",
-                                                  "related": "http://netsales.local/pipeline/deals/12"})
+                                                  "about_customer": str(customer.id)})
     assert answer.status_code == 302
     post = db.session.scalar(select(Post))
-    assert post.related_path == "/pipeline/deals/12"
-    assert 'href="/pipeline/deals/12"' in client.get(f"/team/posts/{post.id}").get_data(as_text=True)
-    for bad in ("javascript:alert(1)", "//evil.example/x", "not a page"):
-        answer = client.post("/team/posts/new", data={"title": "x", "kind": "tip", "body": "y", "related": bad})
-        assert answer.status_code == 422, bad
+    assert (post.related_kind, post.related_id) == ("crm.customer", customer.id)
+    page = client.get(f"/team/posts/{post.id}").get_data(as_text=True)
+    assert f'href="/crm/customers/{customer.id}">杭州云帆科技有限公司</a>' in page
+    other = login_as(people["rep2"], on=app.test_client()).get(f"/team/posts/{post.id}").get_data(as_text=True)
+    assert "大客户续约复盘" in other and "杭州云帆科技有限公司" not in other and "team-about" not in other
+
+
+def test_a_post_about_a_record_refuses_one_the_writer_cannot_see_or_two_at_once(app, db, people, login_as):
+    from plugins.crm.models import Customer
+    from plugins.training.models import TrainingCourse
+
+    customer = Customer(name="宁波海曙贸易", name_key="宁波海曙贸易", owner_id=people["rep"].id)
+    course = TrainingCourse(title="销售策略", kind="periodic")
+    db.session.add_all([customer, course])
+    db.session.commit()
+    client = login_as(people["rep2"], on=app.test_client())
+    post = {"title": "x", "kind": "tip", "body": "y"}
+    assert client.post("/team/posts/new", data={**post, "about_customer": str(customer.id)}).status_code == 422
+    both = client.post("/team/posts/new", data={**post, "about_course": str(course.id),
+                                                "about_customer": str(customer.id)})
+    assert both.status_code == 422
+    mine = login_as(people["rep"], on=app.test_client())
+    both = mine.post("/team/posts/new", data={**post, "about_course": str(course.id), "about_customer": str(customer.id)})
+    assert both.status_code == 422 and "一条记录" in both.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 0
+    assert mine.post("/team/posts/new", data={**post, "about_course": str(course.id)}).status_code == 302
+    saved = db.session.scalar(select(Post))
+    assert (saved.related_kind, saved.related_id) == ("training.course", course.id)
+    assert f'href="/training/courses/{course.id}">销售策略</a>' in mine.get(f"/team/posts/{saved.id}").get_data(as_text=True)
+

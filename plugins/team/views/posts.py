@@ -40,10 +40,13 @@ def posts():  # type: ignore[no-untyped-def]
 @require(VIEW)
 def new_post():  # type: ignore[no-untyped-def]
     form = forms.PostForm()
+    forms.offer_about_fields(form, current_user)
     if form.validate_on_submit():
         try:
+            related_kind, related_id = form.related()
             post = service.create_post(db.session, current_user, title=form.title.data, body=form.body.data,
-                                       kind=form.kind.data, tags=form.tags.data, related=form.related.data)
+                                       kind=form.kind.data, tags=form.tags.data, related_kind=related_kind,
+                                       related_id=related_id)
         except TeamError as exc:
             db.session.rollback()
             forms.attach_error(form, exc)
@@ -59,8 +62,13 @@ def new_post():  # type: ignore[no-untyped-def]
 @bp.get("/posts/<int:post_id>")
 @require(VIEW)
 def post(post_id: int):  # type: ignore[no-untyped-def]
+    from core.web.lookup import linked_record
+
     post = or_404(db.session.get(Post, post_id))
-    return render_template("team/post.html", post=post, liked=service.liked_by(db.session, post, current_user))
+    # Named only to a reader who may see the record (a customer of another team stays unnamed).
+    about = linked_record(post.related_kind, post.related_id, current_user)
+    return render_template("team/post.html", post=post, about=about,
+                           liked=service.liked_by(db.session, post, current_user))
 
 
 @bp.post("/posts/<int:post_id>/like")
