@@ -127,3 +127,21 @@ def test_without_javascript_the_id_is_typed_into_a_plain_box(demo, make_page):
     click_and_load(page, page.get_by_role("button", name="Go"))
     assert page.locator("#chosen").count() == 0
     assert "Choose a value from the list" in page.locator(".field-error").inner_text()
+
+
+def test_the_bare_id_is_never_shown_while_the_script_loads(demo, make_page):
+    """Issue 12: before lookup.js took over, the box showed the chosen record's id. Held back (the script's request
+    stalls), the box's text is unseen and the record's name is shown beside it; once the script runs, the name is
+    in the box."""
+    page = make_page(locale="en-US")
+    sign_in(page)
+    stalled: list = []
+    page.route("**/js/lookup.js*", lambda route: stalled.append(route))
+    page.goto("/lkdemo/", wait_until="domcontentloaded")  # the load event waits for the stalled script
+    page.fill("#person", str(demo["p21"]))
+    box = page.locator("#person")
+    assert box.evaluate("node => getComputedStyle(node).color") == "rgba(0, 0, 0, 0)"
+    stalled[0].continue_()
+    page.locator(".lookup.is-enhanced").wait_for()
+    assert box.evaluate("node => getComputedStyle(node).color") != "rgba(0, 0, 0, 0)"
+
