@@ -10,7 +10,9 @@
 - the monthly report PDF / WeasyPrint writing the same HTML alone (target at most 1.5).
 
 The pipeline benchmark's orders are all Tmall orders from no shop: this one spreads them over four channels and
-six shops first (one UPDATE), so that the by-channel and by-shop figures have groups to sum.
+six shops first (one UPDATE), so that the by-channel and by-shop figures have groups to sum; and it sets no targets:
+this one gives every representative an annual and twelve monthly targets, so that the representatives' target
+completion (the pipeline's KPI) has a figure for each of them.
 
 It builds the pipeline benchmark's data (bench.pipeline_bench.build_data): by default 1,000,000 order lines, about
 two minutes on a small machine; ``--lines 100000`` for a quicker look.
@@ -102,13 +104,18 @@ def summary_ratios(app: Flask) -> list[str]:
         dataset = sales.sales_dataset(manager)
         today = date.today()
         start, end = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+        month = today.replace(day=1)
+        month_end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
         figures: list[tuple[str, Callable[[bool], Any]]] = [
             ("trend by month, two years", lambda live: sales.monthly_trend(dataset, manager, today.year, live=live)),
             ("trend by day, two years", lambda live: sales.trend(dataset, manager, today.year, "day", live=live)),
             ("revenue by channel", lambda live: sales.revenue_by(dataset, manager, "channel", start, end, live)),
             ("revenue by shop", lambda live: sales.revenue_by_shop(dataset, manager, start, end, live)),
             ("revenue by region", lambda live: sales.revenue_by(dataset, manager, "region", start, end, live)),
-            ("representatives", lambda live: sales.representatives(dataset, manager, start, end, live)),
+            ("representatives against target, the year", lambda live: sales.representatives(dataset, manager, start,
+                                                                                            end, live)),
+            ("representatives against target, a month", lambda live: sales.representatives(dataset, manager, month,
+                                                                                           month_end, live)),
             ("Pareto by category (2 statements)", lambda live: sales.pareto(dataset, manager, "category", start, end,
                                                                             live)),
             ("Pareto by product (2 statements)", lambda live: sales.pareto(dataset, manager, "product", start, end,
@@ -154,6 +161,32 @@ def spread_channels_and_shops(app: Flask) -> None:
             shop=case((slot == 0, "天猫旗舰店"), (slot == 1, "天猫专卖店"), (slot == 2, "京东自营店"),
                       (slot == 3, "京东旗舰店"), (slot == 4, "抖音小店"), else_=None)))
         db.session.commit()
+
+
+def set_targets(app: Flask) -> int:
+    """An annual target and twelve monthly ones this year for every representative who took orders (the pipeline
+    benchmark sets none), so that the representatives' target completion has targets to measure against."""
+    from decimal import Decimal
+
+    from sqlalchemy import insert, select
+
+    from core.extensions import db
+    from core.identity.models import User
+    from plugins.pipeline.models import Order, SalesTarget
+
+    with app.app_context():
+        year = date.today().year
+        manager = db.session.scalar(select(User.id).where(User.login == "manager"))
+        reps = list(db.session.scalars(select(Order.owner_id).distinct()))
+        yearly, monthly = Decimal("3600000"), Decimal("300000")
+        rows = [{"year": year, "user_id": None, "month": None, "amount": yearly * len(reps), "set_by_id": manager}]
+        for rep in reps:
+            rows.append({"year": year, "user_id": rep, "month": None, "amount": yearly, "set_by_id": manager})
+            rows += [{"year": year, "user_id": rep, "month": m, "amount": monthly, "set_by_id": manager}
+                     for m in range(1, 13)]
+        db.session.execute(insert(SalesTarget), rows)
+        db.session.commit()
+        return len(reps)
 
 
 def _bare_group_by() -> Any:
@@ -211,6 +244,7 @@ def main() -> None:
         print(f"built {args.lines:,} order lines in {time.perf_counter() - started:.0f} s on "
               f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}", flush=True)
         spread_channels_and_shops(app)
+        print(f"targets set for {set_targets(app)} representatives (a year's and each month's)", flush=True)
         analyze(app)
         for line in summary_ratios(app):
             print(line, flush=True)
