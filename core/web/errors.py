@@ -15,6 +15,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import OperationalError
 
 from core.extensions import db
+from core.pdf_worker import PdfWorkerError
 
 MESSAGES = {
     400: lambda: (_("Bad request"), _("The request could not be understood. Please check what you entered.")),
@@ -29,8 +30,9 @@ MESSAGES = {
 HANDLED = (400, 403, 404, 405, 413, 429)
 
 
-def _render(code: int, bare: bool = False) -> Any:
-    title, text = MESSAGES[code]()
+def _render(code: int, bare: bool = False, text: str | None = None) -> Any:
+    title, default_text = MESSAGES[code]()
+    text = text or default_text
     if request.path.startswith("/api/"):
         return {"error": {"status": code, "message": text}}, code
     try:
@@ -57,6 +59,16 @@ def register(app: Flask) -> None:
         _forget_user()
         body, code = _render(503, bare=True)
         return body, code, {"Retry-After": "30"}
+
+    @app.errorhandler(PdfWorkerError)
+    def pdf_not_printed(exc: PdfWorkerError) -> Any:
+        # The PDF process died or ran out of time (core.pdf_worker): nothing was changed, so say so and let the user
+        # ask again; the next print starts a fresh process.
+        app.logger.error("PDF not printed: %s", exc)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        body, code = _render(503, text=_("The PDF could not be printed just now. Please try again in a moment."))
+        return body, code, {"Retry-After": "10"}
 
     @app.errorhandler(500)
     def server_error(exc: Exception) -> Any:

@@ -47,3 +47,23 @@ def test_quotation_pdf_carries_the_capital_total(client, login_as, team, quotati
 def test_another_team_cannot_download_the_pdf(client, login_as, make_user, quotation):
     login_as(make_user("stranger", roles=["sales_rep"], position="sales_rep"))
     assert client.get(f"/pipeline/quotations/{quotation.id}/pdf").status_code == 404
+
+
+def test_a_pdf_process_that_fails_is_a_clear_answer_not_a_server_error(client, login_as, team, quotation,
+                                                                       monkeypatch):
+    """The PDF prints in a process of its own (core.pdf_worker); when it dies or runs out of time the user is told
+    to try again (503), in their language, and the quotation is untouched."""
+    import core.pdf_worker
+    from core.pdf_worker import PdfWorkerError
+
+    def dead(*args, **kwargs):
+        raise PdfWorkerError("the PDF process died")
+
+    monkeypatch.setattr(core.pdf_worker, "print_pdf", dead)
+    login_as(team["rep"])
+    response = client.get(f"/pipeline/quotations/{quotation.id}/pdf")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    page = response.get_data(as_text=True)
+    assert "PDF 暂时无法生成" in page and "died" not in page
+    assert client.get(f"/pipeline/quotations/{quotation.id}").status_code == 200
+
