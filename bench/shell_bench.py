@@ -13,7 +13,7 @@ With CRM, pipeline and expenses enabled (a full menu), for an administrator and 
   through the login form, bench/peers/shell_served.py), requested in turn over HTTP: the ratio as a browser sees it.
 - ``--profile`` prints where the signed-in shell page's time goes (cProfile, by cumulative and own time).
 
-    .venv/bin/python -m bench.shell_bench [--users 2000] [--rounds 300] [--http] [--profile]
+    .venv/bin/python -m bench.shell_bench [--users 2000] [--rounds 300] [--http | --profile | --shell-only]
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.shell_bench
 """
 
@@ -196,6 +196,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=300, help="requests of each page for the shell ratio")
     parser.add_argument("--profile", action="store_true", help="profile the shell page instead of timing pages")
     parser.add_argument("--http", action="store_true", help="the shell ratio over HTTP (gunicorn) only")
+    parser.add_argument("--shell-only", action="store_true", help="the shell ratio in process only, no other pages")
     args = parser.parse_args()
     with bench_app("crm", "pipeline", "expenses") as app:
         build(app, args.users)
@@ -209,6 +210,8 @@ def main() -> None:
             return
         for login in ("admin", "rep"):
             print(shell_ratio(app, login, args.rounds))
+        if args.shell_only:
+            return
         for label, url, logins in PAGES:
             for login in logins:
                 try:

@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
 from core.web.icons import icon
 from core.web.navigation import layout_nav, nav_items
-from core.web.shell_text import untranslated
+from core.web.shell_text import build_shell_urls, untranslated
 
 #: A page with no SQL of its own: the layout around one heading. Both apps render it under this name.
 SHELL_PAGE = "bench/shell_page.html"
@@ -62,6 +62,8 @@ def floor_app(menu: list[dict[str, Any]], user_name: str, company_name: str, rul
     choices = [("zh_Hans", "简体中文"), ("en", "English")]
     app.jinja_env.globals.update(
         netsales_icon=icon, netsales_nav_items=nav_items, netsales_shell_text=lambda: shell_words,
+        # The layout's fixed links through url_for on every request, as a plain Flask layout writes them.
+        netsales_shell_urls=build_shell_urls,
         csrf_token=lambda: "0" * 88,
         language_choices=lambda: choices, get_locale=lambda: locale, current_user=person,
         company_name=company_name, url_for=app.jinja_env.globals["url_for"])

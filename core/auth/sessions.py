@@ -32,6 +32,7 @@ from core.auth.models import UserSession
 from core.auth.throttle import client_address
 from core.extensions import db
 from core.identity.models import User
+from core.identity.session import ROLE_COLUMNS, USER_FIELDS, SignedInUser, orm_user, signed_in_user_from_rows
 from core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -145,10 +146,10 @@ def _signed_in_statement() -> Any:
     # The statement that loads the signed-in user with their roles (core/identity/session.py), joined to their
     # session row (one indexed look-up more in the same statement, no query of its own), with the registered
     # figures.
-    from core.identity.session import _SIGNED_IN_USER
+    from core.identity.session import SIGNED_IN_USER
 
     names = list(_FIGURES)
-    statement = _SIGNED_IN_USER.join(
+    statement = SIGNED_IN_USER.join(
         UserSession, and_(UserSession.user_id == User.id, UserSession.key_hash == bindparam("key_hash"))
     ).add_columns(UserSession.id, UserSession.last_seen_at, UserSession.remember,
                   *(_FIGURES[name](User.id).label(f"figure_{index}") for index, name in enumerate(names)))
@@ -158,7 +159,7 @@ def _signed_in_statement() -> Any:
 _statement: list[Any] = []
 
 
-def load_user(identity: str) -> User | None:
+def load_user(identity: str) -> SignedInUser | None:
     """Flask-Login's user loader, for the session cookie and the remember-me cookie alike. None ends the
     session: an unknown or ended session, a deactivated user, or a user whose token changed."""
     user_id, _sep, rest = identity.partition(":")
@@ -168,10 +169,15 @@ def load_user(identity: str) -> User | None:
     if not _statement:
         _statement.append(_signed_in_statement())
     statement, names = _statement[0]
-    row = db.session.execute(statement, {"user_id": int(user_id), "key_hash": hash_secret(secret)}).unique().first()
-    if row is None:
+    # On the session's connection (its transaction), but not through the ORM's execute: no entity to load, so
+    # none of its per-statement machinery.
+    rows = db.session.connection().execute(statement, {"user_id": int(user_id),
+                                                       "key_hash": hash_secret(secret)}).all()
+    if not rows:
         return None
-    user, session_id, last_seen_at, remember, *figures = row
+    # A plain object, not an ORM User (core/identity/session.py): the ORM one is loaded only if a view needs it.
+    user = signed_in_user_from_rows(rows)
+    session_id, last_seen_at, remember, *figures = rows[0][len(USER_FIELDS) + ROLE_COLUMNS:]
     if not user.active or user.session_token != token:
         return None
     now = utcnow()
@@ -223,6 +229,7 @@ def end_session(db_session: Any, user_id: int, session_id: int) -> bool:
 def end_all_sessions(user: User, db_session: Any = None) -> int:
     """End every session of ``user``, this browser's too, with every copy of their cookies: for "sign out
     everywhere", a password change and deactivation. Returns how many rows went. The caller commits."""
+    user = orm_user(user)  # the signed-in user is a plain object until asked for its ORM one
     db_session = db_session or object_session(user) or db.session
     user.session_token = new_user_token()
     result = db_session.execute(delete(UserSession).where(UserSession.user_id == user.id)

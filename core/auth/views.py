@@ -23,6 +23,7 @@ from core.auth.throttle import Lockout, clear_failures, client_address, lockout_
 from core.extensions import db
 from core.identity.models import User
 from core.identity.passwords import hash_password, verify_password
+from core.identity.session import orm_user
 from core.identity.users import set_password
 from core.security import authenticated, public
 
@@ -115,7 +116,7 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/account/password", methods=["GET", "POST"])
 @authenticated
 def change_password():  # type: ignore[no-untyped-def]
-    user: Any = current_user._get_current_object()
+    user: Any = orm_user(current_user)  # it is written to (set_password)
     form = PasswordChangeForm(login=user.login)
     status = 200
     if form.validate_on_submit():

@@ -21,7 +21,7 @@ from core.contracts import MenuItem
 from core.i18n import label_text
 from core.security import can, granted_scopes, has_team, is_admin
 from core.web.icons import icon
-from core.web.shell_text import shell_text
+from core.web.shell_text import shell_text, shell_urls
 
 ADMIN_SECTION = "admin"
 
@@ -263,6 +263,7 @@ def _company_name() -> str:
 def register(app: Flask) -> None:
     app.jinja_env.globals["netsales_nav_items"] = nav_items  # base.html's sidebar
     app.jinja_env.globals["netsales_shell_text"] = shell_text  # base.html's fixed words, once per locale
+    app.jinja_env.globals["netsales_shell_urls"] = shell_urls  # base.html's fixed links, once per script root
 
     @app.context_processor
     def inject_menu() -> dict[str, Any]:
