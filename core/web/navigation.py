@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from core.auth.page_csrf import page_csrf_token
 from core.cache import PLUGINS_COUNTER
 from core.contracts import MenuItem
 from core.i18n import label_text
@@ -264,6 +265,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["netsales_nav_items"] = nav_items  # base.html's sidebar
     app.jinja_env.globals["netsales_shell_text"] = shell_text  # base.html's fixed words, once per locale
     app.jinja_env.globals["netsales_shell_urls"] = shell_urls  # base.html's fixed links, once per script root
+    app.jinja_env.globals["netsales_page_csrf_token"] = page_csrf_token  # signed at most once a minute
 
     @app.context_processor
     def inject_menu() -> dict[str, Any]:
