@@ -21,6 +21,12 @@ from jinja2 import pass_context
 LOCALE_SESSION_KEY = "locale"
 
 
+def gettext_noop(text: str) -> str:
+    """Mark ``text`` for the catalogue without translating it here (the extractor knows this name): for words that
+    code translates later, e.g. once per request."""
+    return text
+
+
 def select_locale() -> str:
     """The user's saved choice, else this browser's earlier choice, else the browser's languages, else Chinese."""
     locales = current_app.config["LOCALES"]

@@ -27,7 +27,7 @@ LOCALES = ("zh_Hans", "en")
 METHODS = [("**/tests/**", "ignore"), ("**/migrations/**", "ignore"), ("**.py", "python"),
            ("**/templates/**.html", "jinja2.ext:babel_extract")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "gettext_noop": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.do"}
 
 

@@ -10,6 +10,8 @@ from flask import g
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from core.i18n import gettext_noop
+
 
 def _translated(text: str) -> Markup:
     """``gettext(text)`` once per request (a list draws it on every row), trusted as the template's ``_()`` is."""
@@ -23,7 +25,7 @@ def bulk_checkbox(value: Any, label: Any) -> Markup:
     """The row's checkbox of a bulk form (name "ids"), announced as "Select <label>"."""
     # As the template's _("Select %(name)s", name=label) under autoescape: the translation is trusted, the name is
     # escaped.
-    announced = _translated("Select %(name)s") % {"name": label}
+    announced = _translated(gettext_noop("Select %(name)s")) % {"name": label}
     return Markup(f'<td class="bulk-cell"><input type="checkbox" name="ids" value="{escape(value)}" '
                   f'aria-label="{escape(announced)}"></td>')
 
@@ -40,7 +42,7 @@ def filter_control(page: Any, flt: Any) -> Markup:
         lifted = flt.default is not None
         parts.append(Markup('  <select id="filter-{}" name="{}" data-autosubmit>\n    <option value="{}"{}>{}</option>\n'
                             '    ').format(key, key, "all" if lifted else "",
-                                           " selected" if lifted and current == "all" else "", _translated("All")))
+                                           " selected" if lifted and current == "all" else "", _translated(gettext_noop("All"))))
         # escape() per value and label, as the template's {{ }} did; "selected" on the current value only.
         parts.extend(f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(label)}</option>'
                      for value, label in flt.options())
