@@ -23,3 +23,13 @@ def test_the_chosen_filter_is_selected_and_a_rejected_one_is_told(app, db, clien
     assert '<option value="B" selected>B</option>' in page and '<option value="A">A</option>' in page
     rejected = client.get("/crm/customers?grade=Z%3Cx%3E").get_data(as_text=True)
     assert 'class="filter has-error"' in rejected and "Z&lt;x&gt;" in rejected and "Z<x>" not in rejected
+
+
+def test_the_fixed_words_drawn_in_python_are_in_the_readers_language(app, db, client, org, login_as, new_customer):
+    """The filter's "All" and the row checkbox's "Select …" are translated once a request in Python, not by the
+    template: they must still be in the core catalogue, so a Chinese reader never sees them in English."""
+    customer = new_customer(org.rep1, name="杭州云帆科技", phone="13800000001")
+    login_as(org.manager)
+    page = client.get("/crm/customers").get_data(as_text=True)
+    assert ">全部</option>" in page and ">All</option>" not in page
+    assert f'aria-label="选择 {customer.name}"' in page and "Select " not in page
