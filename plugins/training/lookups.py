@@ -23,7 +23,7 @@ def search_courses(query: str, user: Any, limit: int, offset: int) -> list[tuple
     if words:
         stmt = stmt.where(and_(*(contains_any_case(TrainingCourse.title, word) for word in words)))
     rows = db.session.execute(stmt.order_by(TrainingCourse.title, TrainingCourse.id).limit(limit).offset(offset))
-    return [(int(course_id), str(title)) for course_id, title in rows.tuples()]
+    return [(int(course_id), str(title)) for course_id, title in rows]
 
 
 def course_labels(ids: list[int], user: Any) -> dict[int, str]:
@@ -32,7 +32,7 @@ def course_labels(ids: list[int], user: Any) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(select(TrainingCourse.id, TrainingCourse.title).where(TrainingCourse.id.in_(ids)))
-    return {int(course_id): str(title) for course_id, title in rows.tuples()}
+    return {int(course_id): str(title) for course_id, title in rows}
 
 
 def course_path(course_id: int) -> str:
