@@ -27,30 +27,19 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bench.harness import bench_app, sign_in
-from bench.pipeline_bench import build_data
-from core.timeutil import local_today
+from bench.pipeline_bench import build_data, quotation_of_eight_lines
 
 
 def make_quotation(app: Flask) -> int:
     from core.extensions import db
-    from core.identity.models import User
-    from plugins.pipeline.models import Deal, Product
-    from plugins.pipeline.services.quotations import LineInput, create_quotation
 
     with app.app_context(), app.test_request_context():
-        deal = db.session.scalar(select(Deal).limit(1))
-        owner = db.session.get(User, deal.owner_id)
-        product_ids = list(db.session.scalars(select(Product.id).limit(8)))
-        quotation = create_quotation(db.session, deal, owner, [LineInput(pid, Decimal(2)) for pid in product_ids],
-                                     local_today() + timedelta(days=30), "方案说明", "款到发货")
-        db.session.commit()
-        return quotation.id
+        return quotation_of_eight_lines(db.session).id
 
 
 def print_quotations(app: Flask, quotation_id: int) -> Callable[[], None]:

@@ -24,6 +24,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, insert, select
@@ -142,25 +143,33 @@ def kpi_ratio(app: Flask) -> str:
                f"(KPIs {all_time * 1000:.1f} ms, GROUP BY {sql_time * 1000:.1f} ms)"
 
 
+def quotation_of_eight_lines(session: Any) -> Any:
+    """A quotation of 8 products on the first deal, by its owner (in an app and request context): what the PDF
+    benchmarks print."""
+    from core.identity.models import User
+    from plugins.pipeline.models import Deal, Product
+    from plugins.pipeline.services.quotations import LineInput, create_quotation
+
+    deal = session.scalar(select(Deal).limit(1))
+    owner = session.get(User, deal.owner_id)
+    product_ids = list(session.scalars(select(Product.id).limit(8)))
+    quotation = create_quotation(session, deal, owner, [LineInput(pid, Decimal(2)) for pid in product_ids],
+                                 local_today() + timedelta(days=30), "方案说明", "款到发货")
+    session.commit()
+    return quotation
+
+
 def pdf_ratio(app: Flask) -> str:
     """render_pdf (template + CJK font + restricted fetcher) / WeasyPrint writing the same HTML to a file."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from core.extensions import db
-    from core.identity.models import User
     from core.pdf import font_face_css
-    from plugins.pipeline.models import Deal, Product
     from plugins.pipeline.pdf import quotation_html, quotation_pdf
-    from plugins.pipeline.services.quotations import LineInput, create_quotation
 
     with app.app_context(), app.test_request_context():
-        deal = db.session.scalar(select(Deal).limit(1))
-        owner = db.session.get(User, deal.owner_id)
-        product_ids = list(db.session.scalars(select(Product.id).limit(8)))
-        quotation = create_quotation(db.session, deal, owner, [LineInput(pid, Decimal(2)) for pid in product_ids],
-                                     local_today() + timedelta(days=30), "方案说明", "款到发货")
-        db.session.commit()
+        quotation = quotation_of_eight_lines(db.session)
         html = quotation_html(quotation)
         target = Path(tempfile.mkdtemp()) / "direct.pdf"
         ours = time_call(lambda: quotation_pdf(quotation))

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 
 import pytest
-from jinja2 import ChoiceLoader, FileSystemLoader
 from pypdf import PdfReader
 
 from core import pdf, pdf_worker
-
-HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def report_templates(app):
-    original = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")), original])
-    yield
-    app.jinja_env.loader = original
 
 
 def _print(app, processes: int) -> bytes:

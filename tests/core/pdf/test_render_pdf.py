@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from jinja2 import ChoiceLoader, FileSystemLoader
 from pypdf import PdfReader
 
 from core import pdf
 
-HERE = Path(__file__).parent
 CHINESE = "网络销售岗位管理办法：客户满意度"
 
 
-@pytest.fixture
-def report_templates(app):
-    """A report template of the tests' own, the way a plugin ships one under templates/<plugin>/."""
-    # The environment's loader dispatches to the app's and every blueprint's templates: put it back as it was.
-    original = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")), original])
-    yield
-    app.jinja_env.loader = original
 
 
 def _fonts(reader: PdfReader) -> list[dict]:
