@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from random import Random
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
+
+from core.testing.demo import demo_company as load_demo_company
 
 TEAM_CHARTS = ["pipeline-team_stages", "pipeline-forecast", "pipeline-revenue", "pipeline-team_overdue"]
 PERSONAL_SALES = ["pipeline-target", "pipeline-stages", "pipeline-overdue", "crm-overdue", "crm-next_steps",
@@ -21,25 +22,8 @@ PERSONAL_SALES = ["pipeline-target", "pipeline-stages", "pipeline-overdue", "crm
 @pytest.fixture(scope="module")
 def demo_company(shared_app: Flask) -> Iterator[Flask]:
     """The shared app with the demo company in its database, once for this module; the baseline comes back after."""
-    from core.demo import load_demo
-    from core.extensions import db
-    from core.identity.users import create_user
-
-    shared_app.config.clear()
-    shared_app.config.update(shared_app.extensions["netsales_test_config"])
-    shared_app.extensions["netsales"].forget_runtime_state()
-    with shared_app.app_context():
-        create_user(db.session, login="admin", name="Administrator", password=None, roles=["admin"],
-                    position="admin")
-        db.session.commit()
-        load_demo(shared_app, Random(20261204))
-        db.session.execute(text("UPDATE core_user SET locale = 'zh_Hans'"))
-        db.session.commit()
-        db.session.remove()
-    yield shared_app
-    with shared_app.app_context():
-        db.session.remove()
-        shared_app.extensions["netsales_test_baseline"].restore(db.engine)
+    with load_demo_company(shared_app, 20261204, locale="zh_Hans") as app:
+        yield app
 
 
 def dashboard(app: Flask, login: str) -> str:

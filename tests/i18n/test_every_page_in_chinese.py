@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from random import Random
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +23,8 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter, Rule
+
+from core.testing.demo import demo_company as load_demo_company
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("admin", "manager", "supervisor1", "rep1", "hr", "finance", "head")
@@ -196,26 +197,8 @@ def pages_to_walk(app: Flask, db: Any) -> list[str]:
 @pytest.fixture(scope="module")
 def demo_company(shared_app: Flask) -> Iterator[Flask]:
     """The shared app with the demo company in its database, once for this module; the baseline comes back after."""
-    from core.demo import load_demo
-    from core.extensions import db
-    from core.identity.users import create_user
-
-    shared_app.config.clear()
-    shared_app.config.update(shared_app.extensions["netsales_test_config"])
-    shared_app.extensions["netsales"].forget_runtime_state()
-    with shared_app.app_context():
-        # As `netsales init --demo` does: the administrator first (core/setup.py names it), then the company.
-        create_user(db.session, login="admin", name="Administrator", password=None, roles=["admin"],
-                    position="admin")
-        db.session.commit()
-        load_demo(shared_app, Random(20261127))
-        db.session.execute(text("UPDATE core_user SET locale = 'zh_Hans'"))
-        db.session.commit()
-        db.session.remove()
-    yield shared_app
-    with shared_app.app_context():
-        db.session.remove()
-        shared_app.extensions["netsales_test_baseline"].restore(db.engine)
+    with load_demo_company(shared_app, 20261127, locale="zh_Hans") as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

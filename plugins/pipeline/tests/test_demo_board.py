@@ -5,34 +5,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from random import Random
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from core.testing.demo import demo_company as load_demo_company
+
 
 @pytest.fixture(scope="module")
 def demo_company(shared_app: Flask) -> Iterator[Flask]:
     """The shared app with the demo company in its database, once for this module; the baseline comes back after."""
-    from core.demo import load_demo
-    from core.extensions import db
-    from core.identity.users import create_user
-
-    shared_app.config.clear()
-    shared_app.config.update(shared_app.extensions["netsales_test_config"])
-    shared_app.extensions["netsales"].forget_runtime_state()
-    with shared_app.app_context():
-        create_user(db.session, login="admin", name="Administrator", password=None, roles=["admin"],
-                    position="admin")
-        db.session.commit()
-        load_demo(shared_app, Random(20261204))
-        db.session.commit()
-        db.session.remove()
-    yield shared_app
-    with shared_app.app_context():
-        db.session.remove()
-        shared_app.extensions["netsales_test_baseline"].restore(db.engine)
+    with load_demo_company(shared_app, 20261204) as app:
+        yield app
 
 
 def test_the_demo_boards_after_sales_column_shows_won_deals_with_open_tickets(demo_company):
