@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -80,6 +81,19 @@ def browser_missing_reason() -> str | None:
     except ImportError:
         return "the playwright package is not installed (pip install -e '.[test]')"
     return None
+
+
+def sign_in(page: Any, login: str, password: str | None = None) -> None:
+    """Sign ``login`` in through the login form (any session the page had is dropped first) and wait for the
+    dashboard. ``password`` defaults to the test kit's TEST_PASSWORD, which ``make_user`` gives everyone."""
+    from core.testing import TEST_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password or TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def click_and_load(page: Any, target: Any) -> None:

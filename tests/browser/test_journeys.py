@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from core.testing import TEST_PASSWORD
+from core.testing.browser import sign_in as sign_in_as
 from core.timeutil import local_today
 
 COMPANY = "杭州网销示范科技有限公司"
@@ -58,12 +58,7 @@ class Watched:
 
 def sign_in(make_page: Any, login: str) -> Watched:
     watched = Watched(make_page())
-    page = watched.page
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in_as(watched.page, login)
     return watched
 
 

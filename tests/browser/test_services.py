@@ -14,19 +14,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from core.testing import TEST_PASSWORD
+from core.testing.browser import sign_in
 from core.timeutil import local_today
 
 NOTE = "客户需求说明：50 人销售团队，多平台开店。\n".encode()
 DROPPED = "联系人,电话\n张伟,13800000000\n".encode()
-
-
-def sign_in(page, login: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def csp_violations(page) -> list[str]:

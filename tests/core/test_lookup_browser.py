@@ -4,13 +4,10 @@ missing (core.testing.browser)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from core.identity.models import User
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
+from core.testing.browser import click_and_load, sign_in
 
 # A module with one page: a form with a required LookupField over the core's users; it prints the chosen id.
 DEMO_PLUGIN = '''
@@ -59,17 +56,9 @@ def demo(request, temp_plugin, make_user, db):
     return {p.login: p.id for p in people}
 
 
-def sign_in(page) -> None:
-    page.goto("/login")
-    page.fill("input[name=login]", "boss")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def test_type_arrow_and_enter_choose_a_record(demo, make_page):
     page = make_page(locale="en-US")
-    sign_in(page)
+    sign_in(page, "boss")
     page.goto("/lkdemo/")
     box = page.locator("#person")
     assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "false"
@@ -93,7 +82,7 @@ def test_type_arrow_and_enter_choose_a_record(demo, make_page):
 
 def test_show_more_pages_on_and_escape_puts_back_the_choice(demo, make_page):
     page = make_page(locale="en-US")
-    sign_in(page)
+    sign_in(page, "boss")
     page.goto("/lkdemo/")
     box = page.locator("#person")
     box.click()
@@ -115,7 +104,7 @@ def test_show_more_pages_on_and_escape_puts_back_the_choice(demo, make_page):
 
 def test_without_javascript_the_id_is_typed_into_a_plain_box(demo, make_page):
     page = make_page(javascript=False, locale="en-US")
-    sign_in(page)
+    sign_in(page, "boss")
     page.goto("/lkdemo/")
     box = page.locator("input[name=person]")
     assert box.get_attribute("type") == "text" and box.get_attribute("role") is None
@@ -134,7 +123,7 @@ def test_the_bare_id_is_never_shown_while_the_script_loads(demo, make_page):
     stalls), the box's text is unseen and the record's name is shown beside it; once the script runs, the name is
     in the box."""
     page = make_page(locale="en-US")
-    sign_in(page)
+    sign_in(page, "boss")
     stalled: list = []
     page.route("**/js/lookup.js*", lambda route: stalled.append(route))
     page.goto("/lkdemo/", wait_until="domcontentloaded")  # the load event waits for the stalled script

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
+from core.testing.browser import click_and_load, sign_in
 
 
 def test_group_save_and_delete_a_view_of_the_users_list(live_server, make_page, make_user):
@@ -18,11 +17,7 @@ def test_group_save_and_delete_a_view_of_the_users_list(live_server, make_page, 
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
-    page.goto("/login")
-    page.fill("input[name=login]", "boss")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, "boss")
 
     page.goto("/admin/users")
     page.select_option("#list-group", "position")  # applies at once (data-autosubmit)

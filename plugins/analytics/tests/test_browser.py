@@ -8,16 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
-
-
-def sign_in(page, login: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+from core.testing.browser import click_and_load, sign_in
 
 
 def test_dashboard_pivot_saved_report_and_export(live_server, page, db, team, shop):

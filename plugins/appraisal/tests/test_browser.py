@@ -4,19 +4,7 @@ Skipped, saying why, where Chromium or playwright is missing."""
 
 from __future__ import annotations
 
-import re
-
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
-
-
-def sign_in(page, login: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+from core.testing.browser import click_and_load, sign_in
 
 
 def rate(page, level: int) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from core.testing import TEST_PASSWORD
 from core.testing.browser import click_and_load
+from core.testing.browser import sign_in as sign_in_as
 from plugins.expenses import platform
 from plugins.expenses.services.workflow import STEPS
 from plugins.expenses.tests.conftest import PDF, PNG, budget
@@ -16,11 +16,7 @@ from plugins.expenses.tests.conftest import PDF, PNG, budget
 def sign_in(make_page, login: str):  # type: ignore[no-untyped-def]
     page = make_page()
     page.set_default_timeout(60_000)  # a loaded CI machine starts Chromium slowly
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in_as(page, login)
     return page
 
 

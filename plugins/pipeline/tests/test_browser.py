@@ -6,18 +6,9 @@ from __future__ import annotations
 
 import re
 
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
+from core.testing.browser import click_and_load, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def sign_in(page, login: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def pick(page, field_id: str, text: str) -> None:

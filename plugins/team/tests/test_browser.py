@@ -4,21 +4,10 @@ done. Skipped, saying why, where Chromium or playwright is missing."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
+from core.testing.browser import click_and_load, sign_in
 from core.timeutil import local_today
-
-
-def sign_in(page, login: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_minutes_then_action_item_then_done(live_server, page, db, people):

@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.testing import TEST_PASSWORD
-from core.testing.browser import click_and_load
+from core.testing.browser import click_and_load, sign_in
 from core.timeutil import local_today
 
 
@@ -36,11 +35,7 @@ def test_hire_onboarding_checklist_exam_certificate_in_chinese(live_server, make
     page = make_page(locale="zh-CN")
     page.set_default_timeout(60_000)
     page.on("dialog", lambda dialog: dialog.accept())  # "Submit? You cannot change your answers afterwards."
-    page.goto("/login")
-    page.fill("input[name=login]", "xiaolin")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, "xiaolin")
 
     page.goto("/training/my")
     assert "新员工入职培训" in page.inner_text("main")
