@@ -96,6 +96,14 @@ def sign_in(page: Any, login: str, password: str | None = None) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
+def pick(page: Any, field_id: str, text: str) -> None:
+    """Choose a record in a searchable select (core lookup.js): type ``text``, then click the first option that
+    shows it. Waits for lookup.js to have taken the box over (a box htmx swapped in is taken over a moment later):
+    typed before that, the text would search nothing."""
+    page.locator(f"#{field_id}[role=combobox]").fill(text)
+    page.locator(f"#{field_id}-listbox [role=option]", has_text=text).first.click()
+
+
 def click_and_load(page: Any, target: Any) -> None:
     """Click ``target`` (a Playwright locator, or a CSS selector) that submits a form or follows a link, and return
     once the page it leads to has loaded.

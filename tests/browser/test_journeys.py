@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from core.testing.browser import pick
 from core.testing.browser import sign_in as sign_in_as
 from core.timeutil import local_today
 
@@ -60,12 +61,6 @@ def sign_in(make_page: Any, login: str) -> Watched:
     watched = Watched(make_page())
     sign_in_as(watched.page, login)
     return watched
-
-
-def pick(page: Any, field_id: str, text: str) -> None:
-    """Choose a record in a searchable select (core lookup.js): type, then click the option that matches."""
-    page.locator(f"#{field_id}").fill(text)
-    page.locator(f"#{field_id}-listbox [role=option]", has_text=text).first.click()
 
 
 def submit_form(page: Any) -> None:

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import re
 
-from core.testing.browser import click_and_load, sign_in
+from core.testing.browser import click_and_load, pick, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pick(page, field_id: str, text: str) -> None:
-    """Choose a record in a searchable select (core lookup.js): type, then click the option that matches."""
-    box = page.locator(f"#{field_id}")
-    box.fill(text)
-    page.locator(f"#{field_id}-listbox [role=option]", has_text=text).first.click()
 
 
 def move_forward(page) -> None:
