@@ -134,3 +134,21 @@ def test_the_bare_id_is_never_shown_while_the_script_loads(demo, make_page):
     page.locator(".lookup.is-enhanced").wait_for()
     assert box.evaluate("node => getComputedStyle(node).color") != "rgba(0, 0, 0, 0)"
 
+
+def test_what_was_typed_before_the_script_took_over_is_searched(demo, make_page):
+    """A box the user types into before lookup.js has taken it over (the script loads on demand; htmx swaps boxes
+    in) keeps the text and searches it once the script runs, instead of sending the text as a value."""
+    page = make_page(locale="en-US")
+    sign_in(page, "boss")
+    stalled: list = []
+    page.route("**/js/lookup.js*", lambda route: stalled.append(route))
+    page.goto("/lkdemo/", wait_until="domcontentloaded")
+    page.locator("#person").fill("Person 2")
+    stalled[0].continue_()
+    options = page.locator("#person-listbox [role=option]")
+    options.first.wait_for()
+    assert page.locator("#person").input_value() == "Person 2"
+    assert page.locator("input[type=hidden][name=person]").input_value() == ""  # nothing chosen yet
+    page.locator("#person-listbox [role=option]:has-text('Person 21')").click()
+    assert page.locator("input[type=hidden][name=person]").input_value() == str(demo["p21"])
+

@@ -28,7 +28,10 @@
     var hidden = document.createElement("input");
     hidden.type = "hidden";
     hidden.name = original.name;
-    hidden.value = original.value;
+    // Text typed before this script took the box over (it is loaded on demand, and htmx swaps boxes in): a search,
+    // not a value; it is searched once the box is ready.
+    var typed = original.value !== original.defaultValue ? original.value.trim() : "";
+    hidden.value = typed ? "" : original.value;
 
     // The combobox: the original input itself, renamed, so its label, aria-describedby and aria-invalid stay.
     var box = original;
@@ -36,7 +39,7 @@
     box.removeAttribute("inputmode");
     box.type = "text";
     box.id = base;
-    box.value = hidden.value ? (root.getAttribute("data-lookup-label") || "") : "";
+    box.value = typed || (hidden.value ? (root.getAttribute("data-lookup-label") || "") : "");
     box.setAttribute("role", "combobox");
     box.setAttribute("aria-autocomplete", "list");
     box.setAttribute("aria-expanded", "false");
@@ -73,7 +76,7 @@
     root.appendChild(status);
     root.classList.add("is-enhanced");
 
-    var chosen = { id: hidden.value, label: box.value };
+    var chosen = { id: hidden.value, label: typed ? "" : box.value };
     var state = { query: null, page: 0, more: false, active: -1, request: 0, timer: null };
 
     function options() { return Array.prototype.slice.call(list.querySelectorAll("[role=option]")); }
@@ -261,6 +264,8 @@
       close();
       box.focus();
     });
+
+    if (typed) { search(true); }
   }
 
   function init(root) {
