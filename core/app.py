@@ -74,7 +74,8 @@ class BoundedInt(IntegerConverter):
 def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    # No pool_pre_ping: its SELECT 1 is a round trip per request; core/db/liveness.py asks the socket instead.
+    return {}
 
 
 @event.listens_for(Engine, "connect")
@@ -107,6 +108,11 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     from core.i18n import install_module_catalogues, install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        from core.db.liveness import install_socket_ping
+
+        with app.app_context():
+            install_socket_ping(db.engine)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "core_auth.login"

@@ -169,10 +169,7 @@ def load_user(identity: str) -> SignedInUser | None:
     if not _statement:
         _statement.append(_signed_in_statement())
     statement, names = _statement[0]
-    # On the session's connection (its transaction), but not through the ORM's execute: no entity to load, so
-    # none of its per-statement machinery.
-    rows = db.session.connection().execute(statement, {"user_id": int(user_id),
-                                                       "key_hash": hash_secret(secret)}).all()
+    rows = _read_once(statement, {"user_id": int(user_id), "key_hash": hash_secret(secret)})
     if not rows:
         return None
     # A plain object, not an ORM User (core/identity/session.py): the ORM one is loaded only if a view needs it.
@@ -188,6 +185,22 @@ def load_user(identity: str) -> SignedInUser | None:
     if now - last_seen_at >= LAST_SEEN_RESOLUTION:
         g.netsales_session_touch = (session_id, now, client_address() if has_request_context() else "")
     return user
+
+
+def _read_once(statement: Any, parameters: dict[str, Any]) -> list[Any]:
+    """Run the signed-in statement, not through the ORM's execute: no entity to load, so none of its
+    per-statement machinery.
+
+    On PostgreSQL, when the request has no transaction yet (the usual case: the user is read first), the statement
+    runs outside any transaction on a connection of its own, returned to the pool at once: no BEGIN and no ROLLBACK,
+    two of the shell page's three round trips (issue 18 part 3). Read committed, which a transaction would give this
+    one statement, is what it sees either way. Inside a transaction (a test's, or a view that wrote before first
+    asking for the user) it runs in that transaction, so it sees what the transaction wrote."""
+    session = db.session()  # the request's own Session, not the scoped proxy
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return session.connection().execute(statement, parameters).all()
+    with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(statement, parameters).all()
 
 
 def touch_after_request(_error: BaseException | None = None) -> None:
