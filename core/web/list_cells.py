@@ -1,31 +1,72 @@
-"""Per-row and per-filter helpers of templates/macros/lists.html, in Python: a Jinja macro call per row of a 100-row
-page costs more than the rest of the row, and a filter's select of 200 options is 200 loop turns of the template.
-lists.html exports them under their macro names (``lists.bulk_checkbox``, ``lists.filter_control``)."""
+"""Per-row, per-filter and toolbar helpers of templates/macros/lists.html, in Python: a Jinja macro call per row of
+a 100-row page costs more than the rest of the row, a filter's select of 200 options is 200 loop turns of the
+template, and the toolbar, sort headers and pagination of every list page cost as much again as a quick page's SQL
+(issue 18). lists.html's macros call these (through ``Page``) and draw the same HTML, byte for byte.
+
+Their fixed words are translated once per locale and process (as core/web/shell_text.py does for the layout): the
+catalogues never change while a process runs.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g
-from flask_babel import gettext
+from flask import current_app, has_request_context
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from core.i18n import gettext_noop
+from core.web.icons import icon
+from core.web.locale import number
+
+#: The fixed words of the lists.html macros drawn here (each also a msgid of lists.html itself).
+LIST_STRINGS = (
+    gettext_noop("All"), gettext_noop("Select %(name)s"), gettext_noop("Search"), gettext_noop("Apply"),
+    gettext_noop("Clear"), gettext_noop("Group by"), gettext_noop("No grouping"), gettext_noop("ascending"),
+    gettext_noop("descending"), gettext_noop("Pages"), gettext_noop("%(first)s–%(last)s of %(total)s"),
+    gettext_noop("Previous page"), gettext_noop("Next page"), gettext_noop("Per page:"), gettext_noop("Export:"),
+)
 
 
-def _translated(text: str) -> Markup:
-    """``gettext(text)`` once per request (a list draws it on every row), trusted as the template's ``_()`` is."""
-    cache = g.setdefault("_netsales_list_text", {})
-    if text not in cache:
-        cache[text] = Markup(gettext(text))
-    return cache[text]
+def words() -> dict[str, Markup]:
+    """{msgid: translation} of LIST_STRINGS for the request's locale, trusted as the template's ``_()`` is; built
+    once per locale and process."""
+    if not has_request_context():
+        return _translate()
+    per_locale: dict[str, dict[str, Markup]] = current_app.extensions["netsales"].memo("web.list_words", None, dict)
+    locale = str(get_locale())
+    known = per_locale.get(locale)
+    if known is None:
+        known = per_locale[locale] = _translate()
+    return known
+
+
+def _translate() -> dict[str, Markup]:
+    return {text: Markup(gettext(text)) for text in LIST_STRINGS}
+
+
+def label_text(label: Any) -> Any:
+    """A label as the toolbar draws it: a lazily translated one (``_l("Grade")``) is translated once per locale
+    and process, not at every request (each costs a catalogue look-up and a walk up the call stack); anything else
+    is returned as it is."""
+    args = getattr(label, "_args", None)
+    if not (args and len(args) == 1 and not getattr(label, "_kwargs", None) and isinstance(args[0], str)
+            and getattr(getattr(label, "_func", None), "__name__", "") == "gettext" and has_request_context()):
+        return label
+    per_locale: dict[str, dict[str, Markup]] = current_app.extensions["netsales"].memo("web.list_labels", None, dict)
+    known = per_locale.setdefault(str(get_locale()), {})
+    text = known.get(args[0])
+    if text is None:
+        # Markup: a lazy string is drawn unescaped ({{ }} and Markup.format take its __html__), so is its text.
+        text = known[args[0]] = Markup(str(label))
+    return text
 
 
 def bulk_checkbox(value: Any, label: Any) -> Markup:
     """The row's checkbox of a bulk form (name "ids"), announced as "Select <label>"."""
     # As the template's _("Select %(name)s", name=label) under autoescape: the translation is trusted, the name is
     # escaped.
-    announced = _translated(gettext_noop("Select %(name)s")) % {"name": label}
+    announced = words()["Select %(name)s"] % {"name": label}
     return Markup(f'<td class="bulk-cell"><input type="checkbox" name="ids" value="{escape(value)}" '
                   f'aria-label="{escape(announced)}"></td>')
 
@@ -37,12 +78,12 @@ def filter_control(page: Any, flt: Any) -> Markup:
     key = escape(flt.key)
     error = flt.key in page.errors
     parts = [Markup('<div class="filter{}">\n  <label for="filter-{}">{}</label>\n').format(
-        " has-error" if error else "", key, flt.label)]
+        " has-error" if error else "", key, label_text(flt.label))]
     if flt.kind == "choice":
         lifted = flt.default is not None
         parts.append(Markup('  <select id="filter-{}" name="{}" data-autosubmit>\n    <option value="{}"{}>{}</option>\n'
                             '    ').format(key, key, "all" if lifted else "",
-                                           " selected" if lifted and current == "all" else "", _translated(gettext_noop("All"))))
+                                           " selected" if lifted and current == "all" else "", words()["All"]))
         # escape() per value and label, as the template's {{ }} did; "selected" on the current value only.
         parts.extend(f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(label)}</option>'
                      for value, label in flt.options())
@@ -53,3 +94,109 @@ def filter_control(page: Any, flt: Any) -> Markup:
         parts.append(Markup('  <p class="field-error">{}</p>\n').format(page.errors[flt.key]))
     parts.append("</div>")
     return Markup("".join(parts))
+
+
+
+def _keep(page: Any, skip: Any) -> str:
+    """lists.html's ``_keep``: hidden inputs carrying the list's other arguments through a GET form."""
+    return "".join(f'\n<input type="hidden" name="{escape(key)}" value="{escape(value)}">\n'
+                   for key, value in page.args.items() if key not in skip and key not in ("page", "export"))
+
+
+def toolbar(page: Any, placeholder: Any = None, search: bool = True) -> Markup:
+    """lists.html's ``toolbar``: search, every filter and Group by in one GET form, with Apply and Clear."""
+    w = words()
+    listing = page.listing
+    parts = ['<form method="get" class="list-toolbar" role="search">\n  ',
+             _keep(page, {"q", "group", *(flt.key for flt in listing.filters)}), "\n  "]
+    if search and listing.search_columns:
+        parts.append(f'\n  <div class="filter filter-search">\n    <label for="list-q">{w["Search"]}</label>\n'
+                     f'    <input type="search" id="list-q" name="q" value="{escape(page.q)}" maxlength="100" '
+                     f'placeholder="{escape(placeholder or w["Search"])}">\n  </div>\n  ')
+    parts.append("\n  ")
+    parts.extend(filter_control(page, flt) for flt in listing.filters)
+    parts.append("\n  ")
+    if listing.groups:
+        parts.append(group_control(page))
+    parts.append(f'\n  <div class="toolbar-buttons">\n    <button type="submit" class="button secondary">'
+                 f'{icon("search")} {w["Apply"]}</button>\n    ')
+    if page.filtering:
+        parts.append(f'<a class="button link" href="{escape(page.clear_url())}">{w["Clear"]}</a>')
+    parts.append("\n  </div>\n</form>")
+    return Markup("".join(parts))
+
+
+def group_control(page: Any) -> Markup:
+    """lists.html's ``group_control``: the "Group by" select of a list that declares groups."""
+    w = words()
+    chosen = page.group.key if page.group else None
+    options = "".join(f'<option value="{escape(group.key)}"{" selected" if group.key == chosen else ""}>'
+                      f'{escape(label_text(group.label))}</option>' for group in page.listing.groups)
+    return Markup(f'<div class="filter filter-group">\n  <label for="list-group">{w["Group by"]}</label>\n'
+                  f'  <select id="list-group" name="group" data-autosubmit>\n'
+                  f'    <option value="">{w["No grouping"]}</option>\n    {options}\n  </select>\n</div>')
+
+
+def sort_header(page: Any, key: str, label: Any, class_: Any = "") -> Markup:
+    """lists.html's ``sort_header``: a column header linking to the list sorted by ``key``, then reversed."""
+    state = page.sort_state(key)
+    if state == "ascending":
+        arrow = " " + icon("arrow-up", label=words()["ascending"])
+    elif state == "descending":
+        arrow = " " + icon("arrow-down", label=words()["descending"])
+    else:
+        arrow = " " + icon("chevrons-up-down", class_="muted")
+    sort = f' aria-sort="{state}"' if state else ""
+    return Markup(f'\n<th scope="col" class="sortable {escape(class_)}"{sort}>\n'
+                  f'  <a href="{escape(page.sort_url(key))}">{escape(label)}{arrow}</a>\n</th>')
+
+
+def pagination(page: Any, sizes: Any = (25, 50, 100)) -> Markup:
+    """lists.html's ``pagination``: the position ("21–40 of 312"), page links and page sizes. The page links
+    differ only in their number: their URL is built once (``Page.page_url``)."""
+    if not page.total:
+        return Markup("")
+    w = words()
+    summary = w["%(first)s–%(last)s of %(total)s"] % {
+        "first": number(page.first_index), "last": number(page.last_index), "total": number(page.total)}
+    parts = [f'\n<nav class="pagination" aria-label="{w["Pages"]}">\n  <p class="pagination-summary">{summary}</p>\n  ']
+    if page.pages > 1:
+        current = page.page
+        if page.has_prev:
+            prev = (f'<a href="{escape(page.page_url(current - 1))}" rel="prev">{icon("chevron-left")}'
+                    f'<span class="visually-hidden">{w["Previous page"]}</span></a>')
+        else:
+            prev = f'<span class="disabled">{icon("chevron-left")}</span>'
+        parts.append(f"\n  <ul>\n    <li>{prev}</li>\n    ")
+        for link in page.page_numbers():
+            if link is None:
+                parts.append('\n      <li><span class="gap">…</span></li>\n      \n    ')
+            elif link == current:
+                parts.append(f'\n      <li><span class="current" aria-current="page">{link}</span></li>\n      \n    ')
+            else:
+                parts.append(f'\n      <li><a href="{escape(page.page_url(link))}">{link}</a></li>\n    ')
+        if page.has_next:
+            following = (f'<a href="{escape(page.page_url(current + 1))}" rel="next">{icon("chevron-right")}'
+                         f'<span class="visually-hidden">{w["Next page"]}</span></a>')
+        else:
+            following = f'<span class="disabled">{icon("chevron-right")}</span>'
+        parts.append(f"\n    <li>{following}</li>\n  </ul>\n  ")
+    parts.append("\n  ")
+    if page.total > sizes[0]:
+        parts.append(f'\n  <p class="page-sizes">{w["Per page:"]}\n    ')
+        for size in sizes:
+            if size == page.per_page:
+                parts.append(f"\n      <strong>{escape(size)}</strong>\n    ")
+            else:
+                parts.append(f'\n      <a href="{escape(page.url(per_page=size, page=None))}">{escape(size)}</a>\n    ')
+        parts.append("\n  </p>\n  ")
+    parts.append("\n</nav>\n")
+    return Markup("".join(parts))
+
+
+def export_links(page: Any, formats: Any = ("csv", "xlsx")) -> Markup:
+    """lists.html's ``export_links``: download links for the current selection."""
+    links = "".join(f'<a href="{escape(page.export_url(fmt))}" download>{escape(str(fmt).upper())}</a>'
+                    for fmt in formats)
+    return Markup(f'<div class="export-links">\n  <span>{icon("download")} {words()["Export:"]}</span>\n'
+                  f'  {links}\n</div>')
