@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
-from core.auth.sessions import add_signed_in_figure
+from core.auth.sessions import add_signed_in_figure, signed_in_figure
 from core.extensions import db
 from core.jobs.panels import add_page_summary
 from core.notifications.models import EmailAttachment
@@ -196,4 +196,10 @@ def _unread_for_current_user() -> int:
 
 @bp.app_context_processor
 def inject_unread() -> dict[str, Any]:
+    # Usually the figure came with the signed-in user: hand it over as a number. A LocalProxy calls its function
+    # again on every operation a template applies to it (a dozen for ``|int``), and this is on every page.
+    if current_user and current_user.is_authenticated:
+        known = signed_in_figure(UNREAD_FIGURE, current_user.id)
+        if known is not None:
+            return {"unread_notifications": int(known)}
     return {"unread_notifications": LocalProxy(_unread_for_current_user)}
