@@ -272,13 +272,14 @@ def minutes_pdf(session: Any, meeting: Meeting) -> bytes:
 
 
 def _minutes_file(session: Any, meeting: Meeting, cache: dict[str, Any]) -> tuple[str, str, bytes] | None:
-    """The minutes PDF in the current language, printed once per language; None without a Chinese font or when
-    it is larger than the outbox takes (the mail then links to it)."""
+    """The minutes PDF in the current language, printed once per language; None without a Chinese font, when the
+    PDF process fails, or when it is larger than the outbox takes (the mail then links to it)."""
     from flask import current_app
     from flask_babel import get_locale
 
     from core.notifications.outbox import AttachmentRefused, check_attachments
     from core.pdf import FontNotFoundError
+    from core.pdf_worker import PdfWorkerError
 
     locale = str(get_locale())
     if locale not in cache:
@@ -286,7 +287,7 @@ def _minutes_file(session: Any, meeting: Meeting, cache: dict[str, Any]) -> tupl
             file = (f"minutes-{meeting.id}.pdf", "application/pdf", minutes_pdf(session, meeting))
             check_attachments([file])  # larger than mail allows (photos pasted into the minutes?): the link instead
             cache[locale] = file
-        except (FontNotFoundError, AttachmentRefused) as exc:
+        except (FontNotFoundError, PdfWorkerError, AttachmentRefused) as exc:  # the PDF process busy or failed too
             current_app.logger.warning("minutes %s e-mailed without the PDF: %s", meeting.id, exc)
             cache[locale] = None
     return cache[locale]

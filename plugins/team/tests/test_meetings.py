@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from core.notifications.models import EmailAttachment, EmailOutbox, Notification
+from core.pdf import FontNotFoundError
+from core.pdf_worker import PdfWorkerError
 from core.timeutil import local_today
 from plugins.team.models import ActionItem, Meeting, MeetingAttendee, MeetingSeries
 from plugins.team.services import actions, meetings
@@ -174,14 +177,16 @@ def test_closing_the_minutes_emails_them_and_offers_the_pdf(app, db, people, log
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_without_a_chinese_font_the_minutes_mail_links_to_the_pdf_instead(app, db, people, login_as,
-                                                                         monkeypatch):
-    from core.pdf import FontNotFoundError
+@pytest.mark.parametrize("failure", [FontNotFoundError("no CJK font"), PdfWorkerError("the PDF process timed out")],
+                         ids=["no Chinese font", "PDF process failed"])
+def test_when_the_pdf_cannot_be_printed_the_minutes_mail_links_to_it_instead(app, db, people, login_as,
+                                                                             monkeypatch, failure):
+    """The minutes still close and go out: the mail links to the PDF, which the reader opens when it prints."""
 
-    def no_font(*args, **kwargs):
-        raise FontNotFoundError("no CJK font")
+    def cannot_print(*args, **kwargs):
+        raise failure
 
-    monkeypatch.setattr(meetings, "minutes_pdf", no_font)
+    monkeypatch.setattr(meetings, "minutes_pdf", cannot_print)
     _series, meeting = scheduled_meeting(db, people)
     db.session.query(EmailOutbox).delete()
     db.session.commit()
