@@ -25,6 +25,10 @@ LIST_STRINGS = (
     gettext_noop("Clear"), gettext_noop("Group by"), gettext_noop("No grouping"), gettext_noop("ascending"),
     gettext_noop("descending"), gettext_noop("Pages"), gettext_noop("%(first)s–%(last)s of %(total)s"),
     gettext_noop("Previous page"), gettext_noop("Next page"), gettext_noop("Per page:"), gettext_noop("Export:"),
+    # Read by lists.html's own macros as ``page.words[…]``.
+    gettext_noop("Saved views"), gettext_noop("Save this view"), gettext_noop("Name of the view"),
+    gettext_noop("Save view"), gettext_noop("Nothing matches your search or filters."),
+    gettext_noop("Clear search and filters"), gettext_noop("Count"), gettext_noop("Total"),
 )
 
 

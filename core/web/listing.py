@@ -507,6 +507,13 @@ class Page:
 
     # lists.html's macros, drawn in Python (core.web.list_cells: the same HTML, a fraction of a macro's cost).
 
+    @property
+    def words(self) -> Mapping[str, Any]:
+        """The list macros' fixed words in the request's language, translated once per locale and process."""
+        from core.web.list_cells import words
+
+        return words()
+
     def filter_control(self, flt: Filter) -> Any:
         """The toolbar's control of ``flt`` as markup (lists.html's ``filter_control``)."""
         from core.web.list_cells import filter_control
