@@ -27,7 +27,7 @@ from core.db.substring_index import where_terms
 from core.extensions import db
 from core.identity.models import User
 from core.security import team_ids
-from core.web.list_cells import bulk_checkbox
+from core.web.list_cells import bulk_checkbox_drawer
 from core.web.listing import Filter, GroupBy, ListQuery, SumColumn
 from core.web.locale import datetime_filter
 from plugins.crm import forms
@@ -290,23 +290,34 @@ def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, st
     name, grade, state, region, owner, tag_label, complete, updated, unassigned = (
         escape(words[key]) for key in ("name", "grade", "state", "region", "owner", "tags", "complete", "updated",
                                        "unassigned"))
-    kinds, states = labels["kind"], labels["state"]
+    # Labels of codes escaped once a page, not once a row (a code missing from them is drawn as it is, escaped).
+    kinds = {code: escape(label) for code, label in labels["kind"].items()}
+    states = {code: escape(label) for code, label in labels["state"].items()}
     href = escape(customer_url)
+    checkbox = bulk_checkbox_drawer() if bulk else None
+    grades: dict[tuple[str, bool], str] = {}
     out = []
     for c in items:
+        name_html = escape(c.name)
         phone = f" · {escape(c.phone)}" if c.phone else ""
-        if c.grade:
-            lock = " 🔒" if c.grade_locked else ""
-            grade_cell = f'<span class="pill grade grade-{escape(c.grade.lower())}">{escape(c.grade)}{lock}</span>'
-        else:
-            grade_cell = '<span class="muted">—</span>'
+        grade_cell = grades.get((c.grade, c.grade_locked))
+        if grade_cell is None:
+            if c.grade:
+                lock = " 🔒" if c.grade_locked else ""
+                grade_cell = (f'<span class="pill grade grade-{escape(c.grade.lower())}">'
+                              f'{escape(c.grade)}{lock}</span>')
+            else:
+                grade_cell = '<span class="muted">—</span>'
+            grades[(c.grade, c.grade_locked)] = grade_cell
+        kind_label = kinds.get(c.kind)
+        state_label = states.get(c.state)
         tags = "".join(f'<span class="pill">{escape(tag)}</span> ' for tag in c.tag_names)
         out.append(
-            f'<tr>\n{bulk_checkbox(c.id, c.name) if bulk else ""}'
-            f'<td data-label="{name}"><a href="{href}{c.id}">{escape(c.name)}</a>\n'
-            f'<br><small>{escape(kinds.get(c.kind))}{phone}</small></td>\n'
+            f'<tr>\n{checkbox(c.id, name_html) if checkbox else ""}'
+            f'<td data-label="{name}"><a href="{href}{c.id}">{name_html}</a>\n'
+            f'<br><small>{escape(None) if kind_label is None else kind_label}{phone}</small></td>\n'
             f'<td data-label="{grade}">{grade_cell}</td>\n'
-            f'<td data-label="{state}"><span class="pill">{escape(states.get(c.state, c.state))}</span></td>\n'
+            f'<td data-label="{state}"><span class="pill">{escape(c.state) if state_label is None else state_label}</span></td>\n'
             f'<td data-label="{region}">{escape(c.region or "—")}</td>\n'
             f'<td data-label="{owner}">{escape(c.owner.name) if c.owner else unassigned}</td>\n'
             f'<td data-label="{tag_label}">{tags}</td>\n'
