@@ -87,28 +87,28 @@ def bulk_checkbox_drawer() -> Callable[[Any, Any], str]:
 
 def filter_control(page: Any, flt: Any) -> Markup:
     """One filter's control of the toolbar: a select for choices (one string join, whatever the number of
-    options), a date input for date ranges; the message of a rejected value under it."""
+    options), a date input for date ranges; the message of a rejected value under it. f-strings with escape()
+    on every value, as the template's {{ }} did (Markup.format costs ten times as much)."""
     current = page.active_filters.get(flt.key, "")
     key = escape(flt.key)
     error = flt.key in page.errors
-    parts = [Markup('<div class="filter{}">\n  <label for="filter-{}">{}</label>\n').format(
-        " has-error" if error else "", key, label_text(flt.label))]
+    parts = [f'<div class="filter{" has-error" if error else ""}">\n  <label for="filter-{key}">'
+             f'{escape(label_text(flt.label))}</label>\n']
     if flt.kind == "choice":
         lifted = flt.default is not None
-        parts.append(Markup('  <select id="filter-{}" name="{}" data-autosubmit>\n    <option value="{}"{}>{}</option>\n'
-                            '    ').format(key, key, "all" if lifted else "",
-                                           " selected" if lifted and current == "all" else "", words()["All"]))
+        parts.append(f'  <select id="filter-{key}" name="{key}" data-autosubmit>\n    <option value="'
+                     f'{"all" if lifted else ""}"{" selected" if lifted and current == "all" else ""}>'
+                     f'{words()["All"]}</option>\n    ')
         # escape() per value and label, as the template's {{ }} did; "selected" on the current value only.
         parts.extend(f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(label)}</option>'
                      for value, label in flt.options())
         parts.append("\n  </select>\n")
     else:
-        parts.append(Markup('  <input type="date" id="filter-{}" name="{}" value="{}">\n').format(key, key, current))
+        parts.append(f'  <input type="date" id="filter-{key}" name="{key}" value="{escape(current)}">\n')
     if error:
-        parts.append(Markup('  <p class="field-error">{}</p>\n').format(page.errors[flt.key]))
+        parts.append(f'  <p class="field-error">{escape(page.errors[flt.key])}</p>\n')
     parts.append("</div>")
     return Markup("".join(parts))
-
 
 
 def _keep(page: Any, skip: Any) -> str:

@@ -270,16 +270,22 @@ def customer_listing(stmt: Any = None) -> CustomerListing:
                "updated": Customer.updated_at, "created": Customer.created_at, "complete": Customer.completeness},
         default_sort="-updated",
         search=[Customer.name_key, Customer.phone, Customer.email],
-        filters=[
-            Filter.choice("grade", _l("Grade"), Customer.grade, [("A", "A"), ("B", "B"), ("C", "C")]),
-            Filter.choice("state", _l("State"), Customer.state, forms.state_choices),
-            Filter.choice("owner", _l("Owner"), Customer.owner_id, owner_choices, coerce=int),
-            TagFilter("tag", _l("Tag"), Customer.id, "choice", tag_choices),
-            Filter.choice("source", _l("Source channel"), Customer.source, lambda: forms.source_choices()[1:]),
-        ],
-        groups=_groups(),
+        filters=FILTERS,
+        groups=GROUPS,
         sums=SUMS,
     )
+
+
+#: The list's filters and groupings: the same on every request (their labels are lazy, their choices callables
+#: asked per request), so built once.
+FILTERS = (
+    Filter.choice("grade", _l("Grade"), Customer.grade, [("A", "A"), ("B", "B"), ("C", "C")]),
+    Filter.choice("state", _l("State"), Customer.state, forms.state_choices),
+    Filter.choice("owner", _l("Owner"), Customer.owner_id, owner_choices, coerce=int),
+    TagFilter("tag", _l("Tag"), Customer.id, "choice", tag_choices),
+    Filter.choice("source", _l("Source channel"), Customer.source, lambda: forms.source_choices()[1:]),
+)
+GROUPS = tuple(_groups())
 
 
 def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, str]], words: Mapping[str, str],
