@@ -11,20 +11,34 @@ cost (menu, notifications, layout: core's) dominates whenever the SQL takes a fe
     .venv/bin/python -m bench.expenses_bench                                  # 200,000 claims, 1,000,000 lines
     .venv/bin/python -m bench.expenses_bench --claims 20000 --lines 100000    # a quicker run
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.expenses_bench
+
+Where a page's Python goes (issue 18), on a smaller build: ``--profile N`` requests each of PROFILED pages
+``--requests`` times and prints the CPU a request (``process_time``: the machine is shared) beside its SQL replayed
+alone, and the N costliest functions of a cProfile; ``--dump DIR`` writes the HTML of the claim pages in en and
+zh_Hans, to compare before and after a change (``diff -r``).
+
+    .venv/bin/python -m bench.expenses_bench --claims 20000 --lines 100000 --profile 30 --requests 300
+    .venv/bin/python -m bench.expenses_bench --claims 20000 --lines 100000 --dump /tmp/expenses-html
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import random
+import re
+import statistics
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import insert, select, text
 
-from bench.harness import bench_app, time_page
+from bench.harness import SQLRecorder, bench_app, sign_in, sql_seconds, time_page
+from bench.list_profile import cpu_per_request, set_locale
 
 DEPARTMENTS = 20
 REPS_PER_DEPARTMENT = 10
@@ -102,10 +116,11 @@ def _claim_row(claim_id: int, state: str, claimant: int, department: int, head: 
 
 
 def build_claims(app: Flask, reps: dict[int, tuple[int, int]], claims: int, lines: int,
-                 rng: random.Random) -> None:
+                 rng: random.Random, now: datetime | None = None) -> None:
     """``claims`` claims over the representatives with ``lines`` lines in all, dated over this year and last,
     in every state; paid claims with their payment. Core bulk inserts (lists of dicts, executemany) in chunks,
-    ids given up front so that no insert has to return them."""
+    ids given up front so that no insert has to return them. ``now`` (default: the clock) pins the dates, so that
+    two builds show the same ones."""
     from core.extensions import db
     from core.identity.models import User
     from core.timeutil import local_today, utcnow
@@ -115,7 +130,7 @@ def build_claims(app: Flask, reps: dict[int, tuple[int, int]], claims: int, line
     weights = list(STATE_WEIGHTS.values())
     rep_ids = list(reps)
     with app.app_context():
-        now, today = utcnow(), local_today()
+        now, today = now or utcnow(), local_today()
         finance = db.session.scalar(select(User.id).where(User.login == "finance"))
         categories = list(db.session.scalars(select(Category.id)))
         amounts = [Decimal(cents) / 100 for cents in range(500, 300_000, 7)]  # Decimal() per line is slow
@@ -218,11 +233,69 @@ def search_pages() -> tuple[tuple[str, str, str], ...]:
     )
 
 
+#: The pages ``--profile`` measures: rule 2's misses on PostgreSQL (bench/README.md, issue 18 part 6).
+PROFILED = (("/expenses/finance?stage=pay&per_page=500", "finance"), ("/expenses/", "rep0-0"))
+#: The pages ``--dump`` writes: the three claim tables, plain, sorted, filtered, searched, empty.
+DUMPED = (("/expenses/finance?stage=pay&per_page=500", "finance"), ("/expenses/finance", "finance"),
+          ("/expenses/finance?sort=-total&over_budget=1", "finance"), ("/expenses/", "rep0-0"),
+          ("/expenses/?state=paid&sort=-total", "manager"), ("/expenses/?q=报销12345", "manager"),
+          ("/expenses/?page=3&per_page=100", "manager"), ("/expenses/?q=北京", "manager"),
+          ("/expenses/?group=state", "manager"), ("/expenses/review", "head0"), ("/expenses/review?q=报销1", "head0"))
+#: A CSRF token differs at every sign-in: masked, so that two dumps compare equal.
+_CSRF = re.compile(rb'(?<=csrf_token" value=")[^"]+|(?<="X-CSRFToken": ")[^"]+')
+
+
+def profile(app: Flask, functions: int, requests: int) -> None:
+    """CPU a request against the SQL replayed alone, and a cProfile, of each PROFILED page (in Chinese)."""
+    from core.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    for url, login in PROFILED:
+        set_locale(app, login, "zh_Hans")
+        client = app.test_client()
+        sign_in(app, client, login)
+        for _ in range(20):
+            client.get(url)  # warm: compiled statements, templates, catalogues
+        with SQLRecorder(engine) as recorder:
+            client.get(url)
+        sql = statistics.median(sql_seconds(engine, recorder.statements) for _ in range(20))
+        cpu = statistics.median(cpu_per_request(app, client, url, requests))
+        print(f"{url} ({login}): CPU {cpu * 1000:.2f} ms a request, {len(recorder.statements)} statements, "
+              f"SQL replayed {sql * 1000:.2f} ms, CPU ÷ SQL {cpu / sql:.2f}")
+        if functions:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(requests):
+                client.get(url)
+            profiler.disable()
+            stats = pstats.Stats(profiler).strip_dirs()
+            stats.sort_stats("cumulative").print_stats(functions)
+            stats.sort_stats("tottime").print_stats(functions)
+
+
+def dump(app: Flask, folder: Path) -> None:
+    """The HTML of every DUMPED page, in en and zh_Hans, under ``folder``/<locale>/."""
+    for locale in ("en", "zh_Hans"):
+        for number, (url, login) in enumerate(DUMPED):
+            set_locale(app, login, locale)
+            client = app.test_client()
+            sign_in(app, client, login)
+            response = client.get(url)
+            (folder / locale).mkdir(parents=True, exist_ok=True)
+            (folder / locale / f"{number}.html").write_bytes(_CSRF.sub(b"CSRF", response.data))
+    print(f"wrote {len(DUMPED)} pages × 2 locales to {folder}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", type=int, default=200_000, help="claims to build (default 200,000)")
     parser.add_argument("--lines", type=int, default=1_000_000, help="claim lines in all (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", type=int, metavar="N", help="CPU a request of the PROFILED pages, and a "
+                        "cProfile's N costliest functions (0: the CPU alone)")
+    parser.add_argument("--requests", type=int, default=300, help="requests a page for --profile")
+    parser.add_argument("--dump", type=Path, help="write the HTML of the claim pages in en and zh_Hans here")
     args = parser.parse_args()
     if args.lines < args.claims:
         parser.error("every claim needs at least one line: --lines must be at least --claims")
@@ -230,10 +303,18 @@ def main() -> None:
         started = time.perf_counter()
         reps = build_people(app)
         year = build_budgets(app)
-        build_claims(app, reps, args.claims, args.lines, random.Random(args.seed))
+        # A dump's dates must not move with the clock: the build is pinned to a fixed moment.
+        build_claims(app, reps, args.claims, args.lines, random.Random(args.seed),
+                     datetime(2026, 12, 1, 9, 30) if args.dump else None)
         vacuum_analyze(app)
         print(f"built {args.claims:,} claims with {args.lines:,} lines in {time.perf_counter() - started:.0f} s "
               f"on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
+        if args.dump:
+            dump(app, args.dump)
+        if args.profile is not None:
+            profile(app, args.profile, args.requests)
+        if args.dump or args.profile is not None:
+            return
         # The application shell (menu, notifications, layout) costs the same on every page whatever the data: shown
         # apart so that the lists' own work can be read beside their SQL.
         shell = time_page(app, "/expenses/categories", "finance")

@@ -6,7 +6,8 @@ once per request (core/web/locale.py).
 
 The rows of the three claim tables (claims, review queue, finance queue) are drawn here rather than in a Jinja
 loop: a Jinja row makes some thirty calls (escapes, attribute look-ups, filters), which on a 500-row payment list
-cost more than the rows' SQL. The HTML is the templates' own, byte for byte: the labels are the templates'
+cost more than the rows' SQL; their amounts and moments are written by views/amounts.py and views/moments.py, the
+core's own texts without babel's look-ups per row (issue 18). The HTML is the templates' own, byte for byte: the labels are the templates'
 ``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as Jinja's autoescape does.
 """
 
@@ -19,10 +20,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from core.web.locale import datetime_filter, money
+from core.web.locale import money
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
 from plugins.expenses.services.queries import waiting_since
+from plugins.expenses.views.amounts import amount_text
+from plugins.expenses.views.moments import short_moment_text
 
 
 def claim_rows() -> dict[str, Any]:
@@ -56,15 +59,13 @@ def left(value: Any) -> str:
     return money(value)
 
 
-def _short(moment: Any) -> Any:
-    return escape(datetime_filter(moment, "short"))
-
-
 def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) -> Markup:
     """The ``<tr>`` rows of a claim table, as the template's loop drew them. ``kind`` is "claims" (the claim list:
     state and created columns), "review" or "finance" (the queues: the waiting-since column; finance's rows keep
     a line for the payment checkbox, drawn when ``select``: the "to pay" stage). ``claims`` are
     lists.ROW_COLUMNS rows."""
+    # The amounts and moments as yuan() and |datetime("short") write them, without babel per row.
+    write_amount, moment = amount_text(), short_moment_text()
     href = escape(url_for("expenses.claim_detail", claim_id=0)[:-1]).replace("{", "{{").replace("}", "}}")
     number, purpose, claimant, amount = _label(_("Number")), _label(_("Purpose")), _label(_("Claimant")), \
         _label(_("Amount"))
@@ -76,15 +77,19 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
         row, cell = "\n    <tr>\n      ", "\n      "
         last = (f'{cell}<td data-label="{state_heading}"><span class="expenses-state expenses-state-{{state}}">'
                 f'{{state_text}}</span></td>{cell}<td data-label="{created}">{{last}}</td>\n    </tr>\n  ')
-        last_value: Callable[[Any], Any] = lambda claim: _short(claim.created_at)  # noqa: E731
+        last_value: Callable[[Any], Any] = lambda claim: escape(moment(claim.created_at))  # noqa: E731
     else:
         states = {}
         row, cell = "\n  <tr>\n    ", "\n    "
         last = f'{cell}<td data-label="{_label(_("Waiting since"))}">{{last}}</td>\n  </tr>\n  '
-        last_value = lambda claim: _short(waiting_since(claim))  # noqa: E731
+        last_value = lambda claim: escape(moment(waiting_since(claim)))  # noqa: E731
     if select:
-        choose = Markup(_("Select %(name)s")) % {"name": "{}"}
-        row += '<td class="bulk-cell"><input type="checkbox" name="ids" value="{id}" aria-label="{choose}"></td>' + cell
+        # "Select <number>" with the row's (escaped) number put in by the row's own format, not a Markup.format
+        # per row: the translation around it is split at a marker once.
+        before, _marker, after = str(Markup(_("Select %(name)s")) % {"name": "\0"}).partition("\0")
+        before, after = _label(before), _label(after)
+        row += (f'<td class="bulk-cell"><input type="checkbox" name="ids" value="{{id}}" '
+                f'aria-label="{before}{{number}}{after}"></td>{cell}')
     elif kind == "finance":
         row += cell  # the finance template's (empty) checkbox line
     template = (f'{row}<td data-label="{number}"><a href="{href}{{id}}">{{number}}</a></td>'
@@ -96,7 +101,6 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
         state = claim.state
         parts.append(template.format(
             id=claim.id, number=escape(claim.number), title=escape(claim.title), over=over if claim.over_budget else "",
-            claimant=escape(claim.claimant_name), total=escape(yuan(claim.total)), last=last_value(claim),
-            state=escape(state), state_text=states.get(state, ""),
-            choose=choose.format(claim.number) if select else ""))
+            claimant=escape(claim.claimant_name), total=escape(write_amount(claim.total)), last=last_value(claim),
+            state=escape(state), state_text=states.get(state, "")))
     return Markup("".join(parts))
