@@ -10,19 +10,31 @@
     .venv/bin/python -m bench.appraisal_bench                        # SQLite
     .venv/bin/python -m bench.appraisal_bench --small 100 --large 1000
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.appraisal_bench
+
+Where a page's Python goes (issue 18), on the large company only: ``--profile 40`` prints the CPU a request of the
+calibration page (``--url`` for another) and its 40 costliest functions over ``--requests`` requests; ``--dump DIR``
+writes the HTML of the calibration and overview pages in en and zh_Hans, to compare before and after a change
+(``diff -r``).
+
+    .venv/bin/python -m bench.appraisal_bench --profile 40
+    .venv/bin/python -m bench.appraisal_bench --dump /tmp/appraisal-before
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
+import statistics
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import insert, literal, select, text, update
 
-from bench.harness import bench_app, time_call, time_page
+from bench.harness import SQLRecorder, bench_app, sign_in, sql_seconds, time_call, time_page
 from core.contracts import Period
 
 MONTHS = 24
@@ -188,12 +200,89 @@ def pages(app: Flask, cycle_id: int) -> dict[str, object]:
     }
 
 
+def dumped_urls(cycle_id: int) -> list[tuple[str, str]]:
+    """(signed-in login, URL) of the pages ``--dump`` writes: calibration plain, sorted, deep, searched, an older
+    (closed) cycle, a search that matches nothing; the HR overview."""
+    calibration = f"/appraisal/calibration?cycle={cycle_id}"
+    return [("manager", calibration), ("manager", f"{calibration}&sort=name"),
+            ("manager", f"{calibration}&page=7&per_page=100"), ("manager", f"{calibration}&q=代表1"),
+            ("manager", f"/appraisal/calibration?cycle={cycle_id - 1}&sort=-name"),
+            ("manager", f"{calibration}&q=nobody"), ("hr", f"/appraisal/overview?cycle={cycle_id}")]
+
+
+def dump(app: Flask, pages: list[tuple[str, str]], folder: Path) -> None:
+    """Each (login, URL) of ``pages`` in en and zh_Hans, CSRF tokens masked, one file a page (also used by
+    pipeline_bench)."""
+    from bench.list_profile import _CSRF, set_locale
+
+    for locale in ("en", "zh_Hans"):
+        (folder / locale).mkdir(parents=True, exist_ok=True)
+        for number, (login, url) in enumerate(pages):
+            set_locale(app, login, locale)
+            client = app.test_client()
+            sign_in(app, client, login)
+            response = client.get(url)
+            (folder / locale / f"{number}.html").write_bytes(_CSRF.sub(b"CSRF", response.data))
+    print(f"wrote {len(pages)} pages × 2 locales to {folder}")
+
+
+def profile(app: Flask, url: str, login: str, requests: int, functions: int) -> None:
+    """CPU a request of ``url`` (process time: the machine is shared), its SQL replayed, and a cProfile (also used
+    by pipeline_bench)."""
+    from core.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    sign_in(app, client, login)
+    for _ in range(20):
+        client.get(url)  # warm: compiled statements, templates, catalogues
+    with SQLRecorder(engine) as recorder:
+        client.get(url)
+    sql = statistics.median(sql_seconds(engine, recorder.statements) for _ in range(20))
+    samples = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(max(1, requests // 5)):
+            response = client.get(url)
+        samples.append((time.process_time() - started) / max(1, requests // 5))
+        assert response.status_code == 200, response.status_code
+    cpu = statistics.median(samples)
+    print(f"{url}: CPU {cpu * 1000:.2f} ms a request (rounds {', '.join(f'{s * 1000:.2f}' for s in samples)}), "
+          f"{len(recorder.statements)} statements, SQL replayed {sql * 1000:.2f} ms, CPU ÷ SQL {cpu / sql:.2f}")
+    if functions:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            client.get(url)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(functions)
+        stats.sort_stats("tottime").print_stats(functions)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", type=int, default=200, help="people in the small company (default 200)")
     parser.add_argument("--large", type=int, default=2000, help="people in the large company (default 2,000)")
+    parser.add_argument("--profile", type=int, metavar="N", help="large company only: CPU a request and a cProfile's "
+                        "N costliest functions (0: the CPU alone)")
+    parser.add_argument("--url", help="the page --profile requests (default: the calibration page, as the manager)")
+    parser.add_argument("--login", default="manager", help="who --profile signs in as (default manager)")
+    parser.add_argument("--requests", type=int, default=300, help="requests --profile makes (default 300)")
+    parser.add_argument("--dump", type=Path, metavar="DIR", help="large company only: write the pages' HTML here")
     args = parser.parse_args()
     today = date.today()
+    if args.profile is not None or args.dump:
+        with bench_app("crm", "pipeline", "appraisal") as app:
+            build_people(app, args.large)
+            cycle_id = build_history(app, today)
+            if args.dump:
+                dump(app, dumped_urls(cycle_id), args.dump)
+            else:
+                profile(app, args.url or f"/appraisal/calibration?cycle={cycle_id}", args.login, args.requests,
+                        args.profile)
+        return
     results = {}
     for size in (args.small, args.large):
         with bench_app("crm", "pipeline", "appraisal") as app:

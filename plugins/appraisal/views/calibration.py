@@ -18,16 +18,23 @@ from core.security import require, scoped
 from core.web.listing import ListQuery
 from core.web.params import record_id
 from plugins.appraisal.labels import grade_labels
-from plugins.appraisal.models import GRADES, Appraisal, light
+from plugins.appraisal.models import GRADES, Appraisal
 from plugins.appraisal.permissions import CALIBRATE
 from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
 from plugins.appraisal.settings import setting
-from plugins.appraisal.views.common import bp, cycle_choices, cycle_from
+from plugins.appraisal.views.cells import calibration_rows
+from plugins.appraisal.views.common import bp, cycle_choices, cycle_from, label_text
+
+#: What a row of the results shows, read as plain values (the page only displays them): no Appraisal, User and
+#: Cycle object built per row, nor their columns read (issue 18).
+_ROW_COLUMNS = (Appraisal.id, Appraisal.state, Appraisal.version, Appraisal.result_score, Appraisal.self_score,
+                Appraisal.superior_score, Appraisal.customer_score, Appraisal.final_score, Appraisal.grade,
+                User.name.label("employee_name"))
 
 
 def _in_cycle(cycle_id: int) -> Any:
-    stmt = select(Appraisal).options(*light()).join(User, User.id == Appraisal.employee_id) \
+    stmt = select(*_ROW_COLUMNS).join(User, User.id == Appraisal.employee_id) \
         .where(Appraisal.cycle_id == cycle_id, Appraisal.employee_id != current_user.id)
     return scoped(stmt, Appraisal, CALIBRATE, current_user)
 
@@ -56,12 +63,13 @@ def calibration():  # type: ignore[no-untyped-def]
     share = Decimal(setting("excellent_max_share"))
     warning = bool(share > 0 and graded and Decimal(counts["excellent"]) * 100 / graded > share)
     names = grade_labels()
-    chart = {"type": "bar", "data": {"labels": [str(names[g]) for g in GRADES],
+    chart = {"type": "bar", "data": {"labels": [label_text(names[g]) for g in GRADES],
                                      "datasets": [{"label": _("People"), "data": [counts[g] for g in GRADES]}]},
              "options": {"animation": False, "plugins": {"legend": {"display": False}},
                          "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}
     return render_template("appraisal/calibration.html", cycle=cycle, page=page, counts=counts, graded=graded,
-                           warning=warning, share=share, chart=chart, cycles=cycle_choices())
+                           warning=warning, share=share, chart=chart, cycles=cycle_choices(),
+                           calibration_rows=calibration_rows)
 
 
 @bp.post("/calibration/finalize")

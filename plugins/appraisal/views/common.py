@@ -7,11 +7,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 from babel.dates import format_skeleton
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, has_request_context, send_from_directory
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from core.extensions import db
@@ -37,11 +40,52 @@ PLUGIN_DIR = Path(__file__).resolve().parent.parent
 bp = Blueprint("appraisal", __name__, url_prefix="/appraisal", template_folder=str(PLUGIN_DIR / "templates"))
 
 
-def period_text(kind: str, start: Any) -> str:
-    """"2026年11月" / "Nov 2026" for a month; "2026年度" / "Year 2026" for a year."""
+#: Texts kept per (locale, …): the catalogues and babel's data never change while a process runs (issue 18: a
+#: page drew a period's name for each of its 36 cycles, and translated a dozen lazy labels, at every request).
+MAX_KEPT_TEXTS = 4096
+_PERIOD_TEXTS: dict[tuple[str, str, Any], str] = {}
+_LABEL_TEXTS: dict[tuple[str, str], str] = {}
+
+
+def _period_text(kind: str, start: Any) -> str:
     if kind == "annual":
         return _("Year %(year)s", year=start.year)
     return format_skeleton("yMMM", start, locale=get_locale())
+
+
+def period_text(kind: str, start: Any) -> str:
+    """"2026年11月" / "Nov 2026" for a month; "2026年度" / "Year 2026" for a year."""
+    if not has_request_context():
+        return _period_text(kind, start)
+    key = (str(get_locale()), kind, start)
+    text = _PERIOD_TEXTS.get(key)
+    if text is None:
+        if len(_PERIOD_TEXTS) >= MAX_KEPT_TEXTS:
+            _PERIOD_TEXTS.clear()
+        text = _PERIOD_TEXTS[key] = _period_text(kind, start)
+    return text
+
+
+def label_text(label: Any) -> str:
+    """``str(label)`` in the request's language; a lazily translated label of this plugin (``_l("Final")``) is
+    translated once per locale and process (each ``str()`` is a catalogue look-up and a walk up the call stack to
+    find the asking module: here always this plugin, so its catalogue first, as before)."""
+    if not (isinstance(label, LazyString) and label._func is flask_babel.gettext and not label._kwargs
+            and len(label._args) == 1 and has_request_context()):
+        return str(label)
+    key = (str(get_locale()), label._args[0])
+    text = _LABEL_TEXTS.get(key)
+    if text is None:
+        if len(_LABEL_TEXTS) >= MAX_KEPT_TEXTS:
+            _LABEL_TEXTS.clear()
+        text = _LABEL_TEXTS[key] = str(label)
+    return text
+
+
+def trusted_label(label: Any) -> Any:
+    """A label as a template draws it: a lazy string unescaped (its ``__html__``), so its kept translation as
+    Markup; anything else (a name typed in the settings) as it is, escaped when drawn."""
+    return Markup(label_text(label)) if isinstance(label, LazyString) else label
 
 
 class TextLabels:
@@ -53,7 +97,7 @@ class TextLabels:
     def __getattr__(self, group: str) -> dict[str, str]:
         if group not in self.GROUPS:
             raise AttributeError(group)
-        texts = {code: str(label) for code, label in self.GROUPS[group]().items()}
+        texts = {code: label_text(label) for code, label in self.GROUPS[group]().items()}
         setattr(self, group, texts)
         return texts
 
@@ -68,7 +112,7 @@ class LabelGroups:
 
     @cached_property
     def grade(self) -> dict[str, Any]:
-        return grade_labels()
+        return {code: trusted_label(label) for code, label in grade_labels().items()}
 
 
 @bp.app_context_processor

@@ -1,0 +1,120 @@
+"""List rows of the appraisal pages drawn in Python, and their scores' text (issue 18).
+
+A Jinja loop over a 50-row page cost a call, an escape and a yield per cell, a catalogue look-up per row (the
+checkbox's label) and a babel number format per score: more than the page's SQL. Here a row is one f-string and a
+score's text is written directly when it can be, with the same bytes as the template wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
+
+from core.i18n import gettext_noop
+from core.web.locale import number
+
+#: What an empty score cell shows.
+NO_SCORE = "—"
+_TENTH = Decimal("0.1")
+#: Whether a locale writes a score below 1,000 with "-", digits, "." and one decimal ("-123.4"), i.e. as Python's
+#: own Decimal format does; checked once per locale and process against core.web.locale.number itself.
+_PLAIN_LOCALES: dict[str, bool] = {}
+
+
+def _plain_locale() -> bool:
+    name = str(get_locale())
+    plain = _PLAIN_LOCALES.get(name)
+    if plain is None:
+        plain = _PLAIN_LOCALES[name] = (number(Decimal("-123.4"), 1) == "-123.4"
+                                        and number(Decimal("123.45"), 1) == "123.4"
+                                        and number(Decimal("0.06"), 1) == "0.1")
+    return plain
+
+
+def score_formatter() -> Callable[[Any], str]:
+    """``f(value)``: ``number(value, 1)`` for a score, "—" for none, for the request's locale.
+
+    number() goes through babel's NumberPattern for each value (locale look-ups, grouping, symbols: ~30 µs). A
+    score is a Decimal below 1,000 (Numeric(6, 2)): where the locale writes those plainly (checked above), the text
+    is what babel computes for them, written directly: babel quantizes the absolute value in the current decimal
+    context, prints it with "%f", and puts the minus sign before a negative one; core's number() first shows a value
+    that rounds (half up) to zero as zero. Anything else goes to number() as before."""
+    if not _plain_locale():
+        return lambda value: NO_SCORE if value is None else number(value, 1)
+
+    def text(value: Any) -> str:
+        if value is None:
+            return NO_SCORE
+        if not (isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 3):
+            return number(value, 1)
+        if value.quantize(_TENTH, rounding=ROUND_HALF_UP) == 0:
+            return "0.0"  # number() shows -0.04 as zero, without a sign
+        rounded = abs(value).quantize(_TENTH)
+        if rounded.adjusted() >= 3:  # 999.96 → 1,000.0: grouped
+            return number(value, 1)
+        return f"-{rounded:f}" if value.is_signed() else f"{rounded:f}"
+
+    return text
+
+
+#: The checkbox's label of a row waiting for calibration (calibration.html drew it per row).
+FINALISE = gettext_noop("Finalise %(name)s")
+#: Stands for the name while the label is split around it (a private-use character: escaping leaves it alone).
+_SLOT = "\ue000"
+
+
+def _around_name(label: Markup) -> tuple[str, str] | None:
+    """The text before and after the name in ``label % {"name": …}``, or None if the name is not there once."""
+    parts = str(label % {"name": _SLOT}).split(_SLOT)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Mapping[str, str],
+                     grades: Mapping[str, str], detail_url: str) -> Markup:
+    """The rows of the calibration page's results table (appraisal/calibration.html), from rows of
+    ``calibration._ROW_COLUMNS``, one f-string a row: every value escaped as the template's ``{{ }}`` did (names
+    are typed by users), the column names (``words``, translations already trusted by the template) once a page,
+    a state's or a grade's cell once per code."""
+    fin, person, state, results, self_, sup, cust, final, grade = (
+        escape(words[key]) for key in ("fin", "person", "state", "results", "self", "sup", "cust", "final", "grade"))
+    # As the template's _("Finalise %(name)s", name=…) under autoescape: the translation trusted, the name escaped.
+    finalise = Markup(gettext(FINALISE))
+    around = _around_name(finalise)
+    score = score_formatter()
+    href = escape(detail_url)
+    state_cells: dict[str, str] = {}
+    grade_cells: dict[Any, str] = {}
+    out = []
+    for a in items:
+        name = escape(a.employee_name)
+        code = a.state
+        state_cell = state_cells.get(code)
+        if state_cell is None:
+            state_cell = state_cells[code] = (f'<span class="pill state-{escape(code)}">{escape(states[code])}'
+                                              f'</span>')
+        if code == "calibration":
+            # Markup already: the translation trusted, the name escaped.
+            label = f"{around[0]}{name}{around[1]}" if around else finalise % {"name": a.employee_name}
+            check = (f'<input type="checkbox" name="ids" value="{a.id}" aria-label="{label}">'
+                     f'<input type="hidden" name="version-{a.id}" value="{a.version}">')
+        else:
+            check = ""
+        code = a.grade
+        grade_cell = grade_cells.get(code)
+        if grade_cell is None:
+            grade_cell = grade_cells[code] = (f'<span class="pill grade-{escape(code)}">{escape(grades[code])}'
+                                              f'</span>' if code else NO_SCORE)
+        out.append(
+            f'<tr>\n        <td data-label="{fin}">{check}</td>\n'
+            f'        <td data-label="{person}"><a href="{href}{a.id}">{name}</a></td>\n'
+            f'        <td data-label="{state}">{state_cell}</td>\n'
+            f'        <td class="num" data-label="{results}">{score(a.result_score)}</td>\n'
+            f'        <td class="num" data-label="{self_}">{score(a.self_score)}</td>\n'
+            f'        <td class="num" data-label="{sup}">{score(a.superior_score)}</td>\n'
+            f'        <td class="num" data-label="{cust}">{score(a.customer_score)}</td>\n'
+            f'        <td class="num" data-label="{final}">{score(a.final_score)}</td>\n'
+            f'        <td data-label="{grade}">{grade_cell}</td>\n      </tr>')
+    return Markup("".join(out))
