@@ -144,8 +144,9 @@ def _category_pairs() -> list[tuple[int, str]]:
     """Every category, in use or not (old claims keep theirs), in the categories page's order."""
     from core.extensions import db
 
-    return [(c.id, category_label(c)) for c in db.session.scalars(
-        select(Category).order_by(Category.position, Category.id))]
+    # Plain rows (id, code, name: what category_label reads), not Category objects: no identity map on every list.
+    return [(c.id, category_label(c)) for c in db.session.execute(
+        select(Category.id, Category.code, Category.name).order_by(Category.position, Category.id))]
 
 
 def _all_category_choices() -> list[tuple[str, str]]:
@@ -155,7 +156,8 @@ def _all_category_choices() -> list[tuple[str, str]]:
 def _department_pairs() -> list[tuple[int, str]]:
     from core.extensions import db
 
-    return [(d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.name, Department.id))]
+    return [(d.id, d.name) for d in db.session.execute(
+        select(Department.id, Department.name).order_by(Department.name, Department.id))]
 
 
 def _department_choices() -> list[tuple[str, str]]:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -66,7 +67,36 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
     lists.ROW_COLUMNS rows."""
     # The amounts and moments as yuan() and |datetime("short") write them, without babel per row.
     write_amount, moment = amount_text(), short_moment_text()
+    template, over, states = _row_template(kind, select)
+    if kind == "claims":
+        last_value: Callable[[Any], Any] = lambda claim: escape(moment(claim.created_at))  # noqa: E731
+    else:
+        last_value = lambda claim: escape(moment(waiting_since(claim)))  # noqa: E731
+    parts = ["\n  "]
+    for claim in claims:
+        state = claim.state
+        parts.append(template.format(
+            id=claim.id, number=escape(claim.number), title=escape(claim.title), over=over if claim.over_budget else "",
+            claimant=escape(claim.claimant_name), total=escape(write_amount(claim.total)), last=last_value(claim),
+            state=escape(state), state_text=states.get(state, "")))
+    return Markup("".join(parts))
+
+
+def _row_template(kind: str, select: bool) -> tuple[str, str, dict[str, str]]:
+    """(the row's str.format template, the over-budget tag, state → label) of a claim table: fixed words only,
+    kept per locale and link prefix for the process (the catalogues never change while it runs), so that a page
+    does not translate a dozen words again."""
     href = escape(url_for("expenses.claim_detail", claim_id=0)[:-1]).replace("{", "{{").replace("}", "}}")
+    known: dict[tuple[str, str, bool, str], tuple[str, str, dict[str, str]]] = current_app.extensions[
+        "netsales"].memo("expenses.claim_row_templates", None, dict)
+    key = (str(get_locale()), kind, select, href)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _build_row_template(kind, select, href)
+    return found
+
+
+def _build_row_template(kind: str, select: bool, href: str) -> tuple[str, str, dict[str, str]]:
     number, purpose, claimant, amount = _label(_("Number")), _label(_("Purpose")), _label(_("Claimant")), \
         _label(_("Amount"))
     over = f' <span class="expenses-warning-tag">{Markup(_("over budget"))}</span>'
@@ -77,12 +107,10 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
         row, cell = "\n    <tr>\n      ", "\n      "
         last = (f'{cell}<td data-label="{state_heading}"><span class="expenses-state expenses-state-{{state}}">'
                 f'{{state_text}}</span></td>{cell}<td data-label="{created}">{{last}}</td>\n    </tr>\n  ')
-        last_value: Callable[[Any], Any] = lambda claim: escape(moment(claim.created_at))  # noqa: E731
     else:
         states = {}
         row, cell = "\n  <tr>\n    ", "\n    "
         last = f'{cell}<td data-label="{_label(_("Waiting since"))}">{{last}}</td>\n  </tr>\n  '
-        last_value = lambda claim: escape(moment(waiting_since(claim)))  # noqa: E731
     if select:
         # "Select <number>" with the row's (escaped) number put in by the row's own format, not a Markup.format
         # per row: the translation around it is split at a marker once.
@@ -96,11 +124,4 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
                 f'{cell}<td data-label="{purpose}">{{title}}{{over}}</td>'
                 f'{cell}<td data-label="{claimant}">{{claimant}}</td>'
                 f'{cell}<td class="num" data-label="{amount}">{{total}}</td>{last}')
-    parts = ["\n  "]
-    for claim in claims:
-        state = claim.state
-        parts.append(template.format(
-            id=claim.id, number=escape(claim.number), title=escape(claim.title), over=over if claim.over_budget else "",
-            claimant=escape(claim.claimant_name), total=escape(write_amount(claim.total)), last=last_value(claim),
-            state=escape(state), state_text=states.get(state, "")))
-    return Markup("".join(parts))
+    return template, over, states
