@@ -25,6 +25,7 @@ from plugins.appraisal.services import appraisals as flow
 from plugins.appraisal.settings import setting
 from plugins.appraisal.views.cells import calibration_rows
 from plugins.appraisal.views.common import bp, cycle_choices, cycle_from, label_text
+from plugins.appraisal.views.words import calibration_words
 
 #: What a row of the results shows, read as plain values (the page only displays them): no Appraisal, User and
 #: Cycle object built per row, nor their columns read (issue 18).
@@ -54,7 +55,7 @@ def distribution(cycle_id: int) -> dict[str, int]:
 def calibration():  # type: ignore[no-untyped-def]
     cycle = cycle_from(request.args.get("cycle"))
     if cycle is None:
-        return render_template("appraisal/calibration.html", cycle=None, page=None, cycles=[])
+        return render_template("appraisal/calibration.html", cycle=None, page=None, cycles=[], w=calibration_words())
     listing = ListQuery(_in_cycle(cycle.id), sorts={"name": User.name, "score": Appraisal.final_score},
                         default_sort="-score", search=[User.name], per_page=50)
     page = listing.page()
@@ -69,7 +70,7 @@ def calibration():  # type: ignore[no-untyped-def]
                          "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}
     return render_template("appraisal/calibration.html", cycle=cycle, page=page, counts=counts, graded=graded,
                            warning=warning, share=share, chart=chart, cycles=cycle_choices(),
-                           calibration_rows=calibration_rows)
+                           calibration_rows=calibration_rows, w=calibration_words())
 
 
 @bp.post("/calibration/finalize")
