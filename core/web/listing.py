@@ -435,6 +435,8 @@ class Page:
     group: GroupBy | None = None
     groups: list[Group] = field(default_factory=list)
     group_totals: Group | None = None
+    #: What this page's links share (their path, each argument encoded), built by its first link.
+    _links: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def grouped(self) -> bool:
@@ -476,7 +478,7 @@ class Page:
                 args.pop(key, None)
             else:
                 args[key] = str(value)
-        return _list_url(args)
+        return _list_url(args, self._links)
 
     def clear_url(self) -> str:
         """The list without search and filters (sort and page size kept)."""
@@ -577,23 +579,43 @@ class Page:
 _PAGE_PLACEHOLDER = "netsalespagenumber"
 
 
-def _list_url(args: dict[str, str]) -> str:
+def _list_url(args: dict[str, str], links: dict[Any, Any] | None = None) -> str:
     """``url_for(this endpoint, its view arguments, **args)``. A list draws a dozen links (sort headers, pages,
     sizes, export): when the route is plain (one rule, no defaults, no URL-default callbacks, no argument named
-    like a path variable), its path is built once per request and the query string appended, as url_for does."""
-    endpoint = request.endpoint or ""
-    view_args = request.view_args or {}
-    cache = g.setdefault("_netsales_list_base", {})
-    base = cache.get(endpoint)
+    like a path variable), its path is built once per request and the query string appended, as url_for does.
+    ``links`` (a Page's) keeps the path and each argument encoded for the page's next links."""
+    base = links.get("base") if links is not None else None
     if base is None:
-        rules = list(current_app.url_map.iter_rules(endpoint))
-        plain = len(rules) == 1 and not rules[0].defaults and not any(current_app.url_default_functions.values())
-        base = cache[endpoint] = (url_for(endpoint, **view_args), rules[0].arguments) if plain else ("", None)
+        endpoint = request.endpoint or ""
+        cache = g.setdefault("_netsales_list_base", {})
+        base = cache.get(endpoint)
+        if base is None:
+            rules = list(current_app.url_map.iter_rules(endpoint))
+            plain = len(rules) == 1 and not rules[0].defaults and not any(current_app.url_default_functions.values())
+            base = cache[endpoint] = ((url_for(endpoint, **(request.view_args or {})), rules[0].arguments) if plain
+                                      else ("", None))
+        if links is not None:
+            links["base"] = base
     path, path_arguments = base
     if path_arguments is None or path_arguments & args.keys():
-        return url_for(endpoint, **view_args, **args)
-    # Encoded as werkzeug encodes url_for's query arguments (werkzeug.urls._urlencode).
-    return f"{path}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else path
+        return url_for(request.endpoint or "", **(request.view_args or {}), **args)
+    if not args:
+        return path
+    # Encoded as werkzeug encodes url_for's query arguments (werkzeug.urls._urlencode): urlencode joins each
+    # argument's "key=value" with "&", so one argument is encoded once a page.
+    if links is None:
+        return f"{path}?{urlencode(list(args.items()), safe=QUERY_SAFE)}"
+    encoded = links.setdefault("args", {})
+    parts = []
+    for pair in args.items():
+        if type(pair[1]) is not str:
+            parts.append(urlencode([pair], safe=QUERY_SAFE))
+            continue
+        text = encoded.get(pair)
+        if text is None:
+            text = encoded[pair] = urlencode([pair], safe=QUERY_SAFE)
+        parts.append(text)
+    return f"{path}?{'&'.join(parts)}"
 
 
 # ---------------------------------------------------------------------------------------------------- export

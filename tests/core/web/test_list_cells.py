@@ -43,6 +43,14 @@ def test_page_links_built_from_one_url_are_the_urls_page_url_builds_one_by_one(a
         for number in (2, 3, 6, 8, 20):
             assert page.page_url(number) == page.url(page=number)
         assert page.page_url(1) == page.url(page=None)
+        # Each argument encoded once a page (Page._links): the same URLs url_for builds.
+        from flask import request, url_for
+
+        for changes in ({}, {"sort": "name"}, {"per_page": 50, "page": None}, {"q": None, "x": "!$'()*,/:;?@%"}):
+            expected = {**tricky, **{key: str(value) for key, value in changes.items() if value is not None}}
+            for key in [key for key, value in changes.items() if value is None]:
+                expected.pop(key)
+            assert page.url(**changes) == url_for(request.endpoint, **expected)
         # The placeholder's text typed into another argument: that page's links are built whole.
         odd = users_page({"q": "netsalespagenumber", "page": "3"})
         assert odd.page_url(4) == odd.url(page=4) and "q=netsalespagenumber" in odd.page_url(4)
