@@ -13,6 +13,13 @@ chunks: about two minutes on a small machine); the sizes are parameters for a qu
     .venv/bin/python -m bench.pipeline_bench                         # 1,000,000 lines, 20,000 deals, SQLite
     .venv/bin/python -m bench.pipeline_bench --lines 100000 --deals 5000
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.pipeline_bench
+
+Where a page's Python goes (issue 18): ``--profile 40`` prints the CPU a request of ``--url`` (default the
+supervisor's board; ``--login``) and its 40 costliest functions over ``--requests`` requests; ``--dump DIR`` writes
+the HTML of the boards and deal lists in en and zh_Hans, to compare before and after a change (``diff -r``).
+
+    .venv/bin/python -m bench.pipeline_bench --lines 20000 --profile 40
+    .venv/bin/python -m bench.pipeline_bench --lines 20000 --dump /tmp/pipeline-before
 """
 
 from __future__ import annotations
@@ -184,15 +191,39 @@ def pdf_ratio(app: Flask) -> str:
                f"(ours {ours * 1000:.0f} ms, direct {direct * 1000:.0f} ms)"
 
 
+#: (login, URL) of the pages ``--dump`` writes: boards (open, won, one owner, deep columns) and deal lists.
+DUMPED = [("sup0", "/pipeline/board"), ("manager", "/pipeline/board"), ("manager", "/pipeline/board?show=won"),
+          ("manager", "/pipeline/board?owner=7&page_development=3&page_proposal=2"), ("rep1", "/pipeline/board"),
+          ("manager", "/pipeline/deals"), ("manager", "/pipeline/deals?stage=negotiation&sort=-value"),
+          ("sup0", "/pipeline/deals?page=3&per_page=100"), ("manager", "/pipeline/deals?q=商机12&sort=close"),
+          ("manager", "/pipeline/deals?group=stage"), ("rep1", "/pipeline/deals?status=won")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000, help="order lines to build (default 1,000,000)")
     parser.add_argument("--deals", type=int, default=20_000, help="open deals to build (default 20,000)")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=7, help="requests a page's median is taken over (default 7; "
+                        "more on a busy machine)")
+    parser.add_argument("--profile", type=int, metavar="N", help="CPU a request and a cProfile's N costliest "
+                        "functions (0: the CPU alone), instead of the benchmark")
+    parser.add_argument("--url", default="/pipeline/board", help="the page --profile requests (default the board)")
+    parser.add_argument("--login", default="sup0", help="who --profile signs in as (default sup0, a supervisor)")
+    parser.add_argument("--requests", type=int, default=300, help="requests --profile makes (default 300)")
+    parser.add_argument("--dump", type=Path, metavar="DIR", help="write the boards' and deal lists' HTML here")
     args = parser.parse_args()
     with bench_app("crm", "pipeline") as app:
         started = time.perf_counter()
         build_data(app, args.lines, args.deals, random.Random(args.seed))
+        if args.profile is not None or args.dump:
+            from bench.appraisal_bench import dump, profile
+
+            if args.dump:
+                dump(app, DUMPED, args.dump)
+            else:
+                profile(app, args.url, args.login, args.requests, args.profile)
+            return
         print(f"built {args.lines:,} order lines and {args.deals:,} open deals in "
               f"{time.perf_counter() - started:.0f} s on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
         for label, url, login in (("board (manager, all deals)", "/pipeline/board", "manager"),
@@ -204,7 +235,7 @@ def main() -> None:
                                   ("order list (representative)", "/pipeline/orders", "rep1"),
                                   ("approval queue (supervisor)", "/pipeline/approvals", "sup0"),
                                   ("targets (manager)", "/pipeline/targets", "manager")):
-            print(time_page(app, url, login).report(label), flush=True)
+            print(time_page(app, url, login, repeat=args.repeat).report(label), flush=True)
         print(kpi_ratio(app))
         print(pdf_ratio(app))
 

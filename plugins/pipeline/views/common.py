@@ -24,6 +24,7 @@ from plugins.pipeline.labels import (
 from plugins.pipeline.models import Deal, Order, Quotation
 from plugins.pipeline.services.orders import STATUS_LABELS
 from plugins.pipeline.services.stages import DEFAULT_PROBABILITY, STAGE_LABELS
+from plugins.pipeline.views.words import pipeline_words
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline", template_folder=str(PLUGIN_DIR / "templates"))
@@ -66,7 +67,8 @@ class MoneyTexts(dict):
 
 @bp.app_context_processor
 def pipeline_template_helpers() -> dict[str, Any]:
-    return {"text_labels": TextLabels(), "money_texts": MoneyTexts(), "pipeline_labels": {
+    return {"text_labels": TextLabels(), "money_texts": MoneyTexts(), "pipeline_words": pipeline_words,
+            "pipeline_labels": {
         "stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation": QUOTATION_STATE_LABELS,
         "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
         "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS}, "stage_probability": DEFAULT_PROBABILITY}

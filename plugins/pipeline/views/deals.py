@@ -43,6 +43,7 @@ from plugins.pipeline.services.stages import (
     move_deal,
 )
 from plugins.pipeline.services.stages import reopen_deal as reopen_service
+from plugins.pipeline.views.board_cards import board_cards
 from plugins.pipeline.views.common import (
     DEAL_EDIT,
     DEAL_VIEW,
@@ -54,7 +55,9 @@ from plugins.pipeline.views.common import (
     record_url_prefix,
     scoped_deals,
 )
+from plugins.pipeline.views.deal_cells import deal_list_rows
 from plugins.pipeline.views.narrowing import by_customer, narrowed
+from plugins.pipeline.views.words import pipeline_words
 
 SALES_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
 BOARD_PER_COLUMN = 10
@@ -171,7 +174,8 @@ def deals():  # type: ignore[no-untyped-def]
     page = listing.page()
     total, weighted = forecast(listing.filtered(request.args)[0])
     return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted, chips=chips,
-                           may_create=may(DEAL_EDIT), deal_base=record_url_prefix("pipeline.deal", "deal_id"))
+                           may_create=may(DEAL_EDIT), deal_base=record_url_prefix("pipeline.deal", "deal_id"),
+                           deal_list_rows=deal_list_rows, pw=pipeline_words())
 
 
 #: What the board shows (R6): the open deals, or the won or the lost ones.
@@ -252,7 +256,8 @@ def board():  # type: ignore[no-untyped-def]
     return render_template("pipeline/board.html", columns=columns, owner=owner, owners=owner_choices(current_user),
                            show=show, shows=board_status_choices(), may_move=may_create, may_create=may_create,
                            quick_form=forms.QuickDealForm() if may_create else None,
-                           stages=STAGES, args=request.args.to_dict(), deal_base=deal_base)
+                           stages=STAGES, args=request.args.to_dict(), deal_base=deal_base, board_cards=board_cards,
+                           pw=pipeline_words())
 
 
 @bp.post("/board/quick-create")

@@ -1,0 +1,40 @@
+"""Fixed words of the board, the deal list and the pipeline's tabs, translated once per locale and process
+(issue 18: a template's ``_()`` is a catalogue look-up and a walk up the call stack at every request, three dozen
+of them on the board). Read in templates as ``pipeline_words()["…"]``; words with arguments keep ``_()``."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale, gettext
+from markupsafe import Markup
+
+from core.i18n import gettext_noop
+
+WORDS = (
+    # The tabs (_macros.html nav).
+    gettext_noop("Sales pipeline"), gettext_noop("Board"), gettext_noop("Deals"), gettext_noop("Quotations"),
+    gettext_noop("Orders"), gettext_noop("Service tickets"), gettext_noop("Products"), gettext_noop("Targets"),
+    # board.html
+    gettext_noop("Deal board"), gettext_noop("Open deals by stage (R6)"), gettext_noop("List"), gettext_noop("Show"),
+    gettext_noop("Owner"), gettext_noop("All"), gettext_noop("Apply"),
+    gettext_noop("Won deals stay in after-sales service while a service ticket of theirs is open (R6.6)."),
+    gettext_noop("Move to"), gettext_noop("Move"), gettext_noop("The move failed; reload the page and try again."),
+    gettext_noop("weighted"), gettext_noop("Quick create"), gettext_noop("Add the deal"),
+    gettext_noop("No deals at this stage."), gettext_noop("Previous"), gettext_noop("Next"),
+    gettext_noop("Drag a card onto another column to move it."),
+    # deals.html
+    gettext_noop("New deal"), gettext_noop("Title or customer"), gettext_noop("Deal"), gettext_noop("Customer"),
+    gettext_noop("Stage"), gettext_noop("Status"), gettext_noop("Expected value"), gettext_noop("Probability"),
+    gettext_noop("Weighted"), gettext_noop("Expected close"), gettext_noop("No deals yet."),
+    gettext_noop("Open the first deal"),
+)
+_KEPT: dict[str, dict[str, Markup]] = {}
+
+
+def pipeline_words() -> dict[str, Markup]:
+    """{msgid: translation} of WORDS in the request's language (this plugin's catalogue first, as for its
+    templates), trusted as a template's ``_()`` is. None holds a "%" (the template's ``_()`` reads "%%" as "%")."""
+    locale = str(get_locale())
+    known = _KEPT.get(locale)
+    if known is None:
+        known = _KEPT[locale] = {text: Markup(gettext(text)) for text in WORDS}
+    return known
