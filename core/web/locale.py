@@ -7,8 +7,10 @@ Formatting follows the locale of the request and shows times in the company time
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +37,7 @@ from flask_login import current_user
 from core.extensions import db
 from core.i18n import LOCALE_SESSION_KEY
 from core.security import public
+from core.web.fast_text import grouped_writer, writable, zone_days
 
 bp = Blueprint("core_locale", __name__)
 
@@ -70,14 +73,29 @@ def language_choices() -> list[tuple[str, str]]:
 # the per-value work is what babel itself does with them (same text, byte for byte: tests/core/web/test_formats.py).
 
 
+_UNKNOWN: Any = object()
+
+
 class _NumberFormat:
     """A babel NumberPattern of one locale (and currency), looked up once: ``fmt(Decimal("-1234.5"))`` →
     ``-¥1,234.50``, by babel's own ``NumberPattern.apply`` with the arguments flask_babel's format_* pass."""
 
     def __init__(self, locale: Locale, pattern: NumberPattern, currency: str | None = None) -> None:
         self.locale, self.pattern, self.currency = locale, pattern, currency
+        #: Per number of decimals, Python's own grouping where it writes what babel writes (core/web/fast_text.py).
+        self.writers: dict[int, Callable[[Decimal], str] | None] = {}
 
     def __call__(self, value: Decimal) -> str:
+        places = writable(value) if type(value) is Decimal else None
+        if places is not None:
+            writer = self.writers.get(places, _UNKNOWN)
+            if writer is _UNKNOWN:
+                writer = self.writers[places] = grouped_writer(self.babel, places)
+            if writer is not None:
+                return writer(value)
+        return self.babel(value)
+
+    def babel(self, value: Decimal) -> str:
         return self.pattern.apply(value, self.locale, currency=self.currency, currency_digits=True,
                                   decimal_quantization=True, group_separator=True, numbering_system="latn")
 
@@ -113,8 +131,12 @@ class _DateFormat:
             self.date = parse_date_pattern(get_date_format(format, locale=locale))
             self.time = parse_date_pattern(get_time_format(format, locale=locale))
             self.combined = str(get_datetime_format(format, locale=locale)).replace("'", "")
+        #: The time's text depends on the hour, minute and second alone (no zone name, no fraction): written from
+        #: the wall-clock time and kept per time of day (wall_text).
+        self.zone_free = self.named and kind == "datetime" and _fields(self.time.pattern) <= _TIME_OF_DAY_FIELDS
         # A day's text depends on the day alone (and this locale and pattern): rows of a list share a few days.
         self.days: dict[date, str] = {}
+        self.times: dict[tuple[int, int, int], str] = {}
 
     def _day(self, pattern: DateTimePattern, day: date) -> str:
         text = self.days.get(day)
@@ -133,6 +155,26 @@ class _DateFormat:
         time_text = self.time.apply(moment.timetz(), self.locale, reference_date=moment.date())
         return self.combined.replace("{0}", time_text).replace("{1}", self._day(self.date, moment.date()))
 
+    def wall_text(self, wall: datetime) -> str:
+        """datetime_text of a naive wall-clock time, for a zone_free format."""
+        key = (wall.hour, wall.minute, wall.second)
+        time_text = self.times.get(key)
+        if time_text is None:
+            if len(self.times) >= MAX_CACHED_DAYS:
+                self.times.clear()
+            time_text = self.times[key] = self.time.apply(wall.time().replace(microsecond=0), self.locale,
+                                                          reference_date=wall.date())
+        return self.combined.replace("{0}", time_text).replace("{1}", self._day(self.date, wall.date()))
+
+
+#: Pattern letters whose text depends on the time of day alone: hours, minutes, seconds and the day period.
+_TIME_OF_DAY_FIELDS = frozenset("HhKkmsaBb")
+
+
+def _fields(pattern: str) -> set[str]:
+    """The field letters of a CLDR date/time pattern (outside its quoted literals)."""
+    return {c for c in re.sub(r"'[^']*'", "", pattern) if c.isascii() and c.isalpha()}
+
 
 @lru_cache(maxsize=256)
 def _date_format(locale_name: str, kind: str, format: str) -> _DateFormat:
@@ -146,6 +188,7 @@ class _RequestFormats:
 
     def __init__(self, locale: Locale, zone: tzinfo, currency: str) -> None:
         self.locale, self.zone, self.currency = locale, zone, currency
+        self.zone_days = zone_days(zone)
         self.locale_name = str(locale)
         self.formats: dict[tuple[str, str | None], Any] = {}
 
@@ -211,14 +254,26 @@ def _shown(amount: Decimal, places: int | None, draw: Any) -> str:
     show as zero, without a minus sign."""
     if not amount.is_finite():
         return NOT_A_NUMBER
-    if amount.adjusted() > 60:
+    adjusted = amount.adjusted()
+    if adjusted > 60:
         return f"{amount:.6E}"  # beyond any column: shown, not spelled out in 60 digits
+    if adjusted + 20 <= getcontext().prec:  # wide enough already (any ordinary amount): no local context to set up
+        return _rounded_and_drawn(amount, places, draw)
     with localcontext() as context:
-        context.prec = max(context.prec, amount.adjusted() + 20)
-        shown = amount if places is None else amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        if shown == 0:
-            amount = abs(shown)  # babel would write -0.004 as "-0.00"
-        return draw(amount)
+        context.prec = adjusted + 20
+        return _rounded_and_drawn(amount, places, draw)
+
+
+def _rounded_and_drawn(amount: Decimal, places: int | None, draw: Any) -> str:
+    shown = amount if places is None else amount.quantize(_step(places), rounding=ROUND_HALF_UP)
+    if shown == 0:
+        amount = abs(shown)  # babel would write -0.004 as "-0.00"
+    return draw(amount)
+
+
+@lru_cache(maxsize=64)
+def _step(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
 
 
 def money(value: Any, currency: str | None = None) -> str:
@@ -280,7 +335,10 @@ def date_filter(value: Any, format: str = "medium") -> str:
     formats = _request_formats()
     if formats is None:
         return format_date(value, format)
-    day = formats.local(value).date() if isinstance(value, datetime) else value
+    day = value
+    if isinstance(value, datetime):
+        wall = formats.zone_days.wall_clock(value) if value.tzinfo is None else None
+        day = (formats.local(value) if wall is None else wall).date()
     return formats.date("date", format).date_text(day)
 
 
@@ -294,7 +352,12 @@ def datetime_filter(value: Any, format: str = "medium") -> str:
     if formats is None:
         return format_datetime(value, format) if isinstance(value, datetime) else format_date(value, format)
     if isinstance(value, datetime):
-        return formats.date("datetime", format).datetime_text(formats.local(value))
+        shown = formats.date("datetime", format)
+        if shown.zone_free and value.tzinfo is None:  # a stored moment: the zone's offset that day, no pytz
+            wall = formats.zone_days.wall_clock(value)
+            if wall is not None:
+                return shown.wall_text(wall)
+        return shown.datetime_text(formats.local(value))
     return formats.date("date", format).date_text(value)
 
 
