@@ -66,14 +66,15 @@ def period_text(kind: str, start: Any) -> str:
     return text
 
 
-def label_text(label: Any) -> str:
+def label_text(label: Any, locale: str | None = None) -> str:
     """``str(label)`` in the request's language; a lazily translated label of this plugin (``_l("Final")``) is
     translated once per locale and process (each ``str()`` is a catalogue look-up and a walk up the call stack to
-    find the asking module: here always this plugin, so its catalogue first, as before)."""
+    find the asking module: here always this plugin, so its catalogue first, as before). ``locale``: the request's,
+    when the caller already has it (``str(get_locale())``)."""
     if not (isinstance(label, LazyString) and label._func is flask_babel.gettext and not label._kwargs
             and len(label._args) == 1 and has_request_context()):
         return str(label)
-    key = (str(get_locale()), label._args[0])
+    key = (locale or str(get_locale()), label._args[0])
     text = _LABEL_TEXTS.get(key)
     if text is None:
         if len(_LABEL_TEXTS) >= MAX_KEPT_TEXTS:
@@ -82,10 +83,10 @@ def label_text(label: Any) -> str:
     return text
 
 
-def trusted_label(label: Any) -> Any:
+def trusted_label(label: Any, locale: str | None = None) -> Any:
     """A label as a template draws it: a lazy string unescaped (its ``__html__``), so its kept translation as
     Markup; anything else (a name typed in the settings) as it is, escaped when drawn."""
-    return Markup(label_text(label)) if isinstance(label, LazyString) else label
+    return Markup(label_text(label, locale)) if isinstance(label, LazyString) else label
 
 
 class TextLabels:
@@ -97,7 +98,8 @@ class TextLabels:
     def __getattr__(self, group: str) -> dict[str, str]:
         if group not in self.GROUPS:
             raise AttributeError(group)
-        texts = {code: label_text(label) for code, label in self.GROUPS[group]().items()}
+        locale = str(get_locale())
+        texts = {code: label_text(label, locale) for code, label in self.GROUPS[group]().items()}
         setattr(self, group, texts)
         return texts
 
@@ -112,7 +114,8 @@ class LabelGroups:
 
     @cached_property
     def grade(self) -> dict[str, Any]:
-        return {code: trusted_label(label) for code, label in grade_labels().items()}
+        locale = str(get_locale())
+        return {code: trusted_label(label, locale) for code, label in grade_labels().items()}
 
 
 @bp.app_context_processor
