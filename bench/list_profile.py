@@ -9,6 +9,7 @@ English and Chinese, to compare the output before and after a change (``diff -r`
     .venv/bin/python -m bench.list_profile                          # CPU a request, SQLite
     .venv/bin/python -m bench.list_profile --profile 40             # and the 40 costliest functions (cumulative)
     .venv/bin/python -m bench.list_profile --dump /tmp/lists-after  # the pages' HTML
+    .venv/bin/python -m bench.list_profile --stdin-rounds --requests 50  # a round of 50 requests per line read
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import cProfile
 import pstats
 import re
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -66,6 +68,9 @@ def main() -> None:
     parser.add_argument("--url", default=URL)
     parser.add_argument("--locale", default="zh_Hans")
     parser.add_argument("--profile", type=int, default=0, help="print this many functions of a cProfile")
+    parser.add_argument("--stdin-rounds", action="store_true",
+                        help="after building, run --requests requests for each line read on stdin and print their "
+                             "CPU ms a request (a driver alternates two copies of the code, so both see the same load)")
     parser.add_argument("--save", type=Path, help="write the cProfile's stats to this file (pstats)")
     parser.add_argument("--dump", type=Path, help="write the HTML of a few list pages in en and zh_Hans here")
     args = parser.parse_args()
@@ -102,6 +107,11 @@ def main() -> None:
         with SQLRecorder(engine) as recorder:
             client.get(args.url)
         sql = statistics.median(sql_seconds(engine, recorder.statements) for _ in range(20))
+        if args.stdin_rounds:
+            print("ready", flush=True)
+            for _line in sys.stdin:
+                print(f"{cpu_per_request(app, client, args.url, args.requests, rounds=1)[0] * 1000:.4f}", flush=True)
+            return
         samples = cpu_per_request(app, client, args.url, args.requests)
         cpu = statistics.median(samples)
         print(f"{args.url} ({args.locale}, {args.customers:,} customers, "
