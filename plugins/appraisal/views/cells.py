@@ -1,16 +1,15 @@
-"""List rows of the appraisal pages drawn in Python, and their scores' text (issue 18).
+"""List rows of the appraisal pages drawn in Python (issue 18).
 
-A Jinja loop over a 50-row page cost a call, an escape and a yield per cell, a catalogue look-up per row (the
-checkbox's label) and a babel number format per score: more than the page's SQL. Here a row is one f-string and a
-score's text is written directly when it can be, with the same bytes as the template wrote."""
+A Jinja loop over a 50-row page cost a call, an escape and a yield per cell and a catalogue look-up per row (the
+checkbox's label): more than the page's SQL. Here a row is one f-string, with the same bytes as the template
+wrote."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from core.i18n import gettext_noop
@@ -18,46 +17,12 @@ from core.web.locale import number
 
 #: What an empty score cell shows.
 NO_SCORE = "—"
-_TENTH = Decimal("0.1")
-#: Whether a locale writes a score below 1,000 with "-", digits, "." and one decimal ("-123.4"), i.e. as Python's
-#: own Decimal format does; checked once per locale and process against core.web.locale.number itself.
-_PLAIN_LOCALES: dict[str, bool] = {}
 
 
-def _plain_locale() -> bool:
-    name = str(get_locale())
-    plain = _PLAIN_LOCALES.get(name)
-    if plain is None:
-        plain = _PLAIN_LOCALES[name] = (number(Decimal("-123.4"), 1) == "-123.4"
-                                        and number(Decimal("123.45"), 1) == "123.4"
-                                        and number(Decimal("0.06"), 1) == "0.1")
-    return plain
-
-
-def score_formatter() -> Callable[[Any], str]:
-    """``f(value)``: ``number(value, 1)`` for a score, "—" for none, for the request's locale.
-
-    number() goes through babel's NumberPattern for each value (locale look-ups, grouping, symbols: ~30 µs). A
-    score is a Decimal below 1,000 (Numeric(6, 2)): where the locale writes those plainly (checked above), the text
-    is what babel computes for them, written directly: babel quantizes the absolute value in the current decimal
-    context, prints it with "%f", and puts the minus sign before a negative one; core's number() first shows a value
-    that rounds (half up) to zero as zero. Anything else goes to number() as before."""
-    if not _plain_locale():
-        return lambda value: NO_SCORE if value is None else number(value, 1)
-
-    def text(value: Any) -> str:
-        if value is None:
-            return NO_SCORE
-        if not (isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 3):
-            return number(value, 1)
-        if value.quantize(_TENTH, rounding=ROUND_HALF_UP) == 0:
-            return "0.0"  # number() shows -0.04 as zero, without a sign
-        rounded = abs(value).quantize(_TENTH)
-        if rounded.adjusted() >= 3:  # 999.96 → 1,000.0: grouped
-            return number(value, 1)
-        return f"-{rounded:f}" if value.is_signed() else f"{rounded:f}"
-
-    return text
+def score_text(value: Any) -> str:
+    """A score as the template wrote it: ``number(value, 1)``, "—" for none (core's number() is cheap enough per
+    row: docs/ui.md)."""
+    return NO_SCORE if value is None else number(value, 1)
 
 
 #: The checkbox's label of a row waiting for calibration (calibration.html drew it per row).
@@ -83,7 +48,7 @@ def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Map
     # As the template's _("Finalise %(name)s", name=…) under autoescape: the translation trusted, the name escaped.
     finalise = Markup(gettext(FINALISE))
     around = _around_name(finalise)
-    score = score_formatter()
+    score = score_text
     href = escape(detail_url)
     state_cells: dict[str, str] = {}
     grade_cells: dict[Any, str] = {}
