@@ -148,6 +148,12 @@ def module_translations(module: str | None) -> Any:
 _PASS_OVER = ("flask_babel", "babel", "jinja2", "markupsafe", "wtforms", "speaklater")
 
 
+def asking_module() -> str | None:
+    """The module whose code or template is drawing now (the caller's caller on up), as a lazy string evaluated
+    here would find it: for caching a module's translations in code that core templates and drawing code call."""
+    return _asking_module()
+
+
 def _asking_module() -> str | None:
     """The module whose code asked for the translation being looked up, found on the call stack.
 
@@ -173,16 +179,26 @@ def _asking_module() -> str | None:
     return None
 
 
+#: Core Python that draws what a module's page hands it, as the list macros of templates/macros/lists.html did
+#: before it moved into Python (issue 18): passed over like a core template, so a module's lazy labels (a filter's
+#: "From", a group's "State") are still looked up in that module's catalogue first.
+_DRAWING_FILES = ("web/list_cells.py", "web/listing.py")
+
+
 def _owner_of(filename: str, roots: list[tuple[str, str]]) -> str:
-    """A module's name, "core" for core Python code, "template" for a core template, "" for anything else."""
+    """A module's name, "core" for core Python code, "template" for a core template or core drawing code, "" for
+    anything else."""
     for prefix, name in roots:
         if filename.startswith(prefix):
             return name
     if filename.endswith((".html", ".txt", ".xml")) or "/templates/" in filename:
         return "template"
+    core_folder = f"{Path(__file__).resolve().parent}/"
+    if filename.startswith(core_folder) and filename[len(core_folder):] in _DRAWING_FILES:
+        return "template"
     if any(f"/{library}/" in filename or f"/{library}." in filename for library in _PASS_OVER):
         return ""
-    if f"{Path(__file__).resolve().parent}/" in filename:
+    if core_folder in filename:
         return "core"
     return ""
 

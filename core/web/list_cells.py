@@ -16,7 +16,7 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-from core.i18n import gettext_noop
+from core.i18n import asking_module, gettext_noop, module_translations
 from core.web.icons import icon
 from core.web.locale import number
 
@@ -47,23 +47,28 @@ def words() -> dict[str, Markup]:
 
 
 def _translate() -> dict[str, Markup]:
-    return {text: Markup(gettext(text)) for text in LIST_STRINGS}
+    # The core's words, whichever module's page asks first (this file is passed over when a module is looked for).
+    if not has_request_context():
+        return {text: Markup(gettext(text)) for text in LIST_STRINGS}
+    translations = module_translations(None)
+    return {text: Markup(translations.ugettext(text)) for text in LIST_STRINGS}
 
 
 def label_text(label: Any) -> Any:
-    """A label as the toolbar draws it: a lazily translated one (``_l("Grade")``) is translated once per locale
-    and process, not at every request (each costs a catalogue look-up and a walk up the call stack); anything else
-    is returned as it is."""
+    """A label as the toolbar draws it: a lazily translated one (``_l("Grade")``) is translated once per locale,
+    module and process, not at every request (each costs a catalogue look-up); anything else is returned as it is.
+    The module is the page's (core/i18n.py): "From" is 来源 on training's list, where the team module says 提出部门."""
     args = getattr(label, "_args", None)
     if not (args and len(args) == 1 and not getattr(label, "_kwargs", None) and isinstance(args[0], str)
             and getattr(getattr(label, "_func", None), "__name__", "") == "gettext" and has_request_context()):
         return label
-    per_locale: dict[str, dict[str, Markup]] = current_app.extensions["netsales"].memo("web.list_labels", None, dict)
-    known = per_locale.setdefault(str(get_locale()), {})
+    per_locale: dict[Any, dict[str, Markup]] = current_app.extensions["netsales"].memo("web.list_labels", None, dict)
+    module = asking_module()
+    known = per_locale.setdefault((str(get_locale()), module), {})
     text = known.get(args[0])
     if text is None:
         # Markup: a lazy string is drawn unescaped ({{ }} and Markup.format take its __html__), so is its text.
-        text = known[args[0]] = Markup(str(label))
+        text = known[args[0]] = Markup(module_translations(module).ugettext(args[0]))
     return text
 
 

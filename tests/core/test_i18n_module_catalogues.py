@@ -54,3 +54,27 @@ def test_a_string_the_module_does_not_have_falls_back_to_the_merged_catalogues(a
         merged = app.jinja_env.from_string("{{ _('Dashboard') }}").render()
         assert merged != "Dashboard"
         assert template.render() == merged
+
+
+def test_a_modules_list_toolbar_drawn_in_python_reads_its_own_catalogue_first(app, db):
+    """The list toolbar is drawn by core Python (issue 18), as its macros once drew it: a module's filter and group
+    labels are still that module's words, and the toolbar's own words the core's, on every module's page."""
+    from sqlalchemy import select
+
+    from core.identity.models import User
+    from core.web.listing import Filter, GroupBy, ListQuery
+
+    first, second = _two_modules_that_disagree("Name")
+    listing = ListQuery(select(User), sorts={"login": User.login}, default_sort="login",
+                        filters=[Filter.choice("who", flask_babel.lazy_gettext("Name"), User.login, [("a", "a")])],
+                        groups=[GroupBy("name", flask_babel.lazy_gettext("Name"), User.name)])
+    with app.test_request_context("/?who=a", headers={"Accept-Language": "zh-CN"}):
+        page = listing.page()
+        core_words = app.jinja_env.from_string("{{ _('Apply') }} {{ _('Group by') }}").render()
+        for _round in range(2):  # the second time from the process's cache of each module's words
+            for module in (first, second):
+                html = _template(app, module, '{% import "macros/lists.html" as lists %}{{ lists.toolbar(page) }}'
+                                 ).render(page=page)
+                assert f'<label for="filter-who">{_zh(module, "Name")}</label>' in html
+                assert f'<option value="name">{_zh(module, "Name")}</option>' in html
+                assert all(word in html for word in core_words.split())

@@ -406,7 +406,7 @@ def test_the_customer_list_groups_by_grade_owner_and_source_with_counts_and_sums
     by_owner = client.get("/crm/customers?group=owner").get_data(as_text=True)
     assert org.rep1.name in by_owner and org.rep2.name not in by_owner
     by_source = client.get("/crm/customers?group=source").get_data(as_text=True)
-    assert ">内部推荐</a>" in by_source  # the source's label (the group links to its rows), never its code
+    assert ">转介绍</a>" in by_source  # the source's label in the CRM's words (the group links to its rows), never its code
     client.get("/crm/customers?group=owner")
     with count_queries() as statements:
         assert client.get("/crm/customers?group=owner").status_code == 200
