@@ -25,6 +25,16 @@ def score_text(value: Any) -> str:
     return NO_SCORE if value is None else number(value, 1)
 
 
+class ScoreTexts(dict):
+    """``texts[score]``: ``score_text(score)``, computed once per distinct score in a page: scores repeat (the
+    behaviour ratings are 1-5, so self and superior scores take few values). number() depends on the value alone,
+    so equal scores (87.5 and 87.50) share a text."""
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = score_text(value)
+        return text
+
+
 #: The checkbox's label of a row waiting for calibration (calibration.html drew it per row).
 FINALISE = gettext_noop("Finalise %(name)s")
 #: Stands for the name while the label is split around it (a private-use character: escaping leaves it alone).
@@ -48,7 +58,7 @@ def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Map
     # As the template's _("Finalise %(name)s", name=…) under autoescape: the translation trusted, the name escaped.
     finalise = Markup(gettext(FINALISE))
     around = _around_name(finalise)
-    score = score_text
+    score = ScoreTexts().__getitem__
     href = escape(detail_url)
     state_cells: dict[str, str] = {}
     grade_cells: dict[Any, str] = {}
