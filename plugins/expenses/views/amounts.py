@@ -4,9 +4,9 @@ money() runs babel's NumberPattern.apply for every value (symbols, currency name
 on the finance queue's 500 rows that was half of the rows' Python. Here the request's money() is asked once how it
 writes a few sample amounts; when those are the plain "prefix, digits grouped by three, decimal mark, two
 decimals, suffix" shape (¥1,234.50 in Chinese, CN¥1,234.50 in English), an ordinary amount (finite, not negative,
-under 10^18) is written with Python's own grouping and the sampled marks, rounded half to even as babel rounds. Anything else (a negative or -0, NaN,
-a huge value, a non-Decimal, a locale whose sample has another shape) goes to money() itself.
-The samples are read once per locale and process.
+under 10^18) is written with Python's own grouping and the sampled marks, rounded half to even as babel rounds.
+Anything else (a negative or -0, NaN, a huge value, a non-Decimal, a locale whose samples have another shape)
+goes to money() itself. The samples are read once per locale, currency and process.
 """
 
 from __future__ import annotations

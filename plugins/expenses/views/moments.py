@@ -1,12 +1,15 @@
-"""Moments of a page of rows, as the core's ``|datetime("short")`` writes them, at a fraction of its cost (issue 18).
+"""Moments of a page of rows, as the core's ``|datetime("short")`` writes them, at a fraction of its cost
+(issue 18).
 
 The core filter moves each value to the company zone (pytz) and runs babel's time pattern on it: on the finance
 queue's 500 rows that was a third of the rows' Python once the amounts were cut (views/amounts.py). A short
-moment is a day's text and a time of day's text (hour and minute) put into the locale's datetime pattern; here both
-are kept for the process (a queue's rows share days, and a day has 1,440 minutes), and the zone's offset is looked
-up once per UTC day (a day with a daylight-saving switch goes to the core filter). The texts are babel's own, from the same CLDR patterns. The writer checks itself against the
-core filter on a few moments, once per locale, zone and process, and is not used if they differ (another date format set in
-flask_babel, a time pattern with seconds or a zone name): every moment then goes to the core filter.
+moment is a day's text and a time of day's text (hour and minute) put into the locale's datetime pattern; here
+both are kept for the process (a queue's rows share days, and a day has 1,440 minutes), and the zone's offset is
+looked up once per UTC day (a day with a daylight-saving switch goes to the core filter). The texts are babel's
+own, from the same CLDR patterns. The writer is checked against the core filter on a few moments, once per
+locale, zone and process, and not used if they differ (another date format set in flask_babel) or if the time
+pattern holds more than hours, minutes and the day period (seconds, a zone name): every moment then goes to the
+core filter.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """What the list pages repeat on every row, resolved once per page (issue 7 "Performance").
 
 State labels and link prefixes are looked up once per page instead of per row (url_for per row costs as much as the
-rest of the row). Dates use the core ``|datetime("short")`` filter, which resolves the locale, zone and patterns
-once per request (core/web/locale.py).
+rest of the row).
 
 The rows of the three claim tables (claims, review queue, finance queue) are drawn here rather than in a Jinja
 loop: a Jinja row makes some thirty calls (escapes, attribute look-ups, filters), which on a 500-row payment list
-cost more than the rows' SQL; their amounts and moments are written by views/amounts.py and views/moments.py, the
-core's own texts without babel's look-ups per row (issue 18). The HTML is the templates' own, byte for byte: the labels are the templates'
-``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as Jinja's autoescape does.
+cost more than the rows' SQL. Their fixed words are put into a row template once per locale and process, and
+their amounts and moments are written by views/amounts.py and views/moments.py: the core filters' own texts
+without babel's look-ups per row (issue 18). The HTML is the templates' own, byte for byte: the labels are the
+templates' ``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as Jinja's autoescape
+does.
 """
 
 from __future__ import annotations
