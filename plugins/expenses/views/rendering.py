@@ -5,11 +5,10 @@ rest of the row).
 
 The rows of the three claim tables (claims, review queue, finance queue) are drawn here rather than in a Jinja
 loop: a Jinja row makes some thirty calls (escapes, attribute look-ups, filters), which on a 500-row payment list
-cost more than the rows' SQL. Their fixed words are put into a row template once per locale and process, and
-their amounts and moments are written by views/amounts.py and views/moments.py: the core filters' own texts
-without babel's look-ups per row (issue 18). The HTML is the templates' own, byte for byte: the labels are the
-templates' ``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as Jinja's autoescape
-does.
+cost more than the rows' SQL. Their fixed words are put into a row template once per locale and process (issue
+18); amounts and moments are the core's money() and datetime_filter(), cheap per row (docs/ui.md). The HTML is
+the templates' own, byte for byte: the labels are the templates' ``_()`` (Markup, not escaped again) and every
+value is escaped with markupsafe as Jinja's autoescape does.
 """
 
 from __future__ import annotations
@@ -22,12 +21,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from core.web.locale import money
+from core.web.locale import datetime_filter, money
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
 from plugins.expenses.services.queries import waiting_since
-from plugins.expenses.views.amounts import amount_text
-from plugins.expenses.views.moments import short_moment_text
 
 
 def claim_rows() -> dict[str, Any]:
@@ -66,19 +63,17 @@ def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) 
     state and created columns), "review" or "finance" (the queues: the waiting-since column; finance's rows keep
     a line for the payment checkbox, drawn when ``select``: the "to pay" stage). ``claims`` are
     lists.ROW_COLUMNS rows."""
-    # The amounts and moments as yuan() and |datetime("short") write them, without babel per row.
-    write_amount, moment = amount_text(), short_moment_text()
     template, over, states = _row_template(kind, select)
     if kind == "claims":
-        last_value: Callable[[Any], Any] = lambda claim: escape(moment(claim.created_at))  # noqa: E731
+        last_value: Callable[[Any], Any] = lambda claim: escape(datetime_filter(claim.created_at, "short"))  # noqa: E731
     else:
-        last_value = lambda claim: escape(moment(waiting_since(claim)))  # noqa: E731
+        last_value = lambda claim: escape(datetime_filter(waiting_since(claim), "short"))  # noqa: E731
     parts = ["\n  "]
     for claim in claims:
         state = claim.state
         parts.append(template.format(
             id=claim.id, number=escape(claim.number), title=escape(claim.title), over=over if claim.over_budget else "",
-            claimant=escape(claim.claimant_name), total=escape(write_amount(claim.total)), last=last_value(claim),
+            claimant=escape(claim.claimant_name), total=escape(yuan(claim.total)), last=last_value(claim),
             state=escape(state), state_text=states.get(state, "")))
     return Markup("".join(parts))
 
