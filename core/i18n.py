@@ -73,7 +73,8 @@ def label_text(text: Any) -> str:
     if not isinstance(text, LazyString) or text._func not in _CACHEABLE or not has_request_context():
         return str(text)
     try:
-        key = (str(flask_babel.get_locale()), text._args, tuple(sorted(text._kwargs.items())))
+        key = (str(flask_babel.get_locale()), getattr(text, "_made_in", None), text._args,
+               tuple(sorted(text._kwargs.items())))
         hash(key)
     except TypeError:  # a variable that cannot be a key
         return str(text)
@@ -148,6 +149,17 @@ def module_translations(module: str | None) -> Any:
 _PASS_OVER = ("flask_babel", "babel", "jinja2", "markupsafe", "wtforms", "speaklater")
 
 
+def module_of_file(filename: str) -> str | None:
+    """The module whose code or templates ``filename`` is, or None (the core's, a library's)."""
+    state = current_app.extensions.get(_DOMAINS_KEY)
+    if state is None:
+        return None
+    owner = state["files"].get(filename)
+    if owner is None:
+        owner = state["files"][filename] = _owner_of(filename, state["roots"])
+    return owner if owner in state["dirs"] else None
+
+
 def asking_module() -> str | None:
     """The module whose code or template is drawing now (the caller's caller on up), as a lazy string evaluated
     here would find it: for caching a module's translations in code that core templates and drawing code call."""
@@ -179,10 +191,10 @@ def _asking_module() -> str | None:
     return None
 
 
-#: Core Python that draws what a module's page hands it, as the list macros of templates/macros/lists.html did
-#: before it moved into Python (issue 18): passed over like a core template, so a module's lazy labels (a filter's
-#: "From", a group's "State") are still looked up in that module's catalogue first.
-_DRAWING_FILES = ("web/list_cells.py", "web/listing.py")
+#: Core Python passed over like a core template: the list drawing that the macros of templates/macros/lists.html
+#: did before it moved into Python (issue 18), so a module's lazy labels (a filter's "From", a group's "State")
+#: are still looked up in that module's catalogue first; and the lazy strings' own code (core/i18n_lazy.py).
+_DRAWING_FILES = ("web/list_cells.py", "web/listing.py", "i18n_lazy.py")
 
 
 def _owner_of(filename: str, roots: list[tuple[str, str]]) -> str:

@@ -17,6 +17,7 @@ from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from core.i18n import asking_module, gettext_noop, module_translations
+from core.i18n_lazy import ModuleLazyString
 from core.web.icons import icon
 from core.web.locale import number
 
@@ -63,7 +64,8 @@ def label_text(label: Any) -> Any:
             and getattr(getattr(label, "_func", None), "__name__", "") == "gettext" and has_request_context()):
         return label
     per_locale: dict[Any, dict[str, Markup]] = current_app.extensions["netsales"].memo("web.list_labels", None, dict)
-    module = asking_module()
+    # The label's own module when it knows it (core/i18n_lazy.py), else the page's, as str(label) finds them.
+    module = (label.module() if isinstance(label, ModuleLazyString) else None) or asking_module()
     known = per_locale.setdefault((str(get_locale()), module), {})
     text = known.get(args[0])
     if text is None:

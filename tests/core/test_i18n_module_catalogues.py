@@ -78,3 +78,28 @@ def test_a_modules_list_toolbar_drawn_in_python_reads_its_own_catalogue_first(ap
                 assert f'<label for="filter-who">{_zh(module, "Name")}</label>' in html
                 assert f'<option value="name">{_zh(module, "Name")}</option>' in html
                 assert all(word in html for word in core_words.split())
+
+
+def test_a_modules_lazy_label_keeps_its_modules_words_wherever_it_is_drawn(app):
+    """core/i18n_lazy.py: the audit history, the datasets and the menu are drawn by core Python, which does not
+    stop at a module on the call stack; a label made by a module's code still reads that module's catalogue."""
+    from core.i18n import label_text, source_text
+
+    first, second = _two_modules_that_disagree("Name")
+    labels = {}
+    for module in (first, second):
+        namespace: dict = {}
+        source = "from flask_babel import lazy_gettext as _l\nLABEL = _l('Name')\nCOUNTED = _l('%(n)s x', n=3)\n"
+        exec(compile(source, str(ROOT / "plugins" / module / "labels.py"), "exec"), namespace)
+        labels[module] = namespace
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        merged = flask_babel.gettext("Name")  # asked from here (a test, no module): the merged catalogues
+        assert {_zh(first, "Name"), _zh(second, "Name")} - {merged}, "one of the two must differ from the merged"
+        for _round in range(2):  # the second time from core.i18n.label_text's cache, kept per module
+            for module in (first, second):
+                assert str(labels[module]["LABEL"]) == _zh(module, "Name")
+                assert label_text(labels[module]["LABEL"]) == _zh(module, "Name")
+                assert source_text(labels[module]["LABEL"]) == "Name"  # what is stored stays the msgid
+                assert str(labels[module]["COUNTED"]) == "3 x"  # variables filled in, as flask_babel does
+        made_here = flask_babel.lazy_gettext("Name")  # not a module's file: found on the stack, as before
+        assert str(made_here) == merged
