@@ -17,6 +17,7 @@ ours ÷ FAB (target <= 0.4) and ours ÷ floor (target <= 1.5) from the same run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import statistics
@@ -96,6 +97,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=200, help="requests of each page (default 200)")
     args = parser.parse_args()
+    if importlib.util.find_spec("flask_appbuilder") is None:  # its server would never answer: say why at once
+        raise SystemExit("Flask-AppBuilder is not installed: .venv/bin/pip install -e '.[bench]'")
     with bench_app("crm") as app:
         started = time.perf_counter()
         prepare(app, args.customers)
