@@ -23,10 +23,7 @@ writes the HTML of the calibration and overview pages in en and zh_Hans, to comp
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import re
-import statistics
 import time
 from datetime import date
 from decimal import Decimal
@@ -35,7 +32,14 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import insert, literal, select, text, update
 
-from bench.harness import SQLRecorder, bench_app, sign_in, sql_seconds, time_call, time_page
+from bench.harness import (
+    bench_app,
+    profile_page,
+    set_locale,
+    sign_in,
+    time_call,
+    time_page,
+)
 from core.contracts import Period
 
 MONTHS = 24
@@ -218,7 +222,7 @@ _DATA_CSRF = re.compile(rb'(?<=data-csrf=")[^"]+')
 def dump(app: Flask, pages: list[tuple[str, str]], folder: Path) -> None:
     """Each (login, URL) of ``pages`` in en and zh_Hans, CSRF tokens masked, one file a page (also used by
     pipeline_bench)."""
-    from bench.list_profile import _CSRF, set_locale
+    from bench.list_profile import _CSRF
 
     for locale in ("en", "zh_Hans"):
         (folder / locale).mkdir(parents=True, exist_ok=True)
@@ -229,41 +233,6 @@ def dump(app: Flask, pages: list[tuple[str, str]], folder: Path) -> None:
             response = client.get(url)
             (folder / locale / f"{number}.html").write_bytes(_DATA_CSRF.sub(b"CSRF", _CSRF.sub(b"CSRF", response.data)))
     print(f"wrote {len(pages)} pages × 2 locales to {folder}")
-
-
-def profile(app: Flask, url: str, login: str, requests: int, functions: int) -> None:
-    """CPU a request of ``url`` (process time: the machine is shared), its SQL replayed, and a cProfile (also used
-    by pipeline_bench)."""
-    from core.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    client = app.test_client()
-    sign_in(app, client, login)
-    for _ in range(20):
-        client.get(url)  # warm: compiled statements, templates, catalogues
-    with SQLRecorder(engine) as recorder:
-        client.get(url)
-    sql = statistics.median(sql_seconds(engine, recorder.statements) for _ in range(20))
-    samples = []
-    for _ in range(5):
-        started = time.process_time()
-        for _ in range(max(1, requests // 5)):
-            response = client.get(url)
-        samples.append((time.process_time() - started) / max(1, requests // 5))
-        assert response.status_code == 200, response.status_code
-    cpu = statistics.median(samples)
-    print(f"{url}: CPU {cpu * 1000:.2f} ms a request (rounds {', '.join(f'{s * 1000:.2f}' for s in samples)}), "
-          f"{len(recorder.statements)} statements, SQL replayed {sql * 1000:.2f} ms, CPU ÷ SQL {cpu / sql:.2f}")
-    if functions:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(requests):
-            client.get(url)
-        profiler.disable()
-        stats = pstats.Stats(profiler).strip_dirs()
-        stats.sort_stats("cumulative").print_stats(functions)
-        stats.sort_stats("tottime").print_stats(functions)
 
 
 def main() -> None:
@@ -287,7 +256,7 @@ def main() -> None:
             if args.dump:
                 dump(app, dumped_urls(cycle_id), args.dump)
             else:
-                profile(app, args.url or f"/appraisal/calibration?cycle={cycle_id}", args.login, args.requests,
+                profile_page(app, args.url or f"/appraisal/calibration?cycle={cycle_id}", args.login, args.requests,
                         args.profile)
         return
     results = {}

@@ -24,11 +24,8 @@ zh_Hans, to compare before and after a change (``diff -r``).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import random
 import re
-import statistics
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -37,8 +34,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import insert, select, text
 
-from bench.harness import SQLRecorder, bench_app, sign_in, sql_seconds, time_page
-from bench.list_profile import cpu_per_request, set_locale
+from bench.harness import bench_app, profile_page, set_locale, sign_in, time_page
 
 DEPARTMENTS = 20
 REPS_PER_DEPARTMENT = 10
@@ -247,31 +243,9 @@ _CSRF = re.compile(rb'(?<=csrf_token" value=")[^"]+|(?<="X-CSRFToken": ")[^"]+')
 
 def profile(app: Flask, functions: int, requests: int) -> None:
     """CPU a request against the SQL replayed alone, and a cProfile, of each PROFILED page (in Chinese)."""
-    from core.extensions import db
-
-    with app.app_context():
-        engine = db.engine
     for url, login in PROFILED:
         set_locale(app, login, "zh_Hans")
-        client = app.test_client()
-        sign_in(app, client, login)
-        for _ in range(20):
-            client.get(url)  # warm: compiled statements, templates, catalogues
-        with SQLRecorder(engine) as recorder:
-            client.get(url)
-        sql = statistics.median(sql_seconds(engine, recorder.statements) for _ in range(20))
-        cpu = statistics.median(cpu_per_request(app, client, url, requests))
-        print(f"{url} ({login}): CPU {cpu * 1000:.2f} ms a request, {len(recorder.statements)} statements, "
-              f"SQL replayed {sql * 1000:.2f} ms, CPU ÷ SQL {cpu / sql:.2f}")
-        if functions:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(requests):
-                client.get(url)
-            profiler.disable()
-            stats = pstats.Stats(profiler).strip_dirs()
-            stats.sort_stats("cumulative").print_stats(functions)
-            stats.sort_stats("tottime").print_stats(functions)
+        profile_page(app, url, login, requests, functions)
 
 
 def dump(app: Flask, folder: Path) -> None:

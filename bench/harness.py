@@ -165,3 +165,59 @@ def time_call(function, repeat: int = 5) -> float:  # type: ignore[no-untyped-de
         function()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def set_locale(app: Flask, login: str, locale: str) -> None:
+    """The language ``login`` reads the pages in."""
+    from core.extensions import db
+    from core.identity.models import User
+
+    with app.app_context():
+        db.session.query(User).filter_by(login=login).one().locale = locale
+        db.session.commit()
+
+
+def cpu_per_request(app: Flask, client: FlaskClient, url: str, requests: int, rounds: int = 5) -> list[float]:
+    """CPU seconds a request (process time: the machine may be shared), for each of ``rounds`` rounds of
+    ``requests // rounds`` requests."""
+    per_round = max(1, requests // rounds)
+    samples = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(per_round):
+            response = client.get(url)
+        samples.append((time.process_time() - started) / per_round)
+        assert response.status_code == 200, response.status_code
+    return samples
+
+
+def profile_page(app: Flask, url: str, login: str, requests: int, functions: int) -> None:
+    """Where a page's Python goes (issue 18): the CPU a request of ``url`` as ``login`` beside its SQL replayed
+    alone, then, when ``functions``, a cProfile's costliest functions by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    from core.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    sign_in(app, client, login)
+    for _ in range(20):
+        client.get(url)  # warm: compiled statements, templates, catalogues
+    with SQLRecorder(engine) as recorder:
+        client.get(url)
+    sql = statistics.median(sql_seconds(engine, recorder.statements) for _ in range(20))
+    samples = cpu_per_request(app, client, url, requests)
+    cpu = statistics.median(samples)
+    print(f"{url} ({login}): CPU {cpu * 1000:.2f} ms a request (rounds {', '.join(f'{s * 1000:.2f}' for s in samples)}),"
+          f" {len(recorder.statements)} statements, SQL replayed {sql * 1000:.2f} ms, CPU ÷ SQL {cpu / sql:.2f}")
+    if functions:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            client.get(url)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(functions)
+        stats.sort_stats("tottime").print_stats(functions)

@@ -20,13 +20,10 @@ import pstats
 import re
 import statistics
 import sys
-import time
 from pathlib import Path
 
-from flask import Flask
-
 from bench.crm_bench import analyze, build, build_people
-from bench.harness import SQLRecorder, bench_app, sign_in, sql_seconds
+from bench.harness import SQLRecorder, bench_app, cpu_per_request, set_locale, sign_in, sql_seconds
 
 URL = "/crm/customers?grade=A&sort=name&page=3"
 #: Pages whose HTML ``--dump`` writes: the list plain, filtered, sorted, deep, searched, grouped, empty.
@@ -37,28 +34,6 @@ DUMPED = (URL, "/crm/customers", "/crm/customers?page=40&per_page=50", "/crm/cus
 
 #: A CSRF token differs at every sign-in: masked, so that two dumps compare equal.
 _CSRF = re.compile(rb'(?<=csrf_token" value=")[^"]+|(?<="X-CSRFToken": ")[^"]+')
-
-
-def set_locale(app: Flask, login: str, locale: str) -> None:
-    from core.extensions import db
-    from core.identity.models import User
-
-    with app.app_context():
-        db.session.query(User).filter_by(login=login).one().locale = locale
-        db.session.commit()
-
-
-def cpu_per_request(app: Flask, client, url: str, requests: int, rounds: int = 5) -> list[float]:  # type: ignore[no-untyped-def]
-    """CPU seconds a request, for each of ``rounds`` rounds of ``requests // rounds`` requests."""
-    per_round = max(1, requests // rounds)
-    samples = []
-    for _ in range(rounds):
-        started = time.process_time()
-        for _ in range(per_round):
-            response = client.get(url)
-        samples.append((time.process_time() - started) / per_round)
-        assert response.status_code == 200, response.status_code
-    return samples
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, insert, select
 
-from bench.harness import bench_app, time_call, time_page
+from bench.harness import bench_app, profile_page, time_call, time_page
 from core.timeutil import local_today
 
 REPS = 40
@@ -217,12 +217,12 @@ def main() -> None:
         started = time.perf_counter()
         build_data(app, args.lines, args.deals, random.Random(args.seed))
         if args.profile is not None or args.dump:
-            from bench.appraisal_bench import dump, profile
+            from bench.appraisal_bench import dump
 
             if args.dump:
                 dump(app, DUMPED, args.dump)
             else:
-                profile(app, args.url, args.login, args.requests, args.profile)
+                profile_page(app, args.url, args.login, args.requests, args.profile)
             return
         print(f"built {args.lines:,} order lines and {args.deals:,} open deals in "
               f"{time.perf_counter() - started:.0f} s on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
