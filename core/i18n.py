@@ -27,6 +27,34 @@ def gettext_noop(text: str) -> str:
     return text
 
 
+class FixedWords:
+    """Words a page draws on every request, translated once per locale and process (issue 18: a template's ``_()``
+    is a catalogue look-up and a walk up the call stack each time). Declare them where your module's code is::
+
+        BOARD_WORDS = FixedWords(gettext_noop("Deal board"), gettext_noop("Move"))
+
+    and read ``BOARD_WORDS()["Move"]`` (in a template through a context processor or global): the translations in
+    the declaring module's catalogue first, as its templates get them, trusted as a template's ``_()`` is. In a
+    template, words with arguments keep ``_()`` (which reads "%%" as "%"); Python fills them in with ``%``."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
+        self._made_in = sys._getframe(1).f_code.co_filename
+        self._kept: dict[str, dict[str, Any]] = {}
+
+    def __call__(self) -> dict[str, Any]:
+        from markupsafe import Markup
+
+        if not has_request_context():  # no locale of a request to keep them for
+            return {word: Markup(flask_babel.gettext(word)) for word in self.words}
+        locale = str(flask_babel.get_locale())
+        known = self._kept.get(locale)
+        if known is None:
+            translations = module_translations(module_of_file(self._made_in))
+            known = self._kept[locale] = {word: Markup(translations.ugettext(word)) for word in self.words}
+        return known
+
+
 def select_locale() -> str:
     """The user's saved choice, else this browser's earlier choice, else the browser's languages, else Chinese."""
     locales = current_app.config["LOCALES"]

@@ -13,16 +13,17 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, has_request_context
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from core.i18n import asking_module, gettext_noop, module_translations
+from core.i18n import FixedWords, asking_module, gettext_noop, module_translations
 from core.i18n_lazy import ModuleLazyString
 from core.web.icons import icon
 from core.web.locale import number
 
-#: The fixed words of the lists.html macros drawn here (each also a msgid of lists.html itself).
-LIST_STRINGS = (
+#: The fixed words of the lists.html macros drawn here (each also a msgid of lists.html itself): the core's words,
+#: whichever module's page draws them.
+words = FixedWords(
     gettext_noop("All"), gettext_noop("Select %(name)s"), gettext_noop("Search"), gettext_noop("Apply"),
     gettext_noop("Clear"), gettext_noop("Group by"), gettext_noop("No grouping"), gettext_noop("ascending"),
     gettext_noop("descending"), gettext_noop("Pages"), gettext_noop("%(first)s–%(last)s of %(total)s"),
@@ -32,27 +33,6 @@ LIST_STRINGS = (
     gettext_noop("Save view"), gettext_noop("Nothing matches your search or filters."),
     gettext_noop("Clear search and filters"), gettext_noop("Count"), gettext_noop("Total"),
 )
-
-
-def words() -> dict[str, Markup]:
-    """{msgid: translation} of LIST_STRINGS for the request's locale, trusted as the template's ``_()`` is; built
-    once per locale and process."""
-    if not has_request_context():
-        return _translate()
-    per_locale: dict[str, dict[str, Markup]] = current_app.extensions["netsales"].memo("web.list_words", None, dict)
-    locale = str(get_locale())
-    known = per_locale.get(locale)
-    if known is None:
-        known = per_locale[locale] = _translate()
-    return known
-
-
-def _translate() -> dict[str, Markup]:
-    # The core's words, whichever module's page asks first (this file is passed over when a module is looked for).
-    if not has_request_context():
-        return {text: Markup(gettext(text)) for text in LIST_STRINGS}
-    translations = module_translations(None)
-    return {text: Markup(translations.ugettext(text)) for text in LIST_STRINGS}
 
 
 def label_text(label: Any) -> Any:

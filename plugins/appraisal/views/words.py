@@ -4,12 +4,9 @@ appraisal/calibration.html as ``w["…"]``; words with arguments keep ``_()`` th
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext
-from markupsafe import Markup
+from core.i18n import FixedWords, gettext_noop
 
-from core.i18n import gettext_noop
-
-CALIBRATION_WORDS = (
+calibration_words = FixedWords(
     gettext_noop("Appraisals"), gettext_noop("Calibration"),
     gettext_noop("Compare the team's results side by side, then make them final (R4.3.4)."),
     gettext_noop("No appraisal cycle has opened yet."), gettext_noop("Distribution of grades"),
@@ -18,15 +15,3 @@ CALIBRATION_WORDS = (
     gettext_noop("Superior"), gettext_noop("Customers"), gettext_noop("Final score"), gettext_noop("Grade"),
     gettext_noop("Make the ticked results final"), gettext_noop("No appraisals of your team in this period."),
 )
-_KEPT: dict[str, dict[str, Markup]] = {}
-
-
-def calibration_words() -> dict[str, Markup]:
-    """{msgid: translation} of CALIBRATION_WORDS in the request's language (this plugin's catalogue first, as for
-    its templates), trusted as a template's ``_()`` is. None of them holds a "%": the template's ``_()`` would
-    have read "%%" as "%"."""
-    locale = str(get_locale())
-    known = _KEPT.get(locale)
-    if known is None:
-        known = _KEPT[locale] = {text: Markup(gettext(text)) for text in CALIBRATION_WORDS}
-    return known

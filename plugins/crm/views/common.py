@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
 from core.extensions import db
-from core.i18n import gettext_noop
+from core.i18n import FixedWords, gettext_noop
 from core.web.listing import Filter
 from core.web.params import record_id
 from plugins.crm import forms
@@ -44,7 +43,7 @@ def labels() -> dict[str, dict[str, str]]:
 #: Fixed words of the customer list and the CRM's tabs (crm/customers.html, crm/_macros.html), drawn on every
 #: request: read there as ``crm_words()[…]``, translated once per language (issue 18: a template's ``_()`` is a
 #: catalogue look-up per call).
-WORDS = (
+words = FixedWords(
     gettext_noop("Customer management"), gettext_noop("Customers"), gettext_noop("Interactions"),
     gettext_noop("Revisits"), gettext_noop("Clean-up"), gettext_noop("Service plans"), gettext_noop("New customer"),
     gettext_noop("Name, phone or e-mail"), gettext_noop("Name"), gettext_noop("Grade"), gettext_noop("State"),
@@ -53,17 +52,6 @@ WORDS = (
     gettext_noop("Give the selected customers to (several: round-robin)"), gettext_noop("Reason"),
     gettext_noop("Reassign"),
 )
-
-
-def words() -> dict[str, Markup]:
-    """{msgid: translation} of WORDS in the request's language, trusted as a template's ``_()`` is (the CRM's
-    catalogue first, as for its templates)."""
-    kept = current_app.extensions.setdefault("crm_words", {})
-    language = str(get_locale())
-    known = kept.get(language)
-    if known is None:
-        known = kept[language] = {text: Markup(gettext(text)) for text in WORDS}
-    return known
 
 
 @bp.app_context_processor

@@ -4,12 +4,9 @@ of them on the board). Read in templates as ``pipeline_words()["…"]``; words w
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext
-from markupsafe import Markup
+from core.i18n import FixedWords, gettext_noop
 
-from core.i18n import gettext_noop
-
-WORDS = (
+pipeline_words = FixedWords(
     # The tabs (_macros.html nav).
     gettext_noop("Sales pipeline"), gettext_noop("Board"), gettext_noop("Deals"), gettext_noop("Quotations"),
     gettext_noop("Orders"), gettext_noop("Service tickets"), gettext_noop("Products"), gettext_noop("Targets"),
@@ -27,14 +24,3 @@ WORDS = (
     gettext_noop("Weighted"), gettext_noop("Expected close"), gettext_noop("No deals yet."),
     gettext_noop("Open the first deal"),
 )
-_KEPT: dict[str, dict[str, Markup]] = {}
-
-
-def pipeline_words() -> dict[str, Markup]:
-    """{msgid: translation} of WORDS in the request's language (this plugin's catalogue first, as for its
-    templates), trusted as a template's ``_()`` is. None holds a "%" (the template's ``_()`` reads "%%" as "%")."""
-    locale = str(get_locale())
-    known = _KEPT.get(locale)
-    if known is None:
-        known = _KEPT[locale] = {text: Markup(gettext(text)) for text in WORDS}
-    return known
