@@ -194,9 +194,6 @@ def cpu_per_request(app: Flask, client: FlaskClient, url: str, requests: int, ro
 def profile_page(app: Flask, url: str, login: str, requests: int, functions: int) -> None:
     """Where a page's Python goes (issue 18): the CPU a request of ``url`` as ``login`` beside its SQL replayed
     alone, then, when ``functions``, a cProfile's costliest functions by cumulative and by own time."""
-    import cProfile
-    import pstats
-
     from core.extensions import db
 
     with app.app_context():
@@ -213,11 +210,20 @@ def profile_page(app: Flask, url: str, login: str, requests: int, functions: int
     print(f"{url} ({login}): CPU {cpu * 1000:.2f} ms a request (rounds {', '.join(f'{s * 1000:.2f}' for s in samples)}),"
           f" {len(recorder.statements)} statements, SQL replayed {sql * 1000:.2f} ms, CPU ÷ SQL {cpu / sql:.2f}")
     if functions:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(requests):
-            client.get(url)
-        profiler.disable()
-        stats = pstats.Stats(profiler).strip_dirs()
-        stats.sort_stats("cumulative").print_stats(functions)
-        stats.sort_stats("tottime").print_stats(functions)
+        print_profile(client, url, requests, functions)
+
+
+def print_profile(client: FlaskClient, url: str, requests: int, functions: int, own: int | None = None) -> None:
+    """A cProfile of ``requests`` requests of ``url``: the ``functions`` costliest by cumulative time, then the
+    ``own`` (default as many) costliest by their own time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(functions)
+    stats.sort_stats("tottime").print_stats(functions if own is None else own)

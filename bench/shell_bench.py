@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bench.harness import bench_app, sign_in, time_page
+from bench.harness import bench_app, print_profile, sign_in, time_page
 from bench.peers.shell_floor import SHELL_PAGE, SHELL_URL, add_page_template, floor_app, layout_rules
 
 PAGES = (
@@ -174,20 +174,10 @@ def shell_ratio_http(app: Any, login: str, rounds: int) -> str:
 
 def profile_shell(app: Any, login: str, rounds: int) -> None:
     """cProfile of ``rounds`` requests of our shell page: the top functions by cumulative and by own time."""
-    import cProfile
-    import pstats
-
     client = app.test_client()
     sign_in(app, client, login)
     client.get(SHELL_URL)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(rounds):
-        client.get(SHELL_URL)
-    profiler.disable()
-    stats = pstats.Stats(profiler).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(45)
-    stats.sort_stats("tottime").print_stats(30)
+    print_profile(client, SHELL_URL, rounds, 45, own=30)
 
 
 def main() -> None:

@@ -163,11 +163,7 @@ def pagination(page: Any, sizes: Any = (25, 50, 100)) -> Markup:
     parts = [f'\n<nav class="pagination" aria-label="{w["Pages"]}">\n  <p class="pagination-summary">{summary}</p>\n  ']
     if page.pages > 1:
         current = page.page
-        if page.has_prev:
-            prev = (f'<a href="{escape(page.page_url(current - 1))}" rel="prev">{icon("chevron-left")}'
-                    f'<span class="visually-hidden">{w["Previous page"]}</span></a>')
-        else:
-            prev = f'<span class="disabled">{icon("chevron-left")}</span>'
+        prev = _step_link(page, current - 1, "prev", "chevron-left", w["Previous page"], page.has_prev)
         parts.append(f"\n  <ul>\n    <li>{prev}</li>\n    ")
         for link in page.page_numbers():
             if link is None:
@@ -176,11 +172,7 @@ def pagination(page: Any, sizes: Any = (25, 50, 100)) -> Markup:
                 parts.append(f'\n      <li><span class="current" aria-current="page">{link}</span></li>\n      \n    ')
             else:
                 parts.append(f'\n      <li><a href="{escape(page.page_url(link))}">{link}</a></li>\n    ')
-        if page.has_next:
-            following = (f'<a href="{escape(page.page_url(current + 1))}" rel="next">{icon("chevron-right")}'
-                         f'<span class="visually-hidden">{w["Next page"]}</span></a>')
-        else:
-            following = f'<span class="disabled">{icon("chevron-right")}</span>'
+        following = _step_link(page, current + 1, "next", "chevron-right", w["Next page"], page.has_next)
         parts.append(f"\n    <li>{following}</li>\n  </ul>\n  ")
     parts.append("\n  ")
     if page.total > sizes[0]:
@@ -193,6 +185,14 @@ def pagination(page: Any, sizes: Any = (25, 50, 100)) -> Markup:
         parts.append("\n  </p>\n  ")
     parts.append("\n</nav>\n")
     return Markup("".join(parts))
+
+
+def _step_link(page: Any, number: int, rel: str, arrow: str, word: str, possible: bool) -> str:
+    """The pager's previous or next link, or its arrow greyed out on the first or last page."""
+    if not possible:
+        return f'<span class="disabled">{icon(arrow)}</span>'
+    return (f'<a href="{escape(page.page_url(number))}" rel="{rel}">{icon(arrow)}'
+            f'<span class="visually-hidden">{word}</span></a>')
 
 
 def export_links(page: Any, formats: Any = ("csv", "xlsx")) -> Markup:
