@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -65,8 +64,7 @@ def calibration():  # type: ignore[no-untyped-def]
     share = Decimal(setting("excellent_max_share"))
     warning = bool(share > 0 and graded and Decimal(counts["excellent"]) * 100 / graded > share)
     names = grade_labels()
-    locale = str(get_locale())
-    chart = {"type": "bar", "data": {"labels": [label_text(names[g], locale) for g in GRADES],
+    chart = {"type": "bar", "data": {"labels": [label_text(names[g]) for g in GRADES],
                                      "datasets": [{"label": _("People"), "data": [counts[g] for g in GRADES]}]},
              "options": {"animation": False, "plugins": {"legend": {"display": False}},
                          "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}

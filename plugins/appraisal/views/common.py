@@ -7,7 +7,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import flask_babel
 from babel.dates import format_skeleton
 from flask import Blueprint, abort, has_request_context, send_from_directory
 from flask_babel import get_locale
@@ -18,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import label_text as core_label_text
 from core.identity.positions import POSITION_LABELS
 from core.security import can, public, scope_for, team_ids
 from core.web.params import record_id
@@ -44,7 +44,6 @@ bp = Blueprint("appraisal", __name__, url_prefix="/appraisal", template_folder=s
 #: page drew a period's name for each of its 36 cycles, and translated a dozen lazy labels, at every request).
 MAX_KEPT_TEXTS = 4096
 _PERIOD_TEXTS: dict[tuple[str, str, Any], str] = {}
-_LABEL_TEXTS: dict[tuple[str, str], str] = {}
 
 
 def _period_text(kind: str, start: Any) -> str:
@@ -66,27 +65,16 @@ def period_text(kind: str, start: Any) -> str:
     return text
 
 
-def label_text(label: Any, locale: str | None = None) -> str:
-    """``str(label)`` in the request's language; a lazily translated label of this plugin (``_l("Final")``) is
-    translated once per locale and process (each ``str()`` is a catalogue look-up and a walk up the call stack to
-    find the asking module: here always this plugin, so its catalogue first, as before). ``locale``: the request's,
-    when the caller already has it (``str(get_locale())``)."""
-    if not (isinstance(label, LazyString) and label._func is flask_babel.gettext and not label._kwargs
-            and len(label._args) == 1 and has_request_context()):
-        return str(label)
-    key = (locale or str(get_locale()), label._args[0])
-    text = _LABEL_TEXTS.get(key)
-    if text is None:
-        if len(_LABEL_TEXTS) >= MAX_KEPT_TEXTS:
-            _LABEL_TEXTS.clear()
-        text = _LABEL_TEXTS[key] = str(label)
-    return text
+def label_text(label: Any) -> str:
+    """``str(label)`` in the request's language; a lazily translated label is translated once per locale and
+    process (core.i18n.label_text, in this plugin's catalogue first)."""
+    return core_label_text(label)
 
 
-def trusted_label(label: Any, locale: str | None = None) -> Any:
+def trusted_label(label: Any) -> Any:
     """A label as a template draws it: a lazy string unescaped (its ``__html__``), so its kept translation as
     Markup; anything else (a name typed in the settings) as it is, escaped when drawn."""
-    return Markup(label_text(label, locale)) if isinstance(label, LazyString) else label
+    return Markup(label_text(label)) if isinstance(label, LazyString) else label
 
 
 class TextLabels:
@@ -98,8 +86,7 @@ class TextLabels:
     def __getattr__(self, group: str) -> dict[str, str]:
         if group not in self.GROUPS:
             raise AttributeError(group)
-        locale = str(get_locale())
-        texts = {code: label_text(label, locale) for code, label in self.GROUPS[group]().items()}
+        texts = {code: label_text(label) for code, label in self.GROUPS[group]().items()}
         setattr(self, group, texts)
         return texts
 
@@ -114,8 +101,7 @@ class LabelGroups:
 
     @cached_property
     def grade(self) -> dict[str, Any]:
-        locale = str(get_locale())
-        return {code: trusted_label(label, locale) for code, label in grade_labels().items()}
+        return {code: trusted_label(label) for code, label in grade_labels().items()}
 
 
 @bp.app_context_processor
