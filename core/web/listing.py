@@ -435,7 +435,7 @@ class Page:
     group: GroupBy | None = None
     groups: list[Group] = field(default_factory=list)
     group_totals: Group | None = None
-    #: What this page's links share (their path, each argument encoded), built by its first link.
+    #: What this page's links share (their path; the page links' URL around the number), built by the first one.
     _links: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -489,9 +489,9 @@ class Page:
         the URL is built once with a placeholder there and the number put in."""
         if number == 1:
             return self.url(page=None)
-        parts = self.__dict__.get("_page_url_parts")
+        parts = self._links.get("page_parts")
         if parts is None:
-            parts = self.__dict__["_page_url_parts"] = self.url(page=_PAGE_PLACEHOLDER).split(_PAGE_PLACEHOLDER)
+            parts = self._links["page_parts"] = self.url(page=_PAGE_PLACEHOLDER).split(_PAGE_PLACEHOLDER)
         if len(parts) != 2 or type(number) is not int:  # the placeholder also elsewhere: build this one whole
             return self.url(page=number)
         return f"{parts[0]}{number}{parts[1]}"
@@ -583,7 +583,7 @@ def _list_url(args: dict[str, str], links: dict[Any, Any] | None = None) -> str:
     """``url_for(this endpoint, its view arguments, **args)``. A list draws a dozen links (sort headers, pages,
     sizes, export): when the route is plain (one rule, no defaults, no URL-default callbacks, no argument named
     like a path variable), its path is built once per request and the query string appended, as url_for does.
-    ``links`` (a Page's) keeps the path and each argument encoded for the page's next links."""
+    ``links`` (a Page's) keeps the path for the page's next links."""
     base = links.get("base") if links is not None else None
     if base is None:
         endpoint = request.endpoint or ""
@@ -599,23 +599,8 @@ def _list_url(args: dict[str, str], links: dict[Any, Any] | None = None) -> str:
     path, path_arguments = base
     if path_arguments is None or path_arguments & args.keys():
         return url_for(request.endpoint or "", **(request.view_args or {}), **args)
-    if not args:
-        return path
-    # Encoded as werkzeug encodes url_for's query arguments (werkzeug.urls._urlencode): urlencode joins each
-    # argument's "key=value" with "&", so one argument is encoded once a page.
-    if links is None:
-        return f"{path}?{urlencode(list(args.items()), safe=QUERY_SAFE)}"
-    encoded = links.setdefault("args", {})
-    parts = []
-    for pair in args.items():
-        if type(pair[1]) is not str:
-            parts.append(urlencode([pair], safe=QUERY_SAFE))
-            continue
-        text = encoded.get(pair)
-        if text is None:
-            text = encoded[pair] = urlencode([pair], safe=QUERY_SAFE)
-        parts.append(text)
-    return f"{path}?{'&'.join(parts)}"
+    # Encoded as werkzeug encodes url_for's query arguments (werkzeug.urls._urlencode).
+    return f"{path}?{urlencode(list(args.items()), safe=QUERY_SAFE)}" if args else path
 
 
 # ---------------------------------------------------------------------------------------------------- export
