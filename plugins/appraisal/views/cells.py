@@ -37,16 +37,6 @@ class ScoreTexts(dict):
 
 #: The checkbox's label of a row waiting for calibration (calibration.html drew it per row).
 FINALISE = gettext_noop("Finalise %(name)s")
-#: Stands for the name while the label is split around it (a private-use character: escaping leaves it alone).
-_SLOT = "\ue000"
-
-
-def _around_name(label: Markup) -> tuple[str, str] | None:
-    """The text before and after the name in ``label % {"name": …}``, or None if the name is not there once."""
-    parts = str(label % {"name": _SLOT}).split(_SLOT)
-    return (parts[0], parts[1]) if len(parts) == 2 else None
-
-
 def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Mapping[str, str],
                      grades: Mapping[str, str], detail_url: str) -> Markup:
     """The rows of the calibration page's results table (appraisal/calibration.html), from rows of
@@ -55,9 +45,9 @@ def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Map
     a state's or a grade's cell once per code."""
     fin, person, state, results, self_, sup, cust, final, grade = (
         escape(words[key]) for key in ("fin", "person", "state", "results", "self", "sup", "cust", "final", "grade"))
-    # As the template's _("Finalise %(name)s", name=…) under autoescape: the translation trusted, the name escaped.
-    finalise = Markup(gettext(FINALISE))
-    around = _around_name(finalise)
+    # As the template's _("Finalise %(name)s", name=…) under autoescape: the translation trusted, the name escaped
+    # (below, once a row, as core.web.list_cells.bulk_checkbox_drawer does).
+    finalise = str(gettext(FINALISE))
     score = ScoreTexts().__getitem__
     href = escape(detail_url)
     state_cells: dict[str, str] = {}
@@ -71,8 +61,7 @@ def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Map
             state_cell = state_cells[code] = (f'<span class="pill state-{escape(code)}">{escape(states[code])}'
                                               f'</span>')
         if code == "calibration":
-            # Markup already: the translation trusted, the name escaped.
-            label = f"{around[0]}{name}{around[1]}" if around else finalise % {"name": a.employee_name}
+            label = finalise % {"name": name}
             check = (f'<input type="checkbox" name="ids" value="{a.id}" aria-label="{label}">'
                      f'<input type="hidden" name="version-{a.id}" value="{a.version}">')
         else:
