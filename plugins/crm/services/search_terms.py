@@ -67,6 +67,9 @@ def customer_search(text: str) -> Any:
     if not terms:
         return false()
     found = [candidates(field, term) for field, term in terms.items()]
+    # Confirmed even when every text is short, though the index's answer is then exact: without the LIKE,
+    # PostgreSQL estimates the matches well and hash-joins a team's every customer (3.8 ms for "0012" among
+    # 100,000), where with it, taking them for a handful, it probes the candidates by id (1.7 ms).
     confirmed = [getattr(Customer, SEARCH_FIELDS[field]).contains(term, autoescape=True)
                  for field, term in terms.items()]
     return and_(Customer.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
