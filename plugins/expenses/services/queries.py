@@ -81,12 +81,6 @@ def finance_queue(user: Any, state: str = DEPT_APPROVED) -> Any:
             .order_by(column, Claim.id))
 
 
-def waiting_since(claim: Claim) -> datetime | None:
-    """When the claim started to wait for its current reviewer."""
-    return {SUBMITTED: claim.submitted_at, DEPT_APPROVED: claim.dept_approved_at,
-            FINANCE_APPROVED: claim.finance_approved_at}.get(claim.state)
-
-
 def overdue_claims(session: Any, days: int, now: datetime | None = None) -> list[Claim]:
     """Claims waiting for a review or payment longer than ``days``."""
 

@@ -37,18 +37,28 @@ CLAIM_SEARCH = (Claim.number, Claim.title)
 WITH_CLAIMANT = joinedload(Claim.claimant).options(load_only(User.id, User.name), lazyload(User.roles))
 
 
-#: What a row of the claim lists shows (claims.html, review_queue.html, finance_queue.html), selected as plain
-#: columns: building Claim and User objects for 25-500 rows (identity map, joined eager load) cost more than the
-#: rows' SQL (issue 7 "Performance"). waiting_since() reads the three review timestamps.
-ROW_COLUMNS = (Claim.id, Claim.number, Claim.title, Claim.over_budget, Claim.total, Claim.state, Claim.created_at,
-               Claim.submitted_at, Claim.dept_approved_at, Claim.finance_approved_at,
-               User.name.label("claimant_name"))
+#: What a row of the claim tables shows, in the order views/rendering.py unpacks it, selected as plain columns:
+#: building Claim and User objects for 25-500 rows (identity map, joined eager load) cost more than the rows' SQL
+#: (issue 7 "Performance"). Only the columns a table shows (issue 18): the claim list adds the state and when the
+#: claim was created (LIST_COLUMNS), a queue the moment the claim entered it (queue_columns).
+SHOWN_COLUMNS = (Claim.id, Claim.number, Claim.title, Claim.over_budget, User.name, Claim.total)
+LIST_COLUMNS = (*SHOWN_COLUMNS, Claim.state, Claim.created_at)
+
+
+def queue_columns(waiting: Any) -> tuple[Any, ...]:
+    """A queue's row columns: ``waiting`` is the timestamp of the state the queue lists (its "Waiting since")."""
+    return (*SHOWN_COLUMNS, waiting)
 
 
 class ClaimListQuery(ListQuery):
-    """A claim list whose page rows are plain rows (ROW_COLUMNS) rather than Claim objects; the export still
-    loads whole claims (with the claimant eager-loaded by the select's options) for its columns. Its search box
-    finds claims through the plugin's substring index (search.claim_search), not core's LIKE over every claim."""
+    """A claim list whose page rows are plain rows of ``columns`` (LIST_COLUMNS or queue_columns) rather than Claim
+    objects; the export still loads whole claims (with the claimant eager-loaded by the select's options) for its
+    columns. Its search box finds claims through the plugin's substring index (search.claim_search), not core's
+    LIKE over every claim."""
+
+    def __init__(self, stmt: Select, *, columns: tuple[Any, ...], **options: Any) -> None:
+        super().__init__(stmt, **options)
+        self.columns = columns
 
     def filtered(self, args: Mapping[str, str]) -> tuple[Select, dict[str, str], dict[str, str]]:
         stmt, active, errors = super().filtered({key: args.get(key) or "" for key in args if key != "q"})
@@ -62,7 +72,7 @@ class ClaimListQuery(ListQuery):
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
                    session: Any) -> list[Any]:
         # An outer join, as the eager load was: SQLite keeps the claim table as the outer loop (the sort's index).
-        rows = (self.ordered(stmt, sort).with_only_columns(*ROW_COLUMNS)
+        rows = (self.ordered(stmt, sort).with_only_columns(*self.columns)
                 .outerjoin(User, User.id == Claim.claimant_id).limit(limit).offset(offset))
         return list(session.execute(rows))
 
@@ -110,6 +120,7 @@ def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
     args = args if args is not None else {}
     return ClaimListQuery(
         claims_query(user).options(WITH_CLAIMANT),
+        columns=LIST_COLUMNS,
         sorts={"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
                "total": Claim.total, "state": Claim.state},
         default_sort="-created",
@@ -168,6 +179,7 @@ def review_list(user: Any) -> ListQuery:
     """Claims waiting for ``user``'s department-level review (R9.2.2), oldest first."""
     return ClaimListQuery(
         department_queue(user).options(WITH_CLAIMANT),
+        columns=queue_columns(Claim.submitted_at),  # the queue lists submitted claims only
         sorts={"waiting": Claim.submitted_at, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
         search=CLAIM_SEARCH,
@@ -181,6 +193,7 @@ def finance_list(user: Any, state: str) -> ListQuery:
     waiting = Claim.dept_approved_at if state == DEPT_APPROVED else Claim.finance_approved_at
     return ClaimListQuery(
         finance_queue(user, state).options(WITH_CLAIMANT),
+        columns=queue_columns(waiting),
         sorts={"waiting": waiting, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
         search=CLAIM_SEARCH,

@@ -5,15 +5,16 @@ rest of the row).
 
 The rows of the three claim tables (claims, review queue, finance queue) are drawn here rather than in a Jinja
 loop: a Jinja row makes some thirty calls (escapes, attribute look-ups, filters), which on a 500-row payment list
-cost more than the rows' SQL. Their fixed words are put into a row template once per locale and process (issue
-18); amounts and moments are the core's money() and datetime_filter(), cheap per row (docs/ui.md). The HTML is
-the templates' own, byte for byte: the labels are the templates' ``_()`` (Markup, not escaped again) and every
-value is escaped with markupsafe as Jinja's autoescape does.
+cost more than the rows' SQL. A row is one f-string over a plain row of the columns it shows (views/lists.py);
+the fixed words are translated once per language and process (WORDS); amounts and moments are the core's money()
+and datetime_filter() (docs/ui.md). The HTML is the templates' own, byte for byte (tests/test_claim_rows.py):
+the labels are the templates' ``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as
+Jinja's autoescape does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import current_app, url_for
@@ -21,10 +22,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from core.i18n import FixedWords, gettext_noop
 from core.web.locale import datetime_filter, money
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
-from plugins.expenses.services.queries import waiting_since
+
+#: The claim tables' fixed words: the column labels of claims.html, review_queue.html and finance_queue.html.
+WORDS = FixedWords(gettext_noop("Number"), gettext_noop("Purpose"), gettext_noop("Claimant"), gettext_noop("Amount"),
+                   gettext_noop("State"), gettext_noop("Created"), gettext_noop("Waiting since"),
+                   gettext_noop("over budget"), gettext_noop("Select %(name)s"))
 
 
 def claim_rows() -> dict[str, Any]:
@@ -36,12 +42,6 @@ def budget_rows() -> dict[str, Any]:
     """Template values for a page of budget lines: the link prefix of a line (``budget_href ~ id ~ "/edit"``, and
     ``"/approve"`` or ``"/reopen"``: both routes start with /budgets/<id>/)."""
     return {"budget_href": url_for("expenses.budget_edit", budget_id=0)[:-len("0/edit")]}
-
-
-def _label(translated: str) -> str:
-    """A label as a template's ``_()`` gives it (Jinja's newstyle gettext under autoescape: Markup, not escaped
-    again), as a literal part of a str.format template."""
-    return Markup(translated).replace("{", "{{").replace("}", "}}")
 
 
 def yuan(value: Any) -> str:
@@ -58,66 +58,55 @@ def left(value: Any) -> str:
     return money(value)
 
 
-def claim_table_rows(claims: Sequence[Any], kind: str, *, select: bool = False) -> Markup:
+def claim_table_rows(claims: Iterable[Sequence[Any]], kind: str, *, select: bool = False) -> Markup:
     """The ``<tr>`` rows of a claim table, as the template's loop drew them. ``kind`` is "claims" (the claim list:
-    state and created columns), "review" or "finance" (the queues: the waiting-since column; finance's rows keep
-    a line for the payment checkbox, drawn when ``select``: the "to pay" stage). ``claims`` are
-    lists.ROW_COLUMNS rows."""
-    template, over, states = _row_template(kind, select)
+    state and created columns; rows of lists.LIST_COLUMNS), "review" or "finance" (the queues: the waiting-since
+    column; rows of lists.queue_columns). Finance's rows keep a line for the payment checkbox, drawn when
+    ``select`` (the "to pay" stage)."""
+    words = WORDS()
+    number_word, purpose, claimant_word, amount = (words["Number"], words["Purpose"], words["Claimant"],
+                                                   words["Amount"])
+    over_tag = f' <span class="expenses-warning-tag">{words["over budget"]}</span>'
+    href = escape(url_for("expenses.claim_detail", claim_id=0)[:-1])
+    out = ["\n  "]
+    add = out.append
     if kind == "claims":
-        last_value: Callable[[Any], Any] = lambda claim: escape(datetime_filter(claim.created_at, "short"))  # noqa: E731
-    else:
-        last_value = lambda claim: escape(datetime_filter(waiting_since(claim), "short"))  # noqa: E731
-    parts = ["\n  "]
-    for claim in claims:
-        state = claim.state
-        parts.append(template.format(
-            id=claim.id, number=escape(claim.number), title=escape(claim.title), over=over if claim.over_budget else "",
-            claimant=escape(claim.claimant_name), total=escape(yuan(claim.total)), last=last_value(claim),
-            state=escape(state), state_text=states.get(state, "")))
-    return Markup("".join(parts))
+        state_word, created_word, states = words["State"], words["Created"], _state_texts()
+        for claim_id, number, title, over, claimant, total, state, created in claims:
+            # The claim list's rows sit two spaces deeper in claims.html than the queues' rows in theirs.
+            add(f'\n    <tr>\n      <td data-label="{number_word}"><a href="{href}{claim_id}">{escape(number)}</a></td>'
+                f'\n      <td data-label="{purpose}">{escape(title)}{over_tag if over else ""}</td>'
+                f'\n      <td data-label="{claimant_word}">{escape(claimant)}</td>'
+                f'\n      <td class="num" data-label="{amount}">{escape(yuan(total))}</td>'
+                f'\n      <td data-label="{state_word}"><span class="expenses-state expenses-state-{escape(state)}">'
+                f'{states.get(state, "")}</span></td>'
+                f'\n      <td data-label="{created_word}">{escape(datetime_filter(created, "short"))}</td>'
+                f'\n    </tr>\n  ')
+        return Markup("".join(out))
+    waiting_word = words["Waiting since"]
+    # The finance template's checkbox line stays (empty) when the checkbox is not drawn; the review queue has none.
+    opening = "\n  <tr>\n    \n    " if kind == "finance" else "\n  <tr>\n    "
+    # As the template's _("Select %(name)s", name=claim.number): the translation trusted, the number escaped.
+    announced = str(words["Select %(name)s"])
+    for claim_id, number, title, over, claimant, total, waiting in claims:
+        number = escape(number)
+        if select:
+            opening = (f'\n  <tr>\n    <td class="bulk-cell"><input type="checkbox" name="ids" value="{claim_id}" '
+                       f'aria-label="{announced % {"name": number}}"></td>\n    ')
+        add(f'{opening}<td data-label="{number_word}"><a href="{href}{claim_id}">{number}</a></td>'
+            f'\n    <td data-label="{purpose}">{escape(title)}{over_tag if over else ""}</td>'
+            f'\n    <td data-label="{claimant_word}">{escape(claimant)}</td>'
+            f'\n    <td class="num" data-label="{amount}">{escape(yuan(total))}</td>'
+            f'\n    <td data-label="{waiting_word}">{escape(datetime_filter(waiting, "short"))}</td>\n  </tr>\n  ')
+    return Markup("".join(out))
 
 
-def _row_template(kind: str, select: bool) -> tuple[str, str, dict[str, str]]:
-    """(the row's str.format template, the over-budget tag, state → label) of a claim table: fixed words only,
-    kept per locale and link prefix for the process (the catalogues never change while it runs), so that a page
-    does not translate a dozen words again."""
-    href = escape(url_for("expenses.claim_detail", claim_id=0)[:-1]).replace("{", "{{").replace("}", "}}")
-    known: dict[tuple[str, str, bool, str], tuple[str, str, dict[str, str]]] = current_app.extensions[
-        "netsales"].memo("expenses.claim_row_templates", None, dict)
-    key = (str(get_locale()), kind, select, href)
-    found = known.get(key)
+def _state_texts() -> dict[str, str]:
+    """State → its label, escaped, kept per locale for the process (seven catalogue look-ups a page otherwise)."""
+    known: dict[str, dict[str, str]] = current_app.extensions["netsales"].memo("expenses.claim_state_texts", None,
+                                                                              dict)
+    locale = str(get_locale())
+    found = known.get(locale)
     if found is None:
-        found = known[key] = _build_row_template(kind, select, href)
+        found = known[locale] = {state: escape(state_label(state)) for state in CLAIM_STATES}
     return found
-
-
-def _build_row_template(kind: str, select: bool, href: str) -> tuple[str, str, dict[str, str]]:
-    number, purpose, claimant, amount = _label(_("Number")), _label(_("Purpose")), _label(_("Claimant")), \
-        _label(_("Amount"))
-    over = f' <span class="expenses-warning-tag">{Markup(_("over budget"))}</span>'
-    if kind == "claims":
-        state_heading, created = _label(_("State")), _label(_("Created"))
-        states = {state: escape(state_label(state)) for state in CLAIM_STATES}
-        # The claim list's rows sit two spaces deeper in claims.html than the queues' rows in theirs.
-        row, cell = "\n    <tr>\n      ", "\n      "
-        last = (f'{cell}<td data-label="{state_heading}"><span class="expenses-state expenses-state-{{state}}">'
-                f'{{state_text}}</span></td>{cell}<td data-label="{created}">{{last}}</td>\n    </tr>\n  ')
-    else:
-        states = {}
-        row, cell = "\n  <tr>\n    ", "\n    "
-        last = f'{cell}<td data-label="{_label(_("Waiting since"))}">{{last}}</td>\n  </tr>\n  '
-    if select:
-        # "Select <number>" with the row's (escaped) number put in by the row's own format, not a Markup.format
-        # per row: the translation around it is split at a marker once.
-        before, _marker, after = str(Markup(_("Select %(name)s")) % {"name": "\0"}).partition("\0")
-        before, after = _label(before), _label(after)
-        row += (f'<td class="bulk-cell"><input type="checkbox" name="ids" value="{{id}}" '
-                f'aria-label="{before}{{number}}{after}"></td>{cell}')
-    elif kind == "finance":
-        row += cell  # the finance template's (empty) checkbox line
-    template = (f'{row}<td data-label="{number}"><a href="{href}{{id}}">{{number}}</a></td>'
-                f'{cell}<td data-label="{purpose}">{{title}}{{over}}</td>'
-                f'{cell}<td data-label="{claimant}">{{claimant}}</td>'
-                f'{cell}<td class="num" data-label="{amount}">{{total}}</td>{last}')
-    return template, over, states
