@@ -16,6 +16,8 @@ the data size; plugins/crm/tests/test_pages.py asserts that.
     .venv/bin/python -m bench.crm_bench                                  # 10,000 then 100,000 customers
     .venv/bin/python -m bench.crm_bench --small 2000 --large 20000       # a quicker run
     NETSALES_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python -m bench.crm_bench
+    # only the large size, only the pages whose label contains "last phone", then where their Python goes:
+    .venv/bin/python -m bench.crm_bench --large-only --page "last phone" --profile 200
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from decimal import Decimal
 from flask import Flask
 from sqlalchemy import func, insert, select, text
 
-from bench.harness import PageTiming, bench_app, time_call, time_page
+from bench.harness import PageTiming, bench_app, profile_page, time_call, time_page
 
 INTERACTIONS_PER_CUSTOMER = 10
 SUPERVISORS = 4
@@ -143,16 +145,22 @@ def pages(app: Flask) -> list[tuple[str, str, str]]:
     return result
 
 
-def measure(app: Flask, size: int) -> dict[str, PageTiming]:
+def measure(app: Flask, size: int, wanted: list[str] | None = None) -> dict[str, PageTiming]:
+    """Every page's timing (only those whose label contains one of ``wanted``, when given)."""
     shell = time_page(app, "/crm/import", "manager")
     print(shell.report(f"{size:,}: shell baseline (import form)"))
     results = {}
-    for label, url, login in pages(app):
+    for label, url, login in chosen_pages(app, wanted):
         timing = time_page(app, url, login)
         own = max(timing.page_seconds - shell.page_seconds, 0.0)
         print(f"{timing.report(f'{size:,}: {label}')}   (page - shell) / SQL = {own / timing.sql_seconds:5.2f}")
         results[label] = timing
     return results
+
+
+def chosen_pages(app: Flask, wanted: list[str] | None) -> list[tuple[str, str, str]]:
+    """``pages``, only those whose label contains one of ``wanted`` when it is given."""
+    return [page for page in pages(app) if not wanted or any(text in page[0] for text in wanted)]
 
 
 def regrade_ratio(app: Flask) -> tuple[float, float, int]:
@@ -179,6 +187,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", type=int, default=10_000, help="customers at the small size (default 10,000)")
     parser.add_argument("--large", type=int, default=100_000, help="customers at the large size (default 100,000)")
+    parser.add_argument("--large-only", action="store_true",
+                        help="build the large size at once and measure only it (no large / small, no regrade)")
+    parser.add_argument("--page", action="append", metavar="TEXT",
+                        help="measure only the pages whose label contains TEXT (repeatable), e.g. 'supervisor: list'")
+    parser.add_argument("--profile", type=int, default=0, metavar="REQUESTS",
+                        help="then, for each page measured at the large size, its CPU beside its SQL and a cProfile "
+                             "of REQUESTS requests (bench.harness.profile_page)")
+    parser.add_argument("--functions", type=int, default=30, help="functions the profile lists (default 30)")
     args = parser.parse_args()
     with bench_app("crm") as app:
         engine = app.extensions["netsales"]
@@ -189,13 +205,20 @@ def main() -> None:
                 disable_plugins(app, dependent)  # grading from CRM's own purchases
         build_people(app)
         measured = {}
-        for start, size in ((0, args.small), (args.small, args.large)):
+        sizes = ((0, args.large),) if args.large_only else ((0, args.small), (args.small, args.large))
+        for start, size in sizes:
             started = time.perf_counter()
             build(app, size, start=start)
             analyze(app)
             print(f"built {size:,} customers with {size * INTERACTIONS_PER_CUSTOMER:,} interactions "
                   f"({time.perf_counter() - started:.0f} s) on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
-            measured[size] = measure(app, size)
+            measured[size] = measure(app, size, args.page)
+        if args.profile:
+            for label, url, login in chosen_pages(app, args.page):
+                print(f"--- {label}")
+                profile_page(app, url, login, args.profile, args.functions)
+        if args.large_only:
+            return
         small, large = measured[args.small], measured[args.large]
         for label in small:
             ratio = large[label].page_seconds / small[label].page_seconds

@@ -107,4 +107,5 @@ def assignable_people(user: Any) -> list[Any]:
     if scope not in _ASSIGNABLE_PEOPLE:
         return []
     params = {"team_ids": sorted(team_ids(user))} if scope == "team" else {}
-    return list(db.session.execute(_ASSIGNABLE_PEOPLE[scope], params))
+    # On the session's connection: plain rows, for which the ORM's execution has nothing to do but costs time.
+    return list(db.session.connection().execute(_ASSIGNABLE_PEOPLE[scope], params))
