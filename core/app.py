@@ -105,6 +105,7 @@ def _translation_dirs(engine: Any) -> str:
 
 
 def _init_extensions(app: Flask, engine: Any) -> None:
+    from core.auth.cookie_session import install_verified_cookie_sessions
     from core.i18n import install_module_catalogues, install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
@@ -113,6 +114,7 @@ def _init_extensions(app: Flask, engine: Any) -> None:
 
         with app.app_context():
             install_socket_ping(db.engine)
+    install_verified_cookie_sessions(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "core_auth.login"
