@@ -32,14 +32,20 @@ def hide_server_software() -> None:
 hide_server_software()  # the app is built in the gunicorn process that serves it, after gunicorn's modules loaded
 
 
+#: Every response's headers, unless the view set its own (name, lowercased name, value).
+_ALWAYS = tuple((name, name.lower(), value) for name, value in (
+    ("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"), ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin")))
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # What the view set, read once: a setdefault per header scans the list twice (issue 18: every page pays it).
+    present = {name.lower() for name, _value in headers.items()}
+    for name, lowered, value in _ALWAYS:
+        if lowered not in present:
+            headers.add(name, value)
     if current_app.config.get("PRODUCTION"):
         headers.setdefault("Strict-Transport-Security", HSTS)  # production is served over HTTPS only
     if request.endpoint != "static" and _signed_in():
