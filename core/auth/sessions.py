@@ -196,10 +196,12 @@ def _read_once(statement: Any, parameters: dict[str, Any]) -> list[Any]:
     two of the shell page's three round trips (issue 18 part 3). Read committed, which a transaction would give this
     one statement, is what it sees either way. Inside a transaction (a test's, or a view that wrote before first
     asking for the user) it runs in that transaction, so it sees what the transaction wrote."""
-    session = db.session()  # the request's own Session, not the scoped proxy
-    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        return session.connection().execute(statement, parameters).all()
-    with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # No Session is made for it when the request has none yet: a shell page then never builds or closes one.
+    session = db.session.registry() if db.session.registry.has() else None
+    engine = db.engine
+    if (session is not None and session.in_transaction()) or engine.dialect.name != "postgresql":
+        return db.session.connection().execute(statement, parameters).all()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return connection.execute(statement, parameters).all()
 
 
