@@ -191,17 +191,19 @@ def _read_once(statement: Any, parameters: dict[str, Any]) -> list[Any]:
     """Run the signed-in statement, not through the ORM's execute: no entity to load, so none of its
     per-statement machinery.
 
-    On PostgreSQL, when the request has no transaction yet (the usual case: the user is read first), the statement
-    runs outside any transaction on a connection of its own, returned to the pool at once: no BEGIN and no ROLLBACK,
-    two of the shell page's three round trips (issue 18 part 3). Read committed, which a transaction would give this
-    one statement, is what it sees either way. Inside a transaction (a test's, or a view that wrote before first
+    When the request has no transaction yet (the usual case: the user is read first), the statement runs on a
+    connection of its own, returned to the pool at once, and on PostgreSQL outside any transaction: no BEGIN and no
+    ROLLBACK, two of the shell page's three round trips (issue 18 part 3). Read committed, which a transaction would
+    give this one statement, is what it sees either way. Inside a transaction (a test's, or a view that wrote before first
     asking for the user) it runs in that transaction, so it sees what the transaction wrote."""
     # No Session is made for it when the request has none yet: a shell page then never builds or closes one.
     session = db.session.registry() if db.session.registry.has() else None
-    engine = db.engine
-    if (session is not None and session.in_transaction()) or engine.dialect.name != "postgresql":
-        return db.session.connection().execute(statement, parameters).all()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    if session is not None and session.in_transaction():
+        return session.connection().execute(statement, parameters).all()
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    with connection:  # SQLite: Python's sqlite3 begins no transaction for a read, so none to end either
         return connection.execute(statement, parameters).all()
 
 
