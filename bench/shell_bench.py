@@ -11,6 +11,8 @@ With CRM, pipeline and expenses enabled (a full menu), for an administrator and 
   list at ``--users`` users; near-empty pages show what the shell alone costs.
 - ``--http``: the same two pages served by gunicorn on 127.0.0.1 (one worker, one thread each; ours signed in
   through the login form, bench/peers/shell_served.py), requested in turn over HTTP: the ratio as a browser sees it.
+  A third server, the floor that also runs our page's one statement (recorded from our page, replayed on a pooled
+  connection in autocommit), gives the ratio against the floor proposed for PostgreSQL.
 - ``--profile`` prints where the signed-in shell page's time goes (cProfile, by cumulative and own time).
 
     .venv/bin/python -m bench.shell_bench [--users 2000] [--rounds 300] [--http | --profile | --shell-only]
@@ -123,12 +125,14 @@ HTTP_PASSWORD = "Bench-shell-2026"
 
 
 def shell_ratio_http(app: Any, login: str, rounds: int) -> str:
-    """Our shell page ÷ the floor, both served by gunicorn, medians of ``rounds`` requests of each taken in turn."""
+    """Our shell page ÷ the floor, all served by gunicorn, medians of ``rounds`` requests of each taken in turn;
+    and ours ÷ the floor that also runs our page's one statement (the floor proposed for PostgreSQL)."""
     import json
     import tempfile
     from pathlib import Path
 
     from bench.browser import Browser
+    from bench.harness import SQLRecorder
     from bench.servers import free_port, gunicorn_command, netsales_environment, serving
     from core.extensions import db
     from core.identity.models import User
@@ -142,23 +146,27 @@ def shell_ratio_http(app: Any, login: str, rounds: int) -> str:
         name = user.name
         company = get_setting("core.company_name") or app.config["COMPANY_NAME"]
         db.session.commit()
+        engine = db.engine
+    statements = _shell_statements(app, engine, login, SQLRecorder)
     folder = Path(tempfile.mkdtemp(prefix="netsales-shell-"))
-    (folder / "floor.json").write_text(json.dumps({"menu": _captured_menus[login], "user_name": name,
-                                                   "company_name": company, "rules": layout_rules(app)}),
-                                       encoding="utf-8")
-    ports = {"ours": free_port(), "floor": free_port()}
+    given = {"menu": _captured_menus[login], "user_name": name, "company_name": company, "rules": layout_rules(app)}
+    (folder / "floor.json").write_text(json.dumps(given), encoding="utf-8")
+    (folder / "floor_sql.json").write_text(json.dumps({**given, "statements": statements, "database_url": str(
+        app.config["SQLALCHEMY_DATABASE_URI"])}, default=str), encoding="utf-8")
+    ports = {"ours": free_port(), "floor": free_port(), "floor_sql": free_port()}
     commands = {
         "ours": (gunicorn_command(ports["ours"], "bench.peers.shell_served:ours()"), netsales_environment(app),
                  ports["ours"]),
-        "floor": (gunicorn_command(ports["floor"], "bench.peers.shell_served:floor()"),
-                  {"NETSALES_SHELL_FLOOR": str(folder / "floor.json")}, ports["floor"]),
+        **{floor: (gunicorn_command(ports[floor], "bench.peers.shell_served:floor()"),
+                   {"NETSALES_SHELL_FLOOR": str(folder / f"{floor}.json")}, ports[floor])
+           for floor in ("floor", "floor_sql")},
     }
     with serving(commands, folder):
         browsers = {name: Browser(f"http://127.0.0.1:{port}") for name, port in ports.items()}
         signed = browsers["ours"].post("/login", {"login": login, "password": HTTP_PASSWORD})
         if signed.status != 200 or "/login" in signed.url:
             raise RuntimeError(f"{login} could not sign in over HTTP (HTTP {signed.status})")
-        times: dict[str, list[float]] = {"ours": [], "floor": []}
+        times: dict[str, list[float]] = {name: [] for name in browsers}
         sizes = {name: len(browser.get(SHELL_URL).body.encode()) for name, browser in browsers.items()}
         for _ in range(rounds):
             for name, browser in browsers.items():
@@ -166,10 +174,24 @@ def shell_ratio_http(app: Any, login: str, rounds: int) -> str:
                 if answer.status != 200:
                     raise RuntimeError(f"{name}: {SHELL_URL} answered HTTP {answer.status}")
                 times[name].append(answer.seconds)
-    ours_ms, floor_ms = (statistics.median(times[name]) * 1000 for name in ("ours", "floor"))
+    ours_ms, floor_ms, floor_sql_ms = (statistics.median(times[name]) * 1000
+                                       for name in ("ours", "floor", "floor_sql"))
     return (f"{'shell ÷ bare Flask over HTTP (' + login + ')':<40} ratio = {ours_ms / floor_ms:5.2f}   "
             f"(target <= 1.5; ours {ours_ms:.2f} ms, {sizes['ours']:,} bytes; floor {floor_ms:.2f} ms, "
-            f"{sizes['floor']:,} bytes)")
+            f"{sizes['floor']:,} bytes)\n"
+            f"{'  ÷ the floor running our ' + str(len(statements)) + ' statement(s)':<40} ratio = "
+            f"{ours_ms / floor_sql_ms:5.2f}   (the floor proposed for PostgreSQL: {floor_sql_ms:.2f} ms)")
+
+
+def _shell_statements(app: Any, engine: Any, login: str, recorder: Any) -> list[tuple[str, Any]]:
+    """The statements our shell page runs for ``login`` (one: the user with the shell's figures), as recorded from a
+    request of a signed-in session, so that replayed they find that session's row as ours does."""
+    client = app.test_client()
+    sign_in(app, client, login)
+    client.get(SHELL_URL)
+    with recorder(engine) as recorded:
+        client.get(SHELL_URL)
+    return list(recorded.statements)
 
 
 def profile_shell(app: Any, login: str, rounds: int) -> None:

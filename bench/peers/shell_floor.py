@@ -7,6 +7,7 @@ differ only by what the signed-in shell does around the template.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -48,9 +49,12 @@ def layout_rules(app: Flask) -> dict[str, str]:
 
 
 def floor_app(menu: list[dict[str, Any]], user_name: str, company_name: str, rules: dict[str, str],
-              locale: str = "zh_Hans") -> Flask:
+              locale: str = "zh_Hans", statements: list[tuple[str, Any]] | None = None,
+              database_url: str | None = None) -> Flask:
     """A bare Flask app serving SHELL_URL: base.html with ``menu`` (our menu's items) and plain values; ``rules``
-    (layout_rules of our app) give the layout's links the same URLs."""
+    (layout_rules of our app) give the layout's links the same URLs. With ``statements`` (and ``database_url``),
+    each request also runs them on a pooled DB-API connection in autocommit, as our page runs its one statement:
+    the floor proposed for PostgreSQL, where that statement's round trip is most of what ours adds."""
     app = Flask("shell_floor", template_folder=str(TEMPLATES_DIR), static_folder=str(CORE_STATIC_DIR))
     for endpoint, rule in rules.items():
         app.add_url_rule(rule, endpoint, lambda: "")
@@ -68,9 +72,35 @@ def floor_app(menu: list[dict[str, Any]], user_name: str, company_name: str, rul
         language_choices=lambda: choices, get_locale=lambda: locale, current_user=person,
         company_name=company_name, url_for=app.jinja_env.globals["url_for"])
 
+    run_statements = _statement_runner(statements or [], database_url)
+
     @app.get(SHELL_URL)
     def shell_page() -> str:
+        run_statements()
         return render_template(SHELL_PAGE, bare=False, unread_notifications=0,
                                netsales_nav=lambda: layout_nav(menu, request.path))
 
     return app
+
+
+def _statement_runner(statements: list[tuple[str, Any]], database_url: str | None) -> Callable[[], None]:
+    """A function running ``statements`` and fetching their rows (nothing to do without any)."""
+    if not statements:
+        return lambda: None
+    from sqlalchemy import create_engine
+
+    engine = create_engine(database_url or "", isolation_level="AUTOCOMMIT")
+    prepared = [(sql, tuple(parameters) if isinstance(parameters, list) else parameters)
+                for sql, parameters in statements]
+
+    def run() -> None:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            for sql, parameters in prepared:
+                cursor.execute(sql, parameters)
+                cursor.fetchall()
+        finally:
+            connection.close()
+
+    return run

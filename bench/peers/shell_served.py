@@ -28,4 +28,5 @@ def ours() -> Flask:
 def floor() -> Flask:
     with open(os.environ["NETSALES_SHELL_FLOOR"], encoding="utf-8") as file:
         given = json.load(file)
-    return floor_app(given["menu"], given["user_name"], given["company_name"], given["rules"])
+    return floor_app(given["menu"], given["user_name"], given["company_name"], given["rules"],
+                     statements=given.get("statements"), database_url=given.get("database_url"))
