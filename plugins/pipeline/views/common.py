@@ -7,13 +7,15 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, g, send_from_directory, url_for
+from flask import Blueprint, abort, g, has_request_context, send_from_directory, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.extensions import db
 from core.security import can, get_scoped_or_404, public, scoped
 from plugins.pipeline.labels import (
+    BOARD_SHOW_LABELS,
     CHANNEL_LABELS,
     DEAL_STATUS_LABELS,
     PRIORITY_LABELS,
@@ -36,17 +38,32 @@ TICKET_VIEW, TICKET_EDIT = "pipeline.ticket.view", "pipeline.ticket.edit"
 
 _LABELS = {"stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation": QUOTATION_STATE_LABELS,
            "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
-           "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS}
+           "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS, "board_show": BOARD_SHOW_LABELS}
+
+#: (locale, group) → the group's labels as text, kept per process as core.i18n.FixedWords keeps its words (issue 18:
+#: a lazy label's translation costs a catalogue look-up each time, a dozen on the board).
+_TEXTS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def label_texts(group: str) -> dict[str, str]:
+    """A group of ``_LABELS`` as plain text in the current language (the same text as ``str(label)``)."""
+    if not has_request_context():  # no request's locale to keep them for
+        return {code: str(label) for code, label in _LABELS[group].items()}
+    key = (str(get_locale()), group)
+    texts = _TEXTS.get(key)
+    if texts is None:
+        texts = _TEXTS[key] = {code: str(label) for code, label in _LABELS[group].items()}
+    return texts
 
 
 class TextLabels:
-    """The labels as plain text in the current language, each group translated on first use in a render: a list
-    row then reads a dict instead of translating a lazy string again (issue 6)."""
+    """The labels as plain text in the current language, for templates (``text_labels.stage[code]``): a list row
+    then reads a dict instead of translating a lazy string again (issue 6)."""
 
     def __getattr__(self, group: str) -> dict[str, str]:
         if group not in _LABELS:
             raise AttributeError(group)
-        texts = {code: str(label) for code, label in _LABELS[group].items()}
+        texts = label_texts(group)
         setattr(self, group, texts)
         return texts
 

@@ -14,7 +14,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.auth.redirects import safe_next
@@ -50,6 +50,7 @@ from plugins.pipeline.views.common import (
     FilteredOnce,
     bp,
     deal_or_404,
+    label_texts,
     may,
     per_request,
     record_url_prefix,
@@ -97,13 +98,11 @@ def _owner_choices(user: Any) -> list[tuple[str, str]]:
 
 
 def stage_choices() -> list[tuple[str, str]]:
-    return per_request("stage_choices", lambda: [(s, str(STAGE_LABELS[s])) for s in STAGES])
+    return per_request("stage_choices", lambda: list(label_texts("stage").items()))
 
 
 def status_choices() -> list[tuple[str, str]]:
-    from plugins.pipeline.labels import DEAL_STATUS_LABELS
-
-    return per_request("deal_status_choices", lambda: [(k, str(v)) for k, v in DEAL_STATUS_LABELS.items()])
+    return per_request("deal_status_choices", lambda: list(label_texts("deal_status").items()))
 
 
 #: What a row of the deal list shows, as plain columns: loading Deal entities would also load, through their
@@ -183,23 +182,8 @@ BOARD_SHOWS = ("open", "won", "lost")
 
 
 def board_status_choices() -> list[tuple[str, str]]:
-    from plugins.pipeline.labels import BOARD_SHOW_LABELS
-
-    return [(key, str(BOARD_SHOW_LABELS[key])) for key in BOARD_SHOWS]
-
-
-def board_selection(user: Any, show: str, owner_id: int | None) -> Any:
-    """The deals of the board as ``user`` sees them. "open" also keeps the won deals whose after-sales tickets are
-    still open in the after-sales column (R6.6.1–R6.6.2: the service goes on after the sale)."""
-    base = scoped_deals(user)
-    if show == "open":
-        base = base.where(or_(Deal.status == "open", and_(
-            Deal.status == "won", Deal.stage == "after_sales", open_tickets_exist())))
-    else:
-        base = base.where(Deal.status == show)
-    if owner_id:
-        base = base.where(Deal.owner_id == owner_id)
-    return base
+    texts = label_texts("board_show")
+    return [(key, texts[key]) for key in BOARD_SHOWS]
 
 
 def open_tickets_exist() -> Any:
@@ -210,17 +194,72 @@ def open_tickets_exist() -> Any:
         Order.deal_id == Deal.id, Ticket.state.in_(("open", "in_progress"))).exists()
 
 
+def _scope_condition(scope: str | None) -> Any:
+    """The deals within a scope, with the user's id or team as parameters (``_scope_params``): the rule of
+    core.security.scoped (R2.2), written so that the board's statements are built once, not per request."""
+    if scope == "all":
+        return None
+    if scope == "own":
+        return Deal.owner_id == bindparam("scope_user_id")
+    if scope == "team":
+        return Deal.owner_id.in_(bindparam("scope_team_ids", expanding=True))
+    return false()
+
+
+def _scope_params(user: Any, scope: str | None) -> dict[str, Any]:
+    if scope == "own":
+        return {"scope_user_id": user.id}
+    if scope == "team":
+        return {"scope_team_ids": sorted(team_ids(user))}
+    return {}
+
+
+@cache
+def board_statements(scope: str | None, show_open: bool, by_owner: bool) -> tuple[Any, Any]:
+    """The board's two statements for a scope, the open deals or the won or lost ones (``show``), all owners or
+    one (``owner_id``): the counts and sums by stage, and every column's page of cards (between row numbers
+    ``after_<stage>`` and ``upto_<stage>``). Built once per process, with the user, owner and pages as parameters:
+    building them and their cache keys each request was a fifth of the board's Python (issue 18).
+
+    "Open" also keeps the won deals whose after-sales tickets are still open in the after-sales column
+    (R6.6.1–R6.6.2: the service goes on after the sale)."""
+    base = select(Deal)
+    condition = _scope_condition(scope)
+    if condition is not None:
+        base = base.where(condition)
+    if show_open:
+        base = base.where(or_(Deal.status == "open", and_(
+            Deal.status == "won", Deal.stage == "after_sales", open_tickets_exist())))
+    else:
+        base = base.where(Deal.status == bindparam("show"))
+    if by_owner:
+        base = base.where(Deal.owner_id == bindparam("owner_id"))
+    counted = base.order_by(None).with_only_columns(Deal.stage, Deal.expected_value).subquery()
+    stats = (select(counted.c.stage, func.count(), func.coalesce(func.sum(counted.c.expected_value), 0))
+             .group_by(counted.c.stage))
+    numbered = base.order_by(None).with_only_columns(
+        Deal.id, Deal.stage, func.row_number().over(
+            partition_by=Deal.stage, order_by=(Deal.stage_entered_at.desc(), Deal.id.desc())).label("rn")).subquery()
+    window = or_(*(and_(numbered.c.stage == stage, numbered.c.rn > bindparam(f"after_{stage}", type_=Integer),
+                        numbered.c.rn <= bindparam(f"upto_{stage}", type_=Integer)) for stage in STAGES))
+    cards = deal_rows().join(numbered, numbered.c.id == Deal.id).where(window).order_by(numbered.c.stage, numbered.c.rn)
+    return stats, cards
+
+
 def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | None, str]:
     """Each stage's deals, one page a column: one GROUP BY for the counts and sums, one windowed query for every
     column's page of cards, whatever the number of deals."""
     owner_id = record_id(args.get("owner"))
     owner = str(owner_id) if owner_id else None
     show = args.get("show") if args.get("show") in BOARD_SHOWS else "open"
-    base = board_selection(user, show, owner_id)
-    counted = base.order_by(None).with_only_columns(Deal.stage, Deal.expected_value).subquery()
-    stats = {stage: (n, Decimal(str(v))) for stage, n, v in db.session.execute(
-        select(counted.c.stage, func.count(), func.coalesce(func.sum(counted.c.expected_value), 0))
-        .group_by(counted.c.stage))}
+    scope = scope_for(user, DEAL_VIEW)
+    stats_statement, cards_statement = board_statements(scope, show == "open", bool(owner_id))
+    params = _scope_params(user, scope)
+    if show != "open":
+        params["show"] = show
+    if owner_id:
+        params["owner_id"] = owner_id
+    stats = {stage: (n, Decimal(str(v))) for stage, n, v in db.session.execute(stats_statement, params)}
     pages: dict[str, int] = {}
     for stage in STAGES:
         count = stats.get(stage, (0, Decimal("0")))[0]
@@ -229,17 +268,14 @@ def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | Non
             pages[stage] = min(max(int(args.get(f"page_{stage}", "1")), 1), last)
         except ValueError:
             pages[stage] = 1
-    numbered = base.order_by(None).with_only_columns(
-        Deal.id, Deal.stage, func.row_number().over(
-            partition_by=Deal.stage, order_by=(Deal.stage_entered_at.desc(), Deal.id.desc())).label("rn")).subquery()
-    window = or_(*(and_(numbered.c.stage == stage, numbered.c.rn > (pages[stage] - 1) * BOARD_PER_COLUMN,
-                        numbered.c.rn <= pages[stage] * BOARD_PER_COLUMN) for stage in STAGES))
-    cards = db.session.execute(deal_rows().join(numbered, numbered.c.id == Deal.id).where(window)
-                               .order_by(numbered.c.stage, numbered.c.rn)).all()
+    for stage in STAGES:
+        params[f"after_{stage}"] = (pages[stage] - 1) * BOARD_PER_COLUMN
+        params[f"upto_{stage}"] = pages[stage] * BOARD_PER_COLUMN
+    cards = db.session.execute(cards_statement, params).all()
     columns = []
     for stage in STAGES:
         count, value = stats.get(stage, (0, Decimal("0")))
-        columns.append({"stage": stage, "label": STAGE_LABELS[stage], "count": count, "value": value,
+        columns.append({"stage": stage, "count": count, "value": value,
                         "weighted": (value * DEFAULT_PROBABILITY[stage] / 100).quantize(Decimal("0.01")),
                         "page": pages[stage], "pages": max(1, -(-count // BOARD_PER_COLUMN)),
                         "cards": [d for d in cards if d.stage == stage]})
