@@ -7,8 +7,8 @@ The rows of the three claim tables (claims, review queue, finance queue) are dra
 loop: a Jinja row makes some thirty calls (escapes, attribute look-ups, filters), which on a 500-row payment list
 cost more than the rows' SQL. A row is one f-string over a plain row of the columns it shows (views/lists.py);
 the fixed words are translated once per language and process (WORDS); amounts and moments are the core's money()
-and datetime_filter() (docs/ui.md). The HTML is the templates' own, byte for byte (tests/test_claim_rows.py):
-the labels are the templates' ``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as
+and datetime_filter() through core.web.locale.page_formats (docs/ui.md). The HTML is the templates' own, byte for
+byte (tests/test_claim_rows.py): the labels are the templates' ``_()`` (Markup, not escaped again) and every value is escaped with markupsafe as
 Jinja's autoescape does.
 """
 
@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from core.i18n import FixedWords, gettext_noop
-from core.web.locale import datetime_filter, money
+from core.web.locale import money, page_formats
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
 
@@ -49,6 +49,11 @@ def yuan(value: Any) -> str:
     return "—" if value is None else money(value)
 
 
+def _yuan(formats: Any, value: Any) -> str:
+    """``yuan(value)`` through a page's formats (core.web.locale.page_formats)."""
+    return "—" if value is None else formats.money(value)
+
+
 def left(value: Any) -> str:
     """What is left of a budget (the ``|left`` filter): an overrun reads "over by ¥921.90", not "¥-921.90"."""
     if value is None:
@@ -64,6 +69,7 @@ def claim_table_rows(claims: Iterable[Sequence[Any]], kind: str, *, select: bool
     column; rows of lists.queue_columns). Finance's rows keep a line for the payment checkbox, drawn when
     ``select`` (the "to pay" stage)."""
     words = WORDS()
+    formats = page_formats()  # the core's money() and datetime_filter(), the request's formats looked up once
     number_word, purpose, claimant_word, amount = (words["Number"], words["Purpose"], words["Claimant"],
                                                    words["Amount"])
     over_tag = f' <span class="expenses-warning-tag">{words["over budget"]}</span>'
@@ -77,10 +83,10 @@ def claim_table_rows(claims: Iterable[Sequence[Any]], kind: str, *, select: bool
             add(f'\n    <tr>\n      <td data-label="{number_word}"><a href="{href}{claim_id}">{escape(number)}</a></td>'
                 f'\n      <td data-label="{purpose}">{escape(title)}{over_tag if over else ""}</td>'
                 f'\n      <td data-label="{claimant_word}">{escape(claimant)}</td>'
-                f'\n      <td class="num" data-label="{amount}">{escape(yuan(total))}</td>'
+                f'\n      <td class="num" data-label="{amount}">{escape(_yuan(formats, total))}</td>'
                 f'\n      <td data-label="{state_word}"><span class="expenses-state expenses-state-{escape(state)}">'
                 f'{states.get(state, "")}</span></td>'
-                f'\n      <td data-label="{created_word}">{escape(datetime_filter(created, "short"))}</td>'
+                f'\n      <td data-label="{created_word}">{escape(formats.datetime(created, "short"))}</td>'
                 f'\n    </tr>\n  ')
         return Markup("".join(out))
     waiting_word = words["Waiting since"]
@@ -96,8 +102,8 @@ def claim_table_rows(claims: Iterable[Sequence[Any]], kind: str, *, select: bool
         add(f'{opening}<td data-label="{number_word}"><a href="{href}{claim_id}">{number}</a></td>'
             f'\n    <td data-label="{purpose}">{escape(title)}{over_tag if over else ""}</td>'
             f'\n    <td data-label="{claimant_word}">{escape(claimant)}</td>'
-            f'\n    <td class="num" data-label="{amount}">{escape(yuan(total))}</td>'
-            f'\n    <td data-label="{waiting_word}">{escape(datetime_filter(waiting, "short"))}</td>\n  </tr>\n  ')
+            f'\n    <td class="num" data-label="{amount}">{escape(_yuan(formats, total))}</td>'
+            f'\n    <td data-label="{waiting_word}">{escape(formats.datetime(waiting, "short"))}</td>\n  </tr>\n  ')
     return Markup("".join(out))
 
 

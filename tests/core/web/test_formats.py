@@ -154,3 +154,25 @@ def test_a_renamed_babel_format_is_followed(app, monkeypatch):
 def test_outside_a_request_the_filters_still_format(app):
     with app.app_context(), force_locale("en"):
         assert formatting.money(Decimal("5")) == flask_babel.format_currency(Decimal("5"), "CNY")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_pages_formats_write_what_the_filters_write(app, locale, zone):
+    # core.web.locale.page_formats: for rows drawn in Python, the filters' text with one look-up a page (issue 18).
+    amounts, moments = _amounts(), _moments()
+    with app.test_request_context(), force_locale(locale):
+        formats = formatting.page_formats()
+        assert [formats.money(v) for v in amounts] == [formatting.money(v) for v in amounts]
+        for odd in (None, "", "abc", 12.5, "-0.5", Decimal("NaN"), "1E+40"):
+            assert formats.money(odd) == formatting.money(odd)
+        for format in ("short", "medium", "yyyy-MM-dd HH:mm:ss zzzz"):
+            assert [formats.datetime(m, format) for m in moments] == \
+                   [formatting.datetime_filter(m, format) for m in moments]
+        assert formats.datetime(None) == formats.datetime("") == ""
+        assert formats.datetime(moments[0].date(), "short") == formatting.datetime_filter(moments[0].date(), "short")
+
+
+def test_a_pages_formats_outside_a_request_still_format(app):
+    formats = formatting.page_formats()
+    assert formats.money(Decimal("1234.5")) == formatting.money(Decimal("1234.5"))
+    assert formats.datetime(datetime(2026, 1, 2, 3, 4)) == formatting.datetime_filter(datetime(2026, 1, 2, 3, 4))
