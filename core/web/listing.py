@@ -310,7 +310,8 @@ class ListQuery:
             return self._grouped_page(group, stmt, args, session, sort=sort, per_page=per_page, active=active,
                                       errors=errors)
         searching = bool(self.search_text(args))
-        total = session.scalar(self.count_for_page(stmt, searching, session)) or 0
+        # A number, not entities: on the session's connection, without the ORM's per-statement work (issue 18).
+        total = session.connection().scalar(self.count_for_page(stmt, searching, session)) or 0
         number = self.page_number(args, total, per_page)
         items = (self.page_items(stmt, sort, searching, per_page, (number - 1) * per_page, session)
                  if total else [])
