@@ -59,12 +59,15 @@ def clean_query(raw: Any) -> str:
     return query
 
 
-def views_for(session: Any, user: Any, list_key: str) -> list[SavedView]:
-    """``user``'s views of ``list_key``, by name."""
+def view_chips(session: Any, user: Any, list_key: str) -> list[Any]:
+    """What the chips of ``user``'s views of ``list_key`` show, by name: rows of (id, name, query). Plain rows on
+    the session's connection, not SavedView objects: every list page asks, and most people have none (issue 18)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    stmt = select(SavedView).where(SavedView.user_id == user.id, SavedView.list_key == list_key)
-    return list(session.scalars(stmt.order_by(SavedView.name, SavedView.id)))
+    stmt = (select(SavedView.id, SavedView.name, SavedView.query)
+            .where(SavedView.user_id == user.id, SavedView.list_key == list_key)
+            .order_by(SavedView.name, SavedView.id))
+    return list(session.connection().execute(stmt))
 
 
 def save_view(session: Any, user: Any, list_key: str, name: Any, query: Any) -> SavedView:

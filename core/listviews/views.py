@@ -14,8 +14,7 @@ from flask_login import current_user
 
 from core.auth.redirects import safe_next
 from core.extensions import db
-from core.listviews.models import SavedView
-from core.listviews.services import SavedViewError, delete_view, save_view, valid_list_key, views_for
+from core.listviews.services import SavedViewError, delete_view, save_view, valid_list_key, view_chips
 from core.security import authenticated
 
 bp = Blueprint("core_listviews", __name__)
@@ -27,14 +26,14 @@ class SavedViews:
     """What the chips row of one list shows: the person's views, and the error of their last attempt to save."""
 
     list_key: str
-    views: list[SavedView] = field(default_factory=list)
+    views: list[Any] = field(default_factory=list)  # rows of (id, name, query): services.view_chips
     error: str | None = None
     typed_name: str = ""
 
 
 def saved_views(list_key: str) -> SavedViews:
     """The signed-in person's views of ``list_key`` (a template global: ``lists.saved_views`` calls it)."""
-    state = SavedViews(list_key, views_for(db.session, current_user, list_key))
+    state = SavedViews(list_key, view_chips(db.session, current_user, list_key))
     remembered = session.get(ERROR_KEY)
     if remembered and remembered.get("list_key") == list_key:
         session.pop(ERROR_KEY, None)
