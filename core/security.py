@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, bindparam, false, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.identity.grant_cache import role_grants
@@ -175,6 +175,30 @@ def scoped(query: Q, model: Any, permission: str, user: Any = None) -> Q:
     if scope == "own":
         return query.where(column == user.id)
     return query.where(column.in_(sorted(team_ids(user))))
+
+
+def scope_condition(scope: str | None, column: Any, postgresql: bool = False) -> Any:
+    """``column`` (an owner column) within ``scope``, the rule of ``scoped`` (R2.2) with the user's id or team as
+    parameters (``scope_parameters``), for a statement built once per scope and run at every request. None for
+    "all" (no condition)."""
+    from core.db.parameters import one_of
+
+    if scope == "all":
+        return None
+    if scope == "own":
+        return column == bindparam("scope_user_id")
+    if scope == "team":
+        return one_of(column, "scope_team_ids", postgresql)
+    return false()
+
+
+def scope_parameters(user: Any, scope: str | None) -> dict[str, Any]:
+    """The parameters of ``scope_condition(scope, …)`` for ``user``."""
+    if scope == "own":
+        return {"scope_user_id": user.id}
+    if scope == "team":
+        return {"scope_team_ids": sorted(team_ids(user))}
+    return {}
 
 
 def _owner_in_scope(user: Any, permission: str, obj: Any) -> bool:

@@ -20,14 +20,14 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import Integer, Select, any_, bindparam, exists, false, func, literal, select
+from sqlalchemy import Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.types import ARRAY
 
+from core.db.parameters import one_of
 from core.db.substring_index import where_terms
 from core.extensions import db
 from core.identity.models import User
-from core.security import team_ids
+from core.security import scope_condition, scope_parameters
 from core.web.list_cells import bulk_checkbox_drawer
 from core.web.listing import Filter, GroupBy, ListQuery, SumColumn
 from core.web.locale import datetime_filter
@@ -59,38 +59,9 @@ class TagFilter(Filter):
         return exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag == raw)
 
 
-def _one_of(column: Any, name: str, postgresql: bool) -> Any:
-    """``column`` is one of the integers given as parameter ``name`` (a list). On PostgreSQL ``column = ANY(:name)``,
-    one array parameter, planned as the IN list is: SQLAlchemy writes each value of an expanding IN into the
-    statement again at every execution (about 0.1 ms for a page's 25 ids). SQLite has no arrays."""
-    if postgresql:
-        return column == any_(bindparam(name, type_=ARRAY(Integer)))
-    return column.in_(bindparam(name, expanding=True))
-
-
-def _scope_condition(scope: str | None, column: Any, postgresql: bool) -> Any:
-    """``column`` within a scope, with the user's id or team as parameters (``_scope_params``): the same rule as
-    core.security.scoped (R2.2), written so that a statement built with it is built once, not per request."""
-    if scope == "all":
-        return None
-    if scope == "own":
-        return column == bindparam("scope_user_id")
-    if scope == "team":
-        return _one_of(column, "scope_team_ids", postgresql)
-    return false()
-
-
-def _scope_params(user: Any, scope: str | None) -> dict[str, Any]:
-    if scope == "own":
-        return {"scope_user_id": user.id}
-    if scope == "team":
-        return {"scope_team_ids": sorted(team_ids(user))}
-    return {}
-
-
 def _owner_choices_statement(scope: str | None, postgresql: bool) -> Select:
     stmt = select(User.id, User.name).where(User.position.in_(SALES_POSITIONS))
-    condition = _scope_condition(scope, User.id, postgresql)
+    condition = scope_condition(scope, User.id, postgresql)
     return (stmt if condition is None else stmt.where(condition)).order_by(User.name)
 
 
@@ -107,7 +78,7 @@ def owner_choices() -> list[tuple[str, str]]:
         # On the session's connection: plain rows, nothing for the ORM to do (its execution costs more than this).
         connection = db.session.connection()
         rows = connection.execute(_OWNER_CHOICES[scope, _is_postgresql(connection)],
-                                  _scope_params(current_user, scope))
+                                  scope_parameters(current_user, scope))
         return [(str(uid), name) for uid, name in rows]
 
     return per_request("owner_choices", compute)
@@ -124,7 +95,7 @@ def _visible_tags_statement(scope: str | None, postgresql: bool) -> Select:
 
     def first_visible_after(previous: Any) -> Any:
         visible = select(Customer.id).where(Customer.id == tag.customer_id)
-        condition = _scope_condition(scope, Customer.owner_id, postgresql)
+        condition = scope_condition(scope, Customer.owner_id, postgresql)
         if condition is not None:
             visible = visible.where(condition)
         visible = visible.where(Customer.merged_into_id.is_(None)).exists()
@@ -150,7 +121,7 @@ def visible_tags(user: Any, limit: int = MAX_TAG_CHOICES) -> list[str]:
     scope = scope_of(user, VIEW)
     connection = db.session.connection()
     return list(connection.scalars(_VISIBLE_TAGS[scope, _is_postgresql(connection)],
-                                   {"tag_limit": limit, **_scope_params(user, scope)}))
+                                   {"tag_limit": limit, **scope_parameters(user, scope)}))
 
 
 def _without_search(args: Mapping[str, str]) -> dict[str, str]:
@@ -227,10 +198,10 @@ _PAGE_ROWS = {postgresql: (select(Customer.id, Customer.name, Customer.kind, Cus
                                   Customer.grade_locked, Customer.state, Customer.region, Customer.completeness,
                                   Customer.updated_at, Customer.owner_id, _ROW_OWNER.name.label("owner_name"))
                            .outerjoin(_ROW_OWNER, _ROW_OWNER.id == Customer.owner_id)
-                           .where(_one_of(Customer.id, "ids", postgresql)))
+                           .where(one_of(Customer.id, "ids", postgresql)))
               for postgresql in (True, False)}
 _PAGE_TAGS = {postgresql: (select(CustomerTag.customer_id, CustomerTag.tag)
-                           .where(_one_of(CustomerTag.customer_id, "ids", postgresql))
+                           .where(one_of(CustomerTag.customer_id, "ids", postgresql))
                            .order_by(CustomerTag.customer_id, CustomerTag.tag))
               for postgresql in (True, False)}
 

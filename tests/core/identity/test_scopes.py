@@ -113,3 +113,23 @@ def test_a_permission_check_veto_still_denies(make_app, temp_plugin, make_user):
         enable_plugins(app, "vetoer")
         hr = make_user("hr2", roles=["hr"])
         assert not can(hr, "core.users.manage")
+
+
+def test_a_statement_built_once_per_scope_sees_what_scoped_sees(db, org, greetings):
+    # scope_condition / scope_parameters: the rule of scoped() with the user's id or team as parameters, so that a
+    # list builds its statement once per scope (issue 18); on PostgreSQL the team is one array parameter.
+    from netsales_hello.models import Greeting
+
+    from core.security import scope_condition, scope_parameters
+
+    postgresql = db.engine.dialect.name == "postgresql"
+    built = {}
+    for scope in ("own", "team", "all", None):
+        condition = scope_condition(scope, Greeting.author_id, postgresql)
+        built[scope] = select(Greeting.author_id) if condition is None else select(Greeting.author_id).where(condition)
+    for person in ("rep1", "sup1", "manager", "hr"):
+        user = getattr(org, person)
+        clear_access_cache()
+        scope = scope_for(user, "hello.greeting.view")
+        rows = set(db.session.scalars(built[scope], scope_parameters(user, scope)))
+        assert rows == visible(db, user), person
