@@ -14,13 +14,13 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Integer, and_, bindparam, case, false, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.auth.redirects import safe_next
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scope_for, team_ids
+from core.security import require, scope_condition, scope_for, scope_parameters, team_ids
 from core.web.listing import (
     ExportColumn,
     Filter,
@@ -194,26 +194,6 @@ def open_tickets_exist() -> Any:
         Order.deal_id == Deal.id, Ticket.state.in_(("open", "in_progress"))).exists()
 
 
-def _scope_condition(scope: str | None) -> Any:
-    """The deals within a scope, with the user's id or team as parameters (``_scope_params``): the rule of
-    core.security.scoped (R2.2), written so that the board's statements are built once, not per request."""
-    if scope == "all":
-        return None
-    if scope == "own":
-        return Deal.owner_id == bindparam("scope_user_id")
-    if scope == "team":
-        return Deal.owner_id.in_(bindparam("scope_team_ids", expanding=True))
-    return false()
-
-
-def _scope_params(user: Any, scope: str | None) -> dict[str, Any]:
-    if scope == "own":
-        return {"scope_user_id": user.id}
-    if scope == "team":
-        return {"scope_team_ids": sorted(team_ids(user))}
-    return {}
-
-
 @cache
 def board_statements(scope: str | None, show_open: bool, by_owner: bool) -> tuple[Any, Any]:
     """The board's two statements for a scope, the open deals or the won or lost ones (``show``), all owners or
@@ -224,7 +204,7 @@ def board_statements(scope: str | None, show_open: bool, by_owner: bool) -> tupl
     "Open" also keeps the won deals whose after-sales tickets are still open in the after-sales column
     (R6.6.1–R6.6.2: the service goes on after the sale)."""
     base = select(Deal)
-    condition = _scope_condition(scope)
+    condition = scope_condition(scope, Deal.owner_id)
     if condition is not None:
         base = base.where(condition)
     if show_open:
@@ -254,7 +234,7 @@ def board_columns(user: Any, args: Any) -> tuple[list[dict[str, Any]], str | Non
     show = args.get("show") if args.get("show") in BOARD_SHOWS else "open"
     scope = scope_for(user, DEAL_VIEW)
     stats_statement, cards_statement = board_statements(scope, show == "open", bool(owner_id))
-    params = _scope_params(user, scope)
+    params = scope_parameters(user, scope)
     if show != "open":
         params["show"] = show
     if owner_id:
