@@ -47,7 +47,7 @@ class VerifiedCookieSessionInterface(SecureCookieSessionInterface):
             content, signed_at = known
             if 0 <= int(time.time()) - signed_at <= max_age:  # the serializer's own expiry rule
                 return self.session_class(_copy(content))
-            del self._verified[cookie]
+            self._verified.pop(cookie, None)  # another thread may have emptied the store meanwhile
             return self.session_class()
         serializer = self.get_signing_serializer(app)
         if serializer is None:
