@@ -7,12 +7,12 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, g, has_request_context, send_from_directory, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, g, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import label_text
 from core.security import can, get_scoped_or_404, public, scoped
 from plugins.pipeline.labels import (
     BOARD_SHOW_LABELS,
@@ -40,20 +40,11 @@ _LABELS = {"stage": STAGE_LABELS, "deal_status": DEAL_STATUS_LABELS, "quotation"
            "order": STATUS_LABELS, "channel": CHANNEL_LABELS, "ticket_kind": TICKET_KIND_LABELS,
            "ticket_state": TICKET_STATE_LABELS, "priority": PRIORITY_LABELS, "board_show": BOARD_SHOW_LABELS}
 
-#: (locale, group) → the group's labels as text, kept per process as core.i18n.FixedWords keeps its words (issue 18:
-#: a lazy label's translation costs a catalogue look-up each time, a dozen on the board).
-_TEXTS: dict[tuple[str, str], dict[str, str]] = {}
-
 
 def label_texts(group: str) -> dict[str, str]:
-    """A group of ``_LABELS`` as plain text in the current language (the same text as ``str(label)``)."""
-    if not has_request_context():  # no request's locale to keep them for
-        return {code: str(label) for code, label in _LABELS[group].items()}
-    key = (str(get_locale()), group)
-    texts = _TEXTS.get(key)
-    if texts is None:
-        texts = _TEXTS[key] = {code: str(label) for code, label in _LABELS[group].items()}
-    return texts
+    """A group of ``_LABELS`` as plain text in the current language (the same text as ``str(label)``), each label's
+    translation kept per locale by core.i18n.label_text (issue 18: a dozen look-ups on the board otherwise)."""
+    return {code: label_text(label) for code, label in _LABELS[group].items()}
 
 
 class TextLabels:
