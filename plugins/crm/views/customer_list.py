@@ -300,10 +300,15 @@ def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, st
     href = escape(customer_url)
     checkbox = bulk_checkbox_drawer() if bulk else None
     grades: dict[tuple[str, bool], str] = {}
-    # Regions, owners and tags repeat down a page (a few of each): each distinct one is escaped once a page.
-    region_cells: dict[str | None, str] = {}
-    owner_cells: dict[str, str] = {}
-    pills: dict[str, str] = {}
+    # Regions, owners and tags repeat down a page (a few of each): each distinct text is escaped once a page.
+    escaped: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        html = escaped.get(text)
+        if html is None:
+            html = escaped[text] = escape(text)
+        return html
+
     out = []
     for c in items:
         name_html = escape(c.name)
@@ -319,29 +324,15 @@ def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, st
             grades[(c.grade, c.grade_locked)] = grade_cell
         kind_label = kinds.get(c.kind)
         state_label = states.get(c.state)
-        region_cell = region_cells.get(c.region)
-        if region_cell is None:
-            region_cell = region_cells[c.region] = escape(c.region or "—")
-        if c.owner is None:
-            owner_cell = unassigned
-        else:
-            owner_cell = owner_cells.get(c.owner.name)
-            if owner_cell is None:
-                owner_cell = owner_cells[c.owner.name] = escape(c.owner.name)
-        tags = ""
-        for tag in c.tag_names:
-            pill = pills.get(tag)
-            if pill is None:
-                pill = pills[tag] = f'<span class="pill">{escape(tag)}</span> '
-            tags += pill
+        tags = "".join(f'<span class="pill">{once(tag)}</span> ' for tag in c.tag_names)
         out.append(
             f'<tr>\n{checkbox(c.id, name_html) if checkbox else ""}'
             f'<td data-label="{name}"><a href="{href}{c.id}">{name_html}</a>\n'
             f'<br><small>{escape(None) if kind_label is None else kind_label}{phone}</small></td>\n'
             f'<td data-label="{grade}">{grade_cell}</td>\n'
             f'<td data-label="{state}"><span class="pill">{escape(c.state) if state_label is None else state_label}</span></td>\n'
-            f'<td data-label="{region}">{region_cell}</td>\n'
-            f'<td data-label="{owner}">{owner_cell}</td>\n'
+            f'<td data-label="{region}">{once(c.region or "—")}</td>\n'
+            f'<td data-label="{owner}">{unassigned if c.owner is None else once(c.owner.name)}</td>\n'
             f'<td data-label="{tag_label}">{tags}</td>\n'
             f'<td data-label="{complete}"><span class="{"muted" if c.completeness >= 80 else ""}">'
             f'{c.completeness}%</span></td>\n'
