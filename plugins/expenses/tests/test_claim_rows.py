@@ -74,7 +74,7 @@ def claims_in_every_queue(db, company, make_user):
     company.rep.name = '<i>Rep & "Co"</i>'
     made = []
     for number, (title, amount) in enumerate((('<b>"Trip" & co</b>', "1234.50"), ("Taxi", "88.00"),
-                                              ("Hotel {night}", "0.10"), ("Train %s", "12345.67"))):
+                                              ("Hotel {night} 'B&B'", "0.10"), ("Train %s", "12345.67"))):
         claim = draft(db, company.rep, line(company.travel, amount, invoice=f"R{number}"), title=title)
         made.append(claim)
     for claim in made[1:]:
@@ -101,3 +101,15 @@ def test_claim_rows_are_the_templates_rows_byte_for_byte(app, db, company, clien
     paying = "stage=pay" in url and reader == "finance"
     assert ('type="checkbox"' in rows) == paying
     assert rows == _reference(app, url, locale, claim_ids, waiting, paying)
+
+
+def test_the_rows_values_are_escaped_as_markupsafe_escapes_each():
+    """The rows' values are escaped in one go (rendering._escaped): the same text as escaping each, also for a value
+    that holds the NUL the values are joined by (SQLite's text may), a None and a number."""
+    from markupsafe import escape
+
+    from plugins.expenses.views.rendering import _escaped
+
+    for values in (['<b>"Trip" & co\'s</b>', "Taxi", None, 12, "¥1,234.50"], ["a\0b", "<i>", "", "\0", "x"]):
+        assert list(_escaped(values, 5)) == [tuple(str(escape(value)) for value in values)]
+    assert list(_escaped(["1", "2", "3", "4"], 2)) == [("1", "2"), ("3", "4")]

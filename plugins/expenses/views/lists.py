@@ -74,7 +74,9 @@ class ClaimListQuery(ListQuery):
         # An outer join, as the eager load was: SQLite keeps the claim table as the outer loop (the sort's index).
         rows = (self.ordered(stmt, sort).with_only_columns(*self.columns)
                 .outerjoin(User, User.id == Claim.claimant_id).limit(limit).offset(offset))
-        return list(session.execute(rows))
+        # On the session's connection, as core's count: the rows as the database gives them. The ORM's execution
+        # rebuilt every row of plain columns value by value, for nothing (issue 18).
+        return session.connection().execute(rows).all()
 
 
 def _state_choices() -> list[tuple[str, str]]:
