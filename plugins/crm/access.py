@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import can, scope_for, scoped, team_ids
+from core.security import can, scope_condition, scope_for, scope_parameters, scoped, team_ids
 from plugins.crm.models import Customer
 
 #: Load a customer's owner with its name only: a whole user would bring its roles and their grants (two more
@@ -45,7 +45,17 @@ def owner_condition(user: Any, permission: str, column: Any = None) -> ColumnEle
 def scoped_customers(user: Any, permission: str = VIEW, stmt: Select | None = None) -> Select:
     """``stmt`` (default: every live customer) limited to ``user``'s scope on ``permission``."""
     stmt = select(Customer) if stmt is None else stmt
+    if scope_for(user, permission) == "team" and _is_postgresql():
+        # The rule of core.security.scoped, with the team as one array parameter: an IN list is an expanding
+        # parameter that SQLAlchemy writes into the statement again at every execution, for each statement the
+        # list runs (count, page ids); PostgreSQL plans "= ANY(array)" as it plans the IN list.
+        team = bindparam("scope_team_ids", sorted(team_ids(user)), type_=ARRAY(Integer), unique=True)
+        return stmt.where(Customer.owner_id == any_(team), Customer.merged_into_id.is_(None))
     return scoped(stmt, Customer, permission, user).where(Customer.merged_into_id.is_(None))
+
+
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def pool_customers(user: Any, stmt: Select | None = None) -> Select:
@@ -89,23 +99,25 @@ def assignable_users(user: Any) -> list[User]:
     return [] if stmt is None else list(db.session.scalars(stmt))
 
 
-def _assignable_people_statement(scope: str) -> Select:
+def _assignable_people_statement(scope: str, postgresql: bool) -> Select:
     stmt = select(User.id, User.name).where(
         User.active.is_(True), User.position.in_(("sales_rep", "sales_supervisor", "sales_manager")))
-    if scope == "team":
-        stmt = stmt.where(User.id.in_(bindparam("team_ids", expanding=True)))
-    return stmt.order_by(User.name)
+    condition = scope_condition(scope, User.id, postgresql)
+    return (stmt if condition is None else stmt.where(condition)).order_by(User.name)
 
 
-#: The list page asks on every request: built once per scope, as _assignable builds them.
-_ASSIGNABLE_PEOPLE = {scope: _assignable_people_statement(scope) for scope in ("team", "all")}
+#: The list page asks on every request: built once per scope and database (PostgreSQL or not), as _assignable
+#: builds them; a team is one array parameter on PostgreSQL (core.db.parameters.one_of).
+_ASSIGNABLE_PEOPLE = {(scope, postgresql): _assignable_people_statement(scope, postgresql)
+                      for scope in ("team", "all") for postgresql in (True, False)}
 
 
 def assignable_people(user: Any) -> list[Any]:
     """The same people as rows of (id, name) only: one statement, for pages that just list them."""
     scope = scope_for(user, ASSIGN)
-    if scope not in _ASSIGNABLE_PEOPLE:
+    if scope not in ("team", "all"):
         return []
-    params = {"team_ids": sorted(team_ids(user))} if scope == "team" else {}
     # On the session's connection: plain rows, for which the ORM's execution has nothing to do but costs time.
-    return list(db.session.connection().execute(_ASSIGNABLE_PEOPLE[scope], params))
+    connection = db.session.connection()
+    return list(connection.execute(_ASSIGNABLE_PEOPLE[scope, connection.dialect.name == "postgresql"],
+                                   scope_parameters(user, scope)))
