@@ -32,8 +32,9 @@ from plugins.expenses.services.queries import claims_query, department_queue, fi
 #: What the lists' search box searches: the box is drawn for a list with search columns; the search itself goes
 #: through the plugin's substring index (ClaimListQuery.filtered, search.claim_search).
 CLAIM_SEARCH = (Claim.number, Claim.title)
-#: The claimant's name in the rows' own query. Only the name: a whole User would also load its roles and their
-#: grants (two more queries a page) for nothing.
+#: The claimant of the claims a claim list exports (its page rows join the name themselves). Only the name: a whole
+#: User would also load its roles and their grants (two more queries) for nothing. The queues, which export nothing,
+#: go without: the options were walked for the statements' cache keys on every page for nothing (issue 18).
 WITH_CLAIMANT = joinedload(Claim.claimant).options(load_only(User.id, User.name), lazyload(User.roles))
 
 
@@ -153,13 +154,19 @@ def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
     )
 
 
+#: The claim list's category and department choices, built once: the same statement object each page is its compiled
+#: form's own, which spares SQLAlchemy re-keying the result columns (issue 18).
+_CATEGORY_PAIRS = select(Category.id, Category.code, Category.name).order_by(Category.position, Category.id)
+_DEPARTMENT_PAIRS = select(Department.id, Department.name).order_by(Department.name, Department.id)
+
+
 def _category_pairs() -> list[tuple[int, str]]:
     """Every category, in use or not (old claims keep theirs), in the categories page's order."""
     from core.extensions import db
 
-    # Plain rows (id, code, name: what category_label reads), not Category objects: no identity map on every list.
-    return [(c.id, category_label(c)) for c in db.session.execute(
-        select(Category.id, Category.code, Category.name).order_by(Category.position, Category.id))]
+    # Plain rows (id, code, name: what category_label reads), not Category objects: no identity map on every list;
+    # on the session's connection, as the page's rows (the ORM's execution has nothing to do for plain columns).
+    return [(c.id, category_label(c)) for c in db.session.connection().execute(_CATEGORY_PAIRS)]
 
 
 def _all_category_choices() -> list[tuple[str, str]]:
@@ -169,8 +176,7 @@ def _all_category_choices() -> list[tuple[str, str]]:
 def _department_pairs() -> list[tuple[int, str]]:
     from core.extensions import db
 
-    return [(d.id, d.name) for d in db.session.execute(
-        select(Department.id, Department.name).order_by(Department.name, Department.id))]
+    return [(d.id, d.name) for d in db.session.connection().execute(_DEPARTMENT_PAIRS)]
 
 
 def _department_choices() -> list[tuple[str, str]]:
@@ -180,7 +186,7 @@ def _department_choices() -> list[tuple[str, str]]:
 def review_list(user: Any) -> ListQuery:
     """Claims waiting for ``user``'s department-level review (R9.2.2), oldest first."""
     return ClaimListQuery(
-        department_queue(user).options(WITH_CLAIMANT),
+        department_queue(user),
         columns=queue_columns(Claim.submitted_at),  # the queue lists submitted claims only
         sorts={"waiting": Claim.submitted_at, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
@@ -194,7 +200,7 @@ def finance_list(user: Any, state: str) -> ListQuery:
     never the user's own."""
     waiting = Claim.dept_approved_at if state == DEPT_APPROVED else Claim.finance_approved_at
     return ClaimListQuery(
-        finance_queue(user, state).options(WITH_CLAIMANT),
+        finance_queue(user, state),
         columns=queue_columns(waiting),
         sorts={"waiting": waiting, "number": Claim.number, "total": Claim.total},
         default_sort="waiting",
