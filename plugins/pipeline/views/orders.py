@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scoped
+from core.security import require, scope_condition, scope_for, scope_parameters
 from core.timeutil import local_today
 from core.web.listing import (
     ExportColumn,
@@ -37,15 +37,19 @@ from plugins.pipeline.views.common import (
     DEAL_EDIT,
     ORDER_EDIT,
     ORDER_VIEW,
+    ParameterListing,
     bp,
     deal_or_404,
     may,
     order_or_404,
+    page_statements,
     per_request,
     quotation_or_404,
     record_url_prefix,
 )
 from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
+from plugins.pipeline.views.order_cells import order_list_rows
+from plugins.pipeline.views.words import pipeline_words
 
 
 def _attach_signed(contract: Contract, upload: Any) -> None:
@@ -152,18 +156,42 @@ def order_owner_choices(user: Any) -> list[tuple[str, str]]:
     return owner_choices(user)
 
 
+@cache
+def order_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
+    """order_rows within a scope, the user or team as parameters (core.security.scope_parameters): built once per
+    scope and database."""
+    rows, _customer_name = order_rows()
+    condition = scope_condition(scope, Order.owner_id, postgresql)
+    return rows if condition is None else rows.where(condition)
+
+
+ORDER_SORTS = {"number": Order.number, "ordered": Order.ordered_at, "total": Order.total}
+
+
+@cache
+def order_statements(scope: str | None, sort: str, postgresql: bool) -> tuple[Any, Any]:
+    """The plain order list's count and page of rows for a scope and a sort, built once (see page_statements)."""
+    return page_statements(order_rows_in_scope(scope, postgresql), sort, sorts=ORDER_SORTS,
+                           default_sort="-ordered")
+
+
 def order_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
     """The orders ``user`` may see, as a list (see order_rows); ``narrowing`` narrows them to a customer's or a
-    deal's (the smart buttons' links)."""
-    rows, customer_name = order_rows()
-    stmt = scoped(rows, Order, ORDER_VIEW, user)
+    deal's (the smart buttons' links). The list as it opens runs statements built once (order_statements)."""
+    _rows, customer_name = order_rows()
+    scope = scope_for(user, ORDER_VIEW)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    stmt, chips = order_rows_in_scope(scope, postgresql), []
     if narrowing is not None:
         stmt, chips = narrowed(stmt, request.args, [by_customer(Order.customer_id),
                                                     by_deal(lambda did: Order.deal_id == did)], user)
         narrowing.extend(chips)
-    return ListQuery(
+    return ParameterListing(
         stmt,
-        sorts={"number": Order.number, "ordered": Order.ordered_at, "total": Order.total},
+        parameters=scope_parameters(user, scope),
+        statements=lambda sort: order_statements(scope, sort, postgresql),
+        narrowed=bool(chips),
+        sorts=ORDER_SORTS,
         default_sort="-ordered",
         search=[Order.number, Order.external_number, customer_name],
         filters=[Filter.choice("status", _l("Status"), Order.status, order_status_choices),
@@ -195,7 +223,8 @@ def orders():  # type: ignore[no-untyped-def]
                    ExportColumn("ordered_at", _("Ordered"))]
         return export_response(listing.export_rows(), columns, fmt, filename=_("orders"))
     return render_template("pipeline/orders.html", page=listing.page(), may_import=may(ORDER_EDIT), chips=chips,
-                           order_base=record_url_prefix("pipeline.order", "order_id"))
+                           order_base=record_url_prefix("pipeline.order", "order_id"), order_list_rows=order_list_rows,
+                           pw=pipeline_words())
 
 
 @bp.get("/orders/<int:order_id>")

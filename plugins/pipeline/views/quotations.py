@@ -14,12 +14,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from core.extensions import db
+from core.i18n import label_text
 from core.identity.models import User
-from core.security import public, require, scoped
+from core.security import public, require, scope_condition, scope_for, scope_parameters, scoped
 from core.timeutil import local_today
 from core.web.listing import Filter, ListQuery
 from core.web.params import whole_number
@@ -33,18 +34,22 @@ from plugins.pipeline.services.sending import (
     quotation_from_token,
     send_quotation,
 )
+from plugins.pipeline.views.approval_cells import approval_queue_rows
 from plugins.pipeline.views.common import (
     DEAL_EDIT,
     DEAL_VIEW,
+    ParameterListing,
     bp,
     deal_or_404,
     may,
+    page_statements,
     per_request,
     quotation_or_404,
     record_url_parts,
     record_url_prefix,
 )
 from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
+from plugins.pipeline.views.words import pipeline_words
 
 APPROVE = "pipeline.discount.approve"
 
@@ -364,12 +369,12 @@ def approvals():  # type: ignore[no-untyped-def]
     one page at a time (the queue used to stop at 200 rows with no way to the rest)."""
     page = approval_listing(current_user).page()
     mine = service.LEVELS.index(service.level_of(current_user))
-    rows = [(q, mine >= service.LEVELS.index(q.approval_level or "supervisor")) for q in page.items]
-    level_labels = {level: str(label) for level, label in service.LEVEL_LABELS.items()}  # translated once
-    # Row links from prefixes built once for the page, not url_for twice a row (issue 6).
-    return render_template("pipeline/approvals.html", page=page, rows=rows, level_labels=level_labels,
+    # Row links from prefixes built once for the page, not url_for twice a row (issue 6); the rows drawn in Python.
+    return render_template("pipeline/approvals.html", page=page, decidable=service.LEVELS[:mine + 1],
+                           level_labels={level: label_text(label) for level, label in service.LEVEL_LABELS.items()},
                            quotation_base=record_url_prefix("pipeline.quotation", "quotation_id"),
-                           decide_url=record_url_parts("pipeline.decide", "quotation_id"))
+                           decide_url=record_url_parts("pipeline.decide", "quotation_id"),
+                           approval_queue_rows=approval_queue_rows, pw=pipeline_words())
 
 
 @cache
@@ -383,16 +388,41 @@ def approval_rows() -> Any:
             .join(Deal, Deal.id == Quotation.deal_id).join(Customer, Customer.id == Deal.customer_id))
 
 
+APPROVAL_SORTS = {"created": Quotation.created_at, "discount": Quotation.max_discount, "total": Quotation.total}
+
+
+@cache
+def approval_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
+    """The quotations waiting for a decision in a deal scope, not the approver's own (``approver_id``), with the
+    scope's user or team as parameters (core.security.scope_parameters): built once per scope and database."""
+    from plugins.pipeline.models import Deal
+
+    stmt = approval_rows().where(Quotation.state == "pending_approval",
+                                 Quotation.owner_id != bindparam("approver_id"))
+    condition = scope_condition(scope, Deal.owner_id, postgresql)
+    return stmt if condition is None else stmt.where(condition)
+
+
+@cache
+def approval_statements(scope: str | None, sort: str, postgresql: bool) -> tuple[Any, Any]:
+    """The queue's count and page of rows for a scope and a sort, built once per process (see page_statements)."""
+    return page_statements(approval_rows_in_scope(scope, postgresql), sort, sorts=APPROVAL_SORTS,
+                           default_sort="created")
+
+
 def approval_listing(user: Any) -> ListQuery:
-    """Waiting quotations (see approval_rows) in the approver's scope, not the user's own."""
+    """Waiting quotations (see approval_rows_in_scope) in the approver's scope, not the user's own: the plain page
+    runs the statements built once (approval_statements) with the approver's id and scope as parameters."""
     from plugins.crm.models import Customer
     from plugins.pipeline.models import Deal
 
-    rows = approval_rows().where(Quotation.state == "pending_approval", Quotation.owner_id != user.id)
-    return ListQuery(scoped(rows, Deal, DEAL_VIEW, user),
-                     sorts={"created": Quotation.created_at, "discount": Quotation.max_discount,
-                            "total": Quotation.total},
-                     default_sort="created", search=[Quotation.number, Deal.title, Customer.name], per_page=25)
+    scope = scope_for(user, DEAL_VIEW)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    return ParameterListing(approval_rows_in_scope(scope, postgresql),
+                            parameters={"approver_id": user.id, **scope_parameters(user, scope)},
+                            statements=lambda sort: approval_statements(scope, sort, postgresql),
+                            sorts=APPROVAL_SORTS, default_sort="created",
+                            search=[Quotation.number, Deal.title, Customer.name], per_page=25)
 
 
 @cache

@@ -1,6 +1,6 @@
-"""Fixed words of the board, the deal list and the pipeline's tabs, translated once per locale and process
-(issue 18: a template's ``_()`` is a catalogue look-up and a walk up the call stack at every request, three dozen
-of them on the board). Read in templates as ``pipeline_words()["…"]``; words with arguments keep ``_()``."""
+"""Fixed words of the board, the deal list, the approval queue, the order list and the pipeline's tabs, translated once per locale
+and process (issue 18: a template's ``_()`` is a catalogue look-up and a walk up the call stack at every request,
+three dozen of them on the board). Read in templates as ``pipeline_words()["…"]``; words with arguments keep ``_()``."""
 
 from __future__ import annotations
 
@@ -23,4 +23,13 @@ pipeline_words = FixedWords(
     gettext_noop("Stage"), gettext_noop("Status"), gettext_noop("Expected value"), gettext_noop("Probability"),
     gettext_noop("Weighted"), gettext_noop("Expected close"), gettext_noop("No deals yet."),
     gettext_noop("Open the first deal"),
+    # approvals.html (its rows: views/approval_cells.py)
+    gettext_noop("Discount approvals"), gettext_noop("Quotations above the representative's discount limit (R6.4.2)"),
+    gettext_noop("Quotation number, deal or customer"), gettext_noop("Quotation"), gettext_noop("Largest discount"),
+    gettext_noop("Total"), gettext_noop("Approval needed from"), gettext_noop("Decision"), gettext_noop("Reason"),
+    gettext_noop("Reason (required to refuse)"), gettext_noop("Above your limit"), gettext_noop("Approve"),
+    gettext_noop("Refuse"), gettext_noop("No quotation waits for a discount approval."),
+    # orders.html (its rows: views/order_cells.py)
+    gettext_noop("Import shop orders"), gettext_noop("Order number or customer"), gettext_noop("Number"),
+    gettext_noop("Channel"), gettext_noop("Ordered"), gettext_noop("No orders yet."),
 )

@@ -1,0 +1,140 @@
+"""The discount approval queue's and the order list's statements are built once per process with the user's id and
+scope as parameters (views/quotations.py approval_statements, views/orders.py order_statements, issue 18): each
+user still sees exactly the rows core.security.scoped gives them, in the order and pages ListQuery gave, whatever
+statement an earlier user's request built; a search, a filter or a narrowing still finds within the scope only."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert, select
+
+from core.security import scoped
+from core.timeutil import local_today
+from plugins.pipeline.models import Deal, Order, Quotation
+from plugins.pipeline.views.orders import order_statements
+from plugins.pipeline.views.quotations import approval_statements
+
+
+@pytest.fixture
+def waiting(db, team, customer, make_user):
+    """Waiting quotations on deals of the representative, a teammate, the supervisor and someone outside the team,
+    with discounts, totals and creation times that sort differently."""
+    outsider = make_user("rep-far", roles=["sales_rep"], position="sales_rep", superior_id=team["manager"].id)
+    owners = (team["rep"], team["other"], team["supervisor"], outsider)
+    deals = [Deal(title=f"D{n}", customer_id=customer.id, owner_id=owner.id, expected_value=Decimal("100"))
+             for n, owner in enumerate(owners)]
+    db.session.add_all(deals)
+    db.session.flush()
+    rows = []
+    for i in range(24):
+        deal, owner = deals[i % 4], owners[i % 4]
+        rows.append({"number": f"QA-{i:03d}", "revision": 1, "deal_id": deal.id, "owner_id": owner.id,
+                     "state": "pending_approval" if i % 6 else "draft",
+                     "approval_level": ("supervisor", "manager", None)[i % 3], "max_discount": Decimal(10 + i % 5),
+                     "total": Decimal(1000 + (i * 37) % 11 * 10), "valid_until": local_today(),
+                     "created_at": datetime(2026, 1, 1) + timedelta(minutes=(i * 7) % 24)})
+    db.session.execute(insert(Quotation), rows)
+    db.session.commit()
+
+
+def numbers(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r">(QA-\d+) r1</a>", response.get_data(as_text=True))
+
+
+def expected(db, user, order_by, q: str = "") -> list[str]:
+    stmt = scoped(select(Quotation.number).join(Deal, Deal.id == Quotation.deal_id), Deal, "pipeline.deal.view",
+                  user).where(Quotation.state == "pending_approval", Quotation.owner_id != user.id)
+    if q:
+        stmt = stmt.where(Quotation.number.contains(q))
+    return list(db.session.scalars(stmt.order_by(*order_by)))
+
+
+SORTS = {"": (Quotation.created_at, Quotation.id), "-discount": (Quotation.max_discount.desc(), Quotation.id.desc()),
+         "total": (Quotation.total, Quotation.id)}
+
+
+@pytest.mark.parametrize("who", ["supervisor", "manager"])
+@pytest.mark.parametrize("sort", list(SORTS))
+def test_each_approver_sees_the_waiting_quotations_of_their_scope(client, login_as, db, team, waiting, who, sort):
+    for user in ("supervisor", "manager"):  # every scope's statements built before this approver's request
+        login_as(team[user])
+        client.get(f"/pipeline/approvals?sort={sort}")
+    login_as(team[who])
+    wanted = expected(db, team[who], SORTS[sort])
+    assert wanted  # something to compare
+    last = -(-len(wanted) // 4)
+    pages = [numbers(client, f"/pipeline/approvals?sort={sort}&per_page=4&page={n}") for n in range(1, last + 1)]
+    assert [number for page in pages for number in page] == wanted
+    assert numbers(client, f"/pipeline/approvals?sort={sort}&per_page=4&page=99") == pages[-1]  # past the end
+    assert numbers(client, f"/pipeline/approvals?sort={sort}&q=QA-01") == expected(db, team[who], SORTS[sort], "QA-01")
+
+
+def test_the_statements_are_built_once(client, login_as, team, waiting):
+    login_as(team["supervisor"])
+    client.get("/pipeline/approvals")
+    built = approval_statements.cache_info().currsize
+    client.get("/pipeline/approvals?page=2&per_page=5")  # another page: parameters, not a new statement
+    assert approval_statements.cache_info().currsize == built
+
+
+@pytest.fixture
+def orders(db, team, customer, deal, make_user):
+    """Orders of the representative (some of the deal's), a teammate, the supervisor and someone outside the team."""
+    outsider = make_user("rep-far", roles=["sales_rep"], position="sales_rep", superior_id=team["manager"].id)
+    owners = (team["rep"], team["other"], team["supervisor"], outsider)
+    db.session.execute(insert(Order), [
+        {"number": f"SO-{i:03d}", "customer_id": customer.id, "owner_id": owners[i % 4].id,
+         "deal_id": deal.id if i % 3 == 0 else None, "status": ("confirmed", "completed")[i % 2],
+         "channel": ("direct", "tmall", "jd")[i % 3], "total": Decimal(100 + (i * 37) % 11 * 10),
+         "ordered_at": datetime(2026, 1, 1) + timedelta(hours=(i * 7) % 32)} for i in range(32)])
+    db.session.commit()
+
+
+def order_numbers(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r'>(SO-\d+)</a>', response.get_data(as_text=True))
+
+
+def expected_orders(db, user, order_by, *conditions) -> list[str]:
+    stmt = scoped(select(Order.number), Order, "pipeline.order.view", user).where(*conditions)
+    return list(db.session.scalars(stmt.order_by(*order_by)))
+
+
+ORDER_SORTS = {"": (Order.ordered_at.desc(), Order.id.desc()), "total": (Order.total, Order.id),
+               "-number": (Order.number.desc(), Order.id.desc())}
+
+
+@pytest.mark.parametrize("who", ["rep", "supervisor", "manager"])
+@pytest.mark.parametrize("sort", list(ORDER_SORTS))
+def test_each_user_sees_the_orders_of_their_scope(client, login_as, db, team, deal, orders, who, sort):
+    for user in ("rep", "supervisor", "manager"):  # every scope's statements built before this user's request
+        login_as(team[user])
+        client.get(f"/pipeline/orders?sort={sort}")
+    login_as(team[who])
+    wanted = expected_orders(db, team[who], ORDER_SORTS[sort])
+    last = -(-len(wanted) // 5)
+    pages = [order_numbers(client, f"/pipeline/orders?sort={sort}&per_page=5&page={n}") for n in range(1, last + 1)]
+    assert [number for page in pages for number in page] == wanted
+    assert order_numbers(client, f"/pipeline/orders?sort={sort}&per_page=5&page=99") == pages[-1]  # past the end
+    # A search, a filter and a narrowing build their statements, with the same scope.
+    assert order_numbers(client, f"/pipeline/orders?sort={sort}&q=SO-01") == expected_orders(
+        db, team[who], ORDER_SORTS[sort], Order.number.contains("SO-01"))
+    assert order_numbers(client, f"/pipeline/orders?sort={sort}&status=completed&per_page=100") == expected_orders(
+        db, team[who], ORDER_SORTS[sort], Order.status == "completed")
+    assert order_numbers(client, f"/pipeline/orders?sort={sort}&deal={deal.id}&per_page=100") == expected_orders(
+        db, team[who], ORDER_SORTS[sort], Order.deal_id == deal.id)
+
+
+def test_the_order_statements_are_built_once(client, login_as, team, orders):
+    login_as(team["rep"])
+    client.get("/pipeline/orders")
+    built = order_statements.cache_info().currsize
+    client.get("/pipeline/orders?page=2&per_page=5")
+    assert order_statements.cache_info().currsize == built
