@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, g
 from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql.elements import ColumnElement
@@ -23,6 +23,8 @@ OWNER_NAME_ONLY = joinedload(Customer.owner).options(load_only(User.id, User.nam
 VIEW = "crm.customer.view"
 EDIT = "crm.customer.edit"
 ASSIGN = "crm.customer.assign"
+#: The positions customers are given to (owners, assignees).
+SALES_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
 
 
 def scope_of(user: Any, permission: str) -> str | None:
@@ -87,7 +89,7 @@ def get_customer_or_404(customer_id: int, user: Any, permission: str = VIEW) -> 
 
 def _assignable(user: Any, stmt: Select) -> Select | None:
     scope = scope_for(user, ASSIGN)
-    stmt = stmt.where(User.active.is_(True), User.position.in_(("sales_rep", "sales_supervisor", "sales_manager")))
+    stmt = stmt.where(User.active.is_(True), User.position.in_(SALES_POSITIONS))
     if scope == "team":
         return stmt.where(User.id.in_(sorted(team_ids(user))))
     return stmt if scope == "all" else None
@@ -99,25 +101,35 @@ def assignable_users(user: Any) -> list[User]:
     return [] if stmt is None else list(db.session.scalars(stmt))
 
 
-def _assignable_people_statement(scope: str, postgresql: bool) -> Select:
-    stmt = select(User.id, User.name).where(
-        User.active.is_(True), User.position.in_(("sales_rep", "sales_supervisor", "sales_manager")))
+def _sales_people_statement(scope: str, postgresql: bool) -> Select:
+    stmt = select(User.id, User.name, User.active).where(User.position.in_(SALES_POSITIONS))
     condition = scope_condition(scope, User.id, postgresql)
-    return (stmt if condition is None else stmt.where(condition)).order_by(User.name)
+    # The id after the name: the owner filter and the assignment form list the same people in the same order.
+    return (stmt if condition is None else stmt.where(condition)).order_by(User.name, User.id)
 
 
-#: The list page asks on every request: built once per scope and database (PostgreSQL or not), as _assignable
-#: builds them; a team is one array parameter on PostgreSQL (core.db.parameters.one_of).
-_ASSIGNABLE_PEOPLE = {(scope, postgresql): _assignable_people_statement(scope, postgresql)
-                      for scope in ("team", "all") for postgresql in (True, False)}
+#: Built once per scope and database (PostgreSQL or not); a team is one array parameter on PostgreSQL.
+_SALES_PEOPLE = {(scope, postgresql): _sales_people_statement(scope, postgresql)
+                 for scope in ("team", "all") for postgresql in (True, False)}
+
+
+def sales_people(user: Any, scope: str) -> list[Any]:
+    """Sales people in ``user``'s ``scope`` ("team" or "all") as rows of (id, name, active), by name: read once a
+    request, for the customer list's owner filter (all of them, in its view scope) and its assignment form (the
+    active ones, in its assign scope), which for the built-in roles is the same scope: one statement, not two."""
+    cache = g.setdefault("_crm_sales_people", {})
+    key = (user.id, scope)
+    if key not in cache:
+        # On the session's connection: plain rows, for which the ORM's execution has nothing to do but costs time.
+        connection = db.session.connection()
+        cache[key] = list(connection.execute(_SALES_PEOPLE[scope, connection.dialect.name == "postgresql"],
+                                             scope_parameters(user, scope)))
+    return cache[key]
 
 
 def assignable_people(user: Any) -> list[Any]:
-    """The same people as rows of (id, name) only: one statement, for pages that just list them."""
+    """The people of ``assignable_users`` as rows (id, name, active): for pages that just list them."""
     scope = scope_for(user, ASSIGN)
     if scope not in ("team", "all"):
         return []
-    # On the session's connection: plain rows, for which the ORM's execution has nothing to do but costs time.
-    connection = db.session.connection()
-    return list(connection.execute(_ASSIGNABLE_PEOPLE[scope, connection.dialect.name == "postgresql"],
-                                   scope_parameters(user, scope)))
+    return [person for person in sales_people(user, scope) if person.active]

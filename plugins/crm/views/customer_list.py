@@ -32,13 +32,12 @@ from core.web.list_cells import bulk_checkbox_drawer
 from core.web.listing import Filter, GroupBy, ListQuery, SumColumn
 from core.web.locale import datetime_filter
 from plugins.crm import forms
-from plugins.crm.access import VIEW, scope_of, scoped_customers
+from plugins.crm.access import VIEW, sales_people, scope_of, scoped_customers
 from plugins.crm.models import Customer, CustomerTag
 from plugins.crm.services.search_terms import customer_search, owner_not_indexed
 
 #: Most distinct tags offered in the tag filter.
 MAX_TAG_CHOICES = 200
-SALES_POSITIONS = ("sales_rep", "sales_supervisor", "sales_manager")
 
 
 def per_request(key: str, compute: Callable[[], Any]) -> Any:
@@ -59,27 +58,15 @@ class TagFilter(Filter):
         return exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag == raw)
 
 
-def _owner_choices_statement(scope: str | None, postgresql: bool) -> Select:
-    stmt = select(User.id, User.name).where(User.position.in_(SALES_POSITIONS))
-    condition = scope_condition(scope, User.id, postgresql)
-    return (stmt if condition is None else stmt.where(condition)).order_by(User.name)
-
-
-#: The owner filter's choices per scope ("own" needs no statement) and database (PostgreSQL or not), built once.
-_OWNER_CHOICES = {(scope, postgresql): _owner_choices_statement(scope, postgresql)
-                  for scope in ("team", "all", None) for postgresql in (True, False)}
-
-
 def owner_choices() -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         scope = scope_of(current_user, VIEW)
         if scope == "own":
             return [(str(current_user.id), current_user.name)]
-        # On the session's connection: plain rows, nothing for the ORM to do (its execution costs more than this).
-        connection = db.session.connection()
-        rows = connection.execute(_OWNER_CHOICES[scope, _is_postgresql(connection)],
-                                  scope_parameters(current_user, scope))
-        return [(str(uid), name) for uid, name in rows]
+        if scope not in ("team", "all"):
+            return []
+        # Read with the assignment form's people (access.sales_people): one statement for both.
+        return [(str(uid), name) for uid, name, _active in sales_people(current_user, scope)]
 
     return per_request("owner_choices", compute)
 
