@@ -89,6 +89,15 @@ class PaymentForm(FlaskForm):
     version = HiddenField(HIDDEN_VERSION)
 
 
+def method_choices() -> list[SelectChoice]:
+    """PaymentForm's methods for a form drawn in this request: the labels translated once per locale and process
+    (core.web.list_cells.label_text, trusted as the lazy labels were drawn), where the select translated each label
+    twice on every page (issue 18). The same options, the same HTML."""
+    from core.web.list_cells import label_text
+
+    return [SelectChoice(method, label_text(PAYMENT_METHOD_LABELS[method])) for method in PAYMENT_METHODS]
+
+
 class BudgetForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=_int_or_none, validate_choice=False)
     category_id = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=False)

@@ -113,3 +113,19 @@ def test_the_rows_values_are_escaped_as_markupsafe_escapes_each():
     for values in (['<b>"Trip" & co\'s</b>', "Taxi", None, 12, "¥1,234.50"], ["a\0b", "<i>", "", "\0", "x"]):
         assert list(_escaped(values, 5)) == [tuple(str(escape(value)) for value in values)]
     assert list(_escaped(["1", "2", "3", "4"], 2)) == [("1", "2"), ("3", "4")]
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_the_payment_methods_drawn_from_kept_labels_are_the_forms_own_select(app, locale):
+    """The finance queue's pay card draws the methods from labels translated once (forms.method_choices): the same
+    select, byte for byte, as the form's own lazily translated choices."""
+    from flask_babel import force_locale
+
+    from plugins.expenses.forms import PaymentForm, method_choices
+
+    with app.test_request_context("/expenses/finance?stage=pay"), force_locale(locale):
+        form = PaymentForm(meta={"csrf": False})
+        drawn = str(form.method())
+        form.method.choices = method_choices()
+        assert str(form.method()) == drawn
+        assert ("银行转账" in drawn) == (locale == "zh_Hans")  # translated, in the reader's language

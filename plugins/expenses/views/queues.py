@@ -14,6 +14,7 @@ from core.web.params import record_id
 from plugins.expenses import platform
 from plugins.expenses.forms import (
     PaymentForm,
+    method_choices,
 )
 from plugins.expenses.models import DEPT_APPROVED, FINANCE_APPROVED, Claim
 from plugins.expenses.services import workflow
@@ -39,6 +40,7 @@ def finance_queue():  # type: ignore[no-untyped-def]
     stage = "pay" if request.args.get("stage") == "pay" else "review"
     page = lists.finance_list(current_user, FINANCE_APPROVED if stage == "pay" else DEPT_APPROVED).page()
     form = PaymentForm(paid_on=platform.local_today())
+    form.method.choices = method_choices()
     return render_template("expenses/finance_queue.html", page=page, stage=stage, form=form,
                            can_pay=can(current_user, PAY),
                            **rendering.claim_rows())
