@@ -55,6 +55,9 @@ def test_money_texts_read_as_the_money_filter_even_for_negative_zero(app):
 
     with app.test_request_context():
         texts = MoneyTexts()
-        for amount in (Decimal("5900"), Decimal("5900.00"), Decimal("0"), Decimal("-0.00"), Decimal("-12.345"), None):
+        for amount in (Decimal("5900"), Decimal("5900.00"), Decimal("0"), Decimal("-0.00"), Decimal("-12.345"), None,
+                       Decimal("-0.004"), 0, 1, Decimal("0E+3")):
             assert texts[amount] == money(amount)
         assert texts[Decimal("-0")] == texts[Decimal("0")] == "¥0.00"  # no minus sign on a zero (issue 11 F4)
+        fresh = MoneyTexts()  # a negative zero first, then the zero it equals as a key
+        assert fresh[Decimal("-0.00")] == fresh[Decimal("0")] == money(Decimal("0")) == "¥0.00"

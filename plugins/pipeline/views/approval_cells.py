@@ -40,11 +40,9 @@ def approval_queue_rows(rows: Iterable[Any], words: Mapping[str, str], level_lab
         shown = percents.get(q.max_discount)
         if shown is None:  # equal discounts read the same (rounded to the same places)
             shown = percents[q.max_discount] = escape(percent(q.max_discount / 100, 2))
-        amount = amounts.get(q.total) if q.total else None
-        if amount is None:  # zeros formatted each time, as money_texts does
-            amount = escape(money_texts[q.total])
-            if q.total:
-                amounts[q.total] = amount
+        amount = amounts.get(q.total)
+        if amount is None:  # equal amounts read the same (as money_texts keeps them)
+            amount = amounts[q.total] = escape(money_texts[q.total])
         if level in decidable:
             cell = (f'\n      <form method="post" action="{before}{q.id}{after}" class="inline">\n'
                     f'        {csrf_field}\n'

@@ -71,8 +71,9 @@ class MoneyTexts(dict):
         from core.web.locale import money
 
         text = money(amount)
-        if amount:  # -0 equals 0 but reads "-¥0.00": zeros (and None) are formatted each time
-            self[amount] = text
+        # Every zero (0, -0, 0.00) reads as 0 does (money drops a zero's minus sign): kept like any amount (a list
+        # of orders without totals formatted its zeros once a row). The keys are amounts (Decimal, int or None).
+        self[amount] = text
         return text
 
 

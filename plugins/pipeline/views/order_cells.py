@@ -38,11 +38,9 @@ def order_list_rows(items: Iterable[Any], words: Mapping[str, str], channel_labe
         badge = statuses.get(o.status)
         if badge is None:
             badge = statuses[o.status] = (escape(o.status), escape(status_labels.get(o.status, "")))
-        amount = amounts.get(o.total) if o.total else None
-        if amount is None:  # zeros formatted each time, as money_texts does
-            amount = escape(money_texts[o.total])
-            if o.total:
-                amounts[o.total] = amount
+        amount = amounts.get(o.total)
+        if amount is None:  # equal amounts read the same (as money_texts keeps them)
+            amount = amounts[o.total] = escape(money_texts[o.total])
         shop = f" <small>{external}</small>" if external else ""
         out.append(
             f'\n        <tr>\n'
