@@ -138,3 +138,18 @@ def test_the_order_statements_are_built_once(client, login_as, team, orders):
     built = order_statements.cache_info().currsize
     client.get("/pipeline/orders?page=2&per_page=5")
     assert order_statements.cache_info().currsize == built
+
+
+@pytest.mark.parametrize("who", ["rep", "supervisor"])
+def test_the_order_export_and_grouping_keep_the_scope(client, login_as, db, team, deal, orders, who):
+    """An export and a grouped page build their statements from the one built once: the scope's parameters bound."""
+    login_as(team[who])
+    exported = client.get("/pipeline/orders?export=csv")
+    assert exported.status_code == 200
+    assert sorted(re.findall(r"SO-\d+", exported.get_data(as_text=True))) == sorted(
+        expected_orders(db, team[who], ORDER_SORTS[""]))
+    grouped = client.get("/pipeline/orders?group=status").get_data(as_text=True)
+    shown = dict(re.findall(r'status=(\w+)">[^<]*</a></th>\s*<td class="num"[^>]*>(\d+)</td>', grouped))
+    counts = {status: len(expected_orders(db, team[who], ORDER_SORTS[""], Order.status == status))
+              for status in ("confirmed", "completed")}
+    assert shown == {status: str(count) for status, count in counts.items() if count}  # a group a status held
