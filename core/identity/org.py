@@ -5,16 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from core.identity.models import Department, User
 
 
-def team_member_ids(session: Any, user_id: int) -> set[int]:
-    """``user_id`` and every subordinate, recursively. UNION (not UNION ALL) stops even on a bad cycle."""
-    tree = select(User.id).where(User.id == user_id).cte("team_tree", recursive=True)
+def _team_statement() -> Select:
+    """``:user_id`` and every subordinate, recursively. UNION (not UNION ALL) stops even on a bad cycle."""
+    tree = select(User.id).where(User.id == bindparam("user_id")).cte("team_tree", recursive=True)
     tree = tree.union(select(User.id).where(User.superior_id == tree.c.id))
-    return set(session.scalars(select(tree.c.id)))
+    return select(tree.c.id)
+
+
+#: Built once: every team-scoped page of every plugin asks for the signed-in supervisor's team (issue 18).
+_TEAM = _team_statement()
+
+
+def team_member_ids(session: Any, user_id: int) -> set[int]:
+    """``user_id`` and every subordinate, recursively: plain ids on the session's connection (nothing for the ORM
+    to do, and its execution costs more than this statement on a small team). Pending changes are flushed first,
+    as the ORM's autoflush did: a superior just set in this transaction counts."""
+    session.flush()  # returns at once when nothing is pending
+    return set(session.connection().execute(_TEAM, {"user_id": user_id}).scalars())
 
 
 def department_subtree_ids(session: Any, department_id: int) -> set[int]:

@@ -47,6 +47,17 @@ def test_team_is_every_subordinate_recursively_in_one_query(app, db, org):
     assert team_ids(org.rep1) == {org.rep1.id}
 
 
+def test_a_reporting_line_set_in_this_transaction_counts(db, org):
+    # The team is read on the connection; a superior just assigned, not yet flushed, is in it (as autoflush gave).
+    from core.identity.org import team_member_ids
+
+    org.rep3.superior_id = org.sup1.id
+    assert org.rep3.id in team_member_ids(db.session, org.sup1.id)
+    assert team_member_ids(db.session, org.sup2.id) == {org.sup2.id}
+    db.session.rollback()
+    assert team_member_ids(db.session, org.sup2.id) == {org.sup2.id, org.rep3.id}
+
+
 def test_representative_sees_own_supervisor_team_manager_all(db, org, greetings):
     assert visible(db, org.rep1) == {org.rep1.id}
     # sup1's team includes junior, who reports to rep2: the team is recursive.
