@@ -163,6 +163,11 @@ def test_a_pages_formats_write_what_the_filters_write(app, locale, zone):
     with app.test_request_context(), force_locale(locale):
         formats = formatting.page_formats()
         assert [formats.money(v) for v in amounts] == [formatting.money(v) for v in amounts]
+        # Amounts as a Numeric(…, 2) column returns them take the writer directly: the same text.
+        cents = [v.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for v in amounts if abs(v) < 10**17]
+        cents += [Decimal(text) for text in ("0.00", "-0.00", "0.01", "999999999999999999.99",
+                                             "1000000000000000000.00", "-1000000000000000000.00")]
+        assert [formats.money(v) for v in cents] == [formatting.money(v) for v in cents]
         for odd in (None, "", "abc", 12.5, "-0.5", Decimal("NaN"), "1E+40"):
             assert formats.money(odd) == formatting.money(odd)
         for format in ("short", "medium", "yyyy-MM-dd HH:mm:ss zzzz"):
