@@ -107,6 +107,7 @@ def _translation_dirs(engine: Any) -> str:
 def _init_extensions(app: Flask, engine: Any) -> None:
     from core.auth.cookie_session import install_verified_cookie_sessions
     from core.i18n import install_module_catalogues, install_template_gettext, select_locale, select_timezone
+    from core.web.form_messages import install_form_messages
 
     db.init_app(app)
     if not app.config["DATABASE_URL"].startswith("sqlite"):
@@ -125,6 +126,7 @@ def _init_extensions(app: Flask, engine: Any) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_module_catalogues(app, _module_catalogues(engine))  # each module's strings in its own words first
     install_template_gettext(app)
+    install_form_messages(app)
     # `can` in every template, plugins' included, with no context processor (docs/ui.md).
     app.jinja_env.globals["can"] = template_can
 
