@@ -316,7 +316,7 @@ class ListQuery:
         items = (self.page_items(stmt, sort, searching, per_page, (number - 1) * per_page, session)
                  if total else [])
         return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort,
-                    q=self.search_text(args), active_filters=active, errors=errors, args=_plain_args(args))
+                    q=self.search_text(args), active_filters=active, errors=errors, args=plain_args(args))
 
     # -- grouping ------------------------------------------------------------------------------------------------
 
@@ -345,7 +345,7 @@ class ListQuery:
             number = self.page_number({"page": str(number)}, total, per_page)
             rows = session.execute(grouped.limit(per_page).offset((number - 1) * per_page)).all() if total else []
         page = Page(listing=self, items=[], total=rows[0].g_groups if rows else 0, page=number, per_page=per_page,
-                    sort=sort, q=self.search_text(args), active_filters=active, errors=errors, args=_plain_args(args),
+                    sort=sort, q=self.search_text(args), active_filters=active, errors=errors, args=plain_args(args),
                     group=group)
         page.groups = [Group(row.g_value, group.label_of(row.g_value, row.g_named, pairs), row.g_count,
                              {s.key: _amount(getattr(row, f"g_sum_{i}"), s) for i, s in enumerate(self.sums)})
@@ -412,7 +412,9 @@ def _single_entity(stmt: Select) -> bool:
         and descriptions[0].get("entity") is descriptions[0].get("type")
 
 
-def _plain_args(args: Mapping[str, str]) -> dict[str, str]:
+def plain_args(args: Mapping[str, str]) -> dict[str, str]:
+    """A list's query arguments without the empty ones, as a Page keeps them for its links (also for a plugin that
+    builds its Page from statements of its own, as the pipeline's ParameterListing does)."""
     if hasattr(args, "to_dict"):
         return {key: value for key, value in args.to_dict(flat=True).items() if value != ""}
     return {key: value for key, value in args.items() if value not in ("", None)}

@@ -15,8 +15,7 @@ from sqlalchemy import Integer, bindparam, select
 from core.extensions import db
 from core.i18n import label_text
 from core.security import can, get_scoped_or_404, public, scoped
-from core.web.listing import ListQuery, Page
-from core.web.listing import _plain_args as plain_args
+from core.web.listing import ListQuery, Page, plain_args
 from plugins.pipeline.labels import (
     BOARD_SHOW_LABELS,
     CHANNEL_LABELS,
