@@ -54,6 +54,17 @@ def label_text(label: Any) -> Any:
     return text
 
 
+def escaped_texts(values: list[Any]) -> list[str]:
+    """``str(escape(value))`` of every value, for rows drawn in Python: one markupsafe call over them all joined by
+    NUL, which escaping leaves alone (a call per value, a Markup each, cost a third of drawing a list's rows; the
+    500-row expenses queue's 2,500 values: 0.8 → 0.2 ms). Should a value hold a NUL itself (PostgreSQL's text
+    cannot, SQLite's can), they are escaped one by one."""
+    texts = str(escape("\0".join(map(str, values)))).split("\0")
+    if len(texts) != len(values):
+        texts = [str(escape(value)) for value in values]
+    return texts
+
+
 def bulk_checkbox(value: Any, label: Any) -> Markup:
     """The row's checkbox of a bulk form (name "ids"), announced as "Select <label>"."""
     return Markup(bulk_checkbox_drawer()(value, label))

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from core.i18n import FixedWords, gettext_noop
+from core.web.list_cells import escaped_texts
 from core.web.locale import money, page_formats
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
@@ -117,14 +118,8 @@ def claim_table_rows(claims: Iterable[Sequence[Any]], kind: str, *, select: bool
 
 
 def _escaped(values: list[Any], width: int) -> Iterator[tuple[str, ...]]:
-    """``str(escape(value))`` of every value, ``width`` at a time (a row's): one markupsafe call over them all joined
-    by NUL, which escaping leaves alone. A call per value (a Python function and a Markup each) took about 0.8 ms
-    for the 2,500 values of the 500-row queue, the one call about 0.2 ms. Should a value hold a NUL itself
-    (PostgreSQL's text cannot, SQLite's can), they are escaped one by one."""
-    texts = str(escape("\0".join(map(str, values)))).split("\0")
-    if len(texts) != len(values):
-        texts = [str(escape(value)) for value in values]
-    return zip(*[iter(texts)] * width, strict=True)
+    """``str(escape(value))`` of every value (core.web.list_cells.escaped_texts), ``width`` at a time (a row's)."""
+    return zip(*[iter(escaped_texts(values))] * width, strict=True)
 
 
 def _state_texts() -> dict[str, str]:

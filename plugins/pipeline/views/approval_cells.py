@@ -10,8 +10,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from core.web.list_cells import escaped_texts
 from core.web.locale import percent
-from plugins.pipeline.views.common import escaped_texts
 
 #: The words a row uses, as the template hands them over (its translations, trusted as the template's ``_()``).
 WORD_KEYS = ("Quotation", "Deal", "Largest discount", "Total", "Approval needed from", "Decision", "Reason",

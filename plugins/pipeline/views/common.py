@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, abort, g, request, send_from_directory, url_for
 from flask_login import current_user
-from markupsafe import escape
 from sqlalchemy import Integer, bindparam, select
 
 from core.extensions import db
@@ -155,16 +154,6 @@ class FilteredOnce:
         if known is None or known[0] is not args:
             known = self._filtered_for = (args, super().filtered(args))  # type: ignore[misc]
         return known[1]
-
-
-def escaped_texts(values: list[Any]) -> list[str]:
-    """``str(escape(value))`` of every value, for rows drawn in Python: one markupsafe call over them all joined by
-    NUL, which escaping leaves alone (a call per value, a Markup each, cost a third of drawing a list's rows). Should
-    a value hold a NUL itself (PostgreSQL's text cannot, SQLite's can), they are escaped one by one."""
-    texts = str(escape("\0".join(map(str, values)))).split("\0")
-    if len(texts) != len(values):
-        texts = [str(escape(value)) for value in values]
-    return texts
 
 
 def page_statements(stmt: Any, sort: str, **options: Any) -> tuple[Any, Any]:

@@ -10,8 +10,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from core.web.list_cells import escaped_texts
 from core.web.locale import date_filter
-from plugins.pipeline.views.common import escaped_texts
 
 #: The columns' names, as the template hands them over (its translations, trusted as the template's ``_()``).
 WORD_KEYS = ("Number", "Channel", "Customer", "Status", "Total", "Ordered")

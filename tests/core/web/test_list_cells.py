@@ -67,3 +67,14 @@ def test_the_toolbar_and_pagination_escape_what_the_user_typed(app):
     assert "<b>" not in html and "<i>" not in html and "&lt;Name&gt;" in html
     assert '<option value="0">&lt;No&gt;</option>' in html and ">Apply</option>" in html
     assert '<span class="current" aria-current="page">3</span>' in html and "51–75 of 500" in html
+
+
+def test_escaped_texts_escape_each_value_as_markupsafe_does():
+    from markupsafe import escape
+
+    from core.web.list_cells import escaped_texts
+
+    values = ["<b>A&B</b>", "O'Brien \"quoted\"", 12, "", None, "普通文字"]
+    assert escaped_texts(values) == [str(escape(value)) for value in values]
+    with_nul = ["a\0<b>", "c"]  # a NUL inside a value (SQLite text may hold one): escaped one by one
+    assert escaped_texts(with_nul) == ["a\0&lt;b&gt;", "c"]
