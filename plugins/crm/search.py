@@ -9,6 +9,11 @@ At most two statements, whatever the number of customers, contacts or matches:
   name (no digit, no "@"), contacts whose name contains it. Contact names have no substring index: that last part
   reads the contacts of the user's scope (bench/search_bench.py measures it).
 
+Both statements are built once per process for each shape they can take (scope, database, which values the text
+can be and how the index answers it) with the texts, the user and the limit as parameters, and run on the
+session's connection: building and caching them at every search cost more than running them (issue 18). The SQL
+is what customer_search, prefix_match, contains_any_case and scoped_customers write, with the texts bound as
+parameters (a LIKE's pattern, its "%" and "_" escaped, is computed here).
 """
 
 from __future__ import annotations
@@ -21,70 +26,222 @@ from flask import url_for
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, select, union_all
+from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select, union_all
 
 from core.contracts import SearchResult
-from core.db.substring_index import contains_any_case, is_sqlite, prefix_match
+from core.db.parameters import one_of
+from core.db.substring_index import successor
 from core.extensions import db
-from core.security import can
-from plugins.crm.access import scoped_customers
-from plugins.crm.models import Contact, Customer
-from plugins.crm.services.search_terms import customer_search, owner_not_indexed, search_terms
+from core.security import can, scope_condition, scope_for, scope_parameters
+from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Contact, Customer, CustomerSearchGram
+from plugins.crm.services.search_terms import owner_not_indexed, search_terms
 
+VIEW = "crm.customer.view"
 #: A digit or "@": the text is a phone or an e-mail, not part of a person's name.
 _NOT_A_NAME = re.compile(r"[\d@]")
+#: The character after each digit and Latin letter in every collation's order (core.db.substring_index's _NEXT).
+_NEXT = {c: chr(ord(c) + 1) for c in "012345678ABCDEFGHIJKLMNOPQRSTUVWXYabcdefghijklmnopqrstuvwxy"}
+#: An id no customer has, to find where the id goes in the customer page's URL.
+_ID_MARK = 918273645
+_GRAM = CustomerSearchGram.__table__.c
+_OTHER_GRAM = {field: CustomerSearchGram.__table__.alias().c for field in SEARCH_FIELDS}
+_CUSTOMER = Customer.__table__.c
 
 
-def customers_statement(query: str, user: Any, limit: int) -> Select:
-    """Matching customers in ``user``'s scope, newest first: (id, name, grade, region, industry)."""
-    stmt = (scoped_customers(user, stmt=select(Customer.id, Customer.name, Customer.grade, Customer.region,
-                                                Customer.industry))
-            .where(customer_search(query)))
-    if is_sqlite():
+def _escaped(text: str) -> str:
+    """``text`` for a LIKE with ESCAPE '/': "%" and "_" plain characters (SQLAlchemy's autoescape)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+# Shapes. The customers' search: for each term of search_terms (field, how the index answers it): "range" (a text
+# of at most SEARCH_WINDOW characters: every window starting with it), "from" (the same without an upper end: no
+# successor), "ends" (a longer text: its first and last windows), "first" (a longer text whose windows are equal).
+
+
+def _term_shape(text: str) -> str:
+    if len(text) <= SEARCH_WINDOW:
+        return "range" if successor(text) is not None else "from"
+    return "first" if text[:SEARCH_WINDOW] == text[-SEARCH_WINDOW:] else "ends"
+
+
+def _term_parameters(field: str, text: str) -> dict[str, str]:
+    values = {f"{field}_like": f"%{_escaped(text)}%"}
+    if len(text) <= SEARCH_WINDOW:
+        values[f"{field}_from"] = text
+        after = successor(text)
+        if after is not None:
+            values[f"{field}_to"] = after
+    else:
+        values[f"{field}_first"], values[f"{field}_last"] = text[:SEARCH_WINDOW], text[-SEARCH_WINDOW:]
+    return values
+
+
+def _candidates(field: str, shape: str) -> Any:
+    """search_terms.candidates with the text as parameters ``field``_from/_to or _first/_last."""
+    gram = _GRAM
+    if shape in ("range", "from"):
+        condition = gram.gram >= bindparam(f"{field}_from")
+        if shape == "range":
+            condition = and_(condition, gram.gram < bindparam(f"{field}_to"))
+        return select(gram.customer_id).where(gram.field == field, condition)
+    stmt = select(gram.customer_id).where(gram.field == field, gram.gram == bindparam(f"{field}_first"))
+    if shape == "ends":
+        other = _OTHER_GRAM[field]
+        stmt = stmt.where(exists().where(other.field == field, other.gram == bindparam(f"{field}_last"),
+                                         other.customer_id == gram.customer_id))
+    return stmt
+
+
+def _customer_search(terms: tuple[tuple[str, str], ...]) -> Any:
+    """search_terms.customer_search for terms of these shapes."""
+    if not terms:
+        return false()
+    found = [_candidates(field, shape) for field, shape in terms]
+    confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].like(bindparam(f"{field}_like"), escape="/") for field, _ in terms]
+    return and_(_CUSTOMER.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
+
+
+def _scoped(stmt: Select, scope: str | None, postgresql: bool) -> Select:
+    """scoped_customers: the scope's condition (the user's id or team as parameters), merged-away files hidden."""
+    condition = scope_condition(scope, Customer.owner_id, postgresql)
+    stmt = stmt if condition is None else stmt.where(condition)
+    return stmt.where(Customer.merged_into_id.is_(None))
+
+
+def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str], ...]) -> Select:
+    """Matching customers in the scope, newest first (:limit): (id, name, grade, region, industry)."""
+    stmt = _scoped(select(Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry),
+                   scope, postgresql).where(_customer_search(terms))
+    if not postgresql:
         # Without planner statistics SQLite would read a representative's every customer by the owner index,
         # where the search's own index finds the few that match.
         stmt = owner_not_indexed(stmt, searching=True)
     # Newest first, not by name: the index's matches come in id order, so a text that many customers contain
     # stops at ``limit`` rows instead of sorting them all (the results page sorts what it shows by name).
-    return stmt.order_by(Customer.id.desc()).limit(limit)
+    return stmt.order_by(Customer.id.desc()).limit(bindparam("limit"))
 
 
-def contacts_statement(query: str, user: Any, limit: int, customer_ids: Sequence[int] = ()) -> Select | None:
-    """Matching contacts (not anonymised) of customers in ``user``'s scope, newest first: (id, name, customer id,
-    customer name); None when the text cannot match a contact. ``customer_ids``: the customers that matched, whose
-    contacts are found as well."""
-    terms = search_terms(query)
+def _prefix_upper(prefix: str) -> str | None:
+    """The end of prefix_match's range for ``prefix`` (its last digit or Latin letter raised), None for none."""
+    for position in range(len(prefix) - 1, -1, -1):
+        if prefix[position] in _NEXT:
+            return prefix[:position] + _NEXT[prefix[position]]
+    return None
+
+
+def _prefix(column: Any, name: str, ranged: bool) -> Any:
+    """core.db.substring_index.prefix_match with the prefix as parameters ``name``_from/_to/_like, or ``name``_from
+    alone (equality) when the prefix has no digit or Latin letter."""
+    if not ranged:
+        return column == bindparam(f"{name}_from")
+    return and_(column >= bindparam(f"{name}_from"), column < bindparam(f"{name}_to"),
+                column.like(bindparam(f"{name}_like"), escape="/"))
+
+
+def _prefix_parameters(name: str, prefix: str) -> dict[str, str]:
+    upper = _prefix_upper(prefix)
+    if upper is None:
+        return {f"{name}_from": prefix}
+    return {f"{name}_from": prefix, f"{name}_to": upper, f"{name}_like": f"{_escaped(prefix)}%"}
+
+
+def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, phone: bool | None,
+                        email: bool | None, name: bool | None) -> Select:
+    """Matching contacts (not anonymised) of customers in the scope, newest first (:limit): (id, name, customer id,
+    customer name). Each way a contact may match is None when the text cannot, else its shape: ``phone`` and
+    ``email`` whether the prefix is a range, ``name`` whether lower() is needed."""
     found = []  # selects of contact ids: one each way a contact may match, so that planners estimate each alone
-    if customer_ids:
-        found.append(select(Contact.id).where(Contact.customer_id.in_(customer_ids)))
-    if "p" in terms:
-        found.append(select(Contact.id).where(prefix_match(Contact.phone, terms["p"])))
-    if "e" in terms:
-        found.append(select(Contact.id).where(prefix_match(Contact.email, terms["e"])))
-    if not _NOT_A_NAME.search(query):
+    if by_customer:
+        found.append(select(Contact.id).where(one_of(Contact.customer_id, "customer_ids", postgresql)))
+    if phone is not None:
+        found.append(select(Contact.id).where(_prefix(Contact.phone, "phone", phone)))
+    if email is not None:
+        found.append(select(Contact.id).where(_prefix(Contact.email, "email", email)))
+    if name is not None:
         # No index: the contacts of the user's scope are read (a representative's through the owner index).
-        found.append(scoped_customers(user, stmt=select(Contact.id).join(Customer, Customer.id == Contact.customer_id))
-                     .where(contains_any_case(Contact.name, query)))
-    if not found:
-        return None
-    stmt = scoped_customers(user, stmt=select(Contact.id, Contact.name, Contact.customer_id, Customer.name)
-                            .join(Customer, Customer.id == Contact.customer_id))
+        contains = (func.lower(Contact.name).like(func.lower(bindparam("name")), escape="/") if name
+                    else Contact.name.like(bindparam("name"), escape="/"))
+        found.append(_scoped(select(Contact.id).join(Customer, Customer.id == Contact.customer_id), scope,
+                             postgresql).where(contains))
+    stmt = _scoped(select(Contact.id, Contact.name, Contact.customer_id, Customer.name)
+                   .join(Customer, Customer.id == Contact.customer_id), scope, postgresql)
     return (stmt.where(Contact.id.in_(found[0] if len(found) == 1 else union_all(*found)),
                        Contact.anonymised_at.is_(None))
-            .order_by(Contact.id.desc()).limit(limit))
+            .order_by(Contact.id.desc()).limit(bindparam("limit")))
+
+
+#: Built once for each shape: {(kind, shape…): statement}. A few dozen shapes at most (scopes × databases × which
+#: values the text can be), so the dictionary stays small.
+_STATEMENTS: dict[tuple[Any, ...], Select] = {}
+
+
+def _statement(key: tuple[Any, ...], build: Any) -> Select:
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build(*key[1:])
+    return stmt
+
+
+def _customer_url_prefix() -> str:
+    """The customer page's URL without the id that ends it (url_for once a search, not once a result)."""
+    before, _mark, after = url_for("crm.customer", customer_id=_ID_MARK).partition(str(_ID_MARK))
+    if after:
+        raise ValueError("the customer page's URL does not end with its id")
+    return before
 
 
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     query = (query or "").strip()
-    if not query or not can(user, "crm.customer.view"):
+    if not query or not can(user, VIEW):
         return []
-    customers = db.session.execute(customers_statement(query, user, limit)).all()
-    results = [SearchResult(title=row.name, url=url_for("crm.customer", customer_id=row.id), kind="customer", kind_label=pgettext("search results", "Customers"),
-                            snippet=" · ".join(filter(None, [row.grade, row.region, row.industry])))
-               for row in customers]
+    # Plain rows on the session's connection (nothing for the ORM to do); pending changes are flushed first, as
+    # the ORM's autoflush did.
+    db.session.flush()
+    connection = db.session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    scope = scope_for(user, VIEW)
+    in_scope = scope_parameters(user, scope)
+    terms = search_terms(query)
+    shapes = tuple((field, _term_shape(text)) for field, text in terms.items())
+    parameters = {"limit": limit, **in_scope}
+    for field, text in terms.items():
+        parameters.update(_term_parameters(field, text))
+    customers = connection.execute(_statement(("customers", scope, postgresql, shapes), _customers_statement),
+                                   parameters).all()
+    results = []
+    if customers:
+        url = _customer_url_prefix()
+        label = pgettext("search results", "Customers")
+        results = [SearchResult(title=row.name, url=f"{url}{row.id}", kind="customer", kind_label=label,
+                                snippet=" · ".join(filter(None, [row.grade, row.region, row.industry])))
+                   for row in customers]
     if len(results) < limit:  # then every matching customer is known, and their contacts are found by their ids
-        contacts = contacts_statement(query, user, limit - len(results), [row.id for row in customers])
-        rows = db.session.execute(contacts).all() if contacts is not None else []
-        results += [SearchResult(title=name, url=url_for("crm.customer", customer_id=customer_id), kind="contact", kind_label=pgettext("search results", "Contacts"),
-                                 snippet=customer_name) for _id, name, customer_id, customer_name in rows]
+        rows = _contacts(query, terms, scope, postgresql, in_scope, limit - len(results),
+                         [row.id for row in customers])
+        if rows:
+            url, label = _customer_url_prefix(), pgettext("search results", "Contacts")
+            results += [SearchResult(title=name, url=f"{url}{customer_id}", kind="contact", kind_label=label,
+                                     snippet=customer_name) for _id, name, customer_id, customer_name in rows]
     return results
+
+
+def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: bool, in_scope: dict[str, Any],
+              limit: int, customer_ids: Sequence[int]) -> list[Any]:
+    """The rows of the contacts' statement, none when the text cannot match a contact (no statement then)."""
+    parameters: dict[str, Any] = {"limit": limit, **in_scope}
+    phone = email = name = None
+    if customer_ids:
+        parameters["customer_ids"] = list(customer_ids)
+    if "p" in terms:
+        phone = _prefix_upper(terms["p"]) is not None
+        parameters.update(_prefix_parameters("phone", terms["p"]))
+    if "e" in terms:
+        email = _prefix_upper(terms["e"]) is not None
+        parameters.update(_prefix_parameters("email", terms["e"]))
+    if not _NOT_A_NAME.search(query):
+        name = postgresql and query.lower() != query.upper()  # contains_any_case's lower() on both sides
+        parameters["name"] = f"%{_escaped(query)}%"
+    if not (customer_ids or phone is not None or email is not None or name is not None):
+        return []
+    key = ("contacts", scope, postgresql, bool(customer_ids), phone, email, name)
+    return db.session.connection().execute(_statement(key, _contacts_statement), parameters).all()

@@ -8,6 +8,12 @@ name joined in (no object loaded, none lazily):
 - orders, only for a text that looks like an order number (a digit, no spaces): those whose number or shop order
   number starts with it, through the number's unique index and the (channel, shop order number) one; each of
   those reads at most ``limit`` rows, the latest numbers first, so that "SO-2026" costs what "SO-2026-000123" does.
+
+Each statement is built once per process for each shape it can take (scope, database, whether the text needs
+lower() or a range) with the text, the user and the limit as parameters, and runs on the session's connection:
+building and caching a statement of this size at every search cost more than running it (issue 18). The SQL is
+what the conditions of core.db.substring_index and core.security.scoped write, with the texts bound as
+parameters (a LIKE's pattern, its "%" and "_" escaped, is computed here).
 """
 
 from __future__ import annotations
@@ -15,60 +21,131 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import url_for
-
 # pgettext: "Deals" alone is translated "商机数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 
 from core.contracts import SearchResult
-from core.db.substring_index import contains_any_case, is_sqlite, prefix_match
+from core.db.parameters import one_of
 from core.extensions import db
-from core.security import can, scoped
-from plugins.crm.access import owner_condition
+from core.security import can, scope_condition, scope_for, scope_parameters
 from plugins.crm.models import Customer
 from plugins.pipeline.models import CHANNELS, Deal, Order, Product
+from plugins.pipeline.views.common import record_url_prefix
 
 #: Order numbers (SO-2026-000123, SH-…) and shops' order numbers: Latin letters and digits, maybe separated.
 _ORDER_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./#-]*")
+#: The character after each digit and Latin letter in every collation's order (core.db.substring_index's _NEXT).
+_NEXT = {c: chr(ord(c) + 1) for c in "012345678ABCDEFGHIJKLMNOPQRSTUVWXYabcdefghijklmnopqrstuvwxy"}
 
 
 def looks_like_order_number(text: str) -> bool:
     return bool(_ORDER_NUMBER.fullmatch(text)) and any(c.isdigit() for c in text)
 
 
-def deals_statement(query: str, user: Any, limit: int) -> Select:
-    """(id, title, customer name) of matching deals in ``user``'s scope, newest first."""
+def _escaped(text: str) -> str:
+    """``text`` for a LIKE with ESCAPE '/': "%" and "_" plain characters (SQLAlchemy's autoescape)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _needs_lower(text: str, postgresql: bool) -> bool:
+    """contains_any_case's choice: lower() on both sides on PostgreSQL for a text with cased letters."""
+    return postgresql and text.lower() != text.upper()
+
+
+def _contains(column: Any, name: str, lower: bool) -> Any:
+    """core.db.substring_index.contains_any_case with the pattern as parameter ``name`` (see _contains_pattern)."""
+    if lower:
+        return func.lower(column).like(func.lower(bindparam(name)), escape="/")
+    return column.like(bindparam(name), escape="/")
+
+
+def _contains_pattern(text: str) -> str:
+    return f"%{_escaped(text)}%"
+
+
+def _prefix_upper(prefix: str) -> str | None:
+    """The end of prefix_match's range for ``prefix`` (its last digit or Latin letter raised), None for none."""
+    for position in range(len(prefix) - 1, -1, -1):
+        if prefix[position] in _NEXT:
+            return prefix[:position] + _NEXT[prefix[position]]
+    return None
+
+
+def _prefix(column: Any, name: str, ranged: bool) -> Any:
+    """core.db.substring_index.prefix_match with the prefix as parameters ``name``_from/_to/_like (a range of the
+    column's plain index confirmed by LIKE) or, not ``ranged``, ``name``_from alone (equality)."""
+    if not ranged:
+        return column == bindparam(f"{name}_from")
+    return and_(column >= bindparam(f"{name}_from"), column < bindparam(f"{name}_to"),
+                column.like(bindparam(f"{name}_like"), escape="/"))
+
+
+def _prefix_parameters(name: str, prefix: str) -> dict[str, str]:
+    upper = _prefix_upper(prefix)
+    if upper is None:
+        return {f"{name}_from": prefix}
+    return {f"{name}_from": prefix, f"{name}_to": upper, f"{name}_like": f"{_escaped(prefix)}%"}
+
+
+def _deals_statement(scope: str | None, postgresql: bool, lower: bool) -> Select:
+    """(id, title, customer name) of deals in the scope whose title contains :title, newest first (:limit)."""
     stmt = (select(Deal.id, Deal.title, Customer.name).join(Customer, Customer.id == Deal.customer_id)
-            .where(contains_any_case(Deal.title, query)))
+            .where(_contains(Deal.title, "title", lower)))
+    condition = scope_condition(scope, Deal.owner_id, postgresql)
+    if condition is not None:
+        stmt = stmt.where(condition)
     # Newest first by id, not by created_at: read in the table's own order, where walking the created_at index
     # fetched each deal's row separately (SQLite).
-    return scoped(stmt, Deal, "pipeline.deal.view", user).order_by(Deal.id.desc()).limit(limit)
+    return stmt.order_by(Deal.id.desc()).limit(bindparam("limit"))
 
 
-def products_statement(query: str, limit: int) -> Select:
+def _products_statement(lower: bool) -> Select:
     return (select(Product.id, Product.name, Product.sku)
-            .where(or_(contains_any_case(Product.name, query), contains_any_case(Product.sku, query)))
-            .order_by(Product.name, Product.id).limit(limit))
+            .where(or_(_contains(Product.name, "name", lower), _contains(Product.sku, "sku", lower)))
+            .order_by(Product.name, Product.id).limit(bindparam("limit")))
 
 
-def orders_statement(query: str, user: Any, limit: int) -> Select | None:
-    """(id, number, customer name) of orders in ``user``'s scope whose number or shop order number starts with
-    ``query`` (as typed or in capitals), newest first; None for a text that is not like an order number."""
-    if not looks_like_order_number(query):
-        return None
+def _owner(scope: str | None, column: Any, postgresql: bool) -> Any:
+    """plugins.crm.access.owner_condition's condition for ``scope``, the user's id or team as parameters."""
+    if scope == "all":
+        return column.is_(None) | column.isnot(None)
+    if scope == "team":
+        return one_of(column, "scope_team_ids", postgresql)
+    if scope == "own":
+        return column == bindparam("scope_user_id")
+    return column.is_(None) & column.isnot(None)
+
+
+def _orders_statement(scope: str | None, postgresql: bool, texts: tuple[bool, ...]) -> Select:
+    """(id, number, customer name) of orders in the scope whose number or shop order number starts with one of the
+    texts (parameters t0_…, t1_…; ``texts``: whether each is a range), newest first (:limit)."""
     # The scope's owner condition, kept off the owner index on SQLite (no planner statistics there): it would read
     # a representative's every order where the number's index finds the few that match.
-    owner = owner_condition(user, "pipeline.order.view", Order.owner_id + 0 if is_sqlite() else Order.owner_id)
+    owner = _owner(scope, Order.owner_id if postgresql else Order.owner_id + 0, postgresql)
     branches = []
-    for text in dict.fromkeys((query, query.upper())):
-        branches.append(select(Order.id).where(prefix_match(Order.number, text), owner)
-                        .order_by(Order.number.desc()).limit(limit))
+    for k, ranged in enumerate(texts):
+        branches.append(select(Order.id).where(_prefix(Order.number, f"t{k}", ranged), owner)
+                        .order_by(Order.number.desc()).limit(bindparam("limit")))
         branches.append(select(Order.id).where(Order.channel.in_(CHANNELS),
-                                               prefix_match(Order.external_number, text), owner).limit(limit))
+                                               _prefix(Order.external_number, f"t{k}", ranged), owner)
+                        .limit(bindparam("limit")))
     found = union_all(*(select(branch.subquery().c.id) for branch in branches))
     return (select(Order.id, Order.number, Customer.name).join(Customer, Customer.id == Order.customer_id)
-            .where(Order.id.in_(found)).order_by(Order.ordered_at.desc(), Order.id.desc()).limit(limit))
+            .where(Order.id.in_(found)).order_by(Order.ordered_at.desc(), Order.id.desc())
+            .limit(bindparam("limit")))
+
+
+#: Built once for each shape: {(kind, shape…): statement}. A handful of shapes in all (scopes × databases × the
+#: text's kind), so the dictionary stays small.
+_STATEMENTS: dict[tuple[Any, ...], Select] = {}
+
+
+def _statement(key: tuple[Any, ...], build: Any, *shape: Any) -> Select:
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build(*shape)
+    return stmt
 
 
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
@@ -76,20 +153,44 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     if not query:
         return []
     results: list[SearchResult] = []
-    if can(user, "pipeline.deal.view"):
-        results += [SearchResult(title=title, url=url_for("pipeline.deal", deal_id=deal_id), kind="deal", kind_label=pgettext("search results", "Deals"),
-                                 snippet=customer_name)
-                    for deal_id, title, customer_name in db.session.execute(deals_statement(query, user, limit))]
-    if can(user, "pipeline.product.view") and len(results) < limit:
-        results += [SearchResult(title=name, url=url_for("pipeline.product", product_id=product_id), kind="product", kind_label=pgettext("search results", "Products"),
-                                 snippet=sku)
-                    for product_id, name, sku in db.session.execute(products_statement(query, limit - len(results)))]
-    orders = None
-    if can(user, "pipeline.order.view") and len(results) < limit:
-        orders = orders_statement(query, user, limit - len(results))
-    if orders is not None:
-        results += [SearchResult(title=number, url=url_for("pipeline.order", order_id=order_id), kind="order", kind_label=pgettext("search results", "Orders"),
-                                 snippet=customer_name)
-                    for order_id, number, customer_name in db.session.execute(orders)]
+    deals = can(user, "pipeline.deal.view")
+    products = can(user, "pipeline.product.view")
+    orders = can(user, "pipeline.order.view") and looks_like_order_number(query)
+    if not (deals or products or orders):
+        return results
+    # Plain rows on the session's connection (nothing for the ORM to do); pending changes are flushed first, as
+    # the ORM's autoflush did.
+    db.session.flush()
+    connection = db.session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    lower = _needs_lower(query, postgresql)
+    pattern = _contains_pattern(query)
+    if deals:
+        scope = scope_for(user, "pipeline.deal.view")
+        stmt = _statement(("deal", scope, postgresql, lower), _deals_statement, scope, postgresql, lower)
+        rows = connection.execute(stmt, {"title": pattern, "limit": limit, **scope_parameters(user, scope)}).all()
+        if rows:
+            url, label = record_url_prefix("pipeline.deal", "deal_id"), pgettext("search results", "Deals")
+            results += [SearchResult(title=title, url=f"{url}{deal_id}", kind="deal", kind_label=label,
+                                     snippet=customer_name) for deal_id, title, customer_name in rows]
+    if products and len(results) < limit:
+        stmt = _statement(("product", lower), _products_statement, lower)
+        rows = connection.execute(stmt, {"name": pattern, "sku": pattern, "limit": limit - len(results)}).all()
+        if rows:
+            url, label = record_url_prefix("pipeline.product", "product_id"), pgettext("search results", "Products")
+            results += [SearchResult(title=name, url=f"{url}{product_id}", kind="product", kind_label=label,
+                                     snippet=sku) for product_id, name, sku in rows]
+    if orders and len(results) < limit:
+        scope = scope_for(user, "pipeline.order.view")
+        texts = tuple(dict.fromkeys((query, query.upper())))
+        parameters = {"limit": limit - len(results), **scope_parameters(user, scope)}
+        for k, text in enumerate(texts):
+            parameters.update(_prefix_parameters(f"t{k}", text))
+        shape = tuple(_prefix_upper(text) is not None for text in texts)
+        stmt = _statement(("order", scope, postgresql, shape), _orders_statement, scope, postgresql, shape)
+        rows = connection.execute(stmt, parameters).all()
+        if rows:
+            url, label = record_url_prefix("pipeline.order", "order_id"), pgettext("search results", "Orders")
+            results += [SearchResult(title=number, url=f"{url}{order_id}", kind="order", kind_label=label,
+                                     snippet=customer_name) for order_id, number, customer_name in rows]
     return results
-
