@@ -146,3 +146,49 @@ def test_a_search_makes_the_same_statements_however_many_rows_match(app, db, org
     assert few == {"星河": (2, 2), "张": (2, 1), "1390000": (2, 1)}  # customers, then contacts
     # Twenty customers fill the answer: the contacts are not asked for.
     assert many == {"星河": (1, 20), "张": (2, 20), "1390000": (2, 20)}
+
+
+def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text(app, db, org, new_customer,
+                                                                                add_contact, found):
+    """The search's statements are built once per shape with the text as parameters (issue 18): they must find
+    what the customer list's search (customer_search) and the helpers of core.db.substring_index find, for texts
+    of every shape: short and long (first and last windows, equal or not), "%", "_" and "/", any case, phone
+    digits ending in 9 (no range: equality), and for each scope (the statements are shared between users)."""
+    from sqlalchemy import or_, select
+
+    from core.db.substring_index import contains_any_case, prefix_match
+    from plugins.crm.access import scoped_customers
+    from plugins.crm.models import Contact, Customer
+    from plugins.crm.services.search_terms import customer_search, search_terms
+
+    people = [(org.rep1, "北京星河科技有限公司", "13800138000", "Sales@XingHe.cn", "张伟", "13999999999"),
+              (org.rep1b, "星河星河星河星河星河", "99999", "a_b/c%d@x.cn", "Li_Lei", "+86 139 1234 5678"),
+              (org.rep2, "上海云帆贸易有限公司", "13912349999", "buy@yunfan.cn", "WANG Fang", "13700001111"),
+              (org.rep2, "云帆 50% 科技", "02112345678", "fang@yunfan.cn", "王芳", "13812345678")]
+    for k, (owner, name, phone, email, person, mobile) in enumerate(people):
+        customer = new_customer(owner, name=name, phone=phone, email=email)
+        add_contact(customer, owner, name=person, phone=mobile, email=f"p{k}_x@example.cn")
+    queries = ("星河", "星河星河星河星河星河", "北京星河科技有限公司", "星河科技有限", "9999", "13999999999", "999",
+               "1391234", "sales@xinghe", "SALES@XINGHE.CN", "a_b/c%", "_", "%", "/", "50%", "wang", "Li_L", "li%",
+               "王芳", "fang@", "p1_x@", "P1%", "张", "yunfan.cn", "02112345678", "x" * 9)
+    answered = 0
+    for user in (org.rep1, org.sup1, org.manager, org.rep2):
+        for query in queries:
+            customers = db.session.execute(scoped_customers(user, stmt=select(Customer.name))
+                                           .where(customer_search(query))).scalars()
+            expected = {("customer", name) for name in customers}
+            if len(expected) < 20:
+                terms = search_terms(query)
+                ways = [prefix_match(Contact.phone, terms["p"])] if "p" in terms else []
+                ways += [prefix_match(Contact.email, terms["e"])] if "e" in terms else []
+                if not any(c.isdigit() or c == "@" for c in query):
+                    ways.append(contains_any_case(Contact.name, query))
+                ways.append(Contact.customer_id.in_(scoped_customers(user, stmt=select(Customer.id))
+                                                    .where(customer_search(query))))
+                contacts = db.session.execute(
+                    scoped_customers(user, stmt=select(Contact.name).join(Customer, Customer.id == Contact.customer_id))
+                    .where(or_(*ways), Contact.anonymised_at.is_(None))).scalars()
+                expected |= {("contact", name) for name in contacts}
+            assert {(kind, title) for kind, title, _ in found(query, user)} == expected, (user.login, query)
+            answered += bool(expected)
+    assert answered >= 50  # the texts find something for most users: the comparison is not of nothing

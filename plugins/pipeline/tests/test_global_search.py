@@ -190,3 +190,47 @@ def test_prefix_match_holds_in_the_databases_collation_and_a_linguistic_one(app,
             expected = {n for n in NUMBERS if n.startswith(prefix)}
             assert set(db.session.scalars(select(Order.number).where(prefix_match(column, prefix)))) == expected, \
                 (str(column), prefix)
+
+
+def test_the_search_finds_what_the_core_conditions_find_for_every_shape_of_text(app, db, team, customer, deal,
+                                                                               other_team, add_order, found):
+    """The search's statements are built once per shape with the text as parameters (issue 18): they must find
+    what core.db.substring_index's prefix_match and contains_any_case find, for texts of every shape (a prefix
+    ending in 9 or Z, one with no digit or letter to raise: equality; lower and upper case; "%", "_" and "/"), for
+    each scope (the statements are shared between users)."""
+    from sqlalchemy import or_, select
+
+    from core.db.substring_index import contains_any_case, prefix_match
+    from core.security import scoped
+    from plugins.pipeline.models import Deal, Order
+
+    db.session.add(Deal(title="Sales 50% 续约/二期", customer_id=other_team["customer"].id,
+                        owner_id=other_team["rep"].id))
+    db.session.commit()
+    for number, owner, shop, external in (("SO-2026-000199", team["rep"], "direct", None),
+                                          ("SO-9", team["rep"], "direct", None),
+                                          ("SH-2026-000001", team["rep"], "tmall", "9999"),
+                                          ("SH-2026-000002", other_team["rep"], "jd", "99990"),
+                                          ("SH-2026-000003", other_team["rep"], "douyin", "jd-Z9")):
+        customer_of = customer if owner is team["rep"] else other_team["customer"]
+        add_order(number, customer_of, owner, shop, external)
+    queries = ("SO-2026-0001", "so-2026", "SO-9", "9999", "99990", "jd-z9", "JD-Z9", "Z9", "crm", "CRM 采", "sales",
+               "50%", "0%", "续约/", "_", "%", "采购")
+    users = (team["rep"], team["supervisor"], team["manager"], other_team["rep"], other_team["supervisor"])
+    answered = 0
+    for user in users:
+        for query in queries:
+            deals = db.session.execute(scoped(select(Deal.title).where(contains_any_case(Deal.title, query)), Deal,
+                                              "pipeline.deal.view", user)).scalars()
+            expected = {("deal", title) for title in deals}
+            if any(c.isdigit() for c in query) and " " not in query and "%" not in query and "/" not in query:
+                texts = {query, query.upper()}
+                numbers = db.session.execute(scoped(select(Order.number).where(or_(
+                    *(prefix_match(Order.number, text) for text in texts),
+                    *(prefix_match(Order.external_number, text) for text in texts))), Order,
+                    "pipeline.order.view", user)).scalars()
+                expected |= {("order", number) for number in numbers}
+            got = {(kind, title) for kind, title, _ in found(query, user) if kind != "product"}
+            assert got == expected, (user.login, query)
+            answered += bool(expected)
+    assert answered >= 35  # the texts find something for most users: the comparison is not of nothing
