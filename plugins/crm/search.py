@@ -170,8 +170,8 @@ def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, 
             .order_by(Contact.id.desc()).limit(bindparam("limit")))
 
 
-#: Built once for each shape: {(kind, shape…): statement}. A few dozen shapes at most (scopes × databases × which
-#: values the text can be), so the dictionary stays small.
+#: Built once for each shape: {(kind, shape…): statement}. Bounded (scopes × databases × which values the text can
+#: be and how the index answers each): a few hundred at the very most, a few dozen in practice.
 _STATEMENTS: dict[tuple[Any, ...], Select] = {}
 
 
