@@ -97,9 +97,11 @@ def filter_control(page: Any, flt: Any) -> Markup:
         parts.append(f'  <select id="filter-{key}" name="{key}" data-autosubmit>\n    <option value="'
                      f'{"all" if lifted else ""}"{" selected" if lifted and current == "all" else ""}>'
                      f'{words()["All"]}</option>\n    ')
-        # escape() per value and label, as the template's {{ }} did; "selected" on the current value only.
-        parts.extend(f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(label)}</option>'
-                     for value, label in flt.options())
+        # Each value and label escaped as the template's {{ }} did; "selected" on the current value only.
+        options = list(flt.options())
+        texts = _option_texts(options)
+        parts.extend(f'<option value="{texts[2 * k]}"{" selected" if value == current else ""}>{texts[2 * k + 1]}'
+                     f'</option>' for k, (value, _label) in enumerate(options))
         parts.append("\n  </select>\n")
     else:
         parts.append(f'  <input type="date" id="filter-{key}" name="{key}" value="{escape(current)}">\n')
@@ -107,6 +109,16 @@ def filter_control(page: Any, flt: Any) -> Markup:
         parts.append(f'  <p class="field-error">{escape(page.errors[flt.key])}</p>\n')
     parts.append("</div>")
     return Markup("".join(parts))
+
+
+def _option_texts(options: Any) -> list[str]:
+    """Value, label, value, label … of a filter's options as ``escape()`` writes them. Owners' and tags' names are
+    plain text, a few hundred a page: one call for them all (escaped_texts). A lazy or Markup label has its own
+    ``__html__`` (a translation is trusted, not escaped), so such options are escaped one by one."""
+    flat = [text for option in options for text in option]
+    if any(hasattr(text, "__html__") for text in flat):
+        return [str(escape(text)) for text in flat]
+    return escaped_texts(flat)
 
 
 def _keep(page: Any, skip: Any) -> str:

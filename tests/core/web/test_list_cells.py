@@ -78,3 +78,33 @@ def test_escaped_texts_escape_each_value_as_markupsafe_does():
     assert escaped_texts(values) == [str(escape(value)) for value in values]
     with_nul = ["a\0<b>", "c"]  # a NUL inside a value (SQLite text may hold one): escaped one by one
     assert escaped_texts(with_nul) == ["a\0&lt;b&gt;", "c"]
+
+
+def test_filter_options_are_escaped_as_the_template_escaped_them(app):
+    # The options' values and labels are escaped in one call when they are plain text (core.web.list_cells
+    # filter_control); a plugin filter whose options() gives Markup or lazy labels, or a generator, still gets
+    # exactly what escape() gives each of them.
+    from dataclasses import dataclass
+
+    from markupsafe import Markup, escape
+
+    from core.web.list_cells import filter_control
+
+    plain = [("1", "R&D <部门>"), ("x\"y", "O'Brien"), ("3", "普通")]
+    page = users_page({})
+    flt = Filter.choice("owner", "Owner", User.id, plain)
+    with app.test_request_context("/admin/users"), force_locale("en"):
+        html = str(filter_control(page, flt))
+    for value, label in plain:
+        assert f'<option value="{escape(value)}">{escape(label)}</option>' in html
+
+    @dataclass(frozen=True, eq=False)
+    class OwnOptions(Filter):
+        def options(self):  # type: ignore[override]
+            yield from (("a&b", Markup("<em>kept</em>")), ("2", lazy_gettext("Apply")), ("3", "<plain>"))
+
+    own = OwnOptions("own", "Own", User.id)
+    with app.test_request_context("/admin/users"), force_locale("en"):
+        html = str(filter_control(page, own))
+    assert '<option value="a&amp;b"><em>kept</em></option>' in html
+    assert '<option value="2">Apply</option>' in html and '<option value="3">&lt;plain&gt;</option>' in html
