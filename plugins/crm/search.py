@@ -13,7 +13,7 @@ Both statements are built once per process for each shape they can take (scope, 
 can be and how the index answers it) with the texts, the user and the limit as parameters, and run on the
 session's connection: building and caching them at every search cost more than running them (issue 18). The SQL
 is what customer_search, prefix_match, contains_any_case and scoped_customers write, with the texts bound as
-parameters (a LIKE's pattern, its "%" and "_" escaped, is computed here).
+parameters (core.db.substring_index's bound_prefix_match and contains_pattern).
 """
 
 from __future__ import annotations
@@ -30,7 +30,13 @@ from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
-from core.db.substring_index import successor
+from core.db.substring_index import (
+    bound_prefix_match,
+    contains_pattern,
+    prefix_parameters,
+    prefix_upper,
+    successor,
+)
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
 from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Contact, Customer, CustomerSearchGram
@@ -39,18 +45,11 @@ from plugins.crm.services.search_terms import owner_not_indexed, search_terms
 VIEW = "crm.customer.view"
 #: A digit or "@": the text is a phone or an e-mail, not part of a person's name.
 _NOT_A_NAME = re.compile(r"[\d@]")
-#: The character after each digit and Latin letter in every collation's order (core.db.substring_index's _NEXT).
-_NEXT = {c: chr(ord(c) + 1) for c in "012345678ABCDEFGHIJKLMNOPQRSTUVWXYabcdefghijklmnopqrstuvwxy"}
 #: An id no customer has, to find where the id goes in the customer page's URL.
 _ID_MARK = 918273645
 _GRAM = CustomerSearchGram.__table__.c
 _OTHER_GRAM = {field: CustomerSearchGram.__table__.alias().c for field in SEARCH_FIELDS}
 _CUSTOMER = Customer.__table__.c
-
-
-def _escaped(text: str) -> str:
-    """``text`` for a LIKE with ESCAPE '/': "%" and "_" plain characters (SQLAlchemy's autoescape)."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 # Shapes. The customers' search: for each term of search_terms (field, how the index answers it): "range" (a text
@@ -65,7 +64,7 @@ def _term_shape(text: str) -> str:
 
 
 def _term_parameters(field: str, text: str) -> dict[str, str]:
-    values = {f"{field}_like": f"%{_escaped(text)}%"}
+    values = {f"{field}_like": contains_pattern(text)}
     if len(text) <= SEARCH_WINDOW:
         values[f"{field}_from"] = text
         after = successor(text)
@@ -121,30 +120,6 @@ def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple
     return stmt.order_by(Customer.id.desc()).limit(bindparam("limit"))
 
 
-def _prefix_upper(prefix: str) -> str | None:
-    """The end of prefix_match's range for ``prefix`` (its last digit or Latin letter raised), None for none."""
-    for position in range(len(prefix) - 1, -1, -1):
-        if prefix[position] in _NEXT:
-            return prefix[:position] + _NEXT[prefix[position]]
-    return None
-
-
-def _prefix(column: Any, name: str, ranged: bool) -> Any:
-    """core.db.substring_index.prefix_match with the prefix as parameters ``name``_from/_to/_like, or ``name``_from
-    alone (equality) when the prefix has no digit or Latin letter."""
-    if not ranged:
-        return column == bindparam(f"{name}_from")
-    return and_(column >= bindparam(f"{name}_from"), column < bindparam(f"{name}_to"),
-                column.like(bindparam(f"{name}_like"), escape="/"))
-
-
-def _prefix_parameters(name: str, prefix: str) -> dict[str, str]:
-    upper = _prefix_upper(prefix)
-    if upper is None:
-        return {f"{name}_from": prefix}
-    return {f"{name}_from": prefix, f"{name}_to": upper, f"{name}_like": f"{_escaped(prefix)}%"}
-
-
 def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, phone: bool | None,
                         email: bool | None, name: bool | None) -> Select:
     """Matching contacts (not anonymised) of customers in the scope, newest first (:limit): (id, name, customer id,
@@ -154,9 +129,9 @@ def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, 
     if by_customer:
         found.append(select(Contact.id).where(one_of(Contact.customer_id, "customer_ids", postgresql)))
     if phone is not None:
-        found.append(select(Contact.id).where(_prefix(Contact.phone, "phone", phone)))
+        found.append(select(Contact.id).where(bound_prefix_match(Contact.phone, "phone", phone)))
     if email is not None:
-        found.append(select(Contact.id).where(_prefix(Contact.email, "email", email)))
+        found.append(select(Contact.id).where(bound_prefix_match(Contact.email, "email", email)))
     if name is not None:
         # No index: the contacts of the user's scope are read (a representative's through the owner index).
         contains = (func.lower(Contact.name).like(func.lower(bindparam("name")), escape="/") if name
@@ -233,14 +208,14 @@ def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: 
     if customer_ids:
         parameters["customer_ids"] = list(customer_ids)
     if "p" in terms:
-        phone = _prefix_upper(terms["p"]) is not None
-        parameters.update(_prefix_parameters("phone", terms["p"]))
+        phone = prefix_upper(terms["p"]) is not None
+        parameters.update(prefix_parameters("phone", terms["p"]))
     if "e" in terms:
-        email = _prefix_upper(terms["e"]) is not None
-        parameters.update(_prefix_parameters("email", terms["e"]))
+        email = prefix_upper(terms["e"]) is not None
+        parameters.update(prefix_parameters("email", terms["e"]))
     if not _NOT_A_NAME.search(query):
         name = postgresql and query.lower() != query.upper()  # contains_any_case's lower() on both sides
-        parameters["name"] = f"%{_escaped(query)}%"
+        parameters["name"] = contains_pattern(query)
     if not (customer_ids or phone is not None or email is not None or name is not None):
         return []
     key = ("contacts", scope, postgresql, bool(customer_ids), phone, email, name)

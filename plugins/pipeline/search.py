@@ -13,7 +13,7 @@ Each statement is built once per process for each shape it can take (scope, data
 lower() or a range) with the text, the user and the limit as parameters, and runs on the session's connection:
 building and caching a statement of this size at every search cost more than running it (issue 18). The SQL is
 what the conditions of core.db.substring_index and core.security.scoped write, with the texts bound as
-parameters (a LIKE's pattern, its "%" and "_" escaped, is computed here).
+parameters (the same module's bound_contains and bound_prefix_match).
 """
 
 from __future__ import annotations
@@ -23,10 +23,18 @@ from typing import Any
 
 # pgettext: "Deals" alone is translated "商机数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import Select, bindparam, or_, select, union_all
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
+from core.db.substring_index import (
+    bound_contains,
+    bound_prefix_match,
+    contains_pattern,
+    needs_lower,
+    prefix_parameters,
+    prefix_upper,
+)
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
 from plugins.crm.models import Customer
@@ -35,63 +43,16 @@ from plugins.pipeline.views.common import record_url_prefix
 
 #: Order numbers (SO-2026-000123, SH-…) and shops' order numbers: Latin letters and digits, maybe separated.
 _ORDER_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./#-]*")
-#: The character after each digit and Latin letter in every collation's order (core.db.substring_index's _NEXT).
-_NEXT = {c: chr(ord(c) + 1) for c in "012345678ABCDEFGHIJKLMNOPQRSTUVWXYabcdefghijklmnopqrstuvwxy"}
 
 
 def looks_like_order_number(text: str) -> bool:
     return bool(_ORDER_NUMBER.fullmatch(text)) and any(c.isdigit() for c in text)
 
 
-def _escaped(text: str) -> str:
-    """``text`` for a LIKE with ESCAPE '/': "%" and "_" plain characters (SQLAlchemy's autoescape)."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
-def _needs_lower(text: str, postgresql: bool) -> bool:
-    """contains_any_case's choice: lower() on both sides on PostgreSQL for a text with cased letters."""
-    return postgresql and text.lower() != text.upper()
-
-
-def _contains(column: Any, name: str, lower: bool) -> Any:
-    """core.db.substring_index.contains_any_case with the pattern as parameter ``name`` (see _contains_pattern)."""
-    if lower:
-        return func.lower(column).like(func.lower(bindparam(name)), escape="/")
-    return column.like(bindparam(name), escape="/")
-
-
-def _contains_pattern(text: str) -> str:
-    return f"%{_escaped(text)}%"
-
-
-def _prefix_upper(prefix: str) -> str | None:
-    """The end of prefix_match's range for ``prefix`` (its last digit or Latin letter raised), None for none."""
-    for position in range(len(prefix) - 1, -1, -1):
-        if prefix[position] in _NEXT:
-            return prefix[:position] + _NEXT[prefix[position]]
-    return None
-
-
-def _prefix(column: Any, name: str, ranged: bool) -> Any:
-    """core.db.substring_index.prefix_match with the prefix as parameters ``name``_from/_to/_like (a range of the
-    column's plain index confirmed by LIKE) or, not ``ranged``, ``name``_from alone (equality)."""
-    if not ranged:
-        return column == bindparam(f"{name}_from")
-    return and_(column >= bindparam(f"{name}_from"), column < bindparam(f"{name}_to"),
-                column.like(bindparam(f"{name}_like"), escape="/"))
-
-
-def _prefix_parameters(name: str, prefix: str) -> dict[str, str]:
-    upper = _prefix_upper(prefix)
-    if upper is None:
-        return {f"{name}_from": prefix}
-    return {f"{name}_from": prefix, f"{name}_to": upper, f"{name}_like": f"{_escaped(prefix)}%"}
-
-
 def _deals_statement(scope: str | None, postgresql: bool, lower: bool) -> Select:
     """(id, title, customer name) of deals in the scope whose title contains :title, newest first (:limit)."""
     stmt = (select(Deal.id, Deal.title, Customer.name).join(Customer, Customer.id == Deal.customer_id)
-            .where(_contains(Deal.title, "title", lower)))
+            .where(bound_contains(Deal.title, "title", lower)))
     condition = scope_condition(scope, Deal.owner_id, postgresql)
     if condition is not None:
         stmt = stmt.where(condition)
@@ -102,7 +63,7 @@ def _deals_statement(scope: str | None, postgresql: bool, lower: bool) -> Select
 
 def _products_statement(lower: bool) -> Select:
     return (select(Product.id, Product.name, Product.sku)
-            .where(or_(_contains(Product.name, "name", lower), _contains(Product.sku, "sku", lower)))
+            .where(or_(bound_contains(Product.name, "name", lower), bound_contains(Product.sku, "sku", lower)))
             .order_by(Product.name, Product.id).limit(bindparam("limit")))
 
 
@@ -125,10 +86,10 @@ def _orders_statement(scope: str | None, postgresql: bool, texts: tuple[bool, ..
     owner = _owner(scope, Order.owner_id if postgresql else Order.owner_id + 0, postgresql)
     branches = []
     for k, ranged in enumerate(texts):
-        branches.append(select(Order.id).where(_prefix(Order.number, f"t{k}", ranged), owner)
+        branches.append(select(Order.id).where(bound_prefix_match(Order.number, f"t{k}", ranged), owner)
                         .order_by(Order.number.desc()).limit(bindparam("limit")))
         branches.append(select(Order.id).where(Order.channel.in_(CHANNELS),
-                                               _prefix(Order.external_number, f"t{k}", ranged), owner)
+                                               bound_prefix_match(Order.external_number, f"t{k}", ranged), owner)
                         .limit(bindparam("limit")))
     found = union_all(*(select(branch.subquery().c.id) for branch in branches))
     return (select(Order.id, Order.number, Customer.name).join(Customer, Customer.id == Order.customer_id)
@@ -163,8 +124,8 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     db.session.flush()
     connection = db.session.connection()
     postgresql = connection.dialect.name == "postgresql"
-    lower = _needs_lower(query, postgresql)
-    pattern = _contains_pattern(query)
+    lower = needs_lower(query, postgresql)
+    pattern = contains_pattern(query)
     if deals:
         scope = scope_for(user, "pipeline.deal.view")
         stmt = _statement(("deal", scope, postgresql, lower), _deals_statement, scope, postgresql, lower)
@@ -185,8 +146,8 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         texts = tuple(dict.fromkeys((query, query.upper())))
         parameters = {"limit": limit - len(results), **scope_parameters(user, scope)}
         for k, text in enumerate(texts):
-            parameters.update(_prefix_parameters(f"t{k}", text))
-        shape = tuple(_prefix_upper(text) is not None for text in texts)
+            parameters.update(prefix_parameters(f"t{k}", text))
+        shape = tuple(prefix_upper(text) is not None for text in texts)
         stmt = _statement(("order", scope, postgresql, shape), _orders_statement, scope, postgresql, shape)
         rows = connection.execute(stmt, parameters).all()
         if rows:
