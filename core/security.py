@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, false, select
+from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, false, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.identity.grant_cache import role_grants
@@ -174,7 +174,19 @@ def scoped(query: Q, model: Any, permission: str, user: Any = None) -> Q:
         return query
     if scope == "own":
         return query.where(column == user.id)
-    return query.where(column.in_(sorted(team_ids(user))))
+    return query.where(team_condition(column, user))
+
+
+def team_condition(column: Any, user: Any) -> Any:
+    """``column`` (an owner column) is one of ``user``'s team (R2.2.2). On PostgreSQL one array parameter
+    (``= ANY``), planned as the IN list is: an IN list is an expanding parameter that SQLAlchemy writes into the
+    statement again at every execution of every statement a page runs with it (a list's count and rows)."""
+    from core.extensions import db
+
+    team = sorted(team_ids(user))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("scope_team_ids", team, type_=ARRAY(Integer), unique=True))
+    return column.in_(team)
 
 
 def scope_condition(scope: str | None, column: Any, postgresql: bool = False) -> Any:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, g
-from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import can, scope_condition, scope_for, scope_parameters, scoped, team_ids
+from core.security import can, scope_condition, scope_for, scope_parameters, scoped, team_condition
 from plugins.crm.models import Customer
 
 #: Load a customer's owner with its name only: a whole user would bring its roles and their grants (two more
@@ -38,7 +38,7 @@ def owner_condition(user: Any, permission: str, column: Any = None) -> ColumnEle
     if scope == "all":
         return column.is_(None) | column.isnot(None)
     if scope == "team":
-        return column.in_(sorted(team_ids(user)))
+        return team_condition(column, user)
     if scope == "own":
         return column == user.id
     return column.is_(None) & column.isnot(None)
@@ -47,17 +47,7 @@ def owner_condition(user: Any, permission: str, column: Any = None) -> ColumnEle
 def scoped_customers(user: Any, permission: str = VIEW, stmt: Select | None = None) -> Select:
     """``stmt`` (default: every live customer) limited to ``user``'s scope on ``permission``."""
     stmt = select(Customer) if stmt is None else stmt
-    if scope_for(user, permission) == "team" and _is_postgresql():
-        # The rule of core.security.scoped, with the team as one array parameter: an IN list is an expanding
-        # parameter that SQLAlchemy writes into the statement again at every execution, for each statement the
-        # list runs (count, page ids); PostgreSQL plans "= ANY(array)" as it plans the IN list.
-        team = bindparam("scope_team_ids", sorted(team_ids(user)), type_=ARRAY(Integer), unique=True)
-        return stmt.where(Customer.owner_id == any_(team), Customer.merged_into_id.is_(None))
     return scoped(stmt, Customer, permission, user).where(Customer.merged_into_id.is_(None))
-
-
-def _is_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def pool_customers(user: Any, stmt: Select | None = None) -> Select:
@@ -91,7 +81,7 @@ def _assignable(user: Any, stmt: Select) -> Select | None:
     scope = scope_for(user, ASSIGN)
     stmt = stmt.where(User.active.is_(True), User.position.in_(SALES_POSITIONS))
     if scope == "team":
-        return stmt.where(User.id.in_(sorted(team_ids(user))))
+        return stmt.where(team_condition(User.id, user))
     return stmt if scope == "all" else None
 
 
