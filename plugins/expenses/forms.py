@@ -40,12 +40,6 @@ def select_choices(choices: list[tuple[int, str]], empty: str = "—") -> list[S
     return [SelectChoice("", empty), *(SelectChoice(str(value), label) for value, label in choices)]
 
 
-#: The label of the forms' hidden version field (optimistic locking), never shown: the text WTForms gave it, set here
-#: because WTForms makes a label-less field's label through its own catalogue, which Flask-WTF reads from disk on
-#: every request that asks (about 0.4 ms on the finance queue, issue 18). Not translated: WTForms had no entry for it.
-HIDDEN_VERSION = "Version"
-
-
 class LineForm(Form):
     """One expense line (no CSRF of its own: it lives inside the claim form)."""
 
@@ -61,7 +55,7 @@ class LineForm(Form):
 class ClaimForm(FlaskForm):
     title = StringField(_l("Purpose of the claim"), validators=[DataRequired(), Length(max=200)])
     lines = FieldList(FormField(LineForm), min_entries=1, max_entries=MAX_LINES)
-    version = HiddenField(HIDDEN_VERSION)
+    version = HiddenField()
 
     def set_categories(self, choices: list[tuple[int, str]]) -> None:
         for entry in self.lines:
@@ -79,14 +73,14 @@ class ClaimForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     reason = TextAreaField(_l("Reason or comment"), validators=[Length(max=2000)])
-    version = HiddenField(HIDDEN_VERSION)
+    version = HiddenField()
 
 
 class PaymentForm(FlaskForm):
     paid_on = DateField(_l("Payment date"), validators=[DataRequired()])
     method = SelectField(_l("Method"), choices=[SelectChoice(m, PAYMENT_METHOD_LABELS[m]) for m in PAYMENT_METHODS])
     reference = StringField(_l("Reference (bank slip, transaction number)"), validators=[Length(max=100)])
-    version = HiddenField(HIDDEN_VERSION)
+    version = HiddenField()
 
 
 def method_choices() -> list[SelectChoice]:
@@ -105,7 +99,7 @@ class BudgetForm(FlaskForm):
     amount = StringField(_l("Annual amount (CNY)"), validators=[DataRequired()])
     months = FieldList(StringField(), min_entries=12, max_entries=12)
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
-    version = HiddenField(HIDDEN_VERSION)
+    version = HiddenField()
 
 
 class CategoryForm(FlaskForm):

@@ -50,11 +50,6 @@ def yuan(value: Any) -> str:
     return "—" if value is None else money(value)
 
 
-def _yuan(formats: Any, value: Any) -> str:
-    """``yuan(value)`` through a page's formats (core.web.locale.page_formats)."""
-    return "—" if value is None else formats.money(value)
-
-
 def left(value: Any) -> str:
     """What is left of a budget (the ``|left`` filter): an overrun reads "over by ¥921.90", not "¥-921.90"."""
     if value is None:
