@@ -22,8 +22,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from flask import url_for
-
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
 from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select, union_all
@@ -39,14 +37,13 @@ from core.db.substring_index import (
 )
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
+from core.web.record_links import record_url_prefix
 from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Contact, Customer, CustomerSearchGram
 from plugins.crm.services.search_terms import owner_not_indexed, search_terms
 
 VIEW = "crm.customer.view"
 #: A digit or "@": the text is a phone or an e-mail, not part of a person's name.
 _NOT_A_NAME = re.compile(r"[\d@]")
-#: An id no customer has, to find where the id goes in the customer page's URL.
-_ID_MARK = 918273645
 _GRAM = CustomerSearchGram.__table__.c
 _OTHER_GRAM = {field: CustomerSearchGram.__table__.alias().c for field in SEARCH_FIELDS}
 _CUSTOMER = Customer.__table__.c
@@ -157,14 +154,6 @@ def _statement(key: tuple[Any, ...], build: Any) -> Select:
     return stmt
 
 
-def _customer_url_prefix() -> str:
-    """The customer page's URL without the id that ends it (url_for once a search, not once a result)."""
-    before, _mark, after = url_for("crm.customer", customer_id=_ID_MARK).partition(str(_ID_MARK))
-    if after:
-        raise ValueError("the customer page's URL does not end with its id")
-    return before
-
-
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     query = (query or "").strip()
     if not query or not can(user, VIEW):
@@ -185,7 +174,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
                                    parameters).all()
     results = []
     if customers:
-        url = _customer_url_prefix()
+        url = record_url_prefix("crm.customer", "customer_id")
         label = pgettext("search results", "Customers")
         results = [SearchResult(title=row.name, url=f"{url}{row.id}", kind="customer", kind_label=label,
                                 snippet=" · ".join(filter(None, [row.grade, row.region, row.industry])))
@@ -194,7 +183,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         rows = _contacts(query, terms, scope, postgresql, in_scope, limit - len(results),
                          [row.id for row in customers])
         if rows:
-            url, label = _customer_url_prefix(), pgettext("search results", "Contacts")
+            url, label = record_url_prefix("crm.customer", "customer_id"), pgettext("search results", "Contacts")
             results += [SearchResult(title=name, url=f"{url}{customer_id}", kind="contact", kind_label=label,
                                      snippet=customer_name) for _id, name, customer_id, customer_name in rows]
     return results

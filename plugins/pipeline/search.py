@@ -37,9 +37,9 @@ from core.db.substring_index import (
 )
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
+from core.web.record_links import record_url_prefix
 from plugins.crm.models import Customer
 from plugins.pipeline.models import CHANNELS, Deal, Order, Product
-from plugins.pipeline.views.common import record_url_prefix
 
 #: Order numbers (SO-2026-000123, SH-…) and shops' order numbers: Latin letters and digits, maybe separated.
 _ORDER_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./#-]*")

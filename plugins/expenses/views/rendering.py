@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from core.i18n import FixedWords, gettext_noop
 from core.web.list_cells import escaped_texts
 from core.web.locale import money, page_formats
+from core.web.record_links import record_url_prefix
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import CLAIM_STATES
 
@@ -72,7 +73,7 @@ def claim_table_rows(claims: Iterable[Sequence[Any]], kind: str, *, select: bool
     number_word, purpose, claimant_word, amount = (words["Number"], words["Purpose"], words["Claimant"],
                                                    words["Amount"])
     over_tag = f' <span class="expenses-warning-tag">{words["over budget"]}</span>'
-    href = str(escape(url_for("expenses.claim_detail", claim_id=0)[:-1]))
+    href = str(escape(record_url_prefix("expenses.claim_detail", "claim_id")))
     out = ["\n  "]
     add = out.append
     if kind == "claims":

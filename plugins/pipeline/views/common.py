@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, g, request, send_from_directory, url_for
+from flask import Blueprint, abort, g, request, send_from_directory
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
 
@@ -123,24 +123,6 @@ def per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
         cache[key] = compute()
     return cache[key]
 
-
-#: An id no record has, to find where a record's id goes in a rule's URL.
-_ID_MARK = 918273645
-
-
-def record_url_parts(endpoint: str, argument: str) -> tuple[str, str]:
-    """The URL of ``endpoint`` for a record, split around the record's id (``("/pipeline/quotations/",
-    "/decide")``): a list writes ``before ~ row.id ~ after`` instead of calling url_for once a row (issue 6)."""
-    before, _mark, after = url_for(endpoint, **{argument: _ID_MARK}).partition(str(_ID_MARK))
-    return before, after
-
-
-def record_url_prefix(endpoint: str, argument: str) -> str:
-    """The URL of ``endpoint`` for a record without the id that ends it (``/pipeline/deals/``)."""
-    before, after = record_url_parts(endpoint, argument)
-    if after:
-        raise ValueError(f"{endpoint}'s URL does not end with its {argument}")
-    return before
 
 
 class FilteredOnce:

@@ -31,6 +31,7 @@ from core.web.listing import (
     wants_export,
 )
 from core.web.params import record_id, whole_number
+from core.web.record_links import record_url_prefix
 from plugins.pipeline import forms
 from plugins.pipeline.models import STAGES, Contract, Deal, DealStageChange, Order, Quotation
 from plugins.pipeline.services import PipelineError, flush_or_conflict
@@ -53,7 +54,6 @@ from plugins.pipeline.views.common import (
     label_texts,
     may,
     per_request,
-    record_url_prefix,
     scoped_deals,
 )
 from plugins.pipeline.views.deal_cells import deal_list_rows

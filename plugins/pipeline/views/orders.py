@@ -27,6 +27,7 @@ from core.web.listing import (
     wants_export,
 )
 from core.web.params import whole_number
+from core.web.record_links import record_url_prefix
 from plugins.pipeline import forms
 from plugins.pipeline.labels import CHANNEL_LABELS
 from plugins.pipeline.models import ORDER_STATUSES, Contract, FollowUp, Order, OrderNotice, OrderStatusChange
@@ -45,7 +46,6 @@ from plugins.pipeline.views.common import (
     page_statements,
     per_request,
     quotation_or_404,
-    record_url_prefix,
 )
 from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
 from plugins.pipeline.views.order_cells import order_list_rows

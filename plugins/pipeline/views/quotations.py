@@ -24,6 +24,7 @@ from core.security import public, require, scope_condition, scope_for, scope_par
 from core.timeutil import local_today
 from core.web.listing import Filter, ListQuery
 from core.web.params import whole_number
+from core.web.record_links import record_url_parts, record_url_prefix
 from plugins.pipeline import forms
 from plugins.pipeline.models import DiscountDecision, Order, Quotation, QuotationLine
 from plugins.pipeline.services import PipelineError
@@ -45,8 +46,6 @@ from plugins.pipeline.views.common import (
     page_statements,
     per_request,
     quotation_or_404,
-    record_url_parts,
-    record_url_prefix,
 )
 from plugins.pipeline.views.narrowing import by_customer, by_deal, narrowed
 from plugins.pipeline.views.words import pipeline_words
