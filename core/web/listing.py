@@ -414,7 +414,7 @@ def _single_entity(stmt: Select) -> bool:
 
 def plain_args(args: Mapping[str, str]) -> dict[str, str]:
     """A list's query arguments without the empty ones, as a Page keeps them for its links (also for a plugin that
-    builds its Page from statements of its own, as the pipeline's ParameterListing does)."""
+    builds its Page from statements of its own, as core.web.parameter_listing does)."""
     if hasattr(args, "to_dict"):
         return {key: value for key, value in args.to_dict(flat=True).items() if value != ""}
     return {key: value for key, value in args.items() if value not in ("", None)}

@@ -7,14 +7,13 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, g, request, send_from_directory
+from flask import Blueprint, abort, g, send_from_directory
 from flask_login import current_user
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import select
 
 from core.extensions import db
 from core.i18n import label_text
 from core.security import can, get_scoped_or_404, public, scoped
-from core.web.listing import ListQuery, Page, plain_args
 from plugins.pipeline.labels import (
     BOARD_SHOW_LABELS,
     CHANNEL_LABELS,
@@ -138,50 +137,3 @@ class FilteredOnce:
         return known[1]
 
 
-def page_statements(stmt: Any, sort: str, **options: Any) -> tuple[Any, Any]:
-    """The count and the page of rows (``page_limit`` rows after ``page_offset``) that a ListQuery of ``stmt``
-    (``options``: its sorts and default sort) runs for ``sort``, to build once per process (issue 18)."""
-    shape = ListQuery(stmt, **options)
-    rows = (shape.ordered(stmt, sort).limit(bindparam("page_limit", type_=Integer))
-            .offset(bindparam("page_offset", type_=Integer)))
-    return shape.count_statement(stmt), rows
-
-
-class ParameterListing(ListQuery):
-    """A list over a select built once per process with bound parameters (``parameters``: the user's id, scope
-    and the like; core.security.scope_condition), whose plain page (no search, filter or grouping asked for, not
-    narrowed) runs the count and rows of ``statements(sort)`` (page_statements, built once as well) on the session's
-    connection: building a list's statements and their cache keys at every request cost more Python than running
-    them (issue 18), and plain rows need nothing of the ORM. A search, a filter or a grouping builds its statement
-    as any list does, with the parameters bound."""
-
-    def __init__(self, stmt: Any, *, parameters: dict[str, Any], statements: Callable[[str], tuple[Any, Any]],
-                 narrowed: bool = False, **options: Any) -> None:
-        super().__init__(stmt, **options)
-        self.parameters = parameters
-        self.statements = statements
-        self.narrowed = narrowed
-
-    def filtered(self, args: Mapping[str, str]) -> tuple[Any, dict[str, str], dict[str, str]]:
-        stmt, active, errors = super().filtered(args)
-        return stmt.params(self.parameters), active, errors
-
-    def plain(self, args: Mapping[str, str]) -> bool:
-        """Whether ``args`` ask for the list as it opens (any page, sort and size)."""
-        return not (self.narrowed or self.search_text(args) or self.group_for(args) is not None
-                    or any(flt.default or (args.get(flt.key) or "").strip() for flt in self.filters))
-
-    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
-        args = request.args if args is None else args
-        if not self.plain(args):
-            return super().page(args, session)
-        sort, per_page = self.sort_key(args), self.per_page_for(args)
-        count, rows = self.statements(sort)
-        connection = (session or db.session).connection()
-        total = connection.scalar(count, self.parameters) or 0
-        number = self.page_number(args, total, per_page)
-        items = (connection.execute(rows, {**self.parameters, "page_limit": per_page,
-                                           "page_offset": (number - 1) * per_page}).all() if total else [])
-        # The page as ListQuery.page makes it (no search, no filter in force).
-        return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort, q="",
-                    active_filters={}, errors={}, args=plain_args(args))

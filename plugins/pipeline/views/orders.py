@@ -26,6 +26,7 @@ from core.web.listing import (
     export_response,
     wants_export,
 )
+from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import whole_number
 from core.web.record_links import record_url_prefix
 from plugins.pipeline import forms
@@ -38,12 +39,10 @@ from plugins.pipeline.views.common import (
     DEAL_EDIT,
     ORDER_EDIT,
     ORDER_VIEW,
-    ParameterListing,
     bp,
     deal_or_404,
     may,
     order_or_404,
-    page_statements,
     per_request,
     quotation_or_404,
 )

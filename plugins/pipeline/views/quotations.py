@@ -23,6 +23,7 @@ from core.identity.models import User
 from core.security import public, require, scope_condition, scope_for, scope_parameters, scoped
 from core.timeutil import local_today
 from core.web.listing import Filter, ListQuery
+from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import whole_number
 from core.web.record_links import record_url_parts, record_url_prefix
 from plugins.pipeline import forms
@@ -39,11 +40,9 @@ from plugins.pipeline.views.approval_cells import approval_queue_rows
 from plugins.pipeline.views.common import (
     DEAL_EDIT,
     DEAL_VIEW,
-    ParameterListing,
     bp,
     deal_or_404,
     may,
-    page_statements,
     per_request,
     quotation_or_404,
 )
