@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, false, or_, select, true
 
 from core.identity.models import Department
-from core.security import can, scope_for, team_ids
+from core.security import can, scope_for, team_condition
 from core.timeutil import utcnow
 from plugins.expenses.models import DEPT_APPROVED, DRAFT, FINANCE_APPROVED, PAID, SUBMITTED, Claim
 from plugins.expenses.services.common import FINANCE_REVIEW, PAY, VIEW
@@ -24,7 +24,7 @@ def claim_visibility(user: Any) -> Any:
     if scope == "own":
         conditions.append(Claim.claimant_id == user.id)
     elif scope == "team":
-        conditions.append(Claim.claimant_id.in_(sorted(team_ids(user))))
+        conditions.append(team_condition(Claim.claimant_id, user))  # one array parameter on PostgreSQL
         headed = select(Department.id).where(Department.head_id == user.id)
         conditions.append(Claim.department_id.in_(headed))
     if can(user, FINANCE_REVIEW) or can(user, PAY):
