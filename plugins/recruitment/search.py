@@ -25,6 +25,7 @@ from core.db.substring_index import (
     needs_lower,
     prefix_parameters,
     prefix_upper,
+    sqlite_unindexed,
 )
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
@@ -47,11 +48,16 @@ def _statement(scope: str | None, postgresql: bool, field: str, shape: bool) -> 
         condition = bound_prefix_match(Candidate.email_key, "text", shape)
     else:
         condition = bound_contains(Candidate.name, "text", shape)
+    # Kept off their indexes on SQLite, which has no statistics to weigh them (core.db.substring_index): the
+    # anonymised_at index for "IS NULL" reads nearly every candidate; the owner index reads the scope's every
+    # application where the phone's or e-mail's index finds the few that match. A name has no index: a
+    # representative's or a team's applications, by the owner index, are then the fewest rows to read.
     stmt = (select(Application.id, Candidate.name, Requisition.title, Application.stage, Application.status)
             .join(Candidate, Candidate.id == Application.candidate_id)
             .join(Requisition, Requisition.id == Application.requisition_id)
-            .where(condition, Candidate.anonymised_at.is_(None)))
-    in_scope = scope_condition(scope, Application.owner_id, postgresql)
+            .where(condition, sqlite_unindexed(Candidate.anonymised_at).is_(None)))
+    owner = Application.owner_id if field == "name" else sqlite_unindexed(Application.owner_id)
+    in_scope = scope_condition(scope, owner, postgresql)
     if in_scope is not None:
         stmt = stmt.where(in_scope)
     return stmt.order_by(Application.id.desc()).limit(bindparam("limit"))

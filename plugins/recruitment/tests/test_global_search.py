@@ -136,3 +136,35 @@ def test_one_statement_a_search(app, db, people, applications, count_queries):
                 with count_queries() as statements:
                     assert search(query, people[who], 20)
             assert len(statements) == 1, (who, query)
+
+
+def test_sqlite_reads_the_phone_and_e_mail_indexes_not_the_scopes_applications(app, db, people, applications):
+    """SQLite has no statistics to weigh indexes: it must not read a scope's every application by the owner index
+    (nor every candidate by the anonymised_at one) where the phone's or e-mail's index finds the few that match."""
+    from sqlalchemy import event
+
+    from plugins.recruitment.search import search
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics")
+    executed = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        executed.append((statement, parameters))
+
+    for who, query, index in (("head", "138 1234", "phone_key"), ("supervisor", "zhou_j@", "email_key"),
+                              ("hr", "139", "phone_key"), ("head", "zhou", None)):
+        with app.test_request_context("/"):
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                search(query, people[who], 20)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+            statement, parameters = executed[-1]
+            cursor = db.session.connection().connection.cursor()
+            plan = " | ".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "anonymised_at" not in plan, plan
+        if index:
+            assert f"ix_recruitment_candidate_{index}" in plan and "owner_id" not in plan, (who, plan)
+        else:  # a name has no index: the team's applications by the owner index are the fewest to read
+            assert "ix_recruitment_application_owner_id" in plan, plan
