@@ -24,7 +24,7 @@ from core.security import can
 from core.timeutil import local_midnight_utc, utcnow
 from plugins.team.models import AUDIENCES, Notice, NoticeRead, people_without_roles
 from plugins.team.services import TeamError, robots
-from plugins.team.services.audience import member_ids, members_query, reaches
+from plugins.team.services.audience import audience_includes, member_ids, members_query, reaches
 
 PUBLISH, MANAGE = "team.notice.publish", "team.notice.manage"
 NEW_NOTICE = _l("New notice: %(title)s")
@@ -116,6 +116,26 @@ def visible(user: Any) -> Any:
     if can(user, MANAGE):
         return Notice.id.is_not(None)
     return or_(reaches(Notice, user), Notice.author_id == user.id)
+
+
+def visible_shape(user: Any) -> tuple[bool, bool]:
+    """What ``visible(user)``'s SQL depends on besides the user's values: (manages the board, has a department)."""
+    return can(user, MANAGE), bool(user.department_id)
+
+
+def bound_visible(manages: bool, department: bool) -> Any:
+    """``visible``'s condition for users of this shape (``visible_shape``) with their id and department as
+    parameters (``visible_parameters``), for a statement built once per shape."""
+    if manages:
+        return Notice.id.is_not(None)
+    user_id = bindparam("notice_user_id")
+    return or_(audience_includes(Notice, user_id, bindparam("notice_department_id") if department else None),
+               Notice.author_id == user_id)
+
+
+def visible_parameters(user: Any) -> dict[str, Any]:
+    """The parameters of ``bound_visible(*visible_shape(user))``: none are read by a manager's condition."""
+    return {"notice_user_id": user.id, "notice_department_id": user.department_id}
 
 
 def mark_read(session: Any, notice: Notice, user: Any) -> bool:
