@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, bindparam, false, or_, select, true
 
 from core.identity.models import Department
-from core.security import can, scope_for, team_condition
+from core.security import can, scope_condition, scope_for, scope_parameters, team_condition
 from core.timeutil import utcnow
 from plugins.expenses.models import DEPT_APPROVED, DRAFT, FINANCE_APPROVED, PAID, SUBMITTED, Claim
 from plugins.expenses.services.common import FINANCE_REVIEW, PAY, VIEW
@@ -27,9 +27,36 @@ def claim_visibility(user: Any) -> Any:
         conditions.append(team_condition(Claim.claimant_id, user))  # one array parameter on PostgreSQL
         headed = select(Department.id).where(Department.head_id == user.id)
         conditions.append(Claim.department_id.in_(headed))
-    if can(user, FINANCE_REVIEW) or can(user, PAY):
+    if sees_queues(user):
         conditions.append(Claim.state.in_((DEPT_APPROVED, FINANCE_APPROVED, PAID)))
     return or_(*conditions) if conditions else false()
+
+
+def sees_queues(user: Any) -> bool:
+    """Whether ``user`` reviews or pays for finance, and so sees finance's queues beside their scope."""
+    return can(user, FINANCE_REVIEW) or can(user, PAY)
+
+
+def bound_visibility(scope: str | None, finance: bool, postgresql: bool) -> Any:
+    """claim_visibility for a user of ``scope`` (scope_for VIEW) who sees finance's queues or not (sees_queues),
+    with the user's id and team as parameters (visibility_parameters): for a statement built once per shape and
+    run at every request. None for "all" (no condition)."""
+    if scope == "all":
+        return None
+    user_id = bindparam("visible_user_id")
+    conditions = [and_(Claim.approver_id == user_id, Claim.state != DRAFT)]
+    if scope in ("own", "team"):
+        conditions.append(scope_condition(scope, Claim.claimant_id, postgresql))
+    if scope == "team":
+        conditions.append(Claim.department_id.in_(select(Department.id).where(Department.head_id == user_id)))
+    if finance:
+        conditions.append(Claim.state.in_((DEPT_APPROVED, FINANCE_APPROVED, PAID)))
+    return or_(*conditions)
+
+
+def visibility_parameters(user: Any, scope: str | None) -> dict[str, Any]:
+    """The parameters of ``bound_visibility(scope, …)`` for ``user``."""
+    return {"visible_user_id": user.id, **scope_parameters(user, scope)}
 
 
 def can_view_claim(user: Any, claim: Claim) -> bool:
