@@ -21,7 +21,7 @@ def test_every_lineage_migrates_an_empty_database_to_exactly_the_models(app, fre
         db_engine.dispose()
 
 
-def test_core_migrations_go_down_and_up_again(fresh_database):
+def test_core_migrations_go_down_and_up_again(app, fresh_database):  # app: the models are registered, as drift() compares against them
     db_engine = create_engine(fresh_database.url)
     lineage = migrations.core_lineage()
     try:
