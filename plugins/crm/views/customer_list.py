@@ -34,6 +34,7 @@ from core.web.locale import datetime_filter
 from plugins.crm import forms
 from plugins.crm.access import VIEW, sales_people, scope_of, scoped_customers
 from plugins.crm.models import Customer, CustomerTag
+from plugins.crm.services import tally
 from plugins.crm.services.search_terms import customer_search, owner_not_indexed
 
 #: Most distinct tags offered in the tag filter.
@@ -116,13 +117,26 @@ def _without_search(args: Mapping[str, str]) -> dict[str, str]:
 
 
 class CustomerListing(ListQuery):
-    """ListQuery with the CRM's search, count and page loading (see the module's docstring)."""
+    """ListQuery with the CRM's search, count and page loading (see the module's docstring).
+
+    ``whole_scope`` (user, scope): the list's select is every customer in that user's scope, so that its count,
+    when only the grade or owner filter narrows it, comes from the tally (services/tally.py)."""
+
+    def __init__(self, stmt: Any, *, whole_scope: tuple[Any, str | None] | None = None, **options: Any) -> None:
+        super().__init__(stmt, **options)
+        self.whole_scope = whole_scope
+        #: The tally's count for the arguments ``filtered`` was last given, when the tally answers them.
+        self._tallied: Select | None = None
 
     def filtered(self, args: Mapping[str, str]) -> tuple[Any, dict[str, str], dict[str, str]]:
         stmt, active, errors = super().filtered(_without_search(args))
         text = self.search_text(args)
         if text:
             stmt = stmt.where(customer_search(text))
+        self._tallied = None
+        if self.whole_scope is not None and tally.answers(active, bool(text)):
+            user, scope = self.whole_scope
+            self._tallied = tally.count_statement(user, scope, active, not _is_sqlite(db.session))
         return stmt, active, errors
 
     def _ordered_after_search(self, stmt: Select, sort: str) -> Select:
@@ -133,7 +147,10 @@ class CustomerListing(ListQuery):
         return stmt.order_by(None).order_by(*(key.desc() if sort.startswith("-") else key.asc() for key in keys))
 
     def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
-        """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
+        """From the tally when it answers (see ``filtered``), else counted from the customer table alone (its
+        indexes), whatever the list's select joins for display."""
+        if self._tallied is not None and not searching:
+            return self._tallied
         # The list's WHERE terms one by one (not ANDed into one), as owner_not_indexed rewrites top-level terms.
         counted = select(func.count()).select_from(Customer).where(*where_terms(stmt))
         if searching and _is_sqlite(session):
@@ -248,9 +265,12 @@ def _is_postgresql(connection: Any) -> bool:
 
 def customer_listing(stmt: Any = None) -> CustomerListing:
     """The customer list over ``stmt`` (default: every customer the user sees)."""
-    stmt = scoped_customers(current_user) if stmt is None else stmt
+    whole_scope = None
+    if stmt is None:
+        stmt, whole_scope = scoped_customers(current_user), (current_user, scope_of(current_user, VIEW))
     return CustomerListing(
         stmt,
+        whole_scope=whole_scope,
         sorts={"name": Customer.name, "grade": Customer.grade, "state": Customer.state,
                "updated": Customer.updated_at, "created": Customer.created_at, "complete": Customer.completeness},
         default_sort="-updated",
