@@ -4,6 +4,7 @@ list counts from it (test_pages.py compares the list's totals with counted ones)
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, insert, literal, select, update
 
 from plugins.crm.models import Customer, CustomerTally
@@ -120,3 +121,35 @@ def test_the_list_counts_from_the_tally_what_counting_the_customers_finds(app, d
     with count_queries() as counted_statements:
         listed(app, org.manager, "grade=A&state=lead")
     assert len(tallied_statements) == len(counted_statements)
+
+
+def test_two_transactions_adding_to_one_tally_row_both_count(app, db, org):
+    """Two writers creating the first customers of one owner and grade at once (PostgreSQL; SQLite's writers take
+    the database in turn): the second waits for the first's tally row, then adds to it; neither count is lost."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    rows = [{"name": f"同时{n}", "name_key": f"同时{n}", "owner_id": org.rep2.id, "grade": "B"} for n in range(2)]
+    first, second = db.engine.connect(), db.engine.connect()
+    try:
+        first.begin()
+        first.execute(insert(Customer), rows[0])  # holds the new tally row until it commits
+        second_done = threading.Event()
+
+        def add_second() -> None:
+            with second.begin():
+                second.execute(insert(Customer), rows[1])
+            second_done.set()
+
+        writer = threading.Thread(target=add_second)
+        writer.start()
+        assert not second_done.wait(0.5)  # waiting for the first's row
+        first.commit()
+        writer.join(10)
+        assert second_done.is_set()
+    finally:
+        first.close()
+        second.close()
+    db.session.expire_all()
+    assert tallied(db)[(org.rep2.id, "B")] == 2 == counted(db)[(org.rep2.id, "B")]
