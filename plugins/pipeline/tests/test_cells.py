@@ -198,3 +198,50 @@ def test_order_rows_are_the_templates_rows(app, locale, nul):
                                                           "Ordered")})
         drawn = order_list_rows(_orders(nul), words, labels.channel, labels.order, MoneyTexts(), "/pipeline/orders/")
         assert str(drawn) == expected
+
+
+#: quotations.html's row loop before the rows were drawn in Python (the reference), with its words as it said them.
+JINJA_QUOTATION_ROWS = """{% set states = text_labels.quotation %}
+      {% for q in page.items %}
+        <tr>
+          <td data-label="{{ _('Number') }}"><a href="{{ quotation_base ~ q.id }}">{{ _("%(number)s revision %(revision)s", number=q.number, revision=q.revision) }}</a></td>
+          <td data-label="{{ _('Deal') }}">{{ q.deal_title }}</td>
+          <td data-label="{{ _('Customer') }}">{{ q.customer_name }}</td>
+          <td data-label="{{ _('State') }}">{{ states[q.state] }}</td>
+          <td class="num" data-label="{{ _('Total') }}">{{ money_texts[q.total] }}</td>
+          <td data-label="{{ _('Valid until') }}">{{ q.valid_until|date }}</td>
+          <td data-label="{{ _('Owner') }}">{{ q.owner_name }}</td>
+        </tr>
+      {% endfor %}"""
+
+
+def _quotations(nul: bool = False) -> list[SimpleNamespace]:
+    """Quotations in every state (and one without a label), hostile numbers, titles and names, repeated and
+    distinct totals and days; with ``nul``, a name holding a NUL (escaped one value at a time)."""
+    from plugins.pipeline.labels import QUOTATION_STATE_LABELS
+
+    states = [*QUOTATION_STATE_LABELS, "odd<&>"]
+    return [SimpleNamespace(id=i + 1, number=f"Q-<{i}>&'\"%(x)s", revision=i % 4 + 1, state=states[i % len(states)],
+                            total=VALUES[i % 5], valid_until=date(2026, 1 + i % 12, 1 + i % 28),
+                            deal_title=TITLES[i % 4], customer_name=f"<客户 & {i}>" + ("\0" if nul and i == 3 else ""),
+                            owner_name=TITLES[(i + 1) % 4]) for i in range(40)]
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+@pytest.mark.parametrize("nul", [False, True])
+def test_quotation_rows_are_the_templates_rows(app, locale, nul):
+    from plugins.pipeline.views.quotation_cells import quotation_list_rows
+    from plugins.pipeline.views.words import pipeline_words
+
+    with app.test_request_context("/"), force_locale(locale):
+        labels = TextLabels()
+        template = app.jinja_env.from_string(JINJA_QUOTATION_ROWS)
+        template.name = "pipeline/quotations.html"  # its words from the pipeline's catalogue first, as the page's
+        expected = template.render(page=SimpleNamespace(items=_quotations(nul)), text_labels=labels,
+                                   money_texts=MoneyTexts(), quotation_base="/pipeline/quotations/")
+        drawn = quotation_list_rows(_quotations(nul), pipeline_words(), labels.quotation, MoneyTexts(),
+                                    "/pipeline/quotations/")
+        assert "\n      " + str(drawn) == expected
+        assert drawn.count("<tr>") == 40
+        if locale == "zh_Hans":  # the revision in the translation's own words and order
+            assert "Q-&lt;0&gt;&amp;&#39;&#34;%(x)s 第 1 版" in drawn

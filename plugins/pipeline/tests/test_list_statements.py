@@ -1,5 +1,6 @@
-"""The discount approval queue's and the order list's statements are built once per process with the user's id and
-scope as parameters (views/quotations.py approval_statements, views/orders.py order_statements, issue 18): each
+"""The discount approval queue's, the quotation list's and the order list's statements are built once per process with
+the user's id and scope as parameters (views/quotations.py approval_statements and quotation_statements,
+views/orders.py order_statements, issue 18): each
 user still sees exactly the rows core.security.scoped gives them, in the order and pages ListQuery gave, whatever
 statement an earlier user's request built; a search, a filter or a narrowing still finds within the scope only."""
 
@@ -16,7 +17,7 @@ from core.security import scoped
 from core.timeutil import local_today
 from plugins.pipeline.models import Deal, Order, Quotation
 from plugins.pipeline.views.orders import order_statements
-from plugins.pipeline.views.quotations import approval_statements
+from plugins.pipeline.views.quotations import approval_statements, quotation_statements
 
 
 @pytest.fixture
@@ -153,3 +154,68 @@ def test_the_order_export_and_grouping_keep_the_scope(client, login_as, db, team
     counts = {status: len(expected_orders(db, team[who], ORDER_SORTS[""], Order.status == status))
               for status in ("confirmed", "completed")}
     assert shown == {status: str(count) for status, count in counts.items() if count}  # a group a status held
+
+
+def quotation_list(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r">(QA-\d+) (?:revision 1|第 1 版)</a>", response.get_data(as_text=True))
+
+
+def expected_quotations(db, user, order_by, *conditions) -> list[str]:
+    stmt = scoped(select(Quotation.number).join(Deal, Deal.id == Quotation.deal_id), Deal, "pipeline.deal.view",
+                  user).where(*conditions)
+    return list(db.session.scalars(stmt.order_by(*order_by)))
+
+
+QUOTATION_SORTS = {"": (Quotation.created_at.desc(), Quotation.id.desc()), "total": (Quotation.total, Quotation.id),
+                   "-number": (Quotation.number.desc(), Quotation.id.desc()),
+                   "valid": (Quotation.valid_until, Quotation.id)}
+
+
+@pytest.mark.parametrize("who", ["rep", "supervisor", "manager"])
+@pytest.mark.parametrize("sort", list(QUOTATION_SORTS))
+def test_each_user_sees_the_quotations_of_their_scope(client, login_as, db, team, waiting, who, sort):
+    """The quotation list (every state, not only those waiting): the plain page's statements built once, a search,
+    a filter and a narrowing built as before, all within the user's deal scope."""
+    for user in ("rep", "supervisor", "manager"):  # every scope's statements built before this user's request
+        login_as(team[user])
+        client.get(f"/pipeline/quotations?sort={sort}")
+    login_as(team[who])
+    wanted = expected_quotations(db, team[who], QUOTATION_SORTS[sort])
+    assert wanted
+    last = -(-len(wanted) // 4)
+    pages = [quotation_list(client, f"/pipeline/quotations?sort={sort}&per_page=4&page={n}")
+             for n in range(1, last + 1)]
+    assert [number for page in pages for number in page] == wanted
+    assert quotation_list(client, f"/pipeline/quotations?sort={sort}&per_page=4&page=99") == pages[-1]
+    assert quotation_list(client, f"/pipeline/quotations?sort={sort}&q=QA-01") == expected_quotations(
+        db, team[who], QUOTATION_SORTS[sort], Quotation.number.contains("QA-01"))
+    assert quotation_list(client, f"/pipeline/quotations?sort={sort}&state=draft") == expected_quotations(
+        db, team[who], QUOTATION_SORTS[sort], Quotation.state == "draft")
+    deal_id = db.session.scalar(select(Deal.id).where(Deal.owner_id == team["other"].id))
+    assert quotation_list(client, f"/pipeline/quotations?sort={sort}&deal={deal_id}") == expected_quotations(
+        db, team[who], QUOTATION_SORTS[sort], Quotation.deal_id == deal_id)
+
+
+def test_the_quotation_statements_are_built_once(client, login_as, team, waiting):
+    login_as(team["supervisor"])
+    client.get("/pipeline/quotations")
+    built = quotation_statements.cache_info().currsize
+    client.get("/pipeline/quotations?page=2&per_page=5")
+    assert quotation_statements.cache_info().currsize == built
+
+
+@pytest.mark.parametrize("url", ["/pipeline/quotations", "/pipeline/quotations?sort=total&page=2&per_page=5",
+                                 "/pipeline/quotations?q=QA-01", "/pipeline/quotations?state=draft"])
+def test_the_quotation_list_reads_its_rows_in_two_statements(client, login_as, team, waiting, count_queries, url):
+    """The count and the page of rows, as the list made them before its statements were built once; the count
+    alone when nothing matches."""
+    login_as(team["supervisor"])
+    client.get(url)
+    with count_queries() as run:
+        assert client.get(url).status_code == 200
+    assert len([s for s in run if "pipeline_quotation" in s]) == 2, "\n".join(run)
+    with count_queries() as run:
+        assert client.get("/pipeline/quotations?q=nothing-matches").status_code == 200
+    assert len([s for s in run if "pipeline_quotation" in s]) == 1, "\n".join(run)

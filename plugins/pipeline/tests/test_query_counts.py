@@ -46,7 +46,8 @@ def add_rows(db, owner, customer, product, n: int) -> None:
 @pytest.mark.parametrize("path", ["/pipeline/board", "/pipeline/deals", "/pipeline/orders",
                                   "/pipeline/deals?stage=needs&sort=-value", "/pipeline/board?page_needs=2",
                                   "/pipeline/orders?q=T-1&sort=total", "/pipeline/approvals",
-                                  "/pipeline/approvals?page=2&per_page=10", "/pipeline/targets"])
+                                  "/pipeline/approvals?page=2&per_page=10", "/pipeline/targets",
+                                  "/pipeline/quotations", "/pipeline/quotations?state=pending_approval&sort=total"])
 def test_the_number_of_queries_does_not_grow_with_the_rows(client, login_as, db, team, customer, products,
                                                            count_queries, make_user, path):
     login_as(team["supervisor"])  # team scope: the scope filter is part of every query

@@ -1,4 +1,4 @@
-"""Fixed words of the board, the deal list, the approval queue, the order list and the pipeline's tabs, translated once per locale
+"""Fixed words of the board, the deal list, the approval queue, the order and quotation lists and the pipeline's tabs, translated once per locale
 and process (issue 18: a template's ``_()`` is a catalogue look-up and a walk up the call stack at every request,
 three dozen of them on the board). Read in templates as ``pipeline_words()["…"]``; words with arguments keep ``_()``."""
 
@@ -32,4 +32,8 @@ pipeline_words = FixedWords(
     # orders.html (its rows: views/order_cells.py)
     gettext_noop("Import shop orders"), gettext_noop("Order number or customer"), gettext_noop("Number"),
     gettext_noop("Channel"), gettext_noop("Ordered"), gettext_noop("No orders yet."),
+    # quotations.html (its rows: views/quotation_cells.py, which fills in the revision's words with %)
+    gettext_noop("Quotations and solutions sent to customers (R6.3)"), gettext_noop("Number, deal or customer"),
+    gettext_noop("State"), gettext_noop("Valid until"), gettext_noop("%(number)s revision %(revision)s"),
+    gettext_noop("No quotations yet."),
 )
