@@ -110,3 +110,22 @@ def test_later_poor_appraisals_add_to_the_waiting_draft_instead_of_piling_up(app
     [plan] = db.session.scalars(select(TrainingPlan)).all()
     assert plan.appraisal_ref == "4712" and [i.course_id for i in plan.items] == [course.id]
     assert plan.reason.count("45") == 1 and "50" in plan.reason
+
+
+def test_a_supervisor_chooses_and_counts_only_their_team(client, login_as, app, db, team):
+    """The team scope (R2.2.2, core.security.team_condition): the plan form offers the supervisor and the people
+    below them, the hours page lists them; the representative outside the team and the manager above are not."""
+    import re
+
+    from plugins.training.views.sessions import hours_listing
+
+    ours = {team[k].id for k in ("supervisor", "rep", "other")}
+    login_as(team["supervisor"])
+    page = client.get("/training/plans/new").get_data(as_text=True)
+    form = page[page.index('name="user_id"'):]
+    offered = {int(v) for v in re.findall(r'<option[^>]*value="(\d+)"', form[:form.index("</select>")])}
+    assert offered == ours
+    with app.test_request_context("/"):
+        assert {row.id for row in hours_listing(team["supervisor"]).page().items} == ours
+        everyone = {row.id for row in hours_listing(team["manager"]).page().items}
+    assert ours | {team["outsider"].id, team["manager"].id} <= everyone  # "all": no team condition

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.identity.models import User
 from core.identity.positions import POSITION_LABELS
-from core.security import can, public, scope_for, team_ids
+from core.security import can, public, scope_for, team_condition, team_ids
 from core.timeutil import local_to_utc, utcnow
 from plugins.training import labels
 from plugins.training.permissions import RECORD_VIEW
@@ -76,7 +76,7 @@ def people_in_scope(permission: str, limit: int = 1000) -> list[tuple[str, str]]
     if scope == "own":
         stmt = stmt.where(User.id == current_user.id)
     elif scope == "team":
-        stmt = stmt.where(User.id.in_(sorted(team_ids(current_user))))
+        stmt = stmt.where(team_condition(User.id, current_user))
     return [(str(uid), name) for uid, name in db.session.execute(stmt.order_by(User.name).limit(limit))]
 
 

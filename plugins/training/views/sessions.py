@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.identity.models import User
 from core.identity.positions import position_choices
-from core.security import require, scope_for, team_ids
+from core.security import require, scope_for, team_condition
 from core.timeutil import local_midnight_utc, local_today
 from core.web.listing import ListQuery
 from core.web.params import whole_number
@@ -211,7 +211,7 @@ def hours_listing(user: object) -> ListQuery:
     if scope == "own":
         stmt = stmt.where(User.id == user.id)  # type: ignore[attr-defined]
     elif scope == "team":
-        stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
+        stmt = stmt.where(team_condition(User.id, user))
     return ListQuery(stmt, sorts={"name": User.name}, default_sort="name", search=[User.name], per_page=25)
 
 
