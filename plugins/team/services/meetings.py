@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.contracts import Period
 from core.identity.models import User
 from core.identity.org import team_member_ids
-from core.security import can, team_ids
+from core.security import can, team_condition
 from core.timeutil import company_zone, local_to_utc, utcnow
 from plugins.team.models import RECURRENCES, ActionItem, Meeting, MeetingAttendee, MeetingSeries
 from plugins.team.services import TeamError, robots
@@ -209,7 +209,7 @@ def visible(user: Any) -> Any:
     if can(user, MANAGE):
         return Meeting.id.is_not(None)
     invited = exists().where(MeetingAttendee.meeting_id == Meeting.id, MeetingAttendee.user_id == user.id)
-    return or_(invited, Meeting.organizer_id.in_(sorted(team_ids(user))))
+    return or_(invited, team_condition(Meeting.organizer_id, user))
 
 
 def may_see(session: Any, user: Any, meeting: Meeting) -> bool:

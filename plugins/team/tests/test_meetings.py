@@ -221,3 +221,26 @@ def test_minutes_too_large_for_mail_are_linked_not_attached(app, db, people, mon
     mails = list(db.session.scalars(select(EmailOutbox)))
     assert mails and all(f"/team/meetings/{meeting.id}/minutes.pdf" in m.body_text for m in mails)
     assert db.session.scalar(select(func.count()).select_from(EmailAttachment)) == 0
+
+
+def test_a_leader_sees_the_meetings_and_series_of_their_team_uninvited(app, db, people, login_as):
+    """The team scope (R2.2.2, core.security.team_condition): a meeting organised by someone below the reader, or
+    a series they lead, shows on the reader's meetings page without an invitation; not to someone outside."""
+    from core.timeutil import utcnow
+
+    series = meetings.create_series(db.session, people["clerk"], title="财务对账周会", recurrence="weekly", day=2,
+                                    start_time="10:00", duration_minutes=30)
+    meeting = meetings.create_meeting(db.session, people["clerk"], title="财务对账会", starts_at=utcnow(),
+                                      duration_minutes=30, location=None, agenda=None,
+                                      leader_id=people["clerk"].id, series=series, invite=False)
+    db.session.commit()
+    invited = set(db.session.scalars(select(MeetingAttendee.user_id).where(MeetingAttendee.meeting_id == meeting.id)))
+    assert invited == {people["clerk"].id}  # the head is not invited: only the team scope shows it to them
+    with app.test_request_context("/"):
+        seen = {who: set(db.session.scalars(select(Meeting.id).where(meetings.visible(people[who]))))
+                for who in ("head", "clerk", "supervisor", "rep")}
+    assert seen == {"head": {meeting.id}, "clerk": {meeting.id}, "supervisor": set(), "rep": set()}
+    page = login_as(people["head"], on=app.test_client()).get("/team/meetings").get_data(as_text=True)
+    assert "财务对账会" in page and "财务对账周会" in page
+    page = login_as(people["supervisor"], on=app.test_client()).get("/team/meetings").get_data(as_text=True)
+    assert "财务对账会" not in page and "财务对账周会" not in page

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, team_ids
+from core.security import require, team_condition, team_ids
 from core.timeutil import local_today, utcnow
 from plugins.team import forms
 from plugins.team.models import ActionItem, Meeting, MeetingAttendee, MeetingSeries, people_without_roles
@@ -48,7 +48,7 @@ def meetings():  # type: ignore[no-untyped-def]
                                    .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).unique())
     series_stmt = select(MeetingSeries).where(MeetingSeries.active)
     if not may(service.MANAGE):
-        series_stmt = series_stmt.where(MeetingSeries.leader_id.in_(sorted(team_ids(current_user))))
+        series_stmt = series_stmt.where(team_condition(MeetingSeries.leader_id, current_user))
     series = list(db.session.scalars(series_stmt.order_by(MeetingSeries.title).limit(100)).unique())
     return render_template("team/meetings.html", meetings=rows[:PER_PAGE], page=page, has_next=len(rows) > PER_PAGE,
                            series=series, may_run=may(RUN), now=utcnow())
