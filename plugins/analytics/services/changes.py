@@ -114,7 +114,7 @@ def changes_for(user: Any, limit: int = RECENT) -> list[tuple[NotableChange, str
     """Changes of ``user`` and everyone under them in the org chart (all of them for an administrator), latest
     first; AccessDenied for anyone who may not see analytics, whoever calls it."""
     from core.extensions import db
-    from core.security import can, is_admin, team_ids
+    from core.security import can, is_admin, team_condition
     from plugins.analytics.permissions import VIEW
     from plugins.analytics.services.access import AccessDenied
 
@@ -123,5 +123,5 @@ def changes_for(user: Any, limit: int = RECENT) -> list[tuple[NotableChange, str
     stmt = (select(NotableChange, User.name).join(User, User.id == NotableChange.user_id)
             .order_by(NotableChange.month.desc(), NotableChange.change).limit(limit))
     if not is_admin(user):
-        stmt = stmt.where(NotableChange.user_id.in_(sorted({user.id, *team_ids(user)})))
+        stmt = stmt.where(team_condition(NotableChange.user_id, user))  # team_ids holds the user (R2.2.2)
     return list(db.session.execute(stmt).all())
