@@ -64,9 +64,12 @@ class Candidate:
     history: tuple[tuple[Any, str | None, Decimal | None, Decimal | None], ...]  # (period, grade, score, results)
 
 
-def candidates(session: Any, employee_ids: Any = None) -> list[Candidate]:
+def candidates(session: Any, among: Any = None) -> list[Candidate]:
     """Promotion candidates: the last N monthly results all excellent (R4.4.2). Demotion or transfer candidates:
-    the last M all unsatisfactory, or all with results under X % of target (R4.4.2, R10). One statement."""
+    the last M all unsatisfactory, or all with results under X % of target (R4.4.2, R10). One statement.
+
+    ``among``: a condition on Appraisal.employee_id that limits who is considered (a team's:
+    core.security.team_condition), None for everyone."""
     n = max(int(setting("promotion_streak")), 1)
     m = max(int(setting("demotion_streak")), 1)
     below = Decimal(setting("demotion_result_below"))
@@ -76,8 +79,8 @@ def candidates(session: Any, employee_ids: Any = None) -> list[Candidate]:
                      func.row_number().over(partition_by=Appraisal.employee_id,
                                             order_by=Appraisal.period_start.desc()).label("rank"))
               .where(Appraisal.kind == "monthly", Appraisal.state.in_(RESULT_STATES)))
-    if employee_ids is not None:
-        ranked = ranked.where(Appraisal.employee_id.in_(employee_ids))
+    if among is not None:
+        ranked = ranked.where(among)
     ranked = ranked.subquery()
     rows = session.execute(
         select(ranked.c.employee_id, User.name, User.position, ranked.c.period_start, ranked.c.grade,

@@ -94,3 +94,37 @@ def test_ids_that_are_not_numbers_are_not_found(db, team, login_as):
         assert client.get(url).status_code == 404, url
     assert client.get("/appraisal/bonus?cycle=abc").status_code == 200
     assert login_as(team["manager"]).get("/appraisal/calibration?cycle=abc").status_code == 200
+
+
+def test_a_team_scoped_calibrator_sees_the_candidates_of_their_team_only(db, team, template, login_as, make_user):
+    """The candidates page for a calibrator whose grant is narrower than "all": their team (R2.2.2,
+    core.security.team_condition), not a person outside it."""
+    from datetime import date, datetime
+
+    from core.identity.models import Grant, Role
+    from plugins.appraisal.models import Appraisal, Cycle
+    from plugins.appraisal.permissions import CALIBRATE
+
+    db.session.add(Role(code="team_calibrator", name="team_calibrator",
+                        grants=[Grant(permission_code=CALIBRATE, scope="team")]))
+    db.session.commit()
+    lead = make_user("lead", roles=["sales_supervisor", "team_calibrator"], position="sales_supervisor",
+                     superior_id=team["manager"].id)
+    mine = make_user("rep9", roles=["sales_rep"], position="sales_rep", superior_id=lead.id)
+    outside = team["rep"]  # the other supervisor's representative
+    for month in (8, 9, 10):
+        start = date(2026, month, 1)
+        cycle = Cycle(kind="monthly", period_start=start, period_end=date(2026, month + 1, 1), due_on=start,
+                      closes_at=datetime(2026, month + 1, 5))
+        db.session.add(cycle)
+        db.session.flush()
+        for person in (mine, outside):
+            db.session.add(Appraisal(cycle_id=cycle.id, kind="monthly", period_start=start, employee_id=person.id,
+                                     template_id=template.id, state="final", due_on=start, grade="excellent",
+                                     final_score=95))
+    db.session.commit()
+    client = login_as(lead)
+    page = client.get("/appraisal/candidates").get_data(as_text=True)
+    assert f"/appraisal/people/{mine.id}" in page and f"/appraisal/people/{outside.id}" not in page
+    page = login_as(team["manager"], on=client).get("/appraisal/candidates").get_data(as_text=True)
+    assert f"/appraisal/people/{mine.id}" in page and f"/appraisal/people/{outside.id}" in page  # "all"

@@ -11,9 +11,10 @@ from flask_login import current_user
 
 from core.extensions import db
 from core.identity.positions import POSITION_LABELS
-from core.security import require, scope_for, team_ids
+from core.security import require, scope_for, team_condition
 from core.web.listing import ExportColumn, export_response
 from plugins.appraisal.labels import grade_labels
+from plugins.appraisal.models import Appraisal
 from plugins.appraisal.permissions import BONUS, CALIBRATE
 from plugins.appraisal.services.results import bonus_rows, candidates
 from plugins.appraisal.views.common import bp, cycle_choices, cycle_from, period_text
@@ -55,8 +56,8 @@ def bonus():  # type: ignore[no-untyped-def]
 @require(CALIBRATE)
 def candidates_page():  # type: ignore[no-untyped-def]
     scope = scope_for(current_user, CALIBRATE)
-    people = None if scope == "all" else sorted(team_ids(current_user))
-    found = candidates(db.session, people)
+    # Any scope narrower than "all" is the user's team (the user and everyone below them).
+    found = candidates(db.session, None if scope == "all" else team_condition(Appraisal.employee_id, current_user))
     return render_template("appraisal/candidates.html",
                            promotion=[c for c in found if c.kind == "promotion"],
                            demotion=[c for c in found if c.kind == "demotion"])
