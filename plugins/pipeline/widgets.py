@@ -25,7 +25,7 @@ from sqlalchemy import and_, case, func, select
 from core.contracts import DashboardWidget
 from core.extensions import db
 from core.identity.models import User
-from core.security import scope_for, scoped, team_ids
+from core.security import scope_for, scoped, team_condition
 from core.timeutil import local_today, month_period, period_bounds, utcnow
 from plugins.pipeline.models import STAGES, Deal, FollowUp, Order, OrderLine, Quotation, SalesTarget, Ticket
 from plugins.pipeline.services.progress import month_progress, year_progress
@@ -175,7 +175,7 @@ def revenue_by_month(user: Any) -> dict[str, Any]:
     targets = select(SalesTarget.month, SalesTarget.user_id.is_(None), func.sum(SalesTarget.amount)).where(
         SalesTarget.year == year).group_by(SalesTarget.month, SalesTarget.user_id.is_(None))
     if not everyone:  # a team's targets are its members' (targets carry no owner scope of their own)
-        targets = targets.where(SalesTarget.user_id.in_(sorted(team_ids(user))))
+        targets = targets.where(team_condition(SalesTarget.user_id, user))
     monthly: dict[int, Decimal] = {}
     company_year = members_year = None
     for month, company, amount in db.session.execute(targets):

@@ -289,6 +289,28 @@ def test_targets_manager_sets_the_year_and_supervisor_breaks_it_down(client, log
     assert amounts == {(None, None): Decimal("1000000.00"), (team["rep"].id, None): Decimal("400000.00")}
 
 
+
+@pytest.mark.parametrize("who", ["supervisor", "rep", "manager"])
+def test_the_targets_page_shows_and_takes_the_representatives_of_the_users_scope(client, login_as, db, team,
+                                                                                 make_user, who):
+    """R2.2.1–R2.2.2: a supervisor sees and breaks down the targets of their own team only (the representatives
+    reporting to them), a representative sees themselves, the manager everyone."""
+    from plugins.pipeline.models import SalesTarget
+
+    sup2 = make_user("sup2", name="主管乙", roles=["sales_supervisor"], position="sales_supervisor",
+                     superior_id=team["manager"].id)
+    far = make_user("rep-far", name="远方代表", roles=["sales_rep"], position="sales_rep", superior_id=sup2.id)
+    login_as(team[who])
+    page = html(client.get(f"/pipeline/targets?year={local_today().year}&per_page=100"))
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    shown = {user.login for user in (team["rep"], team["other"], far) if f">{user.name}<" in rows}
+    assert shown == {"supervisor": {"rep", "rep2"}, "rep": {"rep"}, "manager": {"rep", "rep2", "rep-far"}}[who]
+    if who == "supervisor":
+        refused = client.post("/pipeline/targets", data={"year": local_today().year, "user_id": str(far.id),
+                                                         "month": "", "amount": "100"})
+        assert refused.status_code == 422
+        assert db.session.scalar(select(SalesTarget.id).where(SalesTarget.user_id == far.id)) is None
+
 def test_product_knowledge_page(client, login_as, db, team, products):
     login_as(team["manager"])
     client.post(f"/pipeline/products/{products[0].id}/edit", data={

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scope_for, team_ids
+from core.security import require, scope_for, team_condition
 from core.timeutil import local_today
 from core.web.listing import ListQuery
 from core.web.params import whole_number
@@ -36,7 +36,7 @@ def visible_reps(user: object) -> Any:
     if scope == "own":
         stmt = stmt.where(User.id == user.id)  # type: ignore[attr-defined]
     elif scope == "team":
-        stmt = stmt.where(User.id.in_(sorted(team_ids(user))))
+        stmt = stmt.where(team_condition(User.id, user))  # one array parameter on PostgreSQL
     return stmt
 
 
