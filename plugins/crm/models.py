@@ -170,6 +170,22 @@ class CustomerSearchGram(db.Model):
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
+class ContactSearchGram(db.Model):
+    """The global search's substring index of contact names (issue 18): for every position of a contact's name in
+    lower case (the database's lower()), the (at most SEARCH_WINDOW) characters starting there, as
+    CustomerSearchGram is for customers. Kept by database triggers on crm_contact (migration 2b7f0c5e8d13);
+    nothing in Python writes it. On SQLite a batch migration that copies crm_contact drops the triggers: such a
+    migration must create them again (test_global_search.py fails otherwise)."""
+
+    __tablename__ = "crm_contact_gram"
+    __audit__ = False
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    gram: Mapped[str] = mapped_column(String(SEARCH_WINDOW).with_variant(
+        String(SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class CustomerTally(db.Model):
     """How many live customers (not merged away) each owner holds in each grade: the customer list's count when
     only its scope and the grade or owner filter narrow it, in a few rows whatever the number of customers (issue

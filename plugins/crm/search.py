@@ -6,8 +6,9 @@ At most two statements, whatever the number of customers, contacts or matches:
   "8000" finds 13800138000), newest first;
 - only if fewer than ``limit`` customers matched: contacts of those customers (the customer_id index), contacts whose
   phone or e-mail starts with the text (the phone and e-mail indexes) and, for a text that can be part of a person's
-  name (no digit, no "@"), contacts whose name contains it. Contact names have no substring index: that last part
-  reads the contacts of the user's scope (bench/search_bench.py measures it).
+  name (no digit, no "@"), contacts whose name contains it, through the contact names' substring index
+  (crm_contact_gram, kept by triggers like the customers'); only a text with a cased letter other than ASCII,
+  which the databases' lower() may fold otherwise than Python's, reads the contacts of the user's scope instead.
 
 Both statements are built once per process for each shape they can take (scope, database, which values the text
 can be and how the index answers it) with the texts, the user and the limit as parameters, and run on the
@@ -38,7 +39,14 @@ from core.db.substring_index import (
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
 from core.web.record_links import record_url_prefix
-from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Contact, Customer, CustomerSearchGram
+from plugins.crm.models import (
+    SEARCH_FIELDS,
+    SEARCH_WINDOW,
+    Contact,
+    ContactSearchGram,
+    Customer,
+    CustomerSearchGram,
+)
 from plugins.crm.services.search_terms import owner_not_indexed, search_terms
 
 VIEW = "crm.customer.view"
@@ -47,6 +55,8 @@ _NOT_A_NAME = re.compile(r"[\d@]")
 _GRAM = CustomerSearchGram.__table__.c
 _OTHER_GRAM = {field: CustomerSearchGram.__table__.alias().c for field in SEARCH_FIELDS}
 _CUSTOMER = Customer.__table__.c
+_CONTACT_GRAM = ContactSearchGram.__table__.c
+_OTHER_CONTACT_GRAM = ContactSearchGram.__table__.alias().c
 
 
 # Shapes. The customers' search: for each term of search_terms (field, how the index answers it): "range" (a text
@@ -117,11 +127,42 @@ def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple
     return stmt.order_by(Customer.id.desc()).limit(bindparam("limit"))
 
 
+def _name_candidates(shape: str) -> Select:
+    """Contacts whose lower-cased name holds the text (lower-cased), from crm_contact_gram: exactly those for a
+    text of at most SEARCH_WINDOW characters, else those with its first and last windows (the LIKE confirms).
+    The text as parameters name_from/_to or name_first/_last (_name_parameters)."""
+    gram = _CONTACT_GRAM
+    if shape in ("range", "from"):
+        condition = gram.gram >= bindparam("name_from")
+        if shape == "range":
+            condition = and_(condition, gram.gram < bindparam("name_to"))
+        return select(gram.contact_id).where(condition)
+    stmt = select(gram.contact_id).where(gram.gram == bindparam("name_first"))
+    if shape == "ends":
+        other = _OTHER_CONTACT_GRAM
+        stmt = stmt.where(exists().where(other.gram == bindparam("name_last"), other.contact_id == gram.contact_id))
+    return stmt
+
+
+def _name_index_shape(query: str) -> str | None:
+    """How crm_contact_gram answers ``query``, or None when it cannot: a cased letter other than ASCII, which
+    the databases' lower() may fold otherwise than Python's (the contacts of the scope are read then)."""
+    if any(not ch.isascii() and ch.lower() != ch.upper() for ch in query):
+        return None
+    return _term_shape(query.lower())
+
+
+def _name_parameters(query: str) -> dict[str, str]:
+    """The parameters of _name_candidates(_name_index_shape(``query``))."""
+    return {key: value for key, value in _term_parameters("name", query.lower()).items() if key != "name_like"}
+
+
 def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, phone: bool | None,
-                        email: bool | None, name: bool | None) -> Select:
+                        email: bool | None, name: bool | None, name_index: str | None) -> Select:
     """Matching contacts (not anonymised) of customers in the scope, newest first (:limit): (id, name, customer id,
     customer name). Each way a contact may match is None when the text cannot, else its shape: ``phone`` and
-    ``email`` whether the prefix is a range, ``name`` whether lower() is needed."""
+    ``email`` whether the prefix is a range, ``name`` whether lower() is needed, and ``name_index`` how the
+    contact names' index answers the text (None: it cannot)."""
     found = []  # selects of contact ids: one each way a contact may match, so that planners estimate each alone
     if by_customer:
         found.append(select(Contact.id).where(one_of(Contact.customer_id, "customer_ids", postgresql)))
@@ -130,11 +171,16 @@ def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, 
     if email is not None:
         found.append(select(Contact.id).where(bound_prefix_match(Contact.email, "email", email)))
     if name is not None:
-        # No index: the contacts of the user's scope are read (a representative's through the owner index).
         contains = (func.lower(Contact.name).like(func.lower(bindparam("name")), escape="/") if name
                     else Contact.name.like(bindparam("name"), escape="/"))
-        found.append(_scoped(select(Contact.id).join(Customer, Customer.id == Contact.customer_id), scope,
-                             postgresql).where(contains))
+        if name_index is not None:
+            # The names' index finds the candidates (the statement's scope applies to them below).
+            found.append(select(Contact.id).where(Contact.id.in_(_name_candidates(name_index)), contains))
+        else:
+            # No index for this text: the contacts of the user's scope are read (a representative's through the
+            # owner index).
+            found.append(_scoped(select(Contact.id).join(Customer, Customer.id == Contact.customer_id), scope,
+                                 postgresql).where(contains))
     stmt = _scoped(select(Contact.id, Contact.name, Contact.customer_id, Customer.name)
                    .join(Customer, Customer.id == Contact.customer_id), scope, postgresql)
     return (stmt.where(Contact.id.in_(found[0] if len(found) == 1 else union_all(*found)),
@@ -193,7 +239,7 @@ def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: 
               limit: int, customer_ids: Sequence[int]) -> list[Any]:
     """The rows of the contacts' statement, none when the text cannot match a contact (no statement then)."""
     parameters: dict[str, Any] = {"limit": limit, **in_scope}
-    phone = email = name = None
+    phone = email = name = name_index = None
     if customer_ids:
         parameters["customer_ids"] = list(customer_ids)
     if "p" in terms:
@@ -205,7 +251,10 @@ def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: 
     if not _NOT_A_NAME.search(query):
         name = postgresql and query.lower() != query.upper()  # contains_any_case's lower() on both sides
         parameters["name"] = contains_pattern(query)
+        name_index = _name_index_shape(query)
+        if name_index is not None:
+            parameters.update(_name_parameters(query))
     if not (customer_ids or phone is not None or email is not None or name is not None):
         return []
-    key = ("contacts", scope, postgresql, bool(customer_ids), phone, email, name)
+    key = ("contacts", scope, postgresql, bool(customer_ids), phone, email, name, name_index)
     return db.session.connection().execute(_statement(key, _contacts_statement), parameters).all()
