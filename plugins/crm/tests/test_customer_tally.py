@@ -153,3 +153,42 @@ def test_two_transactions_adding_to_one_tally_row_both_count(app, db, org):
         second.close()
     db.session.expire_all()
     assert tallied(db)[(org.rep2.id, "B")] == 2 == counted(db)[(org.rep2.id, "B")]
+
+
+def test_the_migrations_count_and_index_existing_customers_and_contacts(app, fresh_database):
+    """Upgrading a database that already has customers and contacts fills the tally and the contact names' index
+    (migrations 9d4e2a7c1b36 and 2b7f0c5e8d13); both go down and up again."""
+    from datetime import datetime
+
+    from sqlalchemy import create_engine
+
+    from core.db import migrations
+    from core.setup import plugin_lineage
+    from plugins.crm.models import Contact, ContactSearchGram
+
+    lineage = plugin_lineage(app.extensions["netsales"], "crm")
+    engine = create_engine(fresh_database.url)
+    before = "7c2e9b41d5a0"
+    try:
+        migrations.upgrade(engine, migrations.core_lineage())
+        migrations.upgrade(engine, lineage, before)
+        values = {"kind": "company", "state": "lead", "potential_value": 0, "grade_locked": False,
+                  "orders_count": 0, "purchase_amount": 0, "completeness": 0, "contacts_count": 0, "archived": False,
+                  "created_at": datetime(2026, 1, 1), "updated_at": datetime(2026, 1, 1)}
+        with engine.begin() as connection:
+            connection.execute(insert(Customer.__table__), [
+                {**values, "name": name, "name_key": name, "grade": grade}
+                for name, grade in (("甲公司", "A"), ("乙公司", "A"), ("丙公司", None))])
+            connection.execute(insert(Contact.__table__), [
+                {"customer_id": 1, "name": "Zhang Wei", "created_at": datetime(2026, 1, 1)}])
+        for _round in range(2):  # the upgrade, then down and up again
+            migrations.upgrade(engine, lineage)
+            with engine.begin() as connection:
+                tally = set(connection.execute(select(CustomerTally.owner_key, CustomerTally.grade_key,
+                                                      CustomerTally.customers)))
+                grams = set(connection.scalars(select(ContactSearchGram.gram)))
+            assert tally == {(0, "A", 2), (0, "", 1)}
+            assert grams == {"zhang we", "hang wei", "ang wei", "ng wei", "g wei", " wei", "wei", "ei", "i"}
+            migrations.downgrade(engine, lineage, before)
+    finally:
+        engine.dispose()
