@@ -150,3 +150,53 @@ def test_the_claim_list_groups_by_category_state_and_department_with_counts_and_
     assert f"/expenses/?category={company.travel.id}" in page and "150.50" in page
     listed = client.get(f"/expenses/?category={company.travel.id}").get_data(as_text=True)
     assert len(re.findall(r'href="/expenses/claims/\d+"', listed)) == 2 and mixed.number not in listed
+
+
+def test_the_claim_list_built_once_per_scope_shows_what_the_users_own_select_shows(app, db, company, count_queries):
+    """The claim list's select with the user's values as parameters (built once per scope), and its plain page
+    from a count and rows built once per sort, show the rows and totals of the list written with the user's own
+    values (claims_query), for every scope, sort, page and narrowing; the plain page in two statements."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from plugins.expenses.models import Claim
+    from plugins.expenses.services.queries import claims_query
+    from plugins.expenses.views.lists import (
+        CLAIM_DEFAULT_SORT,
+        CLAIM_SORTS,
+        LIST_COLUMNS,
+        WITH_CLAIMANT,
+        ClaimListQuery,
+        _claim_page_statements,
+        claim_list,
+    )
+
+    claims = [draft(db, user, line(company.travel, invoice=f"P{n}"), title=f"Trip {n}")
+              for n, user in enumerate([company.rep, company.rep2, company.head, company.boss] * 3)]
+    transition(db.session, claims[1], company.rep2, "submit")
+    transition(db.session, claims[1], company.head, "approve")  # finance's queue
+    transition(db.session, claims[4], company.rep, "submit")  # the head's queue
+    for n, claim in enumerate(claims):  # created at a few moments, totals that tie: the id breaks every tie
+        db.session.execute(update(Claim).where(Claim.id == claim.id).values(
+            created_at=claim.created_at - timedelta(hours=n % 3), total=f"{n % 4}0.00"))
+    db.session.commit()
+    arguments = [{}, {"page": "2", "per_page": "3"}, {"page": "99"}, {"sort": "total"}, {"sort": "-number"},
+                 {"sort": "state", "per_page": "5"}, {"sort": "submitted"}, {"sort": "-created", "page": "x"},
+                 {"state": "submitted"}, {"mine": "1", "sort": "total"}, {"q": "trip 1"}]
+    _claim_page_statements.cache_clear()
+    for user in (company.rep, company.rep2, company.head, company.boss, company.finance):
+        for args in arguments:
+            with app.test_request_context():
+                own = ClaimListQuery(claims_query(user).options(WITH_CLAIMANT), columns=LIST_COLUMNS,
+                                     sorts=CLAIM_SORTS, default_sort=CLAIM_DEFAULT_SORT,
+                                     filters=claim_list(user).filters).page(args)
+            with app.test_request_context(), count_queries() as statements:
+                page = claim_list(user, args).page(args)
+            assert (page.items, page.total, page.page, page.sort) == (own.items, own.total, own.page, own.sort), args
+            if set(args) <= {"page", "per_page", "sort"}:
+                assert len([s for s in statements if "expenses_claim" in s]) == (2 if page.total else 1)
+    assert len(claim_list(company.boss, {}).page({}).items) == 12
+    # Every plain page (8 a user, and the last) ran statements built once per scope, finance or not, and sort.
+    built = _claim_page_statements.cache_info()
+    assert built.hits + built.misses == 5 * 8 + 1 and built.currsize == built.misses < 20

@@ -5,15 +5,20 @@ so a page costs a fixed number of queries (count, rows, eager loads) whatever th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Integer, Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.identity.models import Department, User
+from core.security import scope_for
 from core.web.listing import ExportColumn, Filter, GroupBy, ListQuery, SumColumn
+from core.web.parameter_listing import ParameterListing, page_statements
 from plugins.expenses.labels import state_label
 from plugins.expenses.models import (
     BUDGET_APPROVED,
@@ -27,7 +32,14 @@ from plugins.expenses.models import (
 from plugins.expenses.search import searched
 from plugins.expenses.services.budgets import budget_lines_query, budget_remaining_column
 from plugins.expenses.services.categories import active_categories, category_label
-from plugins.expenses.services.queries import claims_query, department_queue, finance_queue
+from plugins.expenses.services.common import VIEW
+from plugins.expenses.services.queries import (
+    bound_visibility,
+    department_queue,
+    finance_queue,
+    sees_queues,
+    visibility_parameters,
+)
 
 #: What the lists' search box searches: the box is drawn for a list with search columns; the search itself goes
 #: through the plugin's substring index (ClaimListQuery.filtered, search.claim_search).
@@ -70,18 +82,37 @@ class ClaimListQuery(ListQuery):
             stmt = searched(stmt, db.session, text)
         return stmt, active, errors
 
+    def rows_statement(self, stmt: Select, sort: str) -> Select:
+        """The page's rows of ``stmt`` sorted by ``sort`` (no limit yet): the shown columns, the claimant's name
+        joined in."""
+        # An outer join, as the eager load was: SQLite keeps the claim table as the outer loop (the sort's index).
+        return (self.ordered(stmt, sort).with_only_columns(*self.columns)
+                .outerjoin(User, User.id == Claim.claimant_id))
+
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
                    session: Any) -> list[Any]:
-        # An outer join, as the eager load was: SQLite keeps the claim table as the outer loop (the sort's index).
-        rows = (self.ordered(stmt, sort).with_only_columns(*self.columns)
-                .outerjoin(User, User.id == Claim.claimant_id).limit(limit).offset(offset))
         # On the session's connection, as core's count: the rows as the database gives them. The ORM's execution
         # rebuilt every row of plain columns value by value, for nothing (issue 18).
-        return session.connection().execute(rows).all()
+        return session.connection().execute(self.rows_statement(stmt, sort).limit(limit).offset(offset)).all()
+
+
+class ClaimList(ClaimListQuery, ParameterListing):
+    """The claim list: its select written with the user's id and team as parameters (queries.bound_visibility),
+    built once per process for each scope; the page as it opens (no search, filter or grouping) runs a count and
+    rows built once per scope and sort (core.web.parameter_listing), where building the list's select, its count
+    and its rows at every request cost more Python than the representative's page's SQL (issue 18). A search, a
+    filter, a grouping or an export binds the parameters into the select, as any list's."""
 
 
 def _state_choices() -> list[tuple[str, str]]:
-    return [(state, state_label(state)) for state in CLAIM_STATES]
+    """The states and their labels, translated once per locale and process (seven catalogue look-ups a page)."""
+    known: dict[str, list[tuple[str, str]]] = current_app.extensions["netsales"].memo("expenses.state_choices", None,
+                                                                                    dict)
+    locale = str(get_locale())
+    found = known.get(locale)
+    if found is None:
+        found = known[locale] = [(state, state_label(state)) for state in CLAIM_STATES]
+    return list(found)
 
 
 def _over_budget_filter() -> Filter:
@@ -120,13 +151,18 @@ def _source_filter(args: Mapping[str, str], user: Any) -> list[Filter]:
 def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
     """Expenses → Claims: every claim ``user`` may see (own / team / all, R2), newest first. ``args`` (the
     request's) may narrow it to one person's claims or to those filed for one record (links of smart buttons)."""
+    from core.extensions import db
+
     args = args if args is not None else {}
-    return ClaimListQuery(
-        claims_query(user).options(WITH_CLAIMANT),
+    scope = scope_for(user, VIEW)
+    shape = (scope, scope != "all" and sees_queues(user), db.session.get_bind().dialect.name == "postgresql")
+    return ClaimList(
+        _claims_in_scope(*shape),
+        parameters=visibility_parameters(user, scope),
+        statements=lambda sort: _claim_page_statements(*shape, sort),
         columns=LIST_COLUMNS,
-        sorts={"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
-               "total": Claim.total, "state": Claim.state},
-        default_sort="-created",
+        sorts=CLAIM_SORTS,
+        default_sort=CLAIM_DEFAULT_SORT,
         search=CLAIM_SEARCH,
         filters=[
             Filter.choice("state", _l("State"), Claim.state, _state_choices),
@@ -152,6 +188,32 @@ def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
         ],
         sums=[SumColumn("total", _l("Amount"), Claim.total)],
     )
+
+
+CLAIM_SORTS = {"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
+               "total": Claim.total, "state": Claim.state}
+CLAIM_DEFAULT_SORT = "-created"
+
+
+@cache
+def _claims_in_scope(scope: str | None, finance: bool, postgresql: bool) -> Select:
+    """queries.claims_query(user) for a user of this scope, the user's values as parameters (visibility_parameters),
+    with the claimant for the export: built once per process and shape."""
+    condition = bound_visibility(scope, finance, postgresql)
+    stmt = select(Claim) if condition is None else select(Claim).where(condition)
+    return stmt.order_by(Claim.created_at.desc(), Claim.id.desc()).options(WITH_CLAIMANT)
+
+
+@cache
+def _claim_page_statements(scope: str | None, finance: bool, postgresql: bool, sort: str) -> tuple[Select, Select]:
+    """The count and the rows (:page_limit after :page_offset) of the claim list's plain page for this shape and
+    sort, as ClaimListQuery.page counts and reads them: built once per process (sorts × directions × scopes)."""
+    claims = _claims_in_scope(scope, finance, postgresql)
+    count, _rows = page_statements(claims, sort, sorts=CLAIM_SORTS, default_sort=CLAIM_DEFAULT_SORT)
+    rows = (ClaimListQuery(claims, columns=LIST_COLUMNS, sorts=CLAIM_SORTS, default_sort=CLAIM_DEFAULT_SORT)
+            .rows_statement(claims, sort).limit(bindparam("page_limit", type_=Integer))
+            .offset(bindparam("page_offset", type_=Integer)))
+    return count, rows
 
 
 #: The claim list's category and department choices, built once: the same statement object each page is its compiled
