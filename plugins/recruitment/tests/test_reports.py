@@ -78,3 +78,67 @@ def test_applications_list_statements_do_not_grow(db, people, login_as, count_qu
     with count_queries() as many:
         assert hr.get("/recruitment/candidates").status_code == 200
     assert len(many) == len(few)
+
+
+def previous_funnel(db, user, requisition_id=None):
+    """The funnel as it was summed in SQL: five CASE sums per channel (issue 18 compares the new one with it)."""
+    from sqlalchemy import case, func, select
+
+    from core.security import scoped
+    from plugins.recruitment.models import CHANNELS, STAGES, Application
+
+    steps = [func.count(Application.id).label("applied")]
+    for step in reports.FUNNEL[1:]:
+        steps.append(func.coalesce(func.sum(case((Application.furthest >= STAGES.index(step), 1), else_=0)), 0)
+                     .label(step))
+    stmt = scoped(select(Application.channel, *steps), Application, "recruitment.application.view", user)
+    if requisition_id:
+        stmt = stmt.where(Application.requisition_id == requisition_id)
+    table, total = {}, dict.fromkeys(reports.FUNNEL, 0)
+    for row in db.session.execute(stmt.group_by(Application.channel)):
+        table[row.channel] = {step: int(getattr(row, step) or 0) for step in reports.FUNNEL}
+        for step in reports.FUNNEL:
+            total[step] += table[row.channel][step]
+    return {**{c: table[c] for c in CHANNELS if c in table}, "total": total}
+
+
+def test_the_funnel_counts_what_the_sums_per_channel_counted(db, people, requisition, make_application):
+    """Counted per channel and furthest stage, summed in Python: the same table for each scope (all, team, own,
+    none) and for one requisition, a channel the list does not know counted in the total only, as before."""
+    from sqlalchemy import update
+
+    from core.timeutil import utcnow
+    from plugins.recruitment.models import Application, Requisition
+
+    theirs = Requisition(title="直播运营", position="sales_rep", headcount=3, reason="growth", state="approved",
+                         requested_by_id=people["supervisor"].id, approved_at=utcnow())
+    db.session.add(theirs)
+    db.session.commit()
+    made = [make_application(channel=("campus", "job_site", "referral", "agency")[n % 4],
+                             req=theirs if n % 3 == 0 else requisition) for n in range(24)]
+    for n, application in enumerate(made):  # every furthest stage, in every channel
+        application.furthest = n % 6
+    db.session.commit()
+    db.session.execute(update(Application).where(Application.id == made[5].id).values(channel="legacy"))
+    db.session.commit()
+    for who in ("hr", "head", "supervisor", "rep"):
+        for requisition_id in (None, requisition.id, theirs.id):
+            expected = previous_funnel(db, people[who], requisition_id)
+            assert reports.funnel(db.session, people[who], requisition_id) == expected, (who, requisition_id)
+    table = reports.funnel(db.session, people["hr"])
+    assert "legacy" not in table and table["total"]["applied"] == 24 and table["total"]["hired"] == 4
+
+
+def test_sqlite_counts_the_funnel_from_its_index_alone(db, people, make_application, count_queries):
+    """Without statistics SQLite must still read the (channel, furthest) index, not every application's row."""
+    import pytest
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics")
+    make_application()
+    with count_queries() as statements:
+        reports.funnel(db.session, people["hr"])
+    (funnel,) = [s for s in statements if "recruitment_application.furthest" in s]
+    plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {funnel}")))
+    assert "COVERING INDEX ix_recruitment_application_funnel" in plan, plan
