@@ -20,6 +20,13 @@ the HTML of the boards and deal lists in en and zh_Hans, to compare before and a
 
     .venv/bin/python -m bench.pipeline_bench --lines 20000 --profile 40
     .venv/bin/python -m bench.pipeline_bench --lines 20000 --dump /tmp/pipeline-before
+
+Old against new, paired: ``--profile 0 --stdin-rounds`` builds the data, warms the page up, prints "ready", then
+makes ``--requests`` requests of ``--url`` for each line it reads and prints their CPU ms a request. A driver runs
+one copy of the code before the change and one after, and sends each a line in turn: both see the same load.
+
+    .venv/bin/python -m bench.pipeline_bench --lines 20000 --profile 0 --stdin-rounds --requests 50 \
+        --url /pipeline/quotations --login sup0
 """
 
 from __future__ import annotations
@@ -199,6 +206,21 @@ DUMPED = [("sup0", "/pipeline/board"), ("manager", "/pipeline/board"), ("manager
           ("manager", "/pipeline/deals?group=stage"), ("rep1", "/pipeline/deals?status=won")]
 
 
+def stdin_rounds(app: Flask, url: str, login: str, requests: int) -> None:
+    """``requests`` requests of ``url`` as ``login`` for each line read on stdin, the CPU ms a request printed."""
+    import sys
+
+    from bench.harness import cpu_per_request, sign_in
+
+    client = app.test_client()
+    sign_in(app, client, login)
+    for _ in range(20):
+        client.get(url)  # warm: compiled statements, templates, catalogues
+    print("ready", flush=True)
+    for _line in sys.stdin:
+        print(f"{cpu_per_request(app, client, url, requests, rounds=1)[0] * 1000:.4f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000, help="order lines to build (default 1,000,000)")
@@ -212,6 +234,9 @@ def main() -> None:
     parser.add_argument("--login", default="sup0", help="who --profile signs in as (default sup0, a supervisor)")
     parser.add_argument("--requests", type=int, default=300, help="requests --profile makes (default 300)")
     parser.add_argument("--dump", type=Path, metavar="DIR", help="write the boards' and deal lists' HTML here")
+    parser.add_argument("--stdin-rounds", action="store_true",
+                        help="with --profile: after the warm-up, --requests requests of --url for each line read on "
+                             "stdin, their CPU ms a request printed (a driver alternates two copies of the code)")
     args = parser.parse_args()
     with bench_app("crm", "pipeline") as app:
         started = time.perf_counter()
@@ -221,6 +246,8 @@ def main() -> None:
 
             if args.dump:
                 dump(app, DUMPED, args.dump)
+            elif args.stdin_rounds:
+                stdin_rounds(app, args.url, args.login, args.requests)
             else:
                 profile_page(app, args.url, args.login, args.requests, args.profile)
             return
@@ -234,6 +261,8 @@ def main() -> None:
                                   ("order list (manager)", "/pipeline/orders", "manager"),
                                   ("order list (representative)", "/pipeline/orders", "rep1"),
                                   ("approval queue (supervisor)", "/pipeline/approvals", "sup0"),
+                                  ("quotation list (supervisor)", "/pipeline/quotations", "sup0"),
+                                  ("quotation list (representative)", "/pipeline/quotations", "rep1"),
                                   ("targets (manager)", "/pipeline/targets", "manager")):
             print(time_page(app, url, login, repeat=args.repeat).report(label), flush=True)
         print(kpi_ratio(app))
