@@ -262,7 +262,7 @@ def main() -> None:
                                   ("order list (representative)", "/pipeline/orders", "rep1"),
                                   ("approval queue (supervisor)", "/pipeline/approvals", "sup0"),
                                   ("quotation list (supervisor)", "/pipeline/quotations", "sup0"),
-                                  ("quotation list (representative)", "/pipeline/quotations", "rep1"),
+                                  ("quotation list (representative)", "/pipeline/quotations", "rep0"),  # rep1: none
                                   ("targets (manager)", "/pipeline/targets", "manager")):
             print(time_page(app, url, login, repeat=args.repeat).report(label), flush=True)
         print(kpi_ratio(app))
