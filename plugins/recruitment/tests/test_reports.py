@@ -142,3 +142,36 @@ def test_sqlite_counts_the_funnel_from_its_index_alone(db, people, make_applicat
     (funnel,) = [s for s in statements if "recruitment_application.furthest" in s]
     plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {funnel}")))
     assert "COVERING INDEX ix_recruitment_application_funnel" in plan, plan
+
+
+def test_time_in_stage_is_what_the_join_with_the_applications_gave(db, people, requisition, make_application):
+    """The "all" scope reads the stage changes alone (each has its application): the same averages as the joined
+    statement, for each scope."""
+    from sqlalchemy import func, select
+
+    from core.security import scoped
+    from core.timeutil import utcnow
+    from plugins.recruitment.models import Application, Requisition, StageChange
+
+    theirs = Requisition(title="直播运营", position="sales_rep", headcount=3, reason="growth", state="approved",
+                         requested_by_id=people["supervisor"].id, approved_at=utcnow())
+    db.session.add(theirs)
+    db.session.commit()
+    for n in range(12):
+        application = make_application(req=theirs if n % 3 == 0 else requisition)
+        db.session.add_all([StageChange(application_id=application.id, from_stage="screening", to_stage="test",
+                                        seconds_in_stage=3600 * (n + 1)),
+                            StageChange(application_id=application.id, from_stage="test", to_stage="test",
+                                        seconds_in_stage=999999),  # a note, not a move: not counted
+                            StageChange(application_id=application.id, from_stage="test", to_stage="interview",
+                                        seconds_in_stage=86400 * n)])
+    db.session.commit()
+    for who in ("hr", "head", "supervisor", "rep"):
+        joined = scoped(select(StageChange.from_stage, func.avg(StageChange.seconds_in_stage))
+                        .join(Application, Application.id == StageChange.application_id), Application,
+                        "recruitment.application.view", people[who]).where(
+            StageChange.from_stage.is_not(None), StageChange.from_stage != StageChange.to_stage)
+        expected = {stage: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1"))
+                    for stage, avg in db.session.execute(joined.group_by(StageChange.from_stage))}
+        assert reports.time_in_stage(db.session, people[who]) == expected, who
+    assert reports.time_in_stage(db.session, people["hr"]) != reports.time_in_stage(db.session, people["supervisor"])
