@@ -156,6 +156,7 @@ def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
     args = args if args is not None else {}
     scope = scope_for(user, VIEW)
     shape = (scope, scope != "all" and sees_queues(user), db.session.get_bind().dialect.name == "postgresql")
+    state, others, groups, sums = _fixed_claim_list_parts()
     return ClaimList(
         _claims_in_scope(*shape),
         parameters=visibility_parameters(user, scope),
@@ -165,29 +166,42 @@ def claim_list(user: Any, args: Mapping[str, str] | None = None) -> ListQuery:
         default_sort=CLAIM_DEFAULT_SORT,
         search=CLAIM_SEARCH,
         filters=[
-            Filter.choice("state", _l("State"), Claim.state, _state_choices),
+            state,
             # "mine" narrows a team's or the company's list to the user's own claims.
             Filter.choice("mine", _l("Claimant"), Claim.claimant_id, lambda: [("1", _("Only mine"))],
                           coerce=lambda _raw: user.id),
-            _over_budget_filter(),
-            Filter.date_from("since", _l("Created from"), Claim.created_at),
-            Filter.date_to("until", _l("Created until"), Claim.created_at),
-            Filter.choice("category", _l("Category"), Claim.category_id, _all_category_choices, coerce=int),
-            Filter.choice("department", _l("Department"), Claim.department_id, _department_choices, coerce=int),
+            *others,
             *_person_filter(args),
             *_source_filter(args, user),
         ],
-        # Group by with counts and totals (issue 12): one GROUP BY over the same scoped, searched, filtered claims.
-        # A claim whose lines have several categories forms the "several categories" group, never counted twice.
-        groups=[
-            GroupBy("state", _l("State"), Claim.state, value_labels=_state_choices, filter_key="state"),
-            GroupBy("category", _l("Category"), Claim.category_id, value_labels=_category_pairs,
-                    filter_key="category", empty_label=_l("Several categories")),
-            GroupBy("department", _l("Department"), Claim.department_id, value_labels=_department_pairs,
-                    filter_key="department", empty_label=_l("No department")),
-        ],
-        sums=[SumColumn("total", _l("Amount"), Claim.total)],
+        groups=groups,
+        sums=sums,
     )
+
+
+@cache
+def _fixed_claim_list_parts() -> tuple[Filter, tuple[Filter, ...], tuple[GroupBy, ...], tuple[SumColumn, ...]]:
+    """The claim list's filters, groups and sums that are the same for every user (immutable; their labels and
+    choices translated when drawn): built once per process, not at every page. The state filter, those after the
+    user's "mine", the groups and the sums."""
+    state = Filter.choice("state", _l("State"), Claim.state, _state_choices)
+    others = (
+        _over_budget_filter(),
+        Filter.date_from("since", _l("Created from"), Claim.created_at),
+        Filter.date_to("until", _l("Created until"), Claim.created_at),
+        Filter.choice("category", _l("Category"), Claim.category_id, _all_category_choices, coerce=int),
+        Filter.choice("department", _l("Department"), Claim.department_id, _department_choices, coerce=int),
+    )
+    # Group by with counts and totals (issue 12): one GROUP BY over the same scoped, searched, filtered claims.
+    # A claim whose lines have several categories forms the "several categories" group, never counted twice.
+    groups = (
+        GroupBy("state", _l("State"), Claim.state, value_labels=_state_choices, filter_key="state"),
+        GroupBy("category", _l("Category"), Claim.category_id, value_labels=_category_pairs,
+                filter_key="category", empty_label=_l("Several categories")),
+        GroupBy("department", _l("Department"), Claim.department_id, value_labels=_department_pairs,
+                filter_key="department", empty_label=_l("No department")),
+    )
+    return state, others, groups, (SumColumn("total", _l("Amount"), Claim.total),)
 
 
 CLAIM_SORTS = {"number": Claim.number, "created": Claim.created_at, "submitted": Claim.submitted_at,
