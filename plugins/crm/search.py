@@ -25,7 +25,7 @@ from typing import Any
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, exists, func, select, union_all
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
@@ -34,77 +34,30 @@ from core.db.substring_index import (
     contains_pattern,
     prefix_parameters,
     prefix_upper,
-    successor,
 )
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
 from core.web.record_links import record_url_prefix
 from plugins.crm.models import (
-    SEARCH_FIELDS,
-    SEARCH_WINDOW,
     Contact,
     ContactSearchGram,
     Customer,
-    CustomerSearchGram,
 )
-from plugins.crm.services.search_terms import owner_not_indexed, search_terms
+from plugins.crm.services.search_terms import (
+    bound_customer_search,
+    owner_not_indexed,
+    search_parameters,
+    search_shapes,
+    search_terms,
+    term_parameters,
+    term_shape,
+)
 
 VIEW = "crm.customer.view"
 #: A digit or "@": the text is a phone or an e-mail, not part of a person's name.
 _NOT_A_NAME = re.compile(r"[\d@]")
-_GRAM = CustomerSearchGram.__table__.c
-_OTHER_GRAM = {field: CustomerSearchGram.__table__.alias().c for field in SEARCH_FIELDS}
-_CUSTOMER = Customer.__table__.c
 _CONTACT_GRAM = ContactSearchGram.__table__.c
 _OTHER_CONTACT_GRAM = ContactSearchGram.__table__.alias().c
-
-
-# Shapes. The customers' search: for each term of search_terms (field, how the index answers it): "range" (a text
-# of at most SEARCH_WINDOW characters: every window starting with it), "from" (the same without an upper end: no
-# successor), "ends" (a longer text: its first and last windows), "first" (a longer text whose windows are equal).
-
-
-def _term_shape(text: str) -> str:
-    if len(text) <= SEARCH_WINDOW:
-        return "range" if successor(text) is not None else "from"
-    return "first" if text[:SEARCH_WINDOW] == text[-SEARCH_WINDOW:] else "ends"
-
-
-def _term_parameters(field: str, text: str) -> dict[str, str]:
-    values = {f"{field}_like": contains_pattern(text)}
-    if len(text) <= SEARCH_WINDOW:
-        values[f"{field}_from"] = text
-        after = successor(text)
-        if after is not None:
-            values[f"{field}_to"] = after
-    else:
-        values[f"{field}_first"], values[f"{field}_last"] = text[:SEARCH_WINDOW], text[-SEARCH_WINDOW:]
-    return values
-
-
-def _candidates(field: str, shape: str) -> Any:
-    """search_terms.candidates with the text as parameters ``field``_from/_to or _first/_last."""
-    gram = _GRAM
-    if shape in ("range", "from"):
-        condition = gram.gram >= bindparam(f"{field}_from")
-        if shape == "range":
-            condition = and_(condition, gram.gram < bindparam(f"{field}_to"))
-        return select(gram.customer_id).where(gram.field == field, condition)
-    stmt = select(gram.customer_id).where(gram.field == field, gram.gram == bindparam(f"{field}_first"))
-    if shape == "ends":
-        other = _OTHER_GRAM[field]
-        stmt = stmt.where(exists().where(other.field == field, other.gram == bindparam(f"{field}_last"),
-                                         other.customer_id == gram.customer_id))
-    return stmt
-
-
-def _customer_search(terms: tuple[tuple[str, str], ...]) -> Any:
-    """search_terms.customer_search for terms of these shapes."""
-    if not terms:
-        return false()
-    found = [_candidates(field, shape) for field, shape in terms]
-    confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].like(bindparam(f"{field}_like"), escape="/") for field, _ in terms]
-    return and_(_CUSTOMER.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
 
 
 def _scoped(stmt: Select, scope: str | None, postgresql: bool) -> Select:
@@ -117,7 +70,7 @@ def _scoped(stmt: Select, scope: str | None, postgresql: bool) -> Select:
 def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str], ...]) -> Select:
     """Matching customers in the scope, newest first (:limit): (id, name, grade, region, industry)."""
     stmt = _scoped(select(Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry),
-                   scope, postgresql).where(_customer_search(terms))
+                   scope, postgresql).where(bound_customer_search(terms))
     if not postgresql:
         # Without planner statistics SQLite would read a representative's every customer by the owner index,
         # where the search's own index finds the few that match.
@@ -149,12 +102,12 @@ def _name_index_shape(query: str) -> str | None:
     the databases' lower() may fold otherwise than Python's (the contacts of the scope are read then)."""
     if any(not ch.isascii() and ch.lower() != ch.upper() for ch in query):
         return None
-    return _term_shape(query.lower())
+    return term_shape(query.lower())
 
 
 def _name_parameters(query: str) -> dict[str, str]:
     """The parameters of _name_candidates(_name_index_shape(``query``))."""
-    return {key: value for key, value in _term_parameters("name", query.lower()).items() if key != "name_like"}
+    return {key: value for key, value in term_parameters("name", query.lower()).items() if key != "name_like"}
 
 
 def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, phone: bool | None,
@@ -212,10 +165,8 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     scope = scope_for(user, VIEW)
     in_scope = scope_parameters(user, scope)
     terms = search_terms(query)
-    shapes = tuple((field, _term_shape(text)) for field, text in terms.items())
-    parameters = {"limit": limit, **in_scope}
-    for field, text in terms.items():
-        parameters.update(_term_parameters(field, text))
+    shapes = search_shapes(terms)
+    parameters = {"limit": limit, **in_scope, **search_parameters(terms)}
     customers = connection.execute(_statement(("customers", scope, postgresql, shapes), _customers_statement),
                                    parameters).all()
     results = []

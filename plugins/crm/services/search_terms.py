@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, exists, false, or_, select, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
 
-from core.db.substring_index import starts_with, with_where_terms
+from core.db.substring_index import contains_pattern, starts_with, successor, with_where_terms
 from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Customer, CustomerSearchGram
 from plugins.crm.services import normalise
 
@@ -78,6 +78,70 @@ def customer_search(text: str) -> Any:
     # PostgreSQL estimates the matches well and hash-joins a team's every customer (3.8 ms for "0012" among
     # 100,000), where with it, taking them for a handful, it probes the candidates by id (1.7 ms).
     confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].contains(term, autoescape=True) for field, term in terms.items()]
+    return and_(_CUSTOMER.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
+
+
+# The same search with the texts as parameters, for statements built once per shape of search (the global search,
+# the customer list): for each term of search_terms, (field, how the index answers it): "range" (a text of at most
+# SEARCH_WINDOW characters: every window starting with it), "from" (the same without an upper end: no successor),
+# "ends" (a longer text: its first and last windows), "first" (a longer text whose windows are equal).
+
+
+def term_shape(text: str) -> str:
+    """How the index answers ``text`` (one of search_terms' values): see above."""
+    if len(text) <= SEARCH_WINDOW:
+        return "range" if successor(text) is not None else "from"
+    return "first" if text[:SEARCH_WINDOW] == text[-SEARCH_WINDOW:] else "ends"
+
+
+def search_shapes(terms: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(field, term_shape) of each of search_terms' terms, in their order: what bound_customer_search is built for."""
+    return tuple((field, term_shape(text)) for field, text in terms.items())
+
+
+def term_parameters(field: str, text: str) -> dict[str, str]:
+    """The parameters of bound_customer_search for the term ``text`` of ``field``."""
+    values = {f"{field}_like": contains_pattern(text)}
+    if len(text) <= SEARCH_WINDOW:
+        values[f"{field}_from"] = text
+        after = successor(text)
+        if after is not None:
+            values[f"{field}_to"] = after
+    else:
+        values[f"{field}_first"], values[f"{field}_last"] = text[:SEARCH_WINDOW], text[-SEARCH_WINDOW:]
+    return values
+
+
+def search_parameters(terms: dict[str, str]) -> dict[str, str]:
+    """The parameters of bound_customer_search(search_shapes(terms)) for ``terms``."""
+    values: dict[str, str] = {}
+    for field, text in terms.items():
+        values.update(term_parameters(field, text))
+    return values
+
+
+def bound_candidates(field: str, shape: str) -> Any:
+    """candidates with the text as parameters ``field``_from/_to or _first/_last."""
+    gram = _GRAM
+    if shape in ("range", "from"):
+        condition = gram.gram >= bindparam(f"{field}_from")
+        if shape == "range":
+            condition = and_(condition, gram.gram < bindparam(f"{field}_to"))
+        return select(gram.customer_id).where(gram.field == field, condition)
+    stmt = select(gram.customer_id).where(gram.field == field, gram.gram == bindparam(f"{field}_first"))
+    if shape == "ends":
+        other = _OTHER_GRAM[field]
+        stmt = stmt.where(exists().where(other.field == field, other.gram == bindparam(f"{field}_last"),
+                                         other.customer_id == gram.customer_id))
+    return stmt
+
+
+def bound_customer_search(shapes: tuple[tuple[str, str], ...]) -> Any:
+    """customer_search for terms of these shapes (search_shapes), the texts as parameters (search_parameters)."""
+    if not shapes:
+        return false()
+    found = [bound_candidates(field, shape) for field, shape in shapes]
+    confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].like(bindparam(f"{field}_like"), escape="/") for field, _ in shapes]
     return and_(_CUSTOMER.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
 
 
