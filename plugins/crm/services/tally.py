@@ -36,6 +36,12 @@ def _count_statement(scope: str | None, postgresql: bool, filters: tuple[str, ..
     return stmt
 
 
+def scope_count_statement(scope: str | None, postgresql: bool) -> Select:
+    """The count of every live customer in a scope, built once: its parameters are the scope's
+    (core.security.scope_parameters), for a list whose statements are built once (views/customer_list.py)."""
+    return _count_statement(scope, postgresql, ())
+
+
 def count_statement(user: Any, scope: str | None, active_filters: Mapping[str, str], postgresql: bool) -> Select:
     """The number of live customers in ``user``'s ``scope`` that ``active_filters`` (grade, owner) keep, as a
     statement with its parameters bound (see ``answers``)."""

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from flask import g
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, exists, func, literal, select
+from sqlalchemy import Integer, Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from core.db.parameters import one_of
@@ -28,14 +29,22 @@ from core.db.substring_index import where_terms
 from core.extensions import db
 from core.identity.models import User
 from core.security import scope_condition, scope_parameters
-from core.web.list_cells import bulk_checkbox_drawer
-from core.web.listing import Filter, GroupBy, ListQuery, SumColumn
-from core.web.locale import datetime_filter
+from core.web.list_cells import bulk_checkbox_drawer, escaped_texts
+from core.web.listing import Filter, GroupBy, ListQuery, Page, SumColumn, plain_args
+from core.web.locale import page_formats
+from core.web.parameter_listing import ParameterListing
 from plugins.crm import forms
-from plugins.crm.access import VIEW, sales_people, scope_of, scoped_customers
+from plugins.crm.access import VIEW, sales_people, scope_of
 from plugins.crm.models import Customer, CustomerTag
 from plugins.crm.services import tally
-from plugins.crm.services.search_terms import customer_search, owner_not_indexed
+from plugins.crm.services.search_terms import (
+    bound_customer_search,
+    customer_search,
+    owner_not_indexed,
+    search_parameters,
+    search_shapes,
+    search_terms,
+)
 
 #: Most distinct tags offered in the tag filter.
 MAX_TAG_CHOICES = 200
@@ -116,15 +125,27 @@ def _without_search(args: Mapping[str, str]) -> dict[str, str]:
     return {key: args.get(key) or "" for key in args if key != "q"}
 
 
-class CustomerListing(ListQuery):
-    """ListQuery with the CRM's search, count and page loading (see the module's docstring).
+class CustomerListing(ParameterListing):
+    """ParameterListing with the CRM's search, count and page loading (see the module's docstring).
+
+    The list as it opens or searched, with no filter or grouping (the pages that open most), runs statements
+    built once per scope, database, sort and shape of search (``page_statements``): the user's id or team, the
+    search's texts and the page's limit and offset are parameters. Building the count and the page's ids at every
+    request cost more Python than a supervisor's whole page spends waiting for them (issue 18). Filters and
+    groupings build their statements for the request, over the same select with the parameters bound.
 
     ``whole_scope`` (user, scope): the list's select is every customer in that user's scope, so that its count,
     when only the grade or owner filter narrows it, comes from the tally (services/tally.py)."""
 
-    def __init__(self, stmt: Any, *, whole_scope: tuple[Any, str | None] | None = None, **options: Any) -> None:
-        super().__init__(stmt, **options)
+    def __init__(self, stmt: Any, *, parameters: dict[str, Any], whole_scope: tuple[Any, str | None] | None = None,
+                 **options: Any) -> None:
+        # Without ``whole_scope``, a select of its own (the clean-up list) builds its statements at every request.
+        super().__init__(stmt, parameters=parameters, statements=self.plain_statements,
+                         narrowed=whole_scope is None, **options)
         self.whole_scope = whole_scope
+        #: The scope and the database (PostgreSQL or not) whose statements ``page_statements`` builds.
+        self.shape = (None if whole_scope is None
+                      else (whole_scope[1], db.session.get_bind().dialect.name == "postgresql"))
         #: The tally's count for the arguments ``filtered`` was last given, when the tally answers them.
         self._tallied: Select | None = None
 
@@ -146,40 +167,71 @@ class CustomerListing(ListQuery):
         keys = [func.coalesce(column, column), Customer.id]
         return stmt.order_by(None).order_by(*(key.desc() if sort.startswith("-") else key.asc() for key in keys))
 
+    def _counted(self, stmt: Select, searching: bool, sqlite: bool) -> Select:
+        """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
+        # The list's WHERE terms one by one (not ANDed into one), as owner_not_indexed rewrites top-level terms.
+        counted = select(func.count()).select_from(Customer).where(*where_terms(stmt))
+        if searching and sqlite:
+            counted = owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
+        return counted
+
+    def _page_ids(self, stmt: Select, sort: str, searching: bool, sqlite: bool) -> Select:
+        """The ids of the list's rows in its order (a page of them is taken with limit and offset)."""
+        ids = stmt.with_only_columns(Customer.id)
+        if sqlite:
+            ids = owner_not_indexed(ids, searching)
+        return self._ordered_after_search(ids, sort) if sqlite and searching else self.ordered(ids, sort)
+
     def count_for_page(self, stmt: Select, searching: bool, session: Any) -> Select:
         """From the tally when it answers (see ``filtered``), else counted from the customer table alone (its
         indexes), whatever the list's select joins for display."""
         if self._tallied is not None and not searching:
             return self._tallied
-        # The list's WHERE terms one by one (not ANDed into one), as owner_not_indexed rewrites top-level terms.
-        counted = select(func.count()).select_from(Customer).where(*where_terms(stmt))
-        if searching and _is_sqlite(session):
-            counted = owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
-        return counted
+        # A new statement from the select's terms: the scope's parameters (bound to ``stmt`` by ``filtered``) are
+        # bound to it again.
+        return self._counted(stmt, searching, _is_sqlite(session)).params(self.parameters)
 
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
                    session: Any) -> list[CustomerRow]:
-        """The page's ids first (from an index alone, however deep the page), then those rows only, put in that
-        order here: a single statement let SQLite walk the sort's index testing every row against the ids.
-        The rows are read as plain values (the list only displays them): no ORM object, identity map or eager
-        loader per row, and still three statements (ids, rows with their owner's name, tags), run on the session's
-        connection (the ORM's execution has nothing to do for plain values and costs more than reading them)."""
-        sqlite = _is_sqlite(session)
+        """The page's ids first (from an index alone, however deep the page), then those rows only (see
+        ``rows_of``)."""
         connection = session.connection()
-        postgresql = _is_postgresql(connection)
-        ids = stmt.with_only_columns(Customer.id)
-        if sqlite:
-            ids = owner_not_indexed(ids, searching)
-        ids = self._ordered_after_search(ids, sort) if sqlite and searching else self.ordered(ids, sort)
-        page_ids = list(connection.scalars(ids.limit(limit).offset(offset)))
-        if not page_ids:
-            return []
-        loaded = {row.id: row for row in connection.execute(_PAGE_ROWS[postgresql], {"ids": page_ids})}
-        tags: dict[int, list[str]] = {}
-        for customer_id, tag in connection.execute(_PAGE_TAGS[postgresql], {"ids": page_ids}):
-            tags.setdefault(customer_id, []).append(tag)
-        return [CustomerRow(loaded[customer_id], tags.get(customer_id, []))
-                for customer_id in page_ids if customer_id in loaded]
+        ids = self._page_ids(stmt, sort, searching, _is_sqlite(session))
+        return rows_of(connection, list(connection.scalars(ids.limit(limit).offset(offset))))
+
+    def page_statements(self, sort: str, shapes: tuple[tuple[str, str], ...] | None) -> tuple[Select, Select]:
+        """The count and the page's ids (``page_limit`` after ``page_offset``) of this list's scope and database
+        for ``sort``, searched for terms of ``shapes`` (search_shapes; None: not searched): built once per process
+        (the same SQL as ``count_for_page`` and ``page_items`` write for the request). Not searched, the count is
+        the tally's for the whole scope (its parameters are the scope's too)."""
+        return _page_statements(self, *self.shape, sort, shapes)
+
+    def plain_statements(self, sort: str) -> tuple[Select, Select]:
+        """ParameterListing's ``statements``: those of the list as it opens (``page_statements``)."""
+        return self.page_statements(sort, None)
+
+    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
+        args = request.args if args is None else args
+        if not self.plain(_without_search(args)):
+            return ListQuery.page(self, args, session)  # a filter or a grouping: statements built for the request
+        text = self.search_text(args)
+        terms = search_terms(text) if text else None
+        sort, per_page = self.sort_key(args), self.per_page_for(args)
+        count, ids = self.page_statements(sort, None if terms is None else search_shapes(terms))
+        self._tallied = count if terms is None else None  # as ``filtered`` tells: the tally counts the scope
+        parameters = self.parameters if not terms else {**self.parameters, **search_parameters(terms)}
+        session = session or db.session
+        session.flush()  # as ParameterListing's plain page: pending changes count
+        connection = session.connection()
+        total = connection.scalar(count, parameters) or 0
+        number = self.page_number(args, total, per_page)
+        items = []
+        if total:
+            page_ids = list(connection.scalars(ids, {**parameters, "page_limit": per_page,
+                                                     "page_offset": (number - 1) * per_page}))
+            items = rows_of(connection, page_ids)
+        return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort, q=text,
+                    active_filters={}, errors={}, args=plain_args(args))
 
     @staticmethod
     def rows_markup(items: list[CustomerRow], labels: Mapping[str, Mapping[str, str]], words: Mapping[str, str],
@@ -208,6 +260,45 @@ _PAGE_TAGS = {postgresql: (select(CustomerTag.customer_id, CustomerTag.tag)
                            .where(one_of(CustomerTag.customer_id, "ids", postgresql))
                            .order_by(CustomerTag.customer_id, CustomerTag.tag))
               for postgresql in (True, False)}
+
+
+#: {(scope, PostgreSQL or not, sort, search shapes or None): (count, page ids)}, filled by _page_statements.
+#: Bounded: 4 scopes x 2 databases x 12 sorts x the shapes a search can take (search_shapes: up to 3 fields
+#: with 4 shapes each), a few dozen in practice.
+_PAGE_STATEMENTS: dict[tuple[Any, ...], tuple[Select, Select]] = {}
+
+
+def _page_statements(listing: CustomerListing, scope: str | None, postgresql: bool, sort: str,
+                     shapes: tuple[tuple[str, str], ...] | None) -> tuple[Select, Select]:
+    """CustomerListing.page_statements, built at the first request of each key."""
+    key = (scope, postgresql, sort, shapes)
+    built = _PAGE_STATEMENTS.get(key)
+    if built is None:
+        stmt, searching, sqlite = scoped_select(scope, postgresql), shapes is not None, not postgresql
+        if searching:
+            stmt = stmt.where(bound_customer_search(shapes))
+        ids = (listing._page_ids(stmt, sort, searching, sqlite).limit(bindparam("page_limit", type_=Integer))
+               .offset(bindparam("page_offset", type_=Integer)))
+        count = (listing._counted(stmt, searching, sqlite) if searching
+                 else tally.scope_count_statement(scope, postgresql))
+        built = _PAGE_STATEMENTS[key] = (count, ids)
+    return built
+
+
+def rows_of(connection: Any, page_ids: list[int]) -> list[CustomerRow]:
+    """The customers ``page_ids``, in that order, with their owner's name and tags: put in order here, as a
+    single statement let SQLite walk the sort's index testing every row against the ids. Read as plain values on
+    the session's connection (the list only displays them): no ORM object, identity map or eager loader per
+    row, and two statements (rows with their owner's name, tags) whatever the page's size."""
+    if not page_ids:
+        return []
+    postgresql = _is_postgresql(connection)
+    loaded = {row.id: row for row in connection.execute(_PAGE_ROWS[postgresql], {"ids": page_ids})}
+    tags: dict[int, list[str]] = {}
+    for customer_id, tag in connection.execute(_PAGE_TAGS[postgresql], {"ids": page_ids}):
+        tags.setdefault(customer_id, []).append(tag)
+    return [CustomerRow(loaded[customer_id], tags.get(customer_id, []))
+            for customer_id in page_ids if customer_id in loaded]
 
 
 class OwnerName:
@@ -263,16 +354,33 @@ def _is_postgresql(connection: Any) -> bool:
     return connection.dialect.name == "postgresql"
 
 
+#: The list's sorts: the same for every customer list.
+SORTS = {"name": Customer.name, "grade": Customer.grade, "state": Customer.state, "updated": Customer.updated_at,
+         "created": Customer.created_at, "complete": Customer.completeness}
+
+
+@cache
+def scoped_select(scope: str | None, postgresql: bool) -> Select:
+    """access.scoped_customers for a scope, the user's id or team as parameters (core.security.scope_parameters):
+    built once per scope and database. The same conditions in the same order."""
+    condition = scope_condition(scope, Customer.owner_id, postgresql)
+    stmt = select(Customer) if condition is None else select(Customer).where(condition)
+    return stmt.where(Customer.merged_into_id.is_(None))
+
+
 def customer_listing(stmt: Any = None) -> CustomerListing:
-    """The customer list over ``stmt`` (default: every customer the user sees)."""
-    whole_scope = None
+    """The customer list over ``stmt`` (default: every customer the user sees, whose statements are built once
+    per scope: see CustomerListing)."""
+    whole_scope, parameters = None, {}
     if stmt is None:
-        stmt, whole_scope = scoped_customers(current_user), (current_user, scope_of(current_user, VIEW))
+        scope = scope_of(current_user, VIEW)
+        whole_scope, parameters = (current_user, scope), scope_parameters(current_user, scope)
+        stmt = scoped_select(scope, db.session.get_bind().dialect.name == "postgresql")
     return CustomerListing(
         stmt,
+        parameters=parameters,
         whole_scope=whole_scope,
-        sorts={"name": Customer.name, "grade": Customer.grade, "state": Customer.state,
-               "updated": Customer.updated_at, "created": Customer.created_at, "complete": Customer.completeness},
+        sorts=SORTS,
         default_sort="-updated",
         search=[Customer.name_key, Customer.phone, Customer.email],
         filters=FILTERS,
@@ -297,7 +405,8 @@ def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, st
                   customer_url: str, bulk: bool) -> Markup:
     """The customer list's rows as one string: the template's loop cost a Jinja call, an escape and a yield per
     cell (about 40 a row); here a row is one f-string. Every value from the database is escaped (names, phones,
-    regions and tags are typed by users); the column names (``words``) are escaped once per page."""
+    regions and tags are typed by users), all of a page's in one call (core.web.list_cells.escaped_texts); the
+    column names (``words``) and the codes' labels are escaped once per page."""
     name, grade, state, region, owner, tag_label, complete, updated, unassigned = (
         escape(words[key]) for key in ("name", "grade", "state", "region", "owner", "tags", "complete", "updated",
                                        "unassigned"))
@@ -306,20 +415,19 @@ def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, st
     states = {code: escape(label) for code, label in labels["state"].items()}
     href = escape(customer_url)
     checkbox = bulk_checkbox_drawer() if bulk else None
+    when = page_formats().datetime  # datetime_filter's text, the request's formats looked up once
     grades: dict[tuple[str, bool], str] = {}
-    # Regions, owners and tags repeat down a page (a few of each): each distinct text is escaped once a page.
-    escaped: dict[str, str] = {}
-
-    def once(text: str) -> str:
-        html = escaped.get(text)
-        if html is None:
-            html = escaped[text] = escape(text)
-        return html
-
-    out = []
+    # Every row's texts in one list: name, phone, state, region, owner, updated, then its tags.
+    texts: list[Any] = []
     for c in items:
-        name_html = escape(c.name)
-        phone = f" · {escape(c.phone)}" if c.phone else ""
+        texts += (c.name, c.phone or "", c.state, c.region or "—", "" if c.owner is None else c.owner.name,
+                  when(c.updated_at, "short"), *c.tag_names)
+    escaped = escaped_texts(texts)
+    out = []
+    at = 0
+    for c in items:
+        name_html, phone, state_html, region_html, owner_html, updated_html = escaped[at:at + 6]
+        at += 6 + len(c.tag_names)
         grade_cell = grades.get((c.grade, c.grade_locked))
         if grade_cell is None:
             if c.grade:
@@ -331,17 +439,19 @@ def customer_rows(items: list[CustomerRow], labels: Mapping[str, Mapping[str, st
             grades[(c.grade, c.grade_locked)] = grade_cell
         kind_label = kinds.get(c.kind)
         state_label = states.get(c.state)
-        tags = "".join(f'<span class="pill">{once(tag)}</span> ' for tag in c.tag_names)
+        tags = "".join(f'<span class="pill">{tag}</span> ' for tag in escaped[at - len(c.tag_names):at])
         out.append(
-            f'<tr>\n{checkbox(c.id, name_html) if checkbox else ""}'
+            f'<tr>\n{checkbox(c.id, Markup(name_html)) if checkbox else ""}'
             f'<td data-label="{name}"><a href="{href}{c.id}">{name_html}</a>\n'
-            f'<br><small>{escape(None) if kind_label is None else kind_label}{phone}</small></td>\n'
+            f'<br><small>{escape(None) if kind_label is None else kind_label}{f" · {phone}" if c.phone else ""}'
+            f'</small></td>\n'
             f'<td data-label="{grade}">{grade_cell}</td>\n'
-            f'<td data-label="{state}"><span class="pill">{escape(c.state) if state_label is None else state_label}</span></td>\n'
-            f'<td data-label="{region}">{once(c.region or "—")}</td>\n'
-            f'<td data-label="{owner}">{unassigned if c.owner is None else once(c.owner.name)}</td>\n'
+            f'<td data-label="{state}"><span class="pill">{state_html if state_label is None else state_label}'
+            f'</span></td>\n'
+            f'<td data-label="{region}">{region_html}</td>\n'
+            f'<td data-label="{owner}">{unassigned if c.owner is None else owner_html}</td>\n'
             f'<td data-label="{tag_label}">{tags}</td>\n'
             f'<td data-label="{complete}"><span class="{"muted" if c.completeness >= 80 else ""}">'
             f'{c.completeness}%</span></td>\n'
-            f'<td data-label="{updated}">{escape(datetime_filter(c.updated_at, "short"))}</td>\n</tr>\n')
+            f'<td data-label="{updated}">{updated_html}</td>\n</tr>\n')
     return Markup("".join(out))

@@ -1,0 +1,67 @@
+"""The customer list as it opens and searched runs statements built once per scope, database, sort and shape of
+search, with the user's id or team and the texts as parameters (issue 18): the same customers, totals and pages as
+the statements the list builds for a request (ListQuery.page, the path a filter or a grouping takes)."""
+
+from __future__ import annotations
+
+import pytest
+
+#: Texts of every shape the search index answers (short, long with equal or different end windows, no successor,
+#: nothing to search for) and characters LIKE would take for wildcards.
+SEARCHES = ["", "客户", "客户00", "138 0000 0", "0001", "00001科技", "星河科技有限公司星河", "c3@example", "%", "_1",
+            "1111111111", "zz-nothing", "   ", "客户0001科技"]
+
+
+@pytest.fixture
+def customers(db, org, new_customer):
+    for k in range(36):
+        owner = (org.rep1, org.rep1b, org.rep2, None)[k % 4]
+        new_customer(owner, name=f"客户{k:04d}科技有限公司", phone=f"1380000{k:04d}", email=f"c{k}@example.cn",
+                     grade="ABC"[k % 3], tags="重点" if k % 5 == 0 else "")
+    new_customer(org.rep1, name="星河科技有限公司星河", phone="11111111111")
+
+
+def _ids(page):
+    return [row.id for row in page.items]
+
+
+@pytest.mark.parametrize("role", ["rep1", "sup1", "manager"])
+def test_built_once_pages_equal_the_pages_built_for_the_request(app, db, org, customers, role):
+    from flask_login import login_user
+
+    from core.web.listing import ListQuery
+    from plugins.crm.views.customer_list import customer_listing
+
+    user = getattr(org, role)
+    for text in SEARCHES:
+        for sort in ("-updated", "name", "-grade"):
+            for page_number in ("1", "2", "9"):
+                args = {"q": text, "sort": sort, "page": page_number, "per_page": "10"}
+                with app.test_request_context("/crm/customers", query_string=args):
+                    login_user(user)
+                    listing = customer_listing()
+                    built_once = listing.page()
+                    for_request = ListQuery.page(listing, args)
+                assert (built_once.total, built_once.page, _ids(built_once)) == (
+                    for_request.total, for_request.page, _ids(for_request)), (role, text, sort, page_number)
+                assert [row.tag_names for row in built_once.items] == [row.tag_names for row in for_request.items]
+
+
+def test_statements_are_built_once_per_scope_and_shape_of_search(app, db, org, customers):
+    """Two representatives' lists, and two searches of one shape, share their statements; each finds its own."""
+    from flask_login import login_user
+
+    from core.web.listing import ListQuery
+    from plugins.crm.services.search_terms import search_shapes, search_terms
+    from plugins.crm.views.customer_list import customer_listing
+
+    built = {}
+    for user, text in ((org.rep1, "客户00"), (org.rep2, "客户003"), (org.rep1, "0001"), (org.rep2, "0002")):
+        with app.test_request_context("/crm/customers", query_string={"q": text}):
+            login_user(user)
+            listing = customer_listing()
+            shapes = search_shapes(search_terms(text))
+            built.setdefault(shapes, []).append(listing.page_statements("-updated", shapes))
+            page = listing.page()
+            assert page.total and _ids(page) == _ids(ListQuery.page(listing, {"q": text}))
+    assert len(built) == 2 and all(first is second for first, second in built.values())
