@@ -1,8 +1,9 @@
-"""The discount approval queue's, the quotation list's and the order list's statements are built once per process with
-the user's id and scope as parameters (views/quotations.py approval_statements and quotation_statements,
-views/orders.py order_statements, issue 18): each
-user still sees exactly the rows core.security.scoped gives them, in the order and pages ListQuery gave, whatever
-statement an earlier user's request built; a search, a filter or a narrowing still finds within the scope only."""
+"""The discount approval queue's, the quotation list's, the order list's and the deal list's statements are built
+once per process with the user's id and scope as parameters (views/quotations.py approval_statements and
+quotation_statements, views/orders.py order_statements, views/deals.py deal_statements and forecast_statement,
+issue 18): each user still sees exactly the rows core.security.scoped gives them, in the order and pages ListQuery
+gave, whatever statement an earlier user's request built; a search, a filter or a narrowing still finds within the
+scope only."""
 
 from __future__ import annotations
 
@@ -219,3 +220,88 @@ def test_the_quotation_list_reads_its_rows_in_two_statements(client, login_as, t
     with count_queries() as run:
         assert client.get("/pipeline/quotations?q=nothing-matches").status_code == 200
     assert len([s for s in run if "pipeline_quotation" in s]) == 1, "\n".join(run)
+
+
+@pytest.fixture
+def deals(db, team, customer, make_user):
+    """Deals of the representative, a teammate, the supervisor and someone outside the team, in every stage and
+    status, with values and dates that sort differently."""
+    from plugins.pipeline.models import STAGES
+
+    outsider = make_user("rep-far", roles=["sales_rep"], position="sales_rep", superior_id=team["manager"].id)
+    owners = (team["rep"], team["other"], team["supervisor"], outsider)
+    db.session.execute(insert(Deal), [
+        {"title": f"DL-{i:03d}", "customer_id": customer.id, "owner_id": owners[i % 4].id, "stage": STAGES[i % 6],
+         "status": ("open", "open", "won", "lost", "open")[i % 5], "expected_value": Decimal(1000 + (i * 37) % 11 * 10),
+         "version": 1, "created_at": datetime(2026, 1, 1) + timedelta(minutes=(i * 7) % 36)} for i in range(36)])
+    db.session.commit()
+
+
+def deal_titles(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r">(DL-\d+)</a>", response.get_data(as_text=True))
+
+
+def expected_deals(db, user, order_by, *conditions) -> list[str]:
+    stmt = scoped(select(Deal.title), Deal, "pipeline.deal.view", user).where(*conditions)
+    return list(db.session.scalars(stmt.order_by(*order_by)))
+
+
+def expected_forecast(db, user, *conditions) -> tuple[Decimal, Decimal]:
+    from plugins.pipeline.services.stages import DEFAULT_PROBABILITY
+
+    rows = db.session.execute(scoped(select(Deal.expected_value, Deal.stage), Deal, "pipeline.deal.view", user)
+                              .where(*conditions)).all()
+    return (sum((value for value, _stage in rows), Decimal("0")),
+            sum((value * DEFAULT_PROBABILITY[stage] / 100 for value, stage in rows), Decimal("0")))
+
+
+DEAL_SORTS = {"": (Deal.created_at.desc(), Deal.id.desc()), "value": (Deal.expected_value, Deal.id),
+              "-title": (Deal.title.desc(), Deal.id.desc())}
+
+
+@pytest.mark.parametrize("who", ["rep", "supervisor", "manager"])
+@pytest.mark.parametrize("sort", list(DEAL_SORTS))
+def test_each_user_sees_the_deals_and_forecast_of_their_scope(client, login_as, db, team, customer, deals, who,
+                                                              sort):
+    """The deal list as it opens runs statements built once (deals.deal_statements, forecast_statement); a search,
+    a filter and a narrowing build theirs: the same deals and forecast as core.security.scoped gives, page by page."""
+    from plugins.pipeline.views.deals import deal_listing
+
+    for user in ("rep", "supervisor", "manager"):  # every scope's statements built before this user's request
+        login_as(team[user])
+        client.get(f"/pipeline/deals?sort={sort}")
+    login_as(team[who])
+    wanted = expected_deals(db, team[who], DEAL_SORTS[sort])
+    last = -(-len(wanted) // 5)
+    pages = [deal_titles(client, f"/pipeline/deals?sort={sort}&per_page=5&page={n}") for n in range(1, last + 1)]
+    assert [title for page in pages for title in page] == wanted
+    assert deal_titles(client, f"/pipeline/deals?sort={sort}&per_page=5&page=99") == pages[-1]  # past the end
+    assert deal_titles(client, f"/pipeline/deals?sort={sort}&q=DL-01") == expected_deals(
+        db, team[who], DEAL_SORTS[sort], Deal.title.contains("DL-01"))
+    assert deal_titles(client, f"/pipeline/deals?sort={sort}&stage=needs&per_page=100") == expected_deals(
+        db, team[who], DEAL_SORTS[sort], Deal.stage == "needs")
+    assert deal_titles(client, f"/pipeline/deals?sort={sort}&customer={customer.id}&per_page=100") == expected_deals(
+        db, team[who], DEAL_SORTS[sort], Deal.customer_id == customer.id)
+    # The forecast above the list: the plain page's statement built once, a filtered page's from its select.
+    with client.application.test_request_context("/pipeline/deals"):
+        from flask_login import login_user
+
+        login_user(team[who])
+        listing = deal_listing(team[who], [])
+        total, weighted = expected_forecast(db, team[who])
+        assert listing.forecast({}) == (total.quantize(Decimal("0.01")), weighted.quantize(Decimal("0.01")))
+        total, weighted = expected_forecast(db, team[who], Deal.status == "open")
+        assert listing.forecast({"status": "open"}) == (total.quantize(Decimal("0.01")),
+                                                        weighted.quantize(Decimal("0.01")))
+
+
+def test_the_deal_statements_are_built_once(client, login_as, team, deals):
+    from plugins.pipeline.views.deals import deal_statements, forecast_statement
+
+    login_as(team["supervisor"])
+    client.get("/pipeline/deals")
+    built = deal_statements.cache_info().currsize, forecast_statement.cache_info().currsize
+    client.get("/pipeline/deals?page=2&per_page=5")
+    assert (deal_statements.cache_info().currsize, forecast_statement.cache_info().currsize) == built

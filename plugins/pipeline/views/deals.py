@@ -6,6 +6,7 @@ when a card is dropped on another column. Exit-rule refusals come back as messag
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -25,11 +26,11 @@ from core.web.listing import (
     ExportColumn,
     Filter,
     GroupBy,
-    ListQuery,
     SumColumn,
     export_response,
     wants_export,
 )
+from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import record_id, whole_number
 from core.web.record_links import record_url_prefix
 from plugins.pipeline import forms
@@ -54,7 +55,6 @@ from plugins.pipeline.views.common import (
     label_texts,
     may,
     per_request,
-    scoped_deals,
 )
 from plugins.pipeline.views.deal_cells import deal_list_rows
 from plugins.pipeline.views.narrowing import by_customer, narrowed
@@ -118,22 +118,66 @@ def deal_rows() -> Any:
             .join(Customer, Customer.id == Deal.customer_id).join(User, User.id == Deal.owner_id))
 
 
-class DealListing(FilteredOnce, ListQuery):
-    """The deal list; the page and the forecast above it share one filtered select."""
+class DealListing(FilteredOnce, ParameterListing):
+    """The deal list; the page and the forecast above it share one filtered select, and the list as it opens runs
+    the forecast built once (``forecast_statement()``) with the list's parameters."""
+
+    def __init__(self, stmt: Any, *, forecast_statement: Callable[[], Any], **options: Any) -> None:
+        super().__init__(stmt, **options)
+        self.forecast_statement = forecast_statement
+
+    def forecast(self, args: Mapping[str, str]) -> tuple[Decimal, Decimal]:
+        """(expected value, weighted forecast) over the selection for ``args``, in one aggregate query."""
+        if self.plain(args):  # on the session's connection (the page flushed it): plain numbers, no ORM work
+            total, weighted = db.session.connection().execute(self.forecast_statement(), self.parameters).one()
+        else:
+            total, weighted = db.session.execute(forecast_of(self.filtered(args)[0])).one()
+        return (Decimal(str(total)).quantize(Decimal("0.01")),
+                (Decimal(str(weighted)) / 100).quantize(Decimal("0.01")))
 
 
-def deal_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
-    """The deals ``user`` may see; ``narrowing`` (narrowing.narrowed) narrows them to a customer's."""
+@cache
+def deal_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
+    """deal_rows within a scope, the user or team as parameters (core.security.scope_parameters): built once per
+    scope and database."""
+    condition = scope_condition(scope, Deal.owner_id, postgresql)
+    return deal_rows() if condition is None else deal_rows().where(condition)
+
+
+DEAL_SORTS = {"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,
+              "created": Deal.created_at, "stage_entered": Deal.stage_entered_at}
+
+
+@cache
+def deal_statements(scope: str | None, sort: str, postgresql: bool) -> tuple[Any, Any]:
+    """The plain deal list's count and page of rows for a scope and a sort, built once (see page_statements)."""
+    return page_statements(deal_rows_in_scope(scope, postgresql), sort, sorts=DEAL_SORTS, default_sort="-created")
+
+
+@cache
+def forecast_statement(scope: str | None, postgresql: bool) -> Any:
+    """The plain deal list's forecast (see forecast_of) for a scope, built once."""
+    return forecast_of(deal_rows_in_scope(scope, postgresql))
+
+
+def deal_listing(user: Any, narrowing: list[Any] | None = None) -> DealListing:
+    """The deals ``user`` may see; ``narrowing`` (narrowing.narrowed) narrows them to a customer's. The list as it
+    opens runs statements built once (deal_statements) with the user's id or team as parameters."""
     from plugins.crm.models import Customer
 
-    stmt = scoped_deals(user, stmt=deal_rows())
+    scope = scope_for(user, DEAL_VIEW)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    stmt, chips = deal_rows_in_scope(scope, postgresql), []
     if narrowing is not None:
         stmt, chips = narrowed(stmt, request.args, [by_customer(Deal.customer_id)], user)
         narrowing.extend(chips)
     return DealListing(
         stmt,
-        sorts={"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,
-               "created": Deal.created_at, "stage_entered": Deal.stage_entered_at},
+        forecast_statement=lambda: forecast_statement(scope, postgresql),
+        parameters=scope_parameters(user, scope),
+        statements=lambda sort: deal_statements(scope, sort, postgresql),
+        narrowed=bool(chips),
+        sorts=DEAL_SORTS,
         default_sort="-created",
         search=[Deal.title, Customer.name],
         filters=[Filter.choice("stage", _l("Stage"), Deal.stage, stage_choices),
@@ -148,13 +192,11 @@ def deal_listing(user: Any, narrowing: list[Any] | None = None) -> ListQuery:
     )
 
 
-def forecast(stmt: Any) -> tuple[Decimal, Decimal]:
-    """(expected value, weighted forecast) over the selection, in one aggregate query."""
+def forecast_of(stmt: Any) -> Any:
+    """SQL: (expected value, expected value × stage probability) summed over the selection ``stmt``."""
     rows = stmt.order_by(None).with_only_columns(Deal.expected_value, probability_case().label("p")).subquery()
-    total, weighted = db.session.execute(select(
-        func.coalesce(func.sum(rows.c.expected_value), 0),
-        func.coalesce(func.sum(rows.c.expected_value * rows.c.p), 0))).one()
-    return Decimal(str(total)).quantize(Decimal("0.01")), (Decimal(str(weighted)) / 100).quantize(Decimal("0.01"))
+    return select(func.coalesce(func.sum(rows.c.expected_value), 0),
+                  func.coalesce(func.sum(rows.c.expected_value * rows.c.p), 0))
 
 
 @bp.get("/deals")
@@ -172,7 +214,7 @@ def deals():  # type: ignore[no-untyped-def]
                    ExportColumn("created_at", _("Created"))]
         return export_response(listing.export_rows(), columns, fmt, filename=_("deals"))
     page = listing.page()
-    total, weighted = forecast(listing.filtered(request.args)[0])
+    total, weighted = listing.forecast(request.args)
     return render_template("pipeline/deals.html", page=page, total=total, weighted=weighted, chips=chips,
                            may_create=may(DEAL_EDIT), deal_base=record_url_prefix("pipeline.deal", "deal_id"),
                            deal_list_rows=deal_list_rows, pw=pipeline_words())
