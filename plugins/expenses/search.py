@@ -288,6 +288,8 @@ def global_results(query: str, user: Any, limit: int) -> list[SearchResult]:
         shown = states.get(state)
         if shown is None:
             shown = states[state] = state_label(state)
-        results.append(SearchResult(title=f"{number} {title}", url=f"{url}{claim_id}", kind="expense_claim",
+        # A draft has no number yet: its title alone (never "None").
+        results.append(SearchResult(title=f"{number} {title}" if number else title, url=f"{url}{claim_id}",
+                                    kind="expense_claim",
                                     kind_label=label, snippet=f"{shown} · {money(total)}"))
     return results

@@ -121,7 +121,7 @@ def listed(user, query: str, limit: int) -> list[tuple[str, str, str]]:
     if not can(user, "expenses.claim.create") and not can(user, "expenses.claim.view"):
         return []
     rows = db.session.scalars(claims_query(user, q=query, session=db.session).limit(limit))
-    return [(f"{c.number} {c.title}", url_for("expenses.claim_detail", claim_id=c.id),
+    return [(f"{c.number} {c.title}" if c.number else c.title, url_for("expenses.claim_detail", claim_id=c.id),
              f"{state_label(c.state)} · {money(c.total)}") for c in rows]
 
 
@@ -150,7 +150,7 @@ def test_the_global_search_finds_what_the_claim_list_finds(app, db, company, peo
     assert found > compared // 3  # the comparison is mostly not between empty lists
     with app.test_request_context("/"):
         assert [r.title for r in engine.collect("global_search", SearchResult, only="expenses", query="office",
-                                                user=company.boss, limit=5)] == ["None Office chairs"]
+                                                user=company.boss, limit=5)] == ["Office chairs"]  # a draft: no number yet
 
 
 def test_the_search_statements_are_built_once_per_shape(app, db, company, people, claims, monkeypatch):
