@@ -13,7 +13,8 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from core.cache import PLUGINS_COUNTER, ROLES_COUNTER, SETTINGS_COUNTER
+import core.reference_data  # noqa: F401  (registers its flush listener)
+from core.cache import PLUGINS_COUNTER, REFERENCE_COUNTER, ROLES_COUNTER, SETTINGS_COUNTER
 from core.config import load_config
 from core.extensions import babel, csrf, db, login_manager
 from core.paths import CORE_STATIC_DIR, TEMPLATES_DIR
@@ -167,7 +168,7 @@ def _register_plugins(app: Flask, engine: Any) -> None:
 
 #: The change counters read with the signed-in user (issue 18); a counter not listed here is read by
 #: PluginEngine.refresh only, so a signed-in page's caches keyed on it are rebuilt each time (never stale).
-USER_STATEMENT_COUNTERS = (PLUGINS_COUNTER, SETTINGS_COUNTER, ROLES_COUNTER)
+USER_STATEMENT_COUNTERS = (PLUGINS_COUNTER, SETTINGS_COUNTER, ROLES_COUNTER, REFERENCE_COUNTER)
 _COUNTER_FIGURE = "counter."
 
 

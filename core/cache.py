@@ -8,10 +8,12 @@ a request, or PLUGIN_REFRESH_SECONDS skipped the read), the value is built afres
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import current_app, g, has_app_context
+from sqlalchemy import Connection
 
 T = TypeVar("T")
 
@@ -31,3 +33,26 @@ def shared(name: str, counter: str, build: Callable[[], T]) -> T:
         return build()
     engine = current_app.extensions["netsales"]
     return engine.memo(name, (counter, counters.get(counter)), build)
+
+
+#: Moved by any flush that changes a model marked ``__reference_data__`` (core/reference_data.py).
+REFERENCE_COUNTER = "reference"
+#: Counter values stay below this (they fit a 32-bit INTEGER column).
+COUNTER_MODULUS = 2**31 - 1
+
+
+def move_counter(connection: Connection, name: str) -> None:
+    """Move change counter ``name`` to a new value on ``connection``, in its transaction (for a flush listener,
+    which may not flush again; core.plugins.engine.bump_counter does the same through a session). By a random
+    step: readers only compare values, and a value used once does not come back after a database is restored to
+    an earlier state (its counters with it), so a process's cache keyed on a counter cannot mistake new data for
+    what it cached."""
+    from sqlalchemy import BigInteger, cast, insert, update
+
+    from core.plugins.models import ChangeCounter
+
+    step = secrets.randbelow(COUNTER_MODULUS - 1) + 1  # never 0 mod the modulus: the value always changes
+    moved = connection.execute(update(ChangeCounter).where(ChangeCounter.name == name)
+                               .values(value=(cast(ChangeCounter.value, BigInteger) + step) % COUNTER_MODULUS))
+    if not moved.rowcount:
+        connection.execute(insert(ChangeCounter).values(name=name, value=step))

@@ -11,19 +11,15 @@ sees the change on its next request. In the request that made the change, and wh
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, cast, event, insert, select, update
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from core.cache import ROLES_COUNTER, shared
+from core.cache import ROLES_COUNTER, move_counter, shared
 from core.identity.models import Grant, Role
-from core.plugins.models import ChangeCounter
 
-#: Counter values stay below this (as core.plugins.engine.bump_counter's).
-_MODULUS = 2**31 - 1
 #: Set on flask.g when this request changed roles or grants: its own later checks read the ORM.
 CHANGED_FLAG = "_netsales_roles_changed"
 
@@ -57,12 +53,7 @@ def _bump_on_role_change(session: Session, _context: Any) -> None:
         isinstance(obj, Role | Grant) and session.is_modified(obj) for obj in session.dirty)
     if not changed:
         return
-    step = secrets.randbelow(_MODULUS - 1) + 1  # never 0: the value always moves (see bump_counter)
-    connection = session.connection()
-    moved = connection.execute(update(ChangeCounter).where(ChangeCounter.name == ROLES_COUNTER)
-                               .values(value=(cast(ChangeCounter.value, BigInteger) + step) % _MODULUS)).rowcount
-    if not moved:
-        connection.execute(insert(ChangeCounter).values(name=ROLES_COUNTER, value=step))
+    move_counter(session.connection(), ROLES_COUNTER)
     if has_app_context():
         g.setdefault(CHANGED_FLAG, True)
         g.pop("_netsales_grants", None)  # this request's computed scopes predate the change

@@ -31,6 +31,8 @@ def _position_label(code: str) -> str:
 
 class Department(db.Model):
     __tablename__ = "core_department"
+    #: Read by many pages' filters, changed rarely: kept per process (core/reference_data.py).
+    __reference_data__ = True
     # What the audit page shows (core/audit/labels.py).
     __label__ = _l("Department")
     __tracked__ = {"name": _l("Department name"), "head_id": _l("Head")}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-from sqlalchemy import BigInteger, cast, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import hookspecs
@@ -438,22 +437,11 @@ class PluginEngine:
 
 
 _ALL_COUNTERS = select(ChangeCounter.name, ChangeCounter.value)
-#: Counter values stay below this (they fit a 32-bit INTEGER column).
-COUNTER_MODULUS = 2**31 - 1
-
-
 def bump_counter(session: Any, name: str) -> None:
-    """Move counter ``name`` to a new value, in the caller's transaction. By a random step: readers only compare
-    values, and a value used once does not come back after a database is restored to an earlier state (its
-    counters with it), so a process's cache keyed on a counter cannot mistake new data for what it cached."""
-    step = secrets.randbelow(COUNTER_MODULUS - 1) + 1  # never 0 mod the modulus: the value always changes
-    changed = session.execute(
-        update(ChangeCounter).where(ChangeCounter.name == name)
-        .values(value=(cast(ChangeCounter.value, BigInteger) + step) % COUNTER_MODULUS)
-    ).rowcount
-    if not changed:
-        session.add(ChangeCounter(name=name, value=step))
-    session.flush()
+    """Move counter ``name`` to a new value, in the caller's transaction (core.cache.move_counter)."""
+    from core.cache import move_counter
+
+    move_counter(session.connection(), name)
 
 
 def _record_error(name: str, reason: str) -> None:

@@ -73,6 +73,8 @@ class Category(db.Model):
     """An expense category (R9.1.1); each carries its over-budget policy (R9.x)."""
 
     __tablename__ = "expenses_category"
+    #: Read by the claim lists' filters, changed rarely: kept per process (core/reference_data.py).
+    __reference_data__ = True
     # What timelines and the audit page show (core/audit/labels.py).
     __label__ = _l("Expense category")
     __tracked__ = {"name": _l("Category name"), "active": _l("In use")}

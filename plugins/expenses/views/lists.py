@@ -16,6 +16,7 @@ from sqlalchemy import Integer, Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.identity.models import Department, User
+from core.reference_data import cached_reference
 from core.security import scope_for
 from core.web.listing import ExportColumn, Filter, GroupBy, ListQuery, SumColumn
 from core.web.parameter_listing import ParameterListing, page_statements
@@ -240,9 +241,10 @@ def _category_pairs() -> list[tuple[int, str]]:
     """Every category, in use or not (old claims keep theirs), in the categories page's order."""
     from core.extensions import db
 
-    # Plain rows (id, code, name: what category_label reads), not Category objects: no identity map on every list;
-    # on the session's connection, as the page's rows (the ORM's execution has nothing to do for plain columns).
-    return [(c.id, category_label(c)) for c in db.session.connection().execute(_CATEGORY_PAIRS)]
+    # Plain rows (id, code, name: what category_label reads), not Category objects, kept per process until a
+    # category changes (core/reference_data.py); translated in the request's language each time.
+    rows = cached_reference("expenses.categories", lambda: db.session.connection().execute(_CATEGORY_PAIRS).all())
+    return [(c.id, category_label(c)) for c in rows]
 
 
 def _all_category_choices() -> list[tuple[str, str]]:
@@ -252,7 +254,9 @@ def _all_category_choices() -> list[tuple[str, str]]:
 def _department_pairs() -> list[tuple[int, str]]:
     from core.extensions import db
 
-    return [(d.id, d.name) for d in db.session.connection().execute(_DEPARTMENT_PAIRS)]
+    # Kept per process until a department changes (core/reference_data.py).
+    return cached_reference("expenses.departments", lambda: [
+        (d.id, d.name) for d in db.session.connection().execute(_DEPARTMENT_PAIRS)])
 
 
 def _department_choices() -> list[tuple[str, str]]:
