@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
@@ -67,6 +68,12 @@ def _scoped(stmt: Select, scope: str | None, postgresql: bool) -> Select:
     return stmt.where(Customer.merged_into_id.is_(None))
 
 
+#: Each statement is built once per shape (lru_cache): scopes × databases × which values the text can be and how
+#: the index answers each, a few dozen in practice; SHAPES_KEPT bounds them whatever is typed.
+SHAPES_KEPT = 512
+
+
+@lru_cache(maxsize=SHAPES_KEPT)
 def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str], ...]) -> Select:
     """Matching customers in the scope, newest first (:limit): (id, name, grade, region, industry)."""
     stmt = _scoped(select(Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry),
@@ -110,6 +117,7 @@ def _name_parameters(query: str) -> dict[str, str]:
     return {key: value for key, value in term_parameters("name", query.lower()).items() if key != "name_like"}
 
 
+@lru_cache(maxsize=SHAPES_KEPT)
 def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, phone: bool | None,
                         email: bool | None, name: bool | None, name_index: str | None) -> Select:
     """Matching contacts (not anonymised) of customers in the scope, newest first (:limit): (id, name, customer id,
@@ -141,18 +149,6 @@ def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, 
             .order_by(Contact.id.desc()).limit(bindparam("limit")))
 
 
-#: Built once for each shape: {(kind, shape…): statement}. Bounded (scopes × databases × which values the text can
-#: be and how the index answers each): a few hundred at the very most, a few dozen in practice.
-_STATEMENTS: dict[tuple[Any, ...], Select] = {}
-
-
-def _statement(key: tuple[Any, ...], build: Any) -> Select:
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = _STATEMENTS[key] = build(*key[1:])
-    return stmt
-
-
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     query = (query or "").strip()
     if not query or not can(user, VIEW):
@@ -167,8 +163,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     terms = search_terms(query)
     shapes = search_shapes(terms)
     parameters = {"limit": limit, **in_scope, **search_parameters(terms)}
-    customers = connection.execute(_statement(("customers", scope, postgresql, shapes), _customers_statement),
-                                   parameters).all()
+    customers = connection.execute(_customers_statement(scope, postgresql, shapes), parameters).all()
     results = []
     if customers:
         url = record_url_prefix("crm.customer", "customer_id")
@@ -207,5 +202,5 @@ def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: 
             parameters.update(_name_parameters(query))
     if not (customer_ids or phone is not None or email is not None or name is not None):
         return []
-    key = ("contacts", scope, postgresql, bool(customer_ids), phone, email, name, name_index)
-    return db.session.connection().execute(_statement(key, _contacts_statement), parameters).all()
+    stmt = _contacts_statement(scope, postgresql, bool(customer_ids), phone, email, name, name_index)
+    return db.session.connection().execute(stmt, parameters).all()

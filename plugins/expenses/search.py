@@ -5,6 +5,7 @@ triggers) rather than by reading every claim (issue 7 "Performance": 200,000 cla
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -122,21 +123,11 @@ def searched(stmt: Any, session: Any, text: str) -> Any:
 # on PostgreSQL the number of distinct ASCII letters it holds (folded_contains folds each in the column), on SQLite
 # nothing (a LIKE).
 
-#: Built once for each shape: {(kind, shape…): statement}. Scopes × finance or not × databases × the words' shapes:
-#: a few dozen in practice; a shape met once the dictionary holds _KEPT_STATEMENTS is built for its search alone.
-_STATEMENTS: dict[tuple[Any, ...], Select] = {}
-_KEPT_STATEMENTS = 500
+#: Each statement is built once per shape (lru_cache): scopes × finance or not × databases × the words' shapes, a
+#: few dozen in practice; SHAPES_KEPT bounds them whatever is typed.
+SHAPES_KEPT = 512
 #: The heading of the global search's claims (translated once a search).
 _CLAIMS_LABEL = _l("Expense claims")
-
-
-def _statement(key: tuple[Any, ...], build: Any, *shape: Any) -> Select:
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = build(*shape)
-        if len(_STATEMENTS) < _KEPT_STATEMENTS:
-            _STATEMENTS[key] = stmt
-    return stmt
 
 
 def _index_shape(word: str) -> str:
@@ -173,6 +164,7 @@ def _bound_found_by_index(name: str, shape: str) -> Any:
     return Claim.id.in_(rows)
 
 
+@lru_cache(maxsize=SHAPES_KEPT)
 def _probe_statement(shapes: tuple[str, ...]) -> Select:
     """_search_plan's count of each word's index rows, up to :index_limit, the words as parameters w0_…, w1_…."""
     return select(*(select(func.count()).select_from(_bound_index_rows(f"w{i}", shape)
@@ -213,6 +205,7 @@ def _bound_contains(name: str, letters: int, postgresql: bool) -> Any:
                _bound_folded_contains(Claim.title, name, letters, postgresql))
 
 
+@lru_cache(maxsize=SHAPES_KEPT)
 def _claims_statement(scope: str | None, finance: bool, postgresql: bool, found: str | None,
                       tested: tuple[int, ...]) -> Select:
     """(id, number, title, state, total) of the claims the user sees (queries.bound_visibility) that the search
@@ -258,7 +251,7 @@ def global_results(query: str, user: Any, limit: int) -> list[SearchResult]:
         probe: dict[str, Any] = {"index_limit": SEARCH_INDEX_LIMIT}
         for i, word in enumerate(words):
             probe.update(_index_parameters(f"w{i}", word))
-        counts = connection.execute(_statement(("probe", shapes), _probe_statement, shapes), probe).one()
+        counts = connection.execute(_probe_statement(shapes), probe).one()
         rarest = min(range(len(words)), key=lambda i: counts[i])
         if counts[rarest] == 0:
             return []  # a word no claim holds: nothing to find (claim_search's false())
@@ -275,8 +268,7 @@ def global_results(query: str, user: Any, limit: int) -> list[SearchResult]:
     for k, word in enumerate(tested):
         parameters.update(_contains_parameters(f"c{k}", word, postgresql))
     letters = tuple(_contains_letters(word, postgresql) for word in tested)
-    key = ("claims", scope, finance, postgresql, found, letters)
-    rows = connection.execute(_statement(key, _claims_statement, *key[1:]), parameters).all()
+    rows = connection.execute(_claims_statement(scope, finance, postgresql, found, letters), parameters).all()
     if not rows:
         return []
     url = record_url_prefix("expenses.claim_detail", "claim_id")

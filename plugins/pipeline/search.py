@@ -19,6 +19,7 @@ parameters (the same module's bound_contains and bound_prefix_match).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # pgettext: "Deals" alone is translated "商机数" by analytics, and the catalogues are merged.
@@ -49,6 +50,12 @@ def looks_like_order_number(text: str) -> bool:
     return bool(_ORDER_NUMBER.fullmatch(text)) and any(c.isdigit() for c in text)
 
 
+#: Each statement is built once per shape (lru_cache): a handful in all (scopes × databases × the text's kind);
+#: SHAPES_KEPT bounds them whatever is typed.
+SHAPES_KEPT = 256
+
+
+@lru_cache(maxsize=SHAPES_KEPT)
 def _deals_statement(scope: str | None, postgresql: bool, lower: bool) -> Select:
     """(id, title, customer name) of deals in the scope whose title contains :title, newest first (:limit)."""
     stmt = (select(Deal.id, Deal.title, Customer.name).join(Customer, Customer.id == Deal.customer_id)
@@ -61,6 +68,7 @@ def _deals_statement(scope: str | None, postgresql: bool, lower: bool) -> Select
     return stmt.order_by(Deal.id.desc()).limit(bindparam("limit"))
 
 
+@lru_cache(maxsize=SHAPES_KEPT)
 def _products_statement(lower: bool) -> Select:
     return (select(Product.id, Product.name, Product.sku)
             .where(or_(bound_contains(Product.name, "name", lower), bound_contains(Product.sku, "sku", lower)))
@@ -78,6 +86,7 @@ def _owner(scope: str | None, column: Any, postgresql: bool) -> Any:
     return column.is_(None) & column.isnot(None)
 
 
+@lru_cache(maxsize=SHAPES_KEPT)
 def _orders_statement(scope: str | None, postgresql: bool, texts: tuple[bool, ...]) -> Select:
     """(id, number, customer name) of orders in the scope whose number or shop order number starts with one of the
     texts (parameters t0_…, t1_…; ``texts``: whether each is a range), newest first (:limit)."""
@@ -95,18 +104,6 @@ def _orders_statement(scope: str | None, postgresql: bool, texts: tuple[bool, ..
     return (select(Order.id, Order.number, Customer.name).join(Customer, Customer.id == Order.customer_id)
             .where(Order.id.in_(found)).order_by(Order.ordered_at.desc(), Order.id.desc())
             .limit(bindparam("limit")))
-
-
-#: Built once for each shape: {(kind, shape…): statement}. A handful of shapes in all (scopes × databases × the
-#: text's kind), so the dictionary stays small.
-_STATEMENTS: dict[tuple[Any, ...], Select] = {}
-
-
-def _statement(key: tuple[Any, ...], build: Any, *shape: Any) -> Select:
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = _STATEMENTS[key] = build(*shape)
-    return stmt
 
 
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
@@ -128,14 +125,14 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     pattern = contains_pattern(query)
     if deals:
         scope = scope_for(user, "pipeline.deal.view")
-        stmt = _statement(("deal", scope, postgresql, lower), _deals_statement, scope, postgresql, lower)
+        stmt = _deals_statement(scope, postgresql, lower)
         rows = connection.execute(stmt, {"title": pattern, "limit": limit, **scope_parameters(user, scope)}).all()
         if rows:
             url, label = record_url_prefix("pipeline.deal", "deal_id"), pgettext("search results", "Deals")
             results += [SearchResult(title=title, url=f"{url}{deal_id}", kind="deal", kind_label=label,
                                      snippet=customer_name) for deal_id, title, customer_name in rows]
     if products and len(results) < limit:
-        stmt = _statement(("product", lower), _products_statement, lower)
+        stmt = _products_statement(lower)
         rows = connection.execute(stmt, {"name": pattern, "sku": pattern, "limit": limit - len(results)}).all()
         if rows:
             url, label = record_url_prefix("pipeline.product", "product_id"), pgettext("search results", "Products")
@@ -148,7 +145,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         for k, text in enumerate(texts):
             parameters.update(prefix_parameters(f"t{k}", text))
         shape = tuple(prefix_upper(text) is not None for text in texts)
-        stmt = _statement(("order", scope, postgresql, shape), _orders_statement, scope, postgresql, shape)
+        stmt = _orders_statement(scope, postgresql, shape)
         rows = connection.execute(stmt, parameters).all()
         if rows:
             url, label = record_url_prefix("pipeline.order", "order_id"), pgettext("search results", "Orders")

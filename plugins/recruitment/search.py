@@ -12,6 +12,7 @@ is what prefix_match, contains_any_case and core.security.scoped write, with the
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -38,6 +39,9 @@ PERMISSION = "recruitment.application.view"
 _PHONE = re.compile(r"^[+\d][\d\s-]*$")
 
 
+# Built once for each shape (functools.cache): four scopes (None included) × two databases × three fields × two
+# shapes at the very most.
+@cache
 def _statement(scope: str | None, postgresql: bool, field: str, shape: bool) -> Select:
     """(application id, candidate name, plan title, stage, status) of the applications in ``scope`` whose candidate
     matches the text (``field`` "phone" or "email": a prefix, ``shape`` whether a range; "name": contained,
@@ -63,11 +67,6 @@ def _statement(scope: str | None, postgresql: bool, field: str, shape: bool) -> 
     return stmt.order_by(Application.id.desc()).limit(bindparam("limit"))
 
 
-#: Built once for each shape: {(scope, postgresql, field, shape): statement}. Four scopes (None included) × two
-#: databases × three fields × two shapes at the very most.
-_STATEMENTS: dict[tuple[Any, ...], Select] = {}
-
-
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     text = (query or "").strip()
     if len(text) < 2 or not can(user, PERMISSION):
@@ -85,10 +84,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     else:
         field, shape, parameters = "name", needs_lower(text, postgresql), {"text": contains_pattern(text)}
     scope = scope_for(user, PERMISSION)
-    key = (scope, postgresql, field, shape)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = _STATEMENTS[key] = _statement(*key)
+    stmt = _statement(scope, postgresql, field, shape)
     rows = connection.execute(stmt, {"limit": limit, **parameters, **scope_parameters(user, scope)}).all()
     if not rows:
         return []

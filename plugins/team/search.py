@@ -7,6 +7,7 @@ as parameters, and runs on the session's connection: building them at every sear
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,6 +23,8 @@ from plugins.team.models import Notice, Post
 from plugins.team.services import notices
 
 
+# Each statement is built once per shape (functools.cache): a dozen shapes at the very most.
+@cache
 def _posts_statement(lower: bool) -> Select:
     """(id, title, text) of the posts whose title or text contains :text, most liked first (:limit)."""
     return (select(Post.id, Post.title, Post.body_text)
@@ -29,6 +32,7 @@ def _posts_statement(lower: bool) -> Select:
             .order_by(Post.like_count.desc(), Post.id.desc()).limit(bindparam("limit")))
 
 
+@cache
 def _notices_statement(lower: bool, manages: bool, department: bool) -> Select:
     """(id, title) of the notices the user may see (notices.bound_visible) whose title contains :text and that
     have not expired at :now, latest first (:limit)."""
@@ -36,17 +40,6 @@ def _notices_statement(lower: bool, manages: bool, department: bool) -> Select:
             .where(bound_contains(Notice.title, "text", lower), notices.bound_visible(manages, department),
                    or_(Notice.expires_at.is_(None), Notice.expires_at > bindparam("now")))
             .order_by(Notice.published_at.desc()).limit(bindparam("limit")))
-
-
-#: Built once for each shape: {(kind, shape…): statement}; a dozen at the very most.
-_STATEMENTS: dict[tuple[Any, ...], Select] = {}
-
-
-def _statement(key: tuple[Any, ...], build: Any) -> Select:
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        stmt = _STATEMENTS[key] = build(*key[1:])
-    return stmt
 
 
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
@@ -64,7 +57,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     lower = needs_lower(text, connection.dialect.name == "postgresql")
     pattern = contains_pattern(text)
     if posts:
-        rows = connection.execute(_statement(("posts", lower), _posts_statement),
+        rows = connection.execute(_posts_statement(lower),
                                   {"text": pattern, "limit": limit}).all()
         if rows:
             kind, url = _("Shared experience"), record_url_prefix("team.post", "post_id")
@@ -72,7 +65,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
                         for pid, title, body in rows]
     # Only what the posts left room for: the answer is cut at ``limit``, posts first.
     if notices_too and len(results) < limit:
-        stmt = _statement(("notices", lower, *notices.visible_shape(user)), _notices_statement)
+        stmt = _notices_statement(lower, *notices.visible_shape(user))
         rows = connection.execute(stmt, {"text": pattern, "now": utcnow(), "limit": limit - len(results),
                                          **notices.visible_parameters(user)}).all()
         if rows:

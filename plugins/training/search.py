@@ -6,6 +6,7 @@ running it (issue 18). The SQL is contains_any_case's with the text bound (core.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,15 +22,13 @@ from plugins.training.models import TrainingCourse
 from plugins.training.permissions import COURSE_VIEW
 
 
+# Built once for each shape (functools.cache): lower() or not, the same SQL on both databases otherwise.
+@cache
 def _statement(lower: bool) -> Select:
     """(id, title, kind) of the courses not archived whose title contains :title, by title (:limit)."""
     return (select(TrainingCourse.id, TrainingCourse.title, TrainingCourse.kind)
             .where(TrainingCourse.archived.is_(False), bound_contains(TrainingCourse.title, "title", lower))
             .order_by(TrainingCourse.title, TrainingCourse.id).limit(bindparam("limit")))
-
-
-#: Built once for each shape: {lower: statement} (the same SQL on both databases but for lower()).
-_STATEMENTS: dict[bool, Select] = {}
 
 
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
@@ -41,9 +40,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     db.session.flush()
     connection = db.session.connection()
     lower = needs_lower(text, connection.dialect.name == "postgresql")
-    stmt = _STATEMENTS.get(lower)
-    if stmt is None:
-        stmt = _STATEMENTS[lower] = _statement(lower)
+    stmt = _statement(lower)
     rows = connection.execute(stmt, {"title": contains_pattern(text), "limit": limit}).all()
     if not rows:
         return []

@@ -156,7 +156,8 @@ def test_the_global_search_finds_what_the_claim_list_finds(app, db, company, peo
 def test_the_search_statements_are_built_once_per_shape(app, db, company, people, claims, monkeypatch):
     """A second search of the same shape (scope, words) runs the statements the first built: other words, other
     users of that scope, another limit."""
-    monkeypatch.setattr(search, "_STATEMENTS", {})
+    search._probe_statement.cache_clear()
+    search._claims_statement.cache_clear()
     engine = app.extensions["netsales"]
 
     def titles(query: str, user, limit: int = 20) -> list[str]:
@@ -165,10 +166,11 @@ def test_the_search_statements_are_built_once_per_shape(app, db, company, people
                                                     user=user, limit=limit)]
 
     assert titles("hotel", company.rep) == [f"{claims['submitted'].number} 差旅 trip hotel"]
-    built = {key: id(stmt) for key, stmt in search._STATEMENTS.items()}
+    built = (search._probe_statement.cache_info().currsize, search._claims_statement.cache_info().currsize)
     assert titles("beijing", company.rep, 5) == [f"{claims['trip'].number} 差旅 Trip Beijing"]
     assert titles("chair", company.rep2) == []
-    assert built == {key: id(stmt) for key, stmt in search._STATEMENTS.items()}  # same shapes: none built
+    # Same shapes: none built again.
+    assert built == (search._probe_statement.cache_info().currsize, search._claims_statement.cache_info().currsize)
     assert titles("roadshow", company.rep2) == [f"{claims['approved'].number} Roadshow-Beijing-2026 差旅"]
 
 
