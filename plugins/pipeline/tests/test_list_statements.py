@@ -61,19 +61,30 @@ SORTS = {"": (Quotation.created_at, Quotation.id), "-discount": (Quotation.max_d
          "total": (Quotation.total, Quotation.id)}
 
 
+def opened_by_everyone(client, login_as, team, url: str, users=("rep", "supervisor", "manager")) -> None:
+    """``url`` opened by each of ``users``: every scope's statements are built before the request under test."""
+    for user in users:
+        login_as(team[user])
+        client.get(url)
+
+
+def every_page(client, read, url: str, rows: int, per_page: int) -> list[str]:
+    """What ``read`` finds on each page of the list at ``url`` (``rows`` of them), in order; a page past the end
+    shows the last one."""
+    last = -(-rows // per_page)
+    pages = [read(client, f"{url}&per_page={per_page}&page={n}") for n in range(1, last + 1)]
+    assert read(client, f"{url}&per_page={per_page}&page=99") == pages[-1]  # past the end
+    return [item for page in pages for item in page]
+
+
 @pytest.mark.parametrize("who", ["supervisor", "manager"])
 @pytest.mark.parametrize("sort", list(SORTS))
 def test_each_approver_sees_the_waiting_quotations_of_their_scope(client, login_as, db, team, waiting, who, sort):
-    for user in ("supervisor", "manager"):  # every scope's statements built before this approver's request
-        login_as(team[user])
-        client.get(f"/pipeline/approvals?sort={sort}")
+    opened_by_everyone(client, login_as, team, f"/pipeline/approvals?sort={sort}", ("supervisor", "manager"))
     login_as(team[who])
     wanted = expected(db, team[who], SORTS[sort])
     assert wanted  # something to compare
-    last = -(-len(wanted) // 4)
-    pages = [numbers(client, f"/pipeline/approvals?sort={sort}&per_page=4&page={n}") for n in range(1, last + 1)]
-    assert [number for page in pages for number in page] == wanted
-    assert numbers(client, f"/pipeline/approvals?sort={sort}&per_page=4&page=99") == pages[-1]  # past the end
+    assert every_page(client, numbers, f"/pipeline/approvals?sort={sort}", len(wanted), 4) == wanted
     assert numbers(client, f"/pipeline/approvals?sort={sort}&q=QA-01") == expected(db, team[who], SORTS[sort], "QA-01")
 
 
@@ -116,15 +127,10 @@ ORDER_SORTS = {"": (Order.ordered_at.desc(), Order.id.desc()), "total": (Order.t
 @pytest.mark.parametrize("who", ["rep", "supervisor", "manager"])
 @pytest.mark.parametrize("sort", list(ORDER_SORTS))
 def test_each_user_sees_the_orders_of_their_scope(client, login_as, db, team, deal, orders, who, sort):
-    for user in ("rep", "supervisor", "manager"):  # every scope's statements built before this user's request
-        login_as(team[user])
-        client.get(f"/pipeline/orders?sort={sort}")
+    opened_by_everyone(client, login_as, team, f"/pipeline/orders?sort={sort}")
     login_as(team[who])
     wanted = expected_orders(db, team[who], ORDER_SORTS[sort])
-    last = -(-len(wanted) // 5)
-    pages = [order_numbers(client, f"/pipeline/orders?sort={sort}&per_page=5&page={n}") for n in range(1, last + 1)]
-    assert [number for page in pages for number in page] == wanted
-    assert order_numbers(client, f"/pipeline/orders?sort={sort}&per_page=5&page=99") == pages[-1]  # past the end
+    assert every_page(client, order_numbers, f"/pipeline/orders?sort={sort}", len(wanted), 5) == wanted
     # A search, a filter and a narrowing build their statements, with the same scope.
     assert order_numbers(client, f"/pipeline/orders?sort={sort}&q=SO-01") == expected_orders(
         db, team[who], ORDER_SORTS[sort], Order.number.contains("SO-01"))
@@ -179,17 +185,11 @@ QUOTATION_SORTS = {"": (Quotation.created_at.desc(), Quotation.id.desc()), "tota
 def test_each_user_sees_the_quotations_of_their_scope(client, login_as, db, team, waiting, who, sort):
     """The quotation list (every state, not only those waiting): the plain page's statements built once, a search,
     a filter and a narrowing built as before, all within the user's deal scope."""
-    for user in ("rep", "supervisor", "manager"):  # every scope's statements built before this user's request
-        login_as(team[user])
-        client.get(f"/pipeline/quotations?sort={sort}")
+    opened_by_everyone(client, login_as, team, f"/pipeline/quotations?sort={sort}")
     login_as(team[who])
     wanted = expected_quotations(db, team[who], QUOTATION_SORTS[sort])
     assert wanted
-    last = -(-len(wanted) // 4)
-    pages = [quotation_list(client, f"/pipeline/quotations?sort={sort}&per_page=4&page={n}")
-             for n in range(1, last + 1)]
-    assert [number for page in pages for number in page] == wanted
-    assert quotation_list(client, f"/pipeline/quotations?sort={sort}&per_page=4&page=99") == pages[-1]
+    assert every_page(client, quotation_list, f"/pipeline/quotations?sort={sort}", len(wanted), 4) == wanted
     assert quotation_list(client, f"/pipeline/quotations?sort={sort}&q=QA-01") == expected_quotations(
         db, team[who], QUOTATION_SORTS[sort], Quotation.number.contains("QA-01"))
     assert quotation_list(client, f"/pipeline/quotations?sort={sort}&state=draft") == expected_quotations(
@@ -269,15 +269,10 @@ def test_each_user_sees_the_deals_and_forecast_of_their_scope(client, login_as, 
     a filter and a narrowing build theirs: the same deals and forecast as core.security.scoped gives, page by page."""
     from plugins.pipeline.views.deals import deal_listing
 
-    for user in ("rep", "supervisor", "manager"):  # every scope's statements built before this user's request
-        login_as(team[user])
-        client.get(f"/pipeline/deals?sort={sort}")
+    opened_by_everyone(client, login_as, team, f"/pipeline/deals?sort={sort}")
     login_as(team[who])
     wanted = expected_deals(db, team[who], DEAL_SORTS[sort])
-    last = -(-len(wanted) // 5)
-    pages = [deal_titles(client, f"/pipeline/deals?sort={sort}&per_page=5&page={n}") for n in range(1, last + 1)]
-    assert [title for page in pages for title in page] == wanted
-    assert deal_titles(client, f"/pipeline/deals?sort={sort}&per_page=5&page=99") == pages[-1]  # past the end
+    assert every_page(client, deal_titles, f"/pipeline/deals?sort={sort}", len(wanted), 5) == wanted
     assert deal_titles(client, f"/pipeline/deals?sort={sort}&q=DL-01") == expected_deals(
         db, team[who], DEAL_SORTS[sort], Deal.title.contains("DL-01"))
     assert deal_titles(client, f"/pipeline/deals?sort={sort}&stage=needs&per_page=100") == expected_deals(
