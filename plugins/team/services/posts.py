@@ -12,10 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from core.contracts import Period
 from core.db.substring_index import contains_any_case
+from core.security import can
 from core.timeutil import period_bounds, utcnow
 from plugins.team.models import POST_KINDS, Post, PostLike, PostTag
 from plugins.team.services import TeamError
 from plugins.team.services.sanitize import sanitize
+
+#: Reading and writing shared experience are one permission (R8, plugins/team/permissions.py).
+POST_VIEW = "team.post.view"
 
 MAX_TAGS = 8
 
@@ -50,6 +54,9 @@ def check_related(kind: str | None, record_id: int | None, user: Any) -> tuple[s
 
 def create_post(session: Any, user: Any, *, title: str, body: str, kind: str = "tip", tags: str | None = None,
                 related_kind: str | None = None, related_id: int | None = None) -> Post:
+    # The page checks it too; a plugin, a job or the API that calls this service is held to the same rule.
+    if not can(user, POST_VIEW):
+        raise TeamError(_l("You may not share experience."))
     if not (title or "").strip():
         raise TeamError(_l("Give the post a title."), "title")
     if kind not in POST_KINDS:

@@ -152,3 +152,11 @@ def test_a_post_about_a_record_refuses_one_the_writer_cannot_see_or_two_at_once(
     assert (saved.related_kind, saved.related_id) == ("training.course", course.id)
     assert f'href="/training/courses/{course.id}">销售策略</a>' in mine.get(f"/team/posts/{saved.id}").get_data(as_text=True)
 
+
+
+def test_only_those_who_may_share_experience_can_post_through_the_service(app, db, make_user):
+    """The page asks for team.post.view, and so does the service the API and other plugins call (R8)."""
+    outsider = make_user("outsider", roles=[])
+    with app.test_request_context("/"), pytest.raises(TeamError):
+        posts.create_post(db.session, outsider, title="Tip", body="text")
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 0
