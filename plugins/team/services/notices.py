@@ -113,9 +113,8 @@ def may_follow_up(user: Any, notice: Notice) -> bool:
 
 def visible(user: Any) -> Any:
     """The condition on Notice for what ``user`` may see."""
-    if can(user, MANAGE):
-        return Notice.id.is_not(None)
-    return or_(reaches(Notice, user), Notice.author_id == user.id)
+    manages, department = visible_shape(user)
+    return _visible_to(manages, user.id, user.department_id if department else None)
 
 
 def visible_shape(user: Any) -> tuple[bool, bool]:
@@ -126,11 +125,15 @@ def visible_shape(user: Any) -> tuple[bool, bool]:
 def bound_visible(manages: bool, department: bool) -> Any:
     """``visible``'s condition for users of this shape (``visible_shape``) with their id and department as
     parameters (``visible_parameters``), for a statement built once per shape."""
+    return _visible_to(manages, bindparam("notice_user_id"), bindparam("notice_department_id") if department else None)
+
+
+def _visible_to(manages: bool, user_id: Any, department_id: Any) -> Any:
+    """Every notice for whoever manages the board; else those whose audience includes the person ``user_id`` of
+    ``department_id`` (None: of none), and their own. Each a value or a bound parameter."""
     if manages:
         return Notice.id.is_not(None)
-    user_id = bindparam("notice_user_id")
-    return or_(audience_includes(Notice, user_id, bindparam("notice_department_id") if department else None),
-               Notice.author_id == user_id)
+    return or_(audience_includes(Notice, user_id, department_id), Notice.author_id == user_id)
 
 
 def visible_parameters(user: Any) -> dict[str, Any]:
