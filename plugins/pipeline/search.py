@@ -27,7 +27,6 @@ from flask_babel import pgettext
 from sqlalchemy import Select, bindparam, or_, select, union_all
 
 from core.contracts import SearchResult
-from core.db.parameters import one_of
 from core.db.substring_index import (
     bound_contains,
     bound_prefix_match,
@@ -75,30 +74,20 @@ def _products_statement(lower: bool) -> Select:
             .order_by(Product.name, Product.id).limit(bindparam("limit")))
 
 
-def _owner(scope: str | None, column: Any, postgresql: bool) -> Any:
-    """plugins.crm.access.owner_condition's condition for ``scope``, the user's id or team as parameters."""
-    if scope == "all":
-        return column.is_(None) | column.isnot(None)
-    if scope == "team":
-        return one_of(column, "scope_team_ids", postgresql)
-    if scope == "own":
-        return column == bindparam("scope_user_id")
-    return column.is_(None) & column.isnot(None)
-
-
 @lru_cache(maxsize=SHAPES_KEPT)
 def _orders_statement(scope: str | None, postgresql: bool, texts: tuple[bool, ...]) -> Select:
     """(id, number, customer name) of orders in the scope whose number or shop order number starts with one of the
     texts (parameters t0_…, t1_…; ``texts``: whether each is a range), newest first (:limit)."""
     # The scope's owner condition, kept off the owner index on SQLite (no planner statistics there): it would read
     # a representative's every order where the number's index finds the few that match.
-    owner = _owner(scope, Order.owner_id if postgresql else Order.owner_id + 0, postgresql)
+    owner = scope_condition(scope, Order.owner_id if postgresql else Order.owner_id + 0, postgresql)
+    in_scope = () if owner is None else (owner,)  # None: every order (the "all" scope)
     branches = []
     for k, ranged in enumerate(texts):
-        branches.append(select(Order.id).where(bound_prefix_match(Order.number, f"t{k}", ranged), owner)
+        branches.append(select(Order.id).where(bound_prefix_match(Order.number, f"t{k}", ranged), *in_scope)
                         .order_by(Order.number.desc()).limit(bindparam("limit")))
         branches.append(select(Order.id).where(Order.channel.in_(CHANNELS),
-                                               bound_prefix_match(Order.external_number, f"t{k}", ranged), owner)
+                                               bound_prefix_match(Order.external_number, f"t{k}", ranged), *in_scope)
                         .limit(bindparam("limit")))
     found = union_all(*(select(branch.subquery().c.id) for branch in branches))
     return (select(Order.id, Order.number, Customer.name).join(Customer, Customer.id == Order.customer_id)
