@@ -8,19 +8,18 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
+from core.i18n import label_text
 from core.identity.models import Department, User
 from core.reference_data import cached_reference
 from core.security import scope_for
 from core.web.listing import ExportColumn, Filter, GroupBy, ListQuery, SumColumn
 from core.web.parameter_listing import ParameterListing, page_statements
-from plugins.expenses.labels import state_label
+from plugins.expenses.labels import STATE_LABELS, state_label
 from plugins.expenses.models import (
     BUDGET_APPROVED,
     BUDGET_DRAFT,
@@ -106,14 +105,8 @@ class ClaimList(ClaimListQuery, ParameterListing):
 
 
 def _state_choices() -> list[tuple[str, str]]:
-    """The states and their labels, translated once per locale and process (seven catalogue look-ups a page)."""
-    known: dict[str, list[tuple[str, str]]] = current_app.extensions["netsales"].memo("expenses.state_choices", None,
-                                                                                    dict)
-    locale = str(get_locale())
-    found = known.get(locale)
-    if found is None:
-        found = known[locale] = [(state, state_label(state)) for state in CLAIM_STATES]
-    return list(found)
+    """The states and their labels, each translated once per locale and process (core.i18n.label_text)."""
+    return [(state, label_text(STATE_LABELS[state])) for state in CLAIM_STATES]
 
 
 def _over_budget_filter() -> Filter:
