@@ -29,6 +29,7 @@ from core.db.substring_index import (
     sqlite_unindexed,
 )
 from core.extensions import db
+from core.i18n import label_text
 from core.security import can, scope_condition, scope_for, scope_parameters
 from core.web.record_links import record_url_prefix
 from plugins.recruitment.labels import STAGE_LABELS, STATUS_LABELS
@@ -90,13 +91,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         return []
     kind = _("Candidates")  # the results page shows the kind as the group's heading
     url = record_url_prefix("recruitment.application", "application_id")
-    labels: dict[tuple[str, str], str] = {}  # each stage's or status's words, translated once a search
-
-    def label(stage: str, status: str) -> str:
-        found = labels.get((stage, status))
-        if found is None:
-            found = labels[stage, status] = str(STAGE_LABELS[stage] if status == "active" else STATUS_LABELS[status])
-        return found
-
-    return [SearchResult(title=name, url=f"{url}{app_id}", kind=kind, snippet=f"{title} · {label(stage, status)}")
+    # Each stage's or status's words kept per locale (label_text).
+    return [SearchResult(title=name, url=f"{url}{app_id}", kind=kind, snippet=f"{title} · " + label_text(
+                STAGE_LABELS[stage] if status == "active" else STATUS_LABELS[status]))
             for app_id, name, title, stage, status in rows]

@@ -15,6 +15,7 @@ from sqlalchemy import Select, bindparam, select
 from core.contracts import SearchResult
 from core.db.substring_index import bound_contains, contains_pattern, needs_lower
 from core.extensions import db
+from core.i18n import label_text
 from core.security import can
 from core.web.record_links import record_url_prefix
 from plugins.training.labels import KIND_LABELS
@@ -45,13 +46,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     if not rows:
         return []
     kind, url = _("Course"), record_url_prefix("training.course", "course_id")
-    kinds: dict[str, str] = {}  # each course kind's words, translated once a search
-
-    def kind_words(code: str) -> str:
-        words = kinds.get(code)
-        if words is None:
-            words = kinds[code] = str(KIND_LABELS.get(code, ""))
-        return words
-
-    return [SearchResult(title=title, url=f"{url}{course_id}", kind=kind, snippet=kind_words(course_kind))
+    # Each course kind's words kept per locale (label_text); an unknown kind shows nothing, never its code.
+    return [SearchResult(title=title, url=f"{url}{course_id}", kind=kind,
+                         snippet=label_text(KIND_LABELS[course_kind]) if course_kind in KIND_LABELS else "")
             for course_id, title, course_kind in rows]
