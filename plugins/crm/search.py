@@ -14,7 +14,7 @@ Both statements are built once per process for each shape they can take (scope, 
 can be and how the index answers it) with the texts, the user and the limit as parameters, and run on the
 session's connection: building and caching them at every search cost more than running them (issue 18). The SQL
 is what customer_search, prefix_match, contains_any_case and scoped_customers write, with the texts bound as
-parameters (core.db.substring_index's bound_prefix_match and contains_pattern).
+parameters (core.db.substring_index's bound_prefix_match, bound_contains and contains_pattern).
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from typing import Any
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, and_, bindparam, exists, func, select, union_all
+from sqlalchemy import Select, and_, bindparam, exists, select, union_all
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
 from core.db.substring_index import (
+    bound_contains,
     bound_prefix_match,
     contains_pattern,
     prefix_parameters,
@@ -132,8 +133,7 @@ def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, 
     if email is not None:
         found.append(select(Contact.id).where(bound_prefix_match(Contact.email, "email", email)))
     if name is not None:
-        contains = (func.lower(Contact.name).like(func.lower(bindparam("name")), escape="/") if name
-                    else Contact.name.like(bindparam("name"), escape="/"))
+        contains = bound_contains(Contact.name, "name", name)
         if name_index is not None:
             # The names' index finds the candidates (the statement's scope applies to them below).
             found.append(select(Contact.id).where(Contact.id.in_(_name_candidates(name_index)), contains))
