@@ -197,7 +197,8 @@ class Application(db.Model):
     #: The hiring manager (the requisition's author): record scopes follow them.
     owner_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     posting_id: Mapped[int | None] = mapped_column(ForeignKey("recruitment_posting.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(16), index=True)
+    # No index of its own: ix_recruitment_application_funnel (channel, furthest) serves a condition on the channel.
+    channel: Mapped[str] = mapped_column(String(16))
     source_detail: Mapped[str | None] = mapped_column(String(200))
     referrer_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     stage: Mapped[str] = mapped_column(String(16), default="screening")
