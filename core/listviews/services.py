@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.listviews.models import LIST_KEY_LENGTH, NAME_LENGTH, QUERY_LENGTH, SavedView
@@ -59,6 +59,24 @@ def clean_query(raw: Any) -> str:
     return query
 
 
+#: Whether the signed-in person keeps any view (of any list), read in the statement that loads them
+#: (core/auth/sessions.py add_signed_in_figure, registered by views.py): a list page of someone without one, most
+#: people, runs no statement for its chips (issue 18).
+HAS_VIEWS_FIGURE = "core.has_saved_views"
+
+
+def has_views_column(user_id: Any) -> Any:
+    """True when the user whose id is ``user_id`` (a column) keeps a view: a scalar subquery, an index look-up."""
+    return exists().where(SavedView.user_id == user_id)
+
+
+def _forget_has_views() -> None:
+    """This request added or deleted a view: its later list pages read the chips again (no figure to trust)."""
+    from core.auth.sessions import forget_signed_in_figure
+
+    forget_signed_in_figure(HAS_VIEWS_FIGURE)
+
+
 def view_chips(session: Any, user: Any, list_key: str) -> list[Any]:
     """What the chips of ``user``'s views of ``list_key`` show, by name: rows of (id, name, query). Plain rows on
     the session's connection, not SavedView objects: every list page asks, and most people have none (issue 18)."""
@@ -86,6 +104,7 @@ def save_view(session: Any, user: Any, list_key: str, name: Any, query: Any) -> 
                                                  SavedView.name == name)) is not None:
         raise SavedViewError("name", taken)
     view = SavedView(user_id=user.id, list_key=list_key, name=name, query=query)
+    _forget_has_views()
     try:
         with session.begin_nested():  # the same name saved twice at once: the unique constraint decides
             session.add(view)
@@ -98,5 +117,6 @@ def delete_view(session: Any, user: Any, view_id: int) -> SavedView | None:
     """Delete ``user``'s view ``view_id``; None if there is no such view of theirs (someone else's is not found)."""
     view = session.scalar(select(SavedView).where(SavedView.id == view_id, SavedView.user_id == user.id))
     if view is not None:
+        _forget_has_views()
         session.execute(delete(SavedView).where(SavedView.id == view.id))
     return view

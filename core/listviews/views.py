@@ -13,8 +13,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.auth.redirects import safe_next
+from core.auth.sessions import add_signed_in_figure, signed_in_figure
 from core.extensions import db
-from core.listviews.services import SavedViewError, delete_view, save_view, valid_list_key, view_chips
+from core.listviews.services import (
+    HAS_VIEWS_FIGURE,
+    SavedViewError,
+    delete_view,
+    has_views_column,
+    save_view,
+    valid_list_key,
+    view_chips,
+)
 from core.security import authenticated
 
 bp = Blueprint("core_listviews", __name__)
@@ -32,8 +41,14 @@ class SavedViews:
 
 
 def saved_views(list_key: str) -> SavedViews:
-    """The signed-in person's views of ``list_key`` (a template global: ``lists.saved_views`` calls it)."""
-    state = SavedViews(list_key, view_chips(db.session, current_user, list_key))
+    """The signed-in person's views of ``list_key`` (a template global: ``lists.saved_views`` calls it). Read only
+    if they keep any view, as the statement that loaded them says (HAS_VIEWS_FIGURE); when it did not say (an API
+    token, or this request saved or deleted one), read."""
+    user = current_user._get_current_object()
+    user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    kept = signed_in_figure(HAS_VIEWS_FIGURE, user_id) if user_id is not None else None
+    none_kept = kept is not None and not kept
+    state = SavedViews(list_key, [] if none_kept else view_chips(db.session, user, list_key))
     remembered = session.get(ERROR_KEY)
     if remembered and remembered.get("list_key") == list_key:
         session.pop(ERROR_KEY, None)
@@ -69,6 +84,10 @@ def remove(view_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("View “%(name)s” deleted.", name=view.name), "success")
     return redirect(safe_next(request.form.get("next")))
+
+
+# Whether the person keeps any view comes with the signed-in user, in the statement that loads them (issue 18).
+add_signed_in_figure(HAS_VIEWS_FIGURE, has_views_column)
 
 
 @bp.record_once

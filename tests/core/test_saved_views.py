@@ -6,11 +6,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from flask import g
+from flask_login import login_user
+from sqlalchemy import event, func, select
 
 from core.extensions import db as database
 from core.listviews.models import SavedView
-from core.listviews.services import MAX_VIEWS_PER_LIST, SavedViewError, clean_query, save_view
+from core.listviews.services import (
+    HAS_VIEWS_FIGURE,
+    MAX_VIEWS_PER_LIST,
+    SavedViewError,
+    clean_query,
+    delete_view,
+    save_view,
+)
+from core.listviews.views import saved_views
 from core.testing.concurrency import race
 
 USERS = "/admin/users"
@@ -149,3 +159,46 @@ def test_two_saves_of_one_name_at_once_keep_one_and_tell_the_other(make_app, mak
     assert count_views(owner) == 1
     told = [body(c.get(USERS, headers={"Accept-Language": "en"})) for c in clients]
     assert sum("You already have a view called “Same”" in html for html in told) == 1
+
+
+def chip_reads(client, url=USERS):
+    """(statements reading someone's chips, the page) of one visit of ``url``."""
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(database.engine, "before_cursor_execute", listener)
+    try:
+        html = body(client.get(url, headers={"Accept-Language": "en"}))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", listener)
+    return len([s for s in seen if s.lstrip().startswith("SELECT core_saved_view.id")]), html
+
+
+def test_a_list_page_reads_chips_only_for_someone_who_keeps_a_view(client, admin):
+    """Most people keep no view: the statement that signs them in says so, and their list pages read no chips
+    (issue 18). Once they keep one, of any list, the chips are read again; deleting it stops that."""
+    reads, html = chip_reads(client)
+    assert reads == 0 and chips(html) == [] and "Save this view" in html
+    save(client, "Elsewhere", "q=x", list_key="crm.customers")  # another list's
+    reads, html = chip_reads(client)
+    assert reads == 1 and chips(html) == []
+    save(client, "Here", "q=y")
+    reads, html = chip_reads(client)
+    assert reads == 1 and chips(html) == [("Here", f"{USERS}?q=y", False)]
+    for view in database.session.scalars(select(SavedView)).all():
+        assert client.post(f"/list-views/{view.id}/delete", data={"next": USERS}).status_code == 302
+    reads, html = chip_reads(client)
+    assert reads == 0 and chips(html) == []
+
+
+def test_a_view_saved_or_deleted_in_the_request_is_not_hidden_by_the_figure_read_before(app, db, make_user):
+    owner = make_user("keeper")
+    db.session.commit()
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        login_user(owner)
+        g.netsales_signed_in = (owner.id, {HAS_VIEWS_FIGURE: False})  # as read when the request began
+        assert saved_views("core.users").views == []
+        view = save_view(db.session, owner, "core.users", "Fresh", "q=a")
+        assert [row.name for row in saved_views("core.users").views] == ["Fresh"]
+        g.netsales_signed_in = (owner.id, {HAS_VIEWS_FIGURE: True})
+        delete_view(db.session, owner, view.id)
+        assert saved_views("core.users").views == []
