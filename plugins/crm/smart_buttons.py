@@ -12,13 +12,13 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from core.contracts import SmartButton
 from core.extensions import db
-from core.security import can
+from core.security import can, scope_condition, scope_for, scope_parameters
 from core.timeutil import local_today
-from plugins.crm.access import VIEW, may, owner_condition
+from plugins.crm.access import VIEW, may
 from plugins.crm.models import Contact, Customer, EventAttendee, Interaction, Revisit
 
 EVENT = "crm.event.manage"
@@ -28,22 +28,37 @@ def _count(stmt: Any) -> Any:
     return stmt.scalar_subquery()
 
 
-def counts_statement(customer: Customer, user: Any, with_events: bool) -> Any:
-    """One row: contacts, interactions, open revisits, overdue ones, the next due date [, events]."""
-    open_revisits = (Revisit.customer_id == customer.id, Revisit.done_at.is_(None),
-                     owner_condition(user, VIEW, Revisit.owner_id))
+#: The counts' statement for each (scope on VIEW, with events, PostgreSQL): the customer, the day and the viewer's
+#: id or team are parameters, so it is built once per process instead of at every customer page (issue 18).
+_STATEMENTS: dict[tuple[str | None, bool, bool], Any] = {}
+
+
+def counts_statement(scope: str | None, with_events: bool, postgresql: bool) -> Any:
+    """One row: contacts, interactions, open revisits, overdue ones, the next due date [, events], for the
+    parameters ``customer_id``, ``today`` and those of ``scope_parameters`` (the open revisits within the viewer's
+    ``scope`` on their owner, as the revisit list shows them: core.security.scope_condition, R2.2)."""
+    key = (scope, with_events, postgresql)
+    stmt = _STATEMENTS.get(key)
+    if stmt is not None:
+        return stmt
+    customer = bindparam("customer_id")
+    in_scope = scope_condition(scope, Revisit.owner_id, postgresql)
+    open_revisits = (Revisit.customer_id == customer, Revisit.done_at.is_(None),
+                     *(() if in_scope is None else (in_scope,)))
     columns = [
-        _count(select(func.count(Contact.id)).where(Contact.customer_id == customer.id,
+        _count(select(func.count(Contact.id)).where(Contact.customer_id == customer,
                                                     Contact.anonymised_at.is_(None))).label("contacts"),
-        _count(select(func.count(Interaction.id)).where(Interaction.customer_id == customer.id)).label("interactions"),
+        _count(select(func.count(Interaction.id)).where(Interaction.customer_id == customer)).label("interactions"),
         _count(select(func.count(Revisit.id)).where(*open_revisits)).label("revisits"),
-        _count(select(func.count(Revisit.id)).where(*open_revisits, Revisit.due_on < local_today())).label("overdue"),
+        _count(select(func.count(Revisit.id)).where(*open_revisits, Revisit.due_on < bindparam("today")))
+        .label("overdue"),
         _count(select(func.min(Revisit.due_on)).where(*open_revisits)).label("next_due"),
     ]
     if with_events:
         columns.append(_count(select(func.count(func.distinct(EventAttendee.event_id)))
-                              .where(EventAttendee.customer_id == customer.id)).label("events"))
-    return select(*columns)
+                              .where(EventAttendee.customer_id == customer)).label("events"))
+    stmt = _STATEMENTS[key] = select(*columns)
+    return stmt
 
 
 def buttons_for(obj: Any, user: Any) -> list[SmartButton]:
@@ -52,7 +67,10 @@ def buttons_for(obj: Any, user: Any) -> list[SmartButton]:
     if obj.merged_into_id is not None or not may(user, VIEW, obj):
         return []
     with_events = can(user, EVENT)
-    row = db.session.execute(counts_statement(obj, user, with_events)).one()
+    scope = scope_for(user, VIEW)
+    stmt = counts_statement(scope, with_events, db.session.get_bind().dialect.name == "postgresql")
+    row = db.session.execute(stmt, {"customer_id": obj.id, "today": local_today(),
+                                    **scope_parameters(user, scope)}).one()
     page = url_for("crm.customer", customer_id=obj.id)
     buttons = [
         SmartButton("crm.contacts", _("Contacts"), page + "#contacts", count=row.contacts, icon="user", order=10),

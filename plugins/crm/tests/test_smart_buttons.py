@@ -51,6 +51,22 @@ def test_nothing_is_counted_for_whoever_may_not_see_the_customer_nor_for_other_r
     assert _buttons(app, customer, org.sup1)["crm.interactions"].count == 3  # rep1's supervisor
 
 
+def test_open_revisits_are_counted_within_each_viewers_scope_on_their_owner(app, db, org, new_customer):
+    """The statement is built once per scope: whose revisits it counts comes with each request (R2.2)."""
+    mine, theirs = new_customer(org.rep1, name="星河科技"), new_customer(org.rep2, name="远山贸易")
+    due = local_today() + timedelta(days=3)
+    for customer, owner in ((mine, org.rep1), (mine, org.rep2), (theirs, org.rep2), (theirs, org.rep2),
+                            (theirs, org.rep1)):
+        db.session.add(Revisit(customer_id=customer.id, owner_id=owner.id, due_on=due))
+    db.session.commit()
+    counted = {(customer.name, user.login): _buttons(app, customer, user)["crm.revisits"].count
+               for customer, user in ((mine, org.rep1), (theirs, org.rep2), (mine, org.sup1), (mine, org.manager),
+                                      (theirs, org.manager))}
+    assert counted == {("星河科技", org.rep1.login): 1, ("远山贸易", org.rep2.login): 2,
+                       ("星河科技", org.sup1.login): 1, ("星河科技", org.manager.login): 2,
+                       ("远山贸易", org.manager.login): 3}
+
+
 def test_events_are_counted_only_for_those_who_organise_them(app, db, org, new_customer, make_user):
     customer = new_customer(org.rep1, name="星河科技")
     for title in ("新品体验会", "行业论坛"):
