@@ -14,6 +14,7 @@ from sqlalchemy import or_
 
 from core.audit import log_event
 from core.extensions import db
+from core.i18n import FixedWords, gettext_noop
 from core.security import can, require
 from core.timeutil import local_today, utcnow
 from core.web.listing import ExportColumn, ListQuery, export_response
@@ -151,6 +152,31 @@ def edit_customer(customer_id: int):  # type: ignore[no-untyped-def]
 
 # ---------------------------------------------------------------------------------------------------- customer page
 
+#: The fixed words of the customer's page (crm/customer.html, read there as ``cw[…]``), translated once per language
+#: and process: a template's ``_()`` is a catalogue look-up per call, some sixty a page (issue 18).
+CUSTOMER_WORDS = FixedWords(
+    gettext_noop("Customers"), gettext_noop("Edit"), gettext_noop("Customer file"), gettext_noop("State"),
+    gettext_noop("Grade"), gettext_noop("Owner"), gettext_noop("Unassigned"), gettext_noop("Source channel"),
+    gettext_noop("Industry"), gettext_noop("Region"), gettext_noop("Phone"), gettext_noop("E-mail"),
+    gettext_noop("WeChat"), gettext_noop("Needs"), gettext_noop("Tags"), gettext_noop("Potential value"),
+    gettext_noop("Missing:"), gettext_noop("phone, e-mail or WeChat"), gettext_noop("source channel"),
+    gettext_noop("industry"), gettext_noop("region"), gettext_noop("needs"), gettext_noop("a contact"),
+    gettext_noop("an owner"), gettext_noop("Move to"), gettext_noop("Change state"),
+    gettext_noop("Grade and service"), gettext_noop("Score"), gettext_noop("Orders in the grading window"),
+    gettext_noop("Purchases (CNY)"), gettext_noop("Last purchase"), gettext_noop("Service level"),
+    gettext_noop("Strategy"), gettext_noop("Next revisit"), gettext_noop("The revisit is overdue."),
+    gettext_noop("Override the grade"), gettext_noop("Let the score decide again"), gettext_noop("Grade history"),
+    gettext_noop("regrade"), gettext_noop("override"), gettext_noop("override lifted"), gettext_noop("Contacts"),
+    gettext_noop("Name"), gettext_noop("Consent"), gettext_noop("primary"), gettext_noop("withdrawn"),
+    gettext_noop("withdraw"), gettext_noop("none recorded"), gettext_noop("anonymised"),
+    gettext_noop("Record consent"), gettext_noop("Data export"), gettext_noop("Erase"),
+    gettext_noop("No contacts yet."), gettext_noop("Add a contact"), gettext_noop("Interactions"),
+    gettext_noop("Record an interaction"), gettext_noop("Outcome:"), gettext_noop("Next step:"),
+    gettext_noop("done"), gettext_noop("No interactions recorded yet."), gettext_noop("Satisfaction surveys"),
+    gettext_noop("not answered yet"), gettext_noop("No survey sent yet."), gettext_noop("Send a survey"),
+    gettext_noop("Ownership history"), gettext_noop("Merge a duplicate into this file"),
+)
+
 
 @bp.get("/customers/<int:customer_id>")
 @require(VIEW)
@@ -188,7 +214,7 @@ def customer(customer_id: int):  # type: ignore[no-untyped-def]
         interaction_form=interaction_form, survey_form=survey_form, state_form=state_form,
         override_form=override_form, merge_form=merge_form,
         can_override=can_override, can_merge=can_merge, can_privacy=can(current_user, "crm.privacy.manage"),
-        transitions=customer_service.TRANSITIONS[customer.state],
+        transitions=customer_service.TRANSITIONS[customer.state], cw=CUSTOMER_WORDS(),
     )
 
 
