@@ -6,11 +6,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from core.identity.models import User
 from core.web.listing import Filter, ListQuery
-from core.web.parameter_listing import ParameterListing, page_statements
+from core.web.parameter_listing import PLAIN, ParameterListing, page_statements
 from tests.core.web.test_listing import add_user
 
 SORTS = {"name": User.name, "login": User.login}
@@ -80,3 +80,90 @@ def test_a_change_not_yet_committed_is_counted(app, db, users):
     db.session.add(User(login="pending", name="Pending", session_token="pending-token"))
     assert parameter_list(users[0].id).page({}).total == before + 1
     db.session.rollback()
+
+
+# -- the extension point: other requests served by statements built once (request_shape, page_rows) ------------
+
+#: How often each (sort, number of words) had its statements built.
+BUILT: dict[tuple[str, int], int] = {}
+
+
+@cache
+def _searched_statements(sort: str, words: int | None = None):
+    """The list's statements for ``sort``, searched for ``words`` words (None: not searched), each word a
+    parameter (``word0``…): a search of any words of that number runs them."""
+    BUILT[sort, words or 0] = BUILT.get((sort, words or 0), 0) + 1
+    stmt = IN_SCOPE
+    for n in range(words or 0):
+        pattern = bindparam(f"word{n}")
+        stmt = stmt.where(or_(User.name.ilike(pattern, escape="\\"), User.login.ilike(pattern, escape="\\")))
+    return page_statements(stmt, sort, sorts=SORTS, default_sort="login")
+
+
+def _word_patterns(text: str) -> dict[str, str]:
+    """ListQuery's patterns for the words of ``text`` (the text contained, LIKE's wildcards escaped)."""
+    return {f"word{n}": "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            for n, word in enumerate(text.split(" "))}
+
+
+class SearchedListing(ParameterListing):
+    """A list whose searches with no filter run statements built once per number of words."""
+
+    def request_shape(self, args):
+        if not self.plain({key: value for key, value in args.items() if key != "q"}):
+            return None
+        text = self.search_text(args)
+        return PLAIN if not text else (len(text.split(" ")), _word_patterns(text))
+
+
+def searched_list(first_id: int) -> SearchedListing:
+    return SearchedListing(IN_SCOPE, parameters={"first_id": first_id}, statements=_searched_statements,
+                           **_options())
+
+
+@pytest.mark.parametrize("args", [{"q": "person 1"}, {"q": "PERSON 1", "page": "2", "sort": "-name"},
+                                  {"q": "p0", "per_page": "2", "page": "3"}, {"q": "p1 person"}, {"q": "50%"},
+                                  {"q": "p_1"}, {"q": "nobody"}, {"q": "p", "page": "99"}, {},
+                                  {"q": "person", "active": "0"}])
+def test_a_shaped_page_shows_what_the_list_written_inline_shows(app, users, args):
+    first_id = users[2].id
+    assert _shown(searched_list(first_id).page(args)) == _shown(inlined_list(first_id).page(args))
+    assert searched_list(first_id).page(args).q == inlined_list(first_id).page(args).q
+
+
+def test_a_shape_runs_statements_built_once_with_its_parameters(app, users, count_queries):
+    """Two searches of as many words share their statements (built at the first) and find each its own rows in
+    two statements; a filter still builds its statements for the request."""
+    BUILT.clear()
+    _searched_statements.cache_clear()
+    first = users[0].id
+    with count_queries() as statements:
+        one = searched_list(first).page({"q": "p01", "sort": "name"})
+    other = searched_list(first).page({"q": "p02", "sort": "name"})
+    assert [row.login for row in one.items] == ["p01"] and [row.login for row in other.items] == ["p02"]
+    assert len(statements) == 2 and BUILT == {("name", 1): 1}
+    searched_list(first).page({"q": "p0 person", "sort": "name"})
+    searched_list(first).page({"sort": "name"})
+    searched_list(first).page({"q": "p0", "active": "1", "sort": "name"})
+    assert BUILT == {("name", 1): 1, ("name", 2): 1, ("name", 0): 1}
+
+
+def test_a_caller_gives_the_shape_and_a_list_reads_its_rows_its_own_way(app, users):
+    """``request_shape=`` serves a list that is not a subclass; ``page_rows`` reads the page (here its ids)."""
+
+    class IdListing(ParameterListing):
+        def page_rows(self, connection, rows, parameters):
+            return list(connection.scalars(rows, parameters))
+
+    def shape(args):
+        text = ListQuery.search_text(args)
+        return (1, _word_patterns(text)) if len(text.split(" ")) == 1 and set(args) <= {"q", "page"} else None
+
+    first = users[2].id
+    listing = IdListing(IN_SCOPE, parameters={"first_id": first}, statements=_searched_statements,
+                        request_shape=shape, **_options())
+    page = listing.page({"q": "person", "page": "2"})
+    assert page.items == [row.id for row in inlined_list(first).page({"q": "person", "page": "2"}).items]
+    assert (page.total, len(page.items), page.q) == (12, 5, "person") and BUILT.get(("login", 1))
+    # Not served by the shape (two words): the page is built for the request, as ListQuery builds it.
+    assert _shown(listing.page({"q": "person 1"})) == _shown(inlined_list(first).page({"q": "person 1"}))
