@@ -10,6 +10,7 @@ catalogues never change while a process runs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, has_request_context
@@ -86,29 +87,51 @@ def bulk_checkbox_drawer() -> Callable[[Any, Any], str]:
 def filter_control(page: Any, flt: Any) -> Markup:
     """One filter's control of the toolbar: a select for choices (one string join, whatever the number of
     options), a date input for date ranges; the message of a rejected value under it. f-strings with escape()
-    on every value, as the template's {{ }} did (Markup.format costs ten times as much)."""
+    on every value, as the template's {{ }} did (Markup.format costs ten times as much). A select whose options
+    are plain text is drawn once per process for its options, label and chosen value (``_choice_control``)."""
     current = page.active_filters.get(flt.key, "")
-    key = escape(flt.key)
-    error = flt.key in page.errors
-    parts = [f'<div class="filter{" has-error" if error else ""}">\n  <label for="filter-{key}">'
-             f'{escape(label_text(flt.label))}</label>\n']
+    error = page.errors.get(flt.key)
+    label = str(escape(label_text(flt.label)))
     if flt.kind == "choice":
+        options = tuple(flt.options())
         lifted = flt.default is not None
-        parts.append(f'  <select id="filter-{key}" name="{key}" data-autosubmit>\n    <option value="'
-                     f'{"all" if lifted else ""}"{" selected" if lifted and current == "all" else ""}>'
-                     f'{words()["All"]}</option>\n    ')
-        # Each value and label escaped as the template's {{ }} did; "selected" on the current value only.
-        options = list(flt.options())
-        texts = _option_texts(options)
-        parts.extend(f'<option value="{texts[2 * k]}"{" selected" if value == current else ""}>{texts[2 * k + 1]}'
-                     f'</option>' for k, (value, _label) in enumerate(options))
-        parts.append("\n  </select>\n")
-    else:
-        parts.append(f'  <input type="date" id="filter-{key}" name="{key}" value="{escape(current)}">\n')
-    if error:
-        parts.append(f'  <p class="field-error">{escape(page.errors[flt.key])}</p>\n')
+        all_word = str(words()["All"])
+        error_text = None if error is None else str(escape(error))
+        if all(type(value) is str and type(text) is str for value, text in options):
+            return Markup(_choice_control(str(flt.key), label, lifted, current, options, all_word, error_text))
+        return Markup(_draw_choice_control(str(flt.key), label, lifted, current, options, all_word, error_text))
+    key = escape(flt.key)
+    parts = [f'<div class="filter{" has-error" if error is not None else ""}">\n  <label for="filter-{key}">'
+             f'{label}</label>\n',
+             f'  <input type="date" id="filter-{key}" name="{key}" value="{escape(current)}">\n']
+    if error is not None:
+        parts.append(f'  <p class="field-error">{escape(error)}</p>\n')
     parts.append("</div>")
     return Markup("".join(parts))
+
+
+def _draw_choice_control(key: str, label: str, lifted: bool, current: str, options: Any, all_word: str,
+                         error: str | None) -> str:
+    """A choice filter's select (``label``, ``all_word`` and ``error`` already HTML): each option's value and label
+    escaped as the template's {{ }} did; "selected" on the current value only."""
+    key = str(escape(key))
+    parts = [f'<div class="filter{" has-error" if error is not None else ""}">\n  <label for="filter-{key}">'
+             f'{label}</label>\n',
+             f'  <select id="filter-{key}" name="{key}" data-autosubmit>\n    <option value="'
+             f'{"all" if lifted else ""}"{" selected" if lifted and current == "all" else ""}>{all_word}</option>'
+             f'\n    ']
+    texts = _option_texts(options)
+    parts.extend(f'<option value="{texts[2 * k]}"{" selected" if value == current else ""}>{texts[2 * k + 1]}'
+                 f'</option>' for k, (value, _label) in enumerate(options))
+    parts.append("\n  </select>\n")
+    if error is not None:
+        parts.append(f'  <p class="field-error">{error}</p>\n')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+#: Plain-text options only (their key says exactly what is drawn); bounded, since a key holds a user's choice.
+_choice_control = lru_cache(maxsize=512)(_draw_choice_control)
 
 
 def _option_texts(options: Any) -> list[str]:

@@ -82,10 +82,11 @@ class Filter:
         return cls(key, label, column, "date_to")
 
     def options(self) -> list[tuple[str, str]]:
-        """(value, label) as text; a lazily translated label is translated once per locale (list_cells.label_text)."""
+        """(value, label) as text; a lazily translated label is translated once per locale (list_cells.label_text),
+        a plain one (a person's or a tag's name: most of a list's options) taken as it is."""
         from core.web.list_cells import label_text
 
-        return [(str(v), str(label_text(label)))
+        return [(str(v), label if type(label) is str else str(label_text(label)))
                 for v, label in (self.choices() if callable(self.choices) else self.choices)]
 
     def condition(self, raw: str) -> Any:

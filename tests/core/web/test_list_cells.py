@@ -108,3 +108,43 @@ def test_filter_options_are_escaped_as_the_template_escaped_them(app):
         html = str(filter_control(page, own))
     assert '<option value="a&amp;b"><em>kept</em></option>' in html
     assert '<option value="2">Apply</option>' in html and '<option value="3">&lt;plain&gt;</option>' in html
+
+
+def test_a_filter_drawn_once_for_its_options_still_follows_each_request(app):
+    """A select of plain-text options is kept per process (core.web.list_cells._choice_control): the chosen value,
+    a rejected value's message, the label's and "All"'s language must still be the request's, and a Markup label
+    must not be taken for the plain text it equals."""
+    from dataclasses import dataclass
+
+    from markupsafe import Markup
+
+    from core.web.list_cells import filter_control
+
+    options = [("1", "<em>甲</em>"), ("2", "乙")]
+    flt = Filter.choice("owner", lazy_gettext("Search"), User.id, options)
+
+    def draw(locale, active=None, errors=None, filter_=flt):
+        page = users_page({})
+        page.active_filters, page.errors = active or {}, errors or {}
+        with app.test_request_context("/admin/users"), force_locale(locale):
+            return str(filter_control(page, filter_))
+
+    first = draw("en")
+    assert draw("en") == first and '<option value="1"><em>' not in first and "&lt;em&gt;甲" in first
+    assert draw("en", {"owner": "2"}).count(" selected") == 1 and '<option value="2" selected>' in draw(
+        "en", {"owner": "2"})
+    assert " selected" not in draw("en")
+    assert "not a valid &lt;value&gt;" in draw("en", errors={"owner": "not a valid <value>"})
+    assert "field-error" not in draw("en")
+    chinese = draw("zh_Hans")
+    with app.test_request_context("/admin/users"), force_locale("zh_Hans"):
+        assert f">{gettext('Search')}</label>" in chinese and f">{gettext('All')}</option>" in chinese
+    assert chinese != first and f">{'Search'}</label>" in first
+
+    @dataclass(frozen=True, eq=False)
+    class Marked(Filter):
+        def options(self):  # type: ignore[override]
+            return [("1", Markup("<em>甲</em>")), ("2", "乙")]
+
+    marked = draw("en", filter_=Marked("owner", lazy_gettext("Search"), User.id))
+    assert '<option value="1"><em>甲</em></option>' in marked
