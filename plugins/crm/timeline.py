@@ -2,30 +2,53 @@
 
 from __future__ import annotations
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from core.contracts import TimelineEntry
+from core.i18n import FixedWords, gettext_noop
 from plugins.crm.forms import interaction_choices
 from plugins.crm.models import Customer
 from plugins.crm.services.customer_file import history
+
+#: The entries' words, translated once per language and process (issue 18: a look-up per entry otherwise).
+WORDS = FixedWords(gettext_noop("Grade %(old)s → %(new)s"), gettext_noop("Owner changed"),
+                   gettext_noop("Satisfaction survey: %(n)s/5"))
+#: The interaction kinds' names by language, as WORDS keeps its words.
+_KINDS: dict[str, dict[str, str]] = {}
+
+
+def _kinds() -> dict[str, str]:
+    locale = str(get_locale())
+    kinds = _KINDS.get(locale)
+    if kinds is None:
+        kinds = _KINDS[locale] = {code: str(label) for code, label in interaction_choices()}
+    return kinds
 
 
 def entries_for(customer: Customer) -> list[TimelineEntry]:
     """The customer's entries, from the history its page has already read in this request (services/customer_file.py)."""
     recent = history(customer.id)
     entries: list[TimelineEntry] = []
-    kinds = {code: str(label) for code, label in interaction_choices()}
+    if has_request_context():
+        kinds = _kinds()
+        words = {word: str(text) for word, text in WORDS().items()}  # plain text, as gettext gives it
+    else:
+        kinds = {code: str(label) for code, label in interaction_choices()}
+        words = {word: _(word) for word in WORDS.words}
     for i, _author in recent.interactions:
         entries.append(TimelineEntry(i.occurred_at, f"crm.{i.kind}", f"{kinds.get(i.kind, i.kind)}: {i.summary[:200]}",
                                      user_id=i.user_id))
     for g, _changer in recent.grade_changes:
-        text = _("Grade %(old)s → %(new)s", old=g.old_grade or "—", new=g.new_grade or "—")
+        text = words["Grade %(old)s → %(new)s"] % {"old": g.old_grade or "—", "new": g.new_grade or "—"}
         entries.append(TimelineEntry(g.changed_at, "crm.grade", f"{text} {g.reason or ''}".strip(),
                                      user_id=g.changed_by_id))
     for o, _giver, _taker in recent.owner_changes:
-        entries.append(TimelineEntry(o.changed_at, "crm.owner", _("Owner changed") + (f": {o.reason}" if o.reason else ""),
+        entries.append(TimelineEntry(o.changed_at, "crm.owner",
+                                     words["Owner changed"] + (f": {o.reason}" if o.reason else ""),
                                      user_id=o.changed_by_id))
     for s in recent.surveys:
         if s.answered_at is not None:
-            entries.append(TimelineEntry(s.answered_at, "crm.survey", _("Satisfaction survey: %(n)s/5", n=s.rating)))
+            entries.append(TimelineEntry(s.answered_at, "crm.survey", words["Satisfaction survey: %(n)s/5"] % {"n": s.rating}))
     return entries
