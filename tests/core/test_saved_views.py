@@ -202,3 +202,14 @@ def test_a_view_saved_or_deleted_in_the_request_is_not_hidden_by_the_figure_read
         g.netsales_signed_in = (owner.id, {HAS_VIEWS_FIGURE: True})
         delete_view(db.session, owner, view.id)
         assert saved_views("core.users").views == []
+
+
+def test_a_views_name_and_query_are_escaped_once_wherever_the_chip_shows_them(client, admin):
+    save(client, 'A <b>&"', "q=<x>&sort=-login")
+    html = body(client.get(f"{USERS}?q=<x>&sort=-login", headers={"Accept-Language": "en"}))
+    chip = html.split('<ul class="chips">')[1].split("</ul>")[0]
+    assert "<b>" not in chip and chip.count("A &lt;b&gt;&amp;&#34;") == 3  # the link, the question, the label
+    assert 'data-confirm="Delete the view “A &lt;b&gt;&amp;&#34;”?"' in chip
+    assert 'aria-label="Delete the view “A &lt;b&gt;&amp;&#34;”"' in chip
+    assert f'href="{USERS}?q=%3Cx%3E&amp;sort=-login" aria-current="true"' in chip
+    assert '<input type="hidden" name="query" value="q=%3Cx%3E&amp;sort=-login">' in html
