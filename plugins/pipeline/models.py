@@ -115,6 +115,30 @@ class Deal(db.Model):
     owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
 
 
+#: Characters per window of the deal titles' substring index (DealSearchGram); migration 6e3a9c2f7b14 agrees.
+DEAL_SEARCH_WINDOW = 8
+
+
+class DealSearchGram(db.Model):
+    """The global search's substring index of deal titles (issue 18): for every position of a deal's title in
+    lower case (the database's lower()), the (at most DEAL_SEARCH_WINDOW) characters starting there; a window that
+    repeats in a title is one row. A title contains a text of up to that many characters exactly when one of its
+    rows starts with the text: an index range finds them, as the CRM's contact names are found.
+
+    Kept by database triggers on pipeline_deal (migration 6e3a9c2f7b14), so that every write path, ORM or not,
+    keeps it true; nothing in Python writes it. On SQLite a batch migration that copies pipeline_deal drops the
+    triggers: such a migration must create them again (test_deal_title_index.py fails otherwise)."""
+
+    __tablename__ = "pipeline_deal_gram"
+    __audit__ = False
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    #: Compared by code point ("C" collation on PostgreSQL), so that a prefix is a range of the index.
+    gram: Mapped[str] = mapped_column(String(DEAL_SEARCH_WINDOW).with_variant(
+        String(DEAL_SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    deal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
 class DealStageChange(db.Model):
     __tablename__ = "pipeline_deal_stage_change"
     __label__ = _l("Deal stage change")  # its name on the audit page (core/audit/labels.py)
