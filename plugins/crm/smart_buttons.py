@@ -11,17 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
 from core.contracts import SmartButton
 from core.extensions import db
+from core.i18n import FixedWords, gettext_noop
 from core.security import can, scope_condition, scope_for, scope_parameters
 from core.timeutil import local_today
 from plugins.crm.access import VIEW, may
 from plugins.crm.models import Contact, Customer, EventAttendee, Interaction, Revisit
 
 EVENT = "crm.event.manage"
+#: The buttons' words, translated once per language and process (issue 18: a look-up each on every customer page).
+WORDS = FixedWords(gettext_noop("Contacts"), gettext_noop("Interactions"), gettext_noop("Open revisits"),
+                   gettext_noop("Customer events"), gettext_noop("%(n)s overdue"), gettext_noop("due %(date)s"))
 
 
 def _count(stmt: Any) -> Any:
@@ -72,25 +75,26 @@ def buttons_for(obj: Any, user: Any) -> list[SmartButton]:
     row = db.session.execute(stmt, {"customer_id": obj.id, "today": local_today(),
                                     **scope_parameters(user, scope)}).one()
     page = url_for("crm.customer", customer_id=obj.id)
+    words = {word: str(text) for word, text in WORDS().items()}  # plain text, as gettext gives it
     buttons = [
-        SmartButton("crm.contacts", _("Contacts"), page + "#contacts", count=row.contacts, icon="user", order=10),
-        SmartButton("crm.interactions", _("Interactions"), url_for("crm.interactions", customer=obj.id),
+        SmartButton("crm.contacts", words["Contacts"], page + "#contacts", count=row.contacts, icon="user", order=10),
+        SmartButton("crm.interactions", words["Interactions"], url_for("crm.interactions", customer=obj.id),
                     count=row.interactions, icon="message-square", order=11),
-        SmartButton("crm.revisits", _("Open revisits"), url_for("crm.revisits", customer=obj.id),
-                    count=row.revisits, icon="calendar", order=12, figure=_revisit_figure(row)),
+        SmartButton("crm.revisits", words["Open revisits"], url_for("crm.revisits", customer=obj.id),
+                    count=row.revisits, icon="calendar", order=12, figure=_revisit_figure(row, words)),
     ]
     if with_events:
-        buttons.append(SmartButton("crm.events", _("Customer events"), url_for("crm.events", customer=obj.id),
+        buttons.append(SmartButton("crm.events", words["Customer events"], url_for("crm.events", customer=obj.id),
                                    count=row.events, icon="users", order=13))
     return buttons
 
 
-def _revisit_figure(row: Any) -> str:
+def _revisit_figure(row: Any, words: dict[str, str]) -> str:
     """"2 overdue", or when the next one is due; nothing without an open revisit."""
     from core.web.locale import date_filter
 
     if row.overdue:
-        return _("%(n)s overdue", n=row.overdue)
+        return words["%(n)s overdue"] % {"n": row.overdue}
     if row.next_due is not None:
-        return _("due %(date)s", date=date_filter(row.next_due))
+        return words["due %(date)s"] % {"date": date_filter(row.next_due)}
     return ""
