@@ -65,3 +65,37 @@ def test_statements_are_built_once_per_scope_and_shape_of_search(app, db, org, c
             page = listing.page()
             assert page.total and _ids(page) == _ids(ListQuery.page(listing, {"q": text}))
     assert len(built) == 2 and all(first is second for first, second in built.values())
+
+
+def test_scoped_customers_and_the_lists_statements_reach_the_same_customers(app, db, org, customers, new_customer,
+                                                                            make_user):
+    """access.in_scope is the one rule of the scope: scoped_customers (the user's id or team bound) and the list's
+    statements built once (scoped_select, them as parameters) reach the same live customers for each role and for
+    a user without the grant (own, team, all, none); a merged-away file is reached by neither."""
+    from sqlalchemy import select
+
+    from core.security import scope_parameters
+    from plugins.crm.access import VIEW, scope_of, scoped_customers
+    from plugins.crm.models import Customer
+    from plugins.crm.views.customer_list import scoped_select
+
+    merged = new_customer(org.rep1, name="已合并的客户")
+    merged.merged_into_id = db.session.scalar(select(Customer.id).where(Customer.id != merged.id).limit(1))
+    db.session.commit()
+    clerk = make_user("clerk")
+    postgresql = db.engine.dialect.name == "postgresql"
+
+    def live(*owners):
+        stmt = select(Customer.id).where(Customer.merged_into_id.is_(None))
+        return set(db.session.scalars(stmt if owners == ("all",) else stmt.where(Customer.owner_id.in_(owners))))
+
+    expected = {org.rep1: live(org.rep1.id), org.sup1: live(org.sup1.id, org.rep1.id, org.rep1b.id),
+                org.sup2: live(org.sup2.id, org.rep2.id), org.manager: live("all"), clerk: set()}
+    unassigned = expected[org.manager] - live(org.rep1.id, org.rep1b.id, org.rep2.id)
+    assert unassigned and expected[org.rep1] and merged.id not in expected[org.manager]
+    for user, reached in expected.items():
+        scope = scope_of(user, VIEW)
+        bound = set(db.session.scalars(scoped_customers(user, VIEW, select(Customer.id))))
+        built_once = set(db.session.scalars(scoped_select(scope, postgresql).with_only_columns(Customer.id),
+                                            scope_parameters(user, scope)))
+        assert bound == built_once == reached, user.login
