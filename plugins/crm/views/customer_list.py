@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -28,13 +28,13 @@ from core.db.parameters import one_of
 from core.db.substring_index import where_terms
 from core.extensions import db
 from core.identity.models import User
-from core.security import scope_condition, scope_parameters
+from core.security import scope_parameters
 from core.web.list_cells import bulk_checkbox_drawer, escaped_texts
-from core.web.listing import Filter, GroupBy, ListQuery, Page, SumColumn, plain_args
+from core.web.listing import Filter, GroupBy, SumColumn
 from core.web.locale import page_formats
-from core.web.parameter_listing import ParameterListing
+from core.web.parameter_listing import PLAIN, ParameterListing, Shape
 from plugins.crm import forms
-from plugins.crm.access import VIEW, sales_people, scope_of
+from plugins.crm.access import VIEW, in_scope, sales_people, scope_of
 from plugins.crm.models import Customer, CustomerTag
 from plugins.crm.services import tally
 from plugins.crm.services.search_terms import (
@@ -91,11 +91,7 @@ def _visible_tags_statement(scope: str | None, postgresql: bool) -> Select:
     tag = aliased(CustomerTag)
 
     def first_visible_after(previous: Any) -> Any:
-        visible = select(Customer.id).where(Customer.id == tag.customer_id)
-        condition = scope_condition(scope, Customer.owner_id, postgresql)
-        if condition is not None:
-            visible = visible.where(condition)
-        visible = visible.where(Customer.merged_into_id.is_(None)).exists()
+        visible = in_scope(select(Customer.id).where(Customer.id == tag.customer_id), scope, postgresql).exists()
         stmt = select(tag.tag).where(visible)
         if previous is not None:
             stmt = stmt.where(tag.tag > previous)
@@ -131,8 +127,10 @@ class CustomerListing(ParameterListing):
     The list as it opens or searched, with no filter or grouping (the pages that open most), runs statements
     built once per scope, database, sort and shape of search (``page_statements``): the user's id or team, the
     search's texts and the page's limit and offset are parameters. Building the count and the page's ids at every
-    request cost more Python than a supervisor's whole page spends waiting for them (issue 18). Filters and
-    groupings build their statements for the request, over the same select with the parameters bound.
+    request cost more Python than a supervisor's whole page spends waiting for them (issue 18). ParameterListing
+    runs them: this list tells it the search's shape and parameters (``request_shape``) and reads a page from its
+    ids (``page_rows``). Filters and groupings build their statements for the request, over the same select with
+    the parameters bound.
 
     ``whole_scope`` (user, scope): the list's select is every customer in that user's scope, so that its count,
     when only the grade or owner filter narrows it, comes from the tally (services/tally.py)."""
@@ -140,12 +138,12 @@ class CustomerListing(ParameterListing):
     def __init__(self, stmt: Any, *, parameters: dict[str, Any], whole_scope: tuple[Any, str | None] | None = None,
                  **options: Any) -> None:
         # Without ``whole_scope``, a select of its own (the clean-up list) builds its statements at every request.
-        super().__init__(stmt, parameters=parameters, statements=self.plain_statements,
+        super().__init__(stmt, parameters=parameters, statements=self.page_statements,
                          narrowed=whole_scope is None, **options)
         self.whole_scope = whole_scope
         #: The scope and the database (PostgreSQL or not) whose statements ``page_statements`` builds.
-        self.shape = (None if whole_scope is None
-                      else (whole_scope[1], db.session.get_bind().dialect.name == "postgresql"))
+        self.kept_for = (None if whole_scope is None
+                         else (whole_scope[1], db.session.get_bind().dialect.name == "postgresql"))
         #: The tally's count for the arguments ``filtered`` was last given, when the tally answers them.
         self._tallied: Select | None = None
 
@@ -199,39 +197,31 @@ class CustomerListing(ParameterListing):
         ids = self._page_ids(stmt, sort, searching, _is_sqlite(session))
         return rows_of(connection, list(connection.scalars(ids.limit(limit).offset(offset))))
 
-    def page_statements(self, sort: str, shapes: tuple[tuple[str, str], ...] | None) -> tuple[Select, Select]:
-        """The count and the page's ids (``page_limit`` after ``page_offset``) of this list's scope and database
-        for ``sort``, searched for terms of ``shapes`` (search_shapes; None: not searched): built once per process
-        (the same SQL as ``count_for_page`` and ``page_items`` write for the request). Not searched, the count is
-        the tally's for the whole scope (its parameters are the scope's too)."""
-        return _page_statements(self, *self.shape, sort, shapes)
+    def page_statements(self, sort: str,
+                        shapes: tuple[tuple[str, str], ...] | None = None) -> tuple[Select, Select]:
+        """ParameterListing's ``statements``: the count and the page's ids (``page_limit`` after ``page_offset``)
+        of this list's scope and database for ``sort``, searched for terms of ``shapes`` (search_shapes; None: not
+        searched), built once per process (the same SQL as ``count_for_page`` and ``page_items`` write for the
+        request). Not searched, the count is the tally's for the whole scope (its parameters are the scope's too),
+        as ``filtered`` records it."""
+        built = _page_statements(self, *self.kept_for, sort, shapes)
+        self._tallied = built[0] if shapes is None else None
+        return built
 
-    def plain_statements(self, sort: str) -> tuple[Select, Select]:
-        """ParameterListing's ``statements``: those of the list as it opens (``page_statements``)."""
-        return self.page_statements(sort, None)
-
-    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
-        args = request.args if args is None else args
+    def request_shape(self, args: Mapping[str, str]) -> Shape | None:
+        """ParameterListing's extension point: the list as it opens, or searched with no filter or grouping, runs
+        the statements of the search's shape (search_shapes), its texts as parameters (search_parameters)."""
         if not self.plain(_without_search(args)):
-            return ListQuery.page(self, args, session)  # a filter or a grouping: statements built for the request
+            return None  # a filter or a grouping: statements built for the request
         text = self.search_text(args)
-        terms = search_terms(text) if text else None
-        sort, per_page = self.sort_key(args), self.per_page_for(args)
-        count, ids = self.page_statements(sort, None if terms is None else search_shapes(terms))
-        self._tallied = count if terms is None else None  # as ``filtered`` tells: the tally counts the scope
-        parameters = self.parameters if not terms else {**self.parameters, **search_parameters(terms)}
-        session = session or db.session
-        session.flush()  # as ParameterListing's plain page: pending changes count
-        connection = session.connection()
-        total = connection.scalar(count, parameters) or 0
-        number = self.page_number(args, total, per_page)
-        items = []
-        if total:
-            page_ids = list(connection.scalars(ids, {**parameters, "page_limit": per_page,
-                                                     "page_offset": (number - 1) * per_page}))
-            items = rows_of(connection, page_ids)
-        return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort, q=text,
-                    active_filters={}, errors={}, args=plain_args(args))
+        if not text:
+            return PLAIN
+        terms = search_terms(text)
+        return search_shapes(terms), search_parameters(terms) if terms else {}
+
+    def page_rows(self, connection: Any, rows: Any, parameters: Mapping[str, Any]) -> list[CustomerRow]:
+        """The page's ids (``page_statements``' second), then those customers (``rows_of``)."""
+        return rows_of(connection, list(connection.scalars(rows, parameters)))
 
     @staticmethod
     def rows_markup(items: list[CustomerRow], labels: Mapping[str, Mapping[str, str]], words: Mapping[str, str],
@@ -361,11 +351,9 @@ SORTS = {"name": Customer.name, "grade": Customer.grade, "state": Customer.state
 
 @cache
 def scoped_select(scope: str | None, postgresql: bool) -> Select:
-    """access.scoped_customers for a scope, the user's id or team as parameters (core.security.scope_parameters):
-    built once per scope and database. The same conditions in the same order."""
-    condition = scope_condition(scope, Customer.owner_id, postgresql)
-    stmt = select(Customer) if condition is None else select(Customer).where(condition)
-    return stmt.where(Customer.merged_into_id.is_(None))
+    """Every customer in ``scope`` (access.in_scope, as scoped_customers), the user's id or team as parameters
+    (core.security.scope_parameters): built once per scope and database."""
+    return in_scope(select(Customer), scope, postgresql)
 
 
 def customer_listing(stmt: Any = None) -> CustomerListing:
