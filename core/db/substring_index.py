@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, func, literal
+from sqlalchemy import Select, String, and_, bindparam, exists, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -171,3 +171,58 @@ def bound_contains(column: Any, name: str, lower: bool) -> ColumnElement[bool]:
 def contains_pattern(text: str) -> str:
     """The value of bound_contains's parameter for ``text``: the text with "%", "_" and "/" escaped."""
     return like_escaped(text)
+
+
+# A substring index's look-up with the typed text as parameters (the CRM's customers and contacts, the pipeline's
+# deal titles). The index holds, for every position of a value (folded as the search folds it), the ``window``
+# characters starting there. A text of at most ``window`` characters occurs in a value exactly when one of its rows
+# starts with the text: one range of the index ("range"; "from" when the text has no successor, so no upper end).
+# A longer text is looked up by its first and last windows ("ends"; "first" when the two are equal), and the
+# caller's LIKE confirms the candidates.
+
+
+def window_shape(text: str, window: int) -> str:
+    """How an index of ``window``-character windows answers ``text`` (folded as the index is): see above."""
+    if len(text) <= window:
+        return "range" if successor(text) is not None else "from"
+    return "first" if text[:window] == text[-window:] else "ends"
+
+
+def window_parameters(name: str, text: str, window: int) -> dict[str, str]:
+    """The parameters of bound_window_candidates(…, ``name``, window_shape(``text``, ``window``)):
+    ``name``_from and _to, or _first and _last."""
+    if len(text) > window:
+        return {f"{name}_first": text[:window], f"{name}_last": text[-window:]}
+    after = successor(text)
+    return {f"{name}_from": text} if after is None else {f"{name}_from": text, f"{name}_to": after}
+
+
+def bound_window_candidates(gram: Any, other: Any, row_id: str, name: str, shape: str, *, literal: bool = False,
+                            **equal: Any) -> Select:
+    """The ids (column ``row_id``) of the rows whose value may hold the text (exactly those for a "range" or "from"
+    shape), from a substring index whose columns are ``gram`` and, for a longer text, an alias's ``other``; each
+    of ``equal`` (column name: value) is required of both, as a field of an index over several values. The windows
+    are parameters (window_parameters), or written into the SQL at each run when ``literal`` (literal_execute):
+    see the pipeline's global search for why on PostgreSQL."""
+
+    def window(suffix: str) -> Any:
+        return bindparam(f"{name}_{suffix}", type_=String, literal_execute=literal)
+
+    def on(columns: Any) -> list[Any]:
+        return [columns[column] == value for column, value in equal.items()]
+
+    if shape in ("range", "from"):
+        conditions = [gram.gram >= window("from")]
+        if shape == "range":
+            conditions.append(gram.gram < window("to"))
+        return select(gram[row_id]).where(*on(gram), *conditions)
+    stmt = select(gram[row_id]).where(*on(gram), gram.gram == window("first"))
+    if shape == "ends":
+        stmt = stmt.where(exists().where(*on(other), other.gram == window("last"), other[row_id] == gram[row_id]))
+    return stmt
+
+
+def cased_beyond_ascii(text: str) -> bool:
+    """``text`` has a letter with a case other than ASCII's: the databases' lower() may fold it otherwise than
+    Python's, so an index of lower()-cased windows cannot be looked up for it."""
+    return any(not ch.isascii() and ch.lower() != ch.upper() for ch in text)

@@ -26,33 +26,31 @@ from typing import Any
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, and_, bindparam, exists, select, union_all
+from sqlalchemy import Select, bindparam, select, union_all
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
 from core.db.substring_index import (
     bound_contains,
     bound_prefix_match,
+    bound_window_candidates,
+    cased_beyond_ascii,
     contains_pattern,
     prefix_parameters,
     prefix_upper,
+    window_parameters,
+    window_shape,
 )
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
 from core.web.record_links import record_url_prefix
-from plugins.crm.models import (
-    Contact,
-    ContactSearchGram,
-    Customer,
-)
+from plugins.crm.models import SEARCH_WINDOW, Contact, ContactSearchGram, Customer
 from plugins.crm.services.search_terms import (
     bound_customer_search,
     owner_not_indexed,
     search_parameters,
     search_shapes,
     search_terms,
-    term_parameters,
-    term_shape,
 )
 
 VIEW = "crm.customer.view"
@@ -92,30 +90,18 @@ def _name_candidates(shape: str) -> Select:
     """Contacts whose lower-cased name holds the text (lower-cased), from crm_contact_gram: exactly those for a
     text of at most SEARCH_WINDOW characters, else those with its first and last windows (the LIKE confirms).
     The text as parameters name_from/_to or name_first/_last (_name_parameters)."""
-    gram = _CONTACT_GRAM
-    if shape in ("range", "from"):
-        condition = gram.gram >= bindparam("name_from")
-        if shape == "range":
-            condition = and_(condition, gram.gram < bindparam("name_to"))
-        return select(gram.contact_id).where(condition)
-    stmt = select(gram.contact_id).where(gram.gram == bindparam("name_first"))
-    if shape == "ends":
-        other = _OTHER_CONTACT_GRAM
-        stmt = stmt.where(exists().where(other.gram == bindparam("name_last"), other.contact_id == gram.contact_id))
-    return stmt
+    return bound_window_candidates(_CONTACT_GRAM, _OTHER_CONTACT_GRAM, "contact_id", "name", shape)
 
 
 def _name_index_shape(query: str) -> str | None:
     """How crm_contact_gram answers ``query``, or None when it cannot: a cased letter other than ASCII, which
     the databases' lower() may fold otherwise than Python's (the contacts of the scope are read then)."""
-    if any(not ch.isascii() and ch.lower() != ch.upper() for ch in query):
-        return None
-    return term_shape(query.lower())
+    return None if cased_beyond_ascii(query) else window_shape(query.lower(), SEARCH_WINDOW)
 
 
 def _name_parameters(query: str) -> dict[str, str]:
     """The parameters of _name_candidates(_name_index_shape(``query``))."""
-    return {key: value for key, value in term_parameters("name", query.lower()).items() if key != "name_like"}
+    return window_parameters("name", query.lower(), SEARCH_WINDOW)
 
 
 @lru_cache(maxsize=SHAPES_KEPT)

@@ -28,17 +28,20 @@ from typing import Any
 
 # pgettext: "Deals" alone is translated "商机数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, String, and_, bindparam, exists, or_, select, union_all
+from sqlalchemy import Select, bindparam, or_, select, union_all
 
 from core.contracts import SearchResult
 from core.db.substring_index import (
     bound_contains,
     bound_prefix_match,
+    bound_window_candidates,
+    cased_beyond_ascii,
     contains_pattern,
     needs_lower,
     prefix_parameters,
     prefix_upper,
-    successor,
+    window_parameters,
+    window_shape,
 )
 from core.extensions import db
 from core.security import can, scope_condition, scope_for, scope_parameters
@@ -64,50 +67,21 @@ _OTHER_GRAM = DealSearchGram.__table__.alias().c
 
 
 def _title_index_shape(query: str) -> str | None:
-    """How pipeline_deal_gram answers ``query``: "range" (at most DEAL_SEARCH_WINDOW characters: every window
-    starting with it), "from" (the same with no upper end: the text has no successor), "ends" (a longer text: its
-    first and last windows), "first" (a longer text whose first and last windows are equal); None when it cannot:
-    a cased letter other than ASCII, which the databases' lower() may fold otherwise than Python's."""
-    if any(not ch.isascii() and ch.lower() != ch.upper() for ch in query):
-        return None
-    text = query.lower()
-    if len(text) <= DEAL_SEARCH_WINDOW:
-        return "range" if successor(text) is not None else "from"
-    return "first" if text[:DEAL_SEARCH_WINDOW] == text[-DEAL_SEARCH_WINDOW:] else "ends"
-
-
-def _title_parameters(query: str) -> dict[str, str]:
-    """The parameters of _title_candidates(_title_index_shape(``query``)): title_from/_to or title_first/_last."""
-    text = query.lower()
-    if len(text) > DEAL_SEARCH_WINDOW:
-        return {"title_first": text[:DEAL_SEARCH_WINDOW], "title_last": text[-DEAL_SEARCH_WINDOW:]}
-    after = successor(text)
-    return {"title_from": text} if after is None else {"title_from": text, "title_to": after}
+    """How pipeline_deal_gram answers ``query`` (core.db.substring_index.window_shape), None when it cannot: a
+    cased letter beyond ASCII (the deals of the scope are read then)."""
+    return None if cased_beyond_ascii(query) else window_shape(query.lower(), DEAL_SEARCH_WINDOW)
 
 
 def _title_candidates(shape: str, postgresql: bool) -> Select:
     """Deals whose lower-cased title holds the text (lower-cased), from pipeline_deal_gram: exactly those for a
     text of at most DEAL_SEARCH_WINDOW characters, else those with its first and last windows (the LIKE confirms).
+    The windows as parameters title_from/_to or title_first/_last (window_parameters).
 
     On PostgreSQL the windows are written into the SQL at each run (literal_execute; the statement is still built
     once): with them as parameters, once psycopg prepared the statement the server may settle on a generic plan,
     made without them, after a broad text (every deal's "采购"); that plan walks the deals newest first testing
     the LIKE on each, and a rare text then read them all (10 ms at 20,000 deals, where its own plan takes 0.6 ms)."""
-    gram = _GRAM
-
-    def window(name: str) -> Any:
-        return bindparam(name, type_=String, literal_execute=postgresql)
-
-    if shape in ("range", "from"):
-        condition = gram.gram >= window("title_from")
-        if shape == "range":
-            condition = and_(condition, gram.gram < window("title_to"))
-        return select(gram.deal_id).where(condition)
-    stmt = select(gram.deal_id).where(gram.gram == window("title_first"))
-    if shape == "ends":
-        other = _OTHER_GRAM
-        stmt = stmt.where(exists().where(other.gram == window("title_last"), other.deal_id == gram.deal_id))
-    return stmt
+    return bound_window_candidates(_GRAM, _OTHER_GRAM, "deal_id", "title", shape, literal=postgresql)
 
 
 @lru_cache(maxsize=SHAPES_KEPT)
@@ -180,7 +154,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         index = _title_index_shape(query)
         parameters = {"title": pattern, "limit": limit, **scope_parameters(user, scope)}
         if index is not None:
-            parameters.update(_title_parameters(query))
+            parameters.update(window_parameters("title", query.lower(), DEAL_SEARCH_WINDOW))
         rows = connection.execute(_deals_statement(scope, postgresql, lower, index), parameters).all()
         if rows:
             url, label = record_url_prefix("pipeline.deal", "deal_id"), pgettext("search results", "Deals")

@@ -22,7 +22,14 @@ from sqlalchemy import Select, and_, bindparam, exists, false, or_, select, unio
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
 
-from core.db.substring_index import like_escaped, starts_with, successor, with_where_terms
+from core.db.substring_index import (
+    bound_window_candidates,
+    like_escaped,
+    starts_with,
+    window_parameters,
+    window_shape,
+    with_where_terms,
+)
 from plugins.crm.models import SEARCH_FIELDS, SEARCH_WINDOW, Customer, CustomerSearchGram
 from plugins.crm.services import normalise
 
@@ -89,9 +96,7 @@ def customer_search(text: str) -> Any:
 
 def term_shape(text: str) -> str:
     """How the index answers ``text`` (one of search_terms' values): see above."""
-    if len(text) <= SEARCH_WINDOW:
-        return "range" if successor(text) is not None else "from"
-    return "first" if text[:SEARCH_WINDOW] == text[-SEARCH_WINDOW:] else "ends"
+    return window_shape(text, SEARCH_WINDOW)
 
 
 def search_shapes(terms: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -101,15 +106,7 @@ def search_shapes(terms: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 def term_parameters(field: str, text: str) -> dict[str, str]:
     """The parameters of bound_customer_search for the term ``text`` of ``field``."""
-    values = {f"{field}_like": like_escaped(text)}
-    if len(text) <= SEARCH_WINDOW:
-        values[f"{field}_from"] = text
-        after = successor(text)
-        if after is not None:
-            values[f"{field}_to"] = after
-    else:
-        values[f"{field}_first"], values[f"{field}_last"] = text[:SEARCH_WINDOW], text[-SEARCH_WINDOW:]
-    return values
+    return {f"{field}_like": like_escaped(text), **window_parameters(field, text, SEARCH_WINDOW)}
 
 
 def search_parameters(terms: dict[str, str]) -> dict[str, str]:
@@ -122,18 +119,7 @@ def search_parameters(terms: dict[str, str]) -> dict[str, str]:
 
 def bound_candidates(field: str, shape: str) -> Any:
     """candidates with the text as parameters ``field``_from/_to or _first/_last."""
-    gram = _GRAM
-    if shape in ("range", "from"):
-        condition = gram.gram >= bindparam(f"{field}_from")
-        if shape == "range":
-            condition = and_(condition, gram.gram < bindparam(f"{field}_to"))
-        return select(gram.customer_id).where(gram.field == field, condition)
-    stmt = select(gram.customer_id).where(gram.field == field, gram.gram == bindparam(f"{field}_first"))
-    if shape == "ends":
-        other = _OTHER_GRAM[field]
-        stmt = stmt.where(exists().where(other.field == field, other.gram == bindparam(f"{field}_last"),
-                                         other.customer_id == gram.customer_id))
-    return stmt
+    return bound_window_candidates(_GRAM, _OTHER_GRAM[field], "customer_id", field, shape, field=field)
 
 
 def bound_customer_search(shapes: tuple[tuple[str, str], ...]) -> Any:
