@@ -21,8 +21,8 @@ from sqlalchemy import Integer, bindparam
 from core.extensions import db
 from core.web.listing import ListQuery, Page, plain_args
 
-#: How statements built once serve a request: the key they are kept under (None: the list as it opens) and the
-#: parameters they take beyond the list's own ``parameters`` (a search's texts, say).
+#: How statements built once serve a request: the key they are kept under (None: the list as it opens, not
+#: searched) and the parameters they take beyond the list's own ``parameters`` (a search's texts, say).
 Shape = tuple[Hashable, Mapping[str, Any]]
 
 #: The list as it opens: its own statements, no parameter of its own.
@@ -98,6 +98,7 @@ class ParameterListing(ListQuery):
         number = self.page_number(args, total, per_page)
         items = (self.page_rows(connection, rows, {**parameters, "page_limit": per_page,
                                                    "page_offset": (number - 1) * per_page}) if total else [])
-        # The page as ListQuery.page makes it (no filter in force; a search only when the shape serves it).
+        # The page as ListQuery.page makes it (no filter in force; searched only in a shape other than the plain one).
         return Page(listing=self, items=items, total=total, page=number, per_page=per_page, sort=sort,
-                    q=self.search_text(args), active_filters={}, errors={}, args=plain_args(args))
+                    q="" if key is None else self.search_text(args), active_filters={}, errors={},
+                    args=plain_args(args))
