@@ -200,6 +200,9 @@ class TimelineEntry:
     text: str
     user_id: int | None = None
     url: str | None = None
+    #: The author's display name when the plugin has it already (read with its entries); None: the timeline looks
+    #: it up from ``user_id`` (one statement for all such entries), as for entries made without it.
+    user_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -37,17 +37,21 @@ def entries_for(customer: Customer) -> list[TimelineEntry]:
     else:
         kinds = {code: str(label) for code, label in interaction_choices()}
         words = {word: _(word) for word in WORDS.words}
-    for i, _author in recent.interactions:
+    # The authors' names come with the history (joined), so the timeline needs no statement for them (issue 18).
+    for i, author in recent.interactions:
         entries.append(TimelineEntry(i.occurred_at, f"crm.{i.kind}", f"{kinds.get(i.kind, i.kind)}: {i.summary[:200]}",
-                                     user_id=i.user_id))
-    for g, _changer in recent.grade_changes:
+                                     user_id=i.user_id, user_name=author))
+    for g, changer in recent.grade_changes:
         text = words["Grade %(old)s → %(new)s"] % {"old": g.old_grade or "—", "new": g.new_grade or "—"}
         entries.append(TimelineEntry(g.changed_at, "crm.grade", f"{text} {g.reason or ''}".strip(),
-                                     user_id=g.changed_by_id))
-    for o, _giver, _taker in recent.owner_changes:
+                                     user_id=g.changed_by_id, user_name=changer))
+    for o, giver, taker in recent.owner_changes:
         entries.append(TimelineEntry(o.changed_at, "crm.owner",
                                      words["Owner changed"] + (f": {o.reason}" if o.reason else ""),
-                                     user_id=o.changed_by_id))
+                                     user_id=o.changed_by_id,
+                                     # the history names the owners only: the mover's name when it is one of them
+                                     user_name=giver if o.changed_by_id == o.from_user_id
+                                     else taker if o.changed_by_id == o.to_user_id else None))
     for s in recent.surveys:
         if s.answered_at is not None:
             entries.append(TimelineEntry(s.answered_at, "crm.survey", words["Satisfaction survey: %(n)s/5"] % {"n": s.rating}))
