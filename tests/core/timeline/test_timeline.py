@@ -188,3 +188,61 @@ def test_the_timeline_makes_a_fixed_number_of_queries(app, db, make_user, greeti
         return len(counted)
 
     assert queries(few) == queries(many)
+
+
+def _statements(db, call) -> list[str]:
+    seen: list[str] = []
+    listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return seen
+
+
+def test_plugin_entries_show_their_authors_name_given_or_looked_up(app, db, make_user, greetings, monkeypatch):
+    """Issue 18: an entry carrying its author's name (TimelineEntry.user_name) needs no users statement; one made
+    without it (a plugin written before the field) still shows the name of its user_id; one without a user is the
+    system's. The timeline reads names only, never whole users."""
+    author = make_user("rep", name="王芳")
+    colleague = make_user("colleague", name="李雷")
+    greeting = greeting_by(author)
+    add_comment(greeting, "看一下", author)
+    attach(greeting, FileStorage(io.BytesIO(png_bytes()), "a.png"), author)
+    db.session.commit()
+    at = utcnow() + timedelta(minutes=1)
+    named = TimelineEntry(at=at, kind="call", text="named", user_id=colleague.id, user_name="李雷 (given)")
+    unnamed = TimelineEntry(at=at, kind="call", text="unnamed", user_id=colleague.id)
+    nobody = TimelineEntry(at=at, kind="call", text="nobody")
+    entries: list[TimelineEntry] = []
+    engine = app.extensions["netsales"]
+    monkeypatch.setattr(engine, "collect", lambda hook, record_type, **kw:
+                        list(entries) if hook == "timeline_entries" else [])
+
+    def names() -> dict[str, str | None]:
+        return {i.text: i.user_name for i in timeline_for(greeting).items if i.kind == "call"}
+
+    entries[:] = [named, nobody]
+    assert names() == {"named": "李雷 (given)", "nobody": None}  # (and the greeting loaded again after the commit)
+    statements = _statements(db, names)
+    assert len(statements) == 3, statements  # comments, attachments, audit: the names come joined or given
+    assert not any("login" in s or "password_hash" in s for s in statements)  # names only, not whole users
+
+    entries[:] = [named, unnamed, nobody]
+    assert names() == {"named": "李雷 (given)", "unnamed": "李雷", "nobody": None}
+    statements = _statements(db, names)
+    assert len(statements) == 4  # and one for the names of entries without them
+    items = timeline_for(greeting).items
+    assert [i.user_name for i in items if i.kind in ("comment", "attachment")] == ["王芳", "王芳"]
+    assert next(i for i in items if i.text == "unnamed").user.name == "李雷"  # templates using item.user.name
+    assert next(i for i in items if i.text == "nobody").user is None
+
+
+def test_the_timeline_sees_changes_not_yet_flushed(app, db, make_user, greetings):
+    """It reads on the session's connection, so it flushes first, as the ORM's autoflush would."""
+    author = make_user("rep", name="王芳")
+    greeting = greeting_by(author)
+    db.session.add(Comment(record_type="hello_greeting", record_id=greeting.id, author_id=author.id, body="pending"))
+    items = timeline_for(greeting).items
+    assert [(i.comment.body, i.user_name) for i in items if i.kind == "comment"] == [("pending", "王芳")]
