@@ -14,11 +14,21 @@ from core.attachments.records import can_see, can_write, record_key, record_url,
 from core.attachments.services import human_size, max_bytes
 from core.attachments.sniff import ACCEPT
 from core.extensions import db
+from core.i18n import FixedWords, gettext_noop
 from core.security import authenticated
 from core.timeline.mentions import MENTION
 from core.timeline.services import MAX_COMMENT_LENGTH, CommentError, CommentRefused, add_comment, timeline_for
 
 bp = Blueprint("core_timeline", __name__, url_prefix="/timeline")
+
+#: The timeline's own words (templates/timeline/_timeline.html), translated once per language and process (issue 18:
+#: a template's _() is a catalogue look-up and a walk up the call stack, and "System" or "Attached" come on every line).
+WORDS = FixedWords(
+    gettext_noop("Timeline"), gettext_noop("Only the most recent entries are shown."), gettext_noop("System"),
+    gettext_noop("Attached"),
+    gettext_noop("Nothing here yet. Comments, files and changes to this record will appear here."),
+    gettext_noop("Type @ and a colleague's login to notify them, e.g. @zhangsan."), gettext_noop("Post comment"),
+    gettext_noop("Attach a file"), gettext_noop("Upload"))
 
 
 @bp.post("/<record_type>/<int:record_id>/comments")
@@ -62,6 +72,7 @@ def timeline_context(obj: Any) -> dict[str, Any]:
         "accept": ACCEPT,
         "max_size": human_size(max_bytes()),
         "max_length": MAX_COMMENT_LENGTH,
+        "words": WORDS(),
     }
 
 
