@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -189,18 +189,21 @@ def team_condition(column: Any, user: Any) -> Any:
     return column.in_(team)
 
 
-def scope_condition(scope: str | None, column: Any, postgresql: bool = False) -> Any:
+def scope_condition(scope: str | None, column: Any, postgresql: bool = False,
+                    values: Mapping[str, Any] | None = None) -> Any:
     """``column`` (an owner column) within ``scope``, the rule of ``scoped`` (R2.2) with the user's id or team as
     parameters (``scope_parameters``), for a statement built once per scope and run at every request. None for
-    "all" (no condition)."""
+    "all" (no condition). With ``values`` (scope_parameters' for a user) the parameters are bound to them, for a
+    statement built for one request."""
     from core.db.parameters import one_of
 
     if scope == "all":
         return None
     if scope == "own":
-        return column == bindparam("scope_user_id")
+        return column == (bindparam("scope_user_id", values["scope_user_id"]) if values
+                          else bindparam("scope_user_id"))
     if scope == "team":
-        return one_of(column, "scope_team_ids", postgresql)
+        return one_of(column, "scope_team_ids", postgresql, values["scope_team_ids"] if values else None)
     return false()
 
 

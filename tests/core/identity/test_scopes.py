@@ -144,3 +144,20 @@ def test_a_statement_built_once_per_scope_sees_what_scoped_sees(db, org, greetin
         scope = scope_for(user, "hello.greeting.view")
         rows = set(db.session.scalars(built[scope], scope_parameters(user, scope)))
         assert rows == visible(db, user), person
+
+
+def test_a_scope_condition_with_the_users_values_bound_sees_what_scoped_sees(db, org, greetings):
+    # scope_condition(…, values=scope_parameters(user, scope)): the same rule for a statement built for one request,
+    # to which the caller adds conditions and runs without parameters of its own.
+    from netsales_hello.models import Greeting
+
+    from core.security import scope_condition, scope_parameters
+
+    postgresql = db.engine.dialect.name == "postgresql"
+    for person in ("rep1", "sup1", "manager", "hr"):
+        user = getattr(org, person)
+        clear_access_cache()
+        scope = scope_for(user, "hello.greeting.view")
+        condition = scope_condition(scope, Greeting.author_id, postgresql, scope_parameters(user, scope))
+        stmt = select(Greeting.author_id) if condition is None else select(Greeting.author_id).where(condition)
+        assert set(db.session.scalars(stmt)) == visible(db, user), person
