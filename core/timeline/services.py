@@ -214,7 +214,8 @@ def _audit_items(rows: list[Any]) -> list[TimelineItem]:
     from core.audit.labels import shown_changes
 
     entries = [AuditEntry.from_row(row) for row in rows]
-    shown = shown_changes([(e.table_name, e.action, e.changes) for e in entries])
+    # A creation's fields are not shown (below): not labelled either, nor its owner looked up (a users statement).
+    shown = shown_changes([(e.table_name, e.action, {} if e.action == "create" else e.changes) for e in entries])
     words = ACTION_WORDS()
     items = []
     for row, entry, changes in zip(rows, entries, shown, strict=True):

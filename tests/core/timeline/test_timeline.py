@@ -246,3 +246,24 @@ def test_the_timeline_sees_changes_not_yet_flushed(app, db, make_user, greetings
     db.session.add(Comment(record_type="hello_greeting", record_id=greeting.id, author_id=author.id, body="pending"))
     items = timeline_for(greeting).items
     assert [(i.comment.body, i.user_name) for i in items if i.kind == "comment"] == [("pending", "王芳")]
+
+
+def test_a_creation_is_listed_without_its_fields_and_their_users(app, db, make_user, greetings, monkeypatch):
+    """The creation's line shows no fields (the record page shows them), so its user fields are not looked up; a
+    later change of one is shown with the users' names (core/audit/labels.py, one statement for them)."""
+    monkeypatch.setattr(greetings, "__tracked__", {"text": "内容", "author_id": "作者"}, raising=False)
+    author = make_user("rep", name="王芳")
+    colleague = make_user("colleague", name="李雷")
+    greeting = greeting_by(author)
+    timeline_for(greeting)  # the greeting loaded again after its commit
+    statements = _statements(db, lambda: timeline_for(greeting))
+    created = timeline_for(greeting).items
+    assert [(i.kind, i.changes) for i in created] == [("change", [])]
+    assert len(statements) == 3, statements  # comments, attachments, audit: no users for the creation's author
+
+    greeting.author_id = colleague.id
+    db.session.commit()
+    timeline_for(greeting)
+    statements = _statements(db, lambda: timeline_for(greeting))
+    assert ("作者", "王芳", "李雷") in next(i for i in timeline_for(greeting).items if i.changes).changes
+    assert len(statements) == 4  # and the changed field's users, by name
