@@ -5,7 +5,6 @@ twists: merged-away files are hidden, and the unassigned lead pool is reachable 
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from flask import abort, g
@@ -46,29 +45,12 @@ def owner_condition(user: Any, permission: str, column: Any = None) -> ColumnEle
     return column.is_(None) & column.isnot(None)
 
 
-#: Conditions kept bound to a user's id or team (``_owner_in_scope``): a few per user, one per scope they hold.
-BOUND_KEPT = 1024
-
-
-@lru_cache(maxsize=BOUND_KEPT)
-def _owner_in_scope(scope: str | None, postgresql: bool, bound: tuple[tuple[str, Any], ...] = ()) -> Any:
-    """core.security.scope_condition on the customer's owner (None for "all"), with the ``bound`` (name, value)
-    parameters bound when given (a team's ids as a tuple). Kept: binding copies the condition (tens of
-    microseconds, a team's the most), and one condition serves every statement a user's scope limits."""
-    condition = scope_condition(scope, Customer.owner_id, postgresql)
-    if condition is None or not bound:
-        return condition
-    return condition.params({name: list(value) if isinstance(value, tuple) else value for name, value in bound})
-
-
 def in_scope(stmt: Select, scope: str | None, postgresql: bool, parameters: dict[str, Any] | None = None) -> Select:
     """``stmt`` limited to the live customers ``scope`` reaches: the core's record scope (R2.2, core.security
     scope_condition) and the CRM's twist, merged-away files hidden. The one place that states the rule: the
     customer list's statements built once per scope (its user's id or team left as parameters, given at each
     request) and ``scoped_customers`` (``parameters`` bound: core.security.scope_parameters) both come from it."""
-    bound = () if not parameters else tuple((name, tuple(value) if isinstance(value, list) else value)
-                                            for name, value in parameters.items())
-    condition = _owner_in_scope(scope, postgresql, bound)
+    condition = scope_condition(scope, Customer.owner_id, postgresql, parameters)
     stmt = stmt if condition is None else stmt.where(condition)
     return stmt.where(Customer.merged_into_id.is_(None))
 
