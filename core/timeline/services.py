@@ -214,15 +214,16 @@ def _audit_items(rows: list[Any]) -> list[TimelineItem]:
     from core.audit.labels import shown_changes
 
     entries = [AuditEntry.from_row(row) for row in rows]
-    # A creation's fields are not shown (below): not labelled either, nor its owner looked up (a users statement).
-    shown = shown_changes([(e.table_name, e.action, {} if e.action == "create" else e.changes) for e in entries])
+    # A creation lists every field as new and the record page shows them already: its line has no fields, so they
+    # are neither labelled nor their users looked up (a users statement); only the other entries go to shown_changes.
+    changed = [e for e in entries if e.action != "create"]
+    shown = iter(shown_changes([(e.table_name, e.action, e.changes) for e in changed]))
     words = ACTION_WORDS()
     items = []
-    for row, entry, changes in zip(rows, entries, shown, strict=True):
-        if entry.action == "create":
-            changes = []  # a creation lists every field as new: the record page shows them already
-        elif not changes:
-            continue
+    for row, entry in zip(rows, entries, strict=True):
+        changes = [] if entry.action == "create" else next(shown)
+        if not changes and entry.action != "create":
+            continue  # untracked fields only (bookkeeping)
         action = _ACTIONS.get(entry.action)
         items.append(TimelineItem(entry.at, "change", text=str(words[action]) if action else "",
                                   user_name=row.user_name if entry.user_id is not None else None,
