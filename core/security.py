@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, false, select
+from sqlalchemy import Select, bindparam, false, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.identity.grant_cache import role_grants
@@ -164,43 +164,42 @@ def owner_column(model: Any) -> InstrumentedAttribute:
 
 def scoped(query: Q, model: Any, permission: str, user: Any = None) -> Q:
     """Restrict ``query`` (a select over ``model``) to the rows ``user`` may reach through ``permission``:
-    own → rows they own, team → rows their team owns, all → every row, no grant → no row."""
+    own → rows they own, team → rows their team owns, all → every row, no grant → no row (scope_condition's
+    rule, the user's id or team bound)."""
     user = current_user if user is None else user
-    column = owner_column(model)
     scope = scope_for(user, permission)
-    if scope is None:
-        return query.where(false())
-    if scope == "all":
-        return query
-    if scope == "own":
-        return query.where(column == user.id)
-    return query.where(team_condition(column, user))
+    condition = scope_condition(scope, owner_column(model), scope == "team" and _postgresql(),
+                                scope_parameters(user, scope))
+    return query if condition is None else query.where(condition)
+
+
+def _postgresql() -> bool:
+    from core.extensions import db
+
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def team_condition(column: Any, user: Any) -> Any:
-    """``column`` (an owner column) is one of ``user``'s team (R2.2.2). On PostgreSQL one array parameter
-    (``= ANY``), planned as the IN list is: an IN list is an expanding parameter that SQLAlchemy writes into the
-    statement again at every execution of every statement a page runs with it (a list's count and rows)."""
-    from core.extensions import db
-
-    team = sorted(team_ids(user))
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("scope_team_ids", team, type_=ARRAY(Integer), unique=True))
-    return column.in_(team)
+    """``column`` (an owner column) is one of ``user``'s team (R2.2.2), the team bound (scope_condition). On
+    PostgreSQL one array parameter (``= ANY``), planned as the IN list is: an IN list is an expanding parameter that
+    SQLAlchemy writes into the statement again at every execution of every statement a page runs with it (a list's
+    count and rows)."""
+    return scope_condition("team", column, _postgresql(), scope_parameters(user, "team"))
 
 
 def scope_condition(scope: str | None, column: Any, postgresql: bool = False,
                     values: Mapping[str, Any] | None = None) -> Any:
-    """``column`` (an owner column) within ``scope``, the rule of ``scoped`` (R2.2) with the user's id or team as
-    parameters (``scope_parameters``), for a statement built once per scope and run at every request. None for
-    "all" (no condition). With ``values`` (scope_parameters' for a user) the parameters are bound to them, for a
-    statement built for one request."""
+    """``column`` (an owner column) within ``scope`` (R2.2): the one statement of the record scopes' rule, with the
+    user's id or team as parameters (``scope_parameters``), for a statement built once per scope and run at every
+    request. None for "all" (no condition). With ``values`` (scope_parameters' for a user) the parameters are
+    bound to them, each unique in its statement (two users' scopes may meet in one), for a statement built for
+    one request (``scoped``)."""
     from core.db.parameters import one_of
 
     if scope == "all":
         return None
     if scope == "own":
-        return column == (bindparam("scope_user_id", values["scope_user_id"]) if values
+        return column == (bindparam("scope_user_id", values["scope_user_id"], unique=True) if values
                           else bindparam("scope_user_id"))
     if scope == "team":
         return one_of(column, "scope_team_ids", postgresql, values["scope_team_ids"] if values else None)

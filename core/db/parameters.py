@@ -10,12 +10,14 @@ from sqlalchemy import ARRAY, Integer, any_, bindparam
 
 
 def one_of(column: Any, name: str, postgresql: bool, value: Sequence[int] | None = None) -> Any:
-    """``column`` is one of the integers given as parameter ``name`` (a list), or bound to ``value`` when given.
+    """``column`` is one of the integers given as parameter ``name`` (a list), or bound to ``value`` when given
+    (a parameter of its own).
 
     On PostgreSQL ``column = ANY(:name)``, one array parameter, planned as the IN list is: SQLAlchemy writes each
     value of an expanding IN into the statement again at every execution (about 0.1 ms for a page's 25 ids).
     SQLite has no arrays: an expanding IN there."""
-    given = {} if value is None else {"value": list(value)}
+    # A bound value is unique in its statement: two such conditions (two users' scopes) may meet in one.
+    given = {} if value is None else {"value": list(value), "unique": True}
     if postgresql:
         return column == any_(bindparam(name, type_=ARRAY(Integer), **given))
     return column.in_(bindparam(name, expanding=True, **given))
