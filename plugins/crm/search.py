@@ -13,8 +13,9 @@ At most two statements, whatever the number of customers, contacts or matches:
 Both statements are built once per process for each shape they can take (scope, database, which values the text
 can be and how the index answers it) with the texts, the user and the limit as parameters, and run on the
 session's connection: building and caching them at every search cost more than running them (issue 18). The SQL
-is what customer_search, prefix_match, contains_any_case and scoped_customers write, with the texts bound as
-parameters (core.db.substring_index's bound_prefix_match, bound_contains and contains_pattern).
+is what customer_search, prefix_match, contains_any_case and scoped_customers write (access.in_scope, the
+customers' one scope rule), with the texts bound as parameters (core.db.substring_index's bound_prefix_match,
+bound_contains and contains_pattern).
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ from core.db.substring_index import (
     window_shape,
 )
 from core.extensions import db
-from core.security import can, scope_condition, scope_for, scope_parameters
+from core.security import can, scope_for, scope_parameters
 from core.web.record_links import record_url_prefix
+from plugins.crm.access import in_scope
 from plugins.crm.models import SEARCH_WINDOW, Contact, ContactSearchGram, Customer
 from plugins.crm.services.search_terms import (
     bound_customer_search,
@@ -60,13 +62,6 @@ _CONTACT_GRAM = ContactSearchGram.__table__.c
 _OTHER_CONTACT_GRAM = ContactSearchGram.__table__.alias().c
 
 
-def _scoped(stmt: Select, scope: str | None, postgresql: bool) -> Select:
-    """scoped_customers: the scope's condition (the user's id or team as parameters), merged-away files hidden."""
-    condition = scope_condition(scope, Customer.owner_id, postgresql)
-    stmt = stmt if condition is None else stmt.where(condition)
-    return stmt.where(Customer.merged_into_id.is_(None))
-
-
 #: Each statement is built once per shape (lru_cache): scopes × databases × which values the text can be and how
 #: the index answers each, a few dozen in practice; SHAPES_KEPT bounds them whatever is typed.
 SHAPES_KEPT = 512
@@ -75,7 +70,7 @@ SHAPES_KEPT = 512
 @lru_cache(maxsize=SHAPES_KEPT)
 def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str], ...]) -> Select:
     """Matching customers in the scope, newest first (:limit): (id, name, grade, region, industry)."""
-    stmt = _scoped(select(Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry),
+    stmt = in_scope(select(Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry),
                    scope, postgresql).where(bound_customer_search(terms))
     if not postgresql:
         # Without planner statistics SQLite would read a representative's every customer by the owner index,
@@ -126,9 +121,9 @@ def _contacts_statement(scope: str | None, postgresql: bool, by_customer: bool, 
         else:
             # No index for this text: the contacts of the user's scope are read (a representative's through the
             # owner index).
-            found.append(_scoped(select(Contact.id).join(Customer, Customer.id == Contact.customer_id), scope,
+            found.append(in_scope(select(Contact.id).join(Customer, Customer.id == Contact.customer_id), scope,
                                  postgresql).where(contains))
-    stmt = _scoped(select(Contact.id, Contact.name, Contact.customer_id, Customer.name)
+    stmt = in_scope(select(Contact.id, Contact.name, Contact.customer_id, Customer.name)
                    .join(Customer, Customer.id == Contact.customer_id), scope, postgresql)
     return (stmt.where(Contact.id.in_(found[0] if len(found) == 1 else union_all(*found)),
                        Contact.anonymised_at.is_(None))
