@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import g
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select
 
 from core.security import can, clear_access_cache, scope_for, scoped, team_ids
 
@@ -161,3 +161,22 @@ def test_a_scope_condition_with_the_users_values_bound_sees_what_scoped_sees(db,
         condition = scope_condition(scope, Greeting.author_id, postgresql, scope_parameters(user, scope))
         stmt = select(Greeting.author_id) if condition is None else select(Greeting.author_id).where(condition)
         assert set(db.session.scalars(stmt)) == visible(db, user), person
+
+
+def test_two_peoples_bound_scopes_may_meet_in_one_statement(db, org, greetings):
+    # Each bound value is a parameter of its own: "what rep1 or rep3 may see" keeps both people's ids, and two
+    # supervisors' teams both teams.
+    from netsales_hello.models import Greeting
+
+    from core.security import scope_condition, scope_parameters
+
+    postgresql = db.engine.dialect.name == "postgresql"
+    for pair in (("rep1", "rep3"), ("sup1", "sup2")):
+        users = [getattr(org, person) for person in pair]
+        conditions = []
+        for user in users:
+            scope = scope_for(user, "hello.greeting.view")
+            conditions.append(scope_condition(scope, Greeting.author_id, postgresql, scope_parameters(user, scope)))
+        rows = set(db.session.scalars(select(Greeting.author_id).where(or_(*conditions))))
+        assert rows == visible(db, users[0]) | visible(db, users[1]), pair
+        assert rows != visible(db, users[0]) and rows != visible(db, users[1]), pair
