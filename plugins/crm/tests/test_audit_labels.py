@@ -39,3 +39,17 @@ def test_interactions_revisits_and_grade_changes_read_as_a_person_reads_them(app
     assert english == {"Consented channels": ("E-mail", "E-mail, SMS")}
     access = _shown(app, "crm_access_log", {"action": [None, "pipl_deletion"]})
     assert access == {"访问类型": ("—", "个人信息删除请求")}
+
+
+def test_the_codes_display_names_follow_the_language_in_force_within_a_request(app):
+    # A part of a page drawn in another language (flask_babel.force_locale: a notice in its reader's language)
+    # names the codes in that language, and the rest of the request in the page's own again.
+    from flask_babel import force_locale
+
+    from plugins.crm.views.common import labels
+
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert labels()["interaction"]["call"] == "Call"
+        with force_locale("zh_Hans"):
+            assert labels()["interaction"]["call"] == "电话"
+        assert labels()["interaction"]["call"] == "Call"

@@ -25,19 +25,19 @@ bp = Blueprint("crm", __name__, url_prefix="/crm", template_folder=str(PLUGIN_DI
 
 def labels() -> dict[str, dict[str, str]]:
     """Display names of stored codes, for templates: translated once per language and kept by the app (the
-    catalogues do not change while it runs), not once per request or row."""
-    if "_crm_labels" not in g:
-        kept = current_app.extensions.setdefault("crm_labels", {})
-        language = str(get_locale())
-        if language not in kept:
-            kept[language] = {
-                name: {code: str(label) for code, label in choices()}
-                for name, choices in (("state", forms.state_choices), ("kind", forms.kind_choices),
-                                      ("source", forms.source_choices), ("interaction", forms.interaction_choices),
-                                      ("channel", forms.channel_choices))
-            }
-        g._crm_labels = kept[language]
-    return g._crm_labels
+    catalogues do not change while it runs), not once per request or row. Looked up by the language in force at
+    each call, so that a part of a request drawn in another language (flask_babel.force_locale) gets its words."""
+    kept = current_app.extensions.setdefault("crm_labels", {})
+    language = str(get_locale())
+    found = kept.get(language)
+    if found is None:
+        found = kept[language] = {
+            name: {code: str(label) for code, label in choices()}
+            for name, choices in (("state", forms.state_choices), ("kind", forms.kind_choices),
+                                  ("source", forms.source_choices), ("interaction", forms.interaction_choices),
+                                  ("channel", forms.channel_choices))
+        }
+    return found
 
 
 #: Fixed words of the customer list and the CRM's tabs (crm/customers.html, crm/_macros.html), drawn on every
