@@ -24,8 +24,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import Boolean, Date, DateTime, Numeric, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Boolean, Date, DateTime, Numeric, event, select
+from sqlalchemy.orm import Mapper, lazyload
 
 from core.extensions import db
 
@@ -54,9 +54,22 @@ class ShownChange:
     new: str
 
 
+#: The models by table (key None) and each table's (``__tracked__``, tracked fields), kept until a new mapper is
+#: made (a plugin loaded later, the tests' temporary plugins): every audit line of a timeline asks, twice, and
+#: walking a hundred mappers each time was half of a record page's timeline (issue 18).
+_KEPT: dict[Any, Any] = {}
+
+
+@event.listens_for(Mapper, "after_mapper_constructed")
+def _forget_models(mapper: Any, class_: Any) -> None:
+    _KEPT.clear()
+
+
 def _models() -> dict[str, Any]:
-    # Not cached: a plugin loaded later (tests' temporary plugins) adds mappers; a hundred of them is cheap.
-    return {mapper.local_table.name: mapper for mapper in db.Model.registry.mappers}
+    models = _KEPT.get(None)
+    if models is None:
+        models = _KEPT[None] = {mapper.local_table.name: mapper for mapper in db.Model.registry.mappers}
+    return models
 
 
 def _kind(column: Any) -> str:
@@ -74,9 +87,19 @@ def _kind(column: Any) -> str:
 
 
 def tracked_fields(table_name: str) -> dict[str, TrackedField]:
-    """The fields a reader follows on ``table_name``'s records, in the model's order of declaration."""
+    """The fields a reader follows on ``table_name``'s records, in the model's order of declaration (kept while
+    the model's ``__tracked__`` is the same object: see _KEPT; the caller must not change the mapping)."""
     mapper = _models().get(table_name)
     declared = getattr(mapper.class_, "__tracked__", None) if mapper is not None else None
+    kept = _KEPT.get(table_name)
+    if kept is not None and kept[0] is declared:
+        return kept[1]
+    fields = _tracked_fields(mapper, declared)
+    _KEPT[table_name] = (declared, fields)
+    return fields
+
+
+def _tracked_fields(mapper: Any, declared: Any) -> dict[str, TrackedField]:
     fields: dict[str, TrackedField] = {}
     for key, spec in (declared or {}).items():
         label, values = spec if isinstance(spec, tuple) else (spec, None)

@@ -33,3 +33,16 @@ def test_values_are_shown_by_their_labels_users_by_name_and_times_in_local_time(
     assert "2026" in shown["预计成交日期"][1] and "T" not in shown["预计成交日期"][1]
     assert len(changes) == 4  # the version and the stage's stamp are bookkeeping: not shown
     assert set(tracked_fields("pipeline_deal")) >= {"stage", "owner_id"}
+
+
+def test_a_tables_tracked_fields_are_worked_out_once_and_again_when_the_model_changes_them(db, monkeypatch):
+    # Every audit line of a timeline asks for them (issue 18); a model whose __tracked__ is replaced is read again.
+    model = next(m.class_ for m in audited_models(db) if getattr(m.class_, "__tracked__", None))
+    table = model.__table__.name
+    first = tracked_fields(table)
+    assert tracked_fields(table) is first
+    assert set(first) == set(model.__tracked__)
+    key = next(iter(model.__tracked__))
+    monkeypatch.setattr(model, "__tracked__", {key: "名称"})
+    assert [(f.key, f.label) for f in tracked_fields(table).values()] == [(key, "名称")]
+    assert tracked_fields("no_such_table") == {}
