@@ -27,7 +27,7 @@ from typing import Any
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Select, bindparam, select, union_all
+from sqlalchemy import Integer, Select, bindparam, func, select, union_all
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
@@ -48,6 +48,8 @@ from core.web.record_links import record_url_prefix
 from plugins.crm.access import in_scope
 from plugins.crm.models import SEARCH_WINDOW, Contact, ContactSearchGram, Customer
 from plugins.crm.services.search_terms import (
+    bound_candidate_ids,
+    bound_confirmed,
     bound_customer_search,
     owner_not_indexed,
     search_parameters,
@@ -67,18 +69,45 @@ _OTHER_CONTACT_GRAM = ContactSearchGram.__table__.alias().c
 SHAPES_KEPT = 512
 
 
+#: A text the index finds in at least this many customers is "broad": a representative's customers are then read
+#: newest first through their owner index until ``limit`` of them hold it (a text in one customer of fifty is met
+#: within some thousand of them), instead of probing each candidate for its owner (8,913 for "科技" among 100,000:
+#: 17 ms on PostgreSQL, where the owner's walk takes well under one).
+BROAD_TEXT_CANDIDATES = 2000
+
+_COLUMNS = (Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry)
+
+
 @lru_cache(maxsize=SHAPES_KEPT)
 def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str], ...]) -> Select:
-    """Matching customers in the scope, newest first (:limit): (id, name, grade, region, industry)."""
-    stmt = in_scope(select(Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry),
-                   scope, postgresql).where(bound_customer_search(terms))
+    """Matching customers in the scope, newest first (:limit): (id, name, grade, region, industry).
+
+    Newest first, not by name: the index's matches come in id order, so a text that many customers contain stops
+    at ``limit`` rows instead of sorting them all (the results page sorts what it shows by name). For a
+    representative ("own") on PostgreSQL the statement has two branches, of which the server runs one: the
+    index's when the text is narrow, the owner's walk when it is broad (BROAD_TEXT_CANDIDATES, as parameter
+    :broad_at), decided once by a count of at most that many of the index's candidates (a one-time filter). SQLite,
+    without statistics, walked the owner's index slowly (9 ms for "科技" at 100,000): it keeps the index's branch."""
+    gated = postgresql and scope == "own" and bool(terms)
+    by_index = in_scope(select(*_COLUMNS), scope, postgresql).where(bound_customer_search(terms, literal=gated))
     if not postgresql:
         # Without planner statistics SQLite would read a representative's every customer by the owner index,
         # where the search's own index finds the few that match.
-        stmt = owner_not_indexed(stmt, searching=True)
-    # Newest first, not by name: the index's matches come in id order, so a text that many customers contain
-    # stops at ``limit`` rows instead of sorting them all (the results page sorts what it shows by name).
-    return stmt.order_by(Customer.id.desc()).limit(bindparam("limit"))
+        by_index = owner_not_indexed(by_index, searching=True)
+    if not gated:
+        return by_index.order_by(Customer.id.desc()).limit(bindparam("limit"))
+    # The windows looked up are written in (literal): with them as parameters, once the statement is prepared the
+    # server may keep a generic plan made after a broad text, which read a rare one's candidates by the owner's
+    # walk (14 ms where its own plan takes 0.5).
+    broad_at = bindparam("broad_at", type_=Integer)
+    counted = select(func.count()).select_from(bound_candidate_ids(terms, literal=True).limit(broad_at).subquery())
+    broad = select((counted.scalar_subquery() >= broad_at).label("broad")).cte("broad_text")
+    is_broad = select(broad.c.broad).scalar_subquery()
+    by_owner = in_scope(select(*_COLUMNS), scope, postgresql).where(bound_confirmed(terms), is_broad)
+    branches = [branch.order_by(Customer.id.desc()).limit(bindparam("limit")).subquery()
+                for branch in (by_index.where(~is_broad), by_owner)]
+    found = union_all(*(select(branch) for branch in branches)).subquery()
+    return select(found).order_by(found.c.id.desc()).limit(bindparam("limit"))
 
 
 def _name_candidates(shape: str) -> Select:
@@ -140,10 +169,10 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     connection = db.session.connection()
     postgresql = connection.dialect.name == "postgresql"
     scope = scope_for(user, VIEW)
-    in_scope = scope_parameters(user, scope)
+    scope_values = scope_parameters(user, scope)
     terms = search_terms(query)
     shapes = search_shapes(terms)
-    parameters = {"limit": limit, **in_scope, **search_parameters(terms)}
+    parameters = {"limit": limit, "broad_at": BROAD_TEXT_CANDIDATES, **scope_values, **search_parameters(terms)}
     customers = connection.execute(_customers_statement(scope, postgresql, shapes), parameters).all()
     results = []
     if customers:
@@ -153,7 +182,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
                                 snippet=" · ".join(filter(None, [row.grade, row.region, row.industry])))
                    for row in customers]
     if len(results) < limit:  # then every matching customer is known, and their contacts are found by their ids
-        rows = _contacts(query, terms, scope, postgresql, in_scope, limit - len(results),
+        rows = _contacts(query, terms, scope, postgresql, scope_values, limit - len(results),
                          [row.id for row in customers])
         if rows:
             url, label = record_url_prefix("crm.customer", "customer_id"), pgettext("search results", "Contacts")
@@ -162,10 +191,10 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     return results
 
 
-def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: bool, in_scope: dict[str, Any],
+def _contacts(query: str, terms: dict[str, str], scope: str | None, postgresql: bool, scope_values: dict[str, Any],
               limit: int, customer_ids: Sequence[int]) -> list[Any]:
     """The rows of the contacts' statement, none when the text cannot match a contact (no statement then)."""
-    parameters: dict[str, Any] = {"limit": limit, **in_scope}
+    parameters: dict[str, Any] = {"limit": limit, **scope_values}
     phone = email = name = name_index = None
     if customer_ids:
         parameters["customer_ids"] = list(customer_ids)

@@ -117,21 +117,34 @@ def search_parameters(terms: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def bound_candidates(field: str, shape: str) -> Any:
-    """candidates with the text as parameters ``field``_from/_to or _first/_last."""
-    return bound_window_candidates(_GRAM, _OTHER_GRAM[field], "customer_id", field, shape, field=field)
+def bound_candidates(field: str, shape: str, literal: bool = False) -> Any:
+    """candidates with the text as parameters ``field``_from/_to or _first/_last, written into the SQL at each run
+    when ``literal`` (core.db.substring_index.bound_window_candidates: a prepared statement's generic plan on
+    PostgreSQL)."""
+    return bound_window_candidates(_GRAM, _OTHER_GRAM[field], "customer_id", field, shape, literal=literal,
+                                   field=field)
 
 
-def bound_customer_search(shapes: tuple[tuple[str, str], ...]) -> Any:
-    """customer_search for terms of these shapes (search_shapes), the texts as parameters (search_parameters)."""
+def bound_customer_search(shapes: tuple[tuple[str, str], ...], literal: bool = False) -> Any:
+    """customer_search for terms of these shapes (search_shapes), the texts as parameters (search_parameters);
+    the windows looked up written in at each run when ``literal`` (bound_candidates)."""
     if not shapes:
         return false()
-    found = [bound_candidates(field, shape) for field, shape in shapes]
+    return and_(_CUSTOMER.id.in_(bound_candidate_ids(shapes, literal)), bound_confirmed(shapes))
+
+
+def bound_candidate_ids(shapes: tuple[tuple[str, str], ...], literal: bool = False) -> Any:
+    """The index's candidates for terms of these shapes (at least one): a select of customer ids."""
+    found = [bound_candidates(field, shape, literal) for field, shape in shapes]
+    return found[0] if len(found) == 1 else union_all(*found)
+
+
+def bound_confirmed(shapes: tuple[tuple[str, str], ...]) -> Any:
+    """A customer's own values hold one of the terms (at least one): the LIKEs that confirm the candidates."""
     # contains() as customer_search writes it ('%' || :text || '%'), not a pattern as the parameter: SQLite
     # prepares a LIKE whose pattern is a parameter again at each run (about 60 µs a statement here).
-    confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].contains(bindparam(f"{field}_like"), escape="/")
-                 for field, _ in shapes]
-    return and_(_CUSTOMER.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
+    return or_(*(_CUSTOMER[SEARCH_FIELDS[field]].contains(bindparam(f"{field}_like"), escape="/")
+                 for field, _ in shapes))
 
 
 def owner_not_indexed(stmt: Select, searching: bool) -> Select:

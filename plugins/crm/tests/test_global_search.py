@@ -148,13 +148,20 @@ def test_a_search_makes_the_same_statements_however_many_rows_match(app, db, org
     assert many == {"星河": (1, 20), "张": (2, 20), "1390000": (2, 20)}
 
 
+@pytest.mark.parametrize("broad_at", [None, 1], ids=["index", "broad texts by the owner"])
 def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text(app, db, org, new_customer,
-                                                                                add_contact, found):
+                                                                                add_contact, found, broad_at,
+                                                                                monkeypatch):
     """The search's statements are built once per shape with the text as parameters (issue 18): they must find
     what the customer list's search (customer_search) and the helpers of core.db.substring_index find, for texts
     of every shape: short and long (first and last windows, equal or not), "%", "_" and "/", any case, phone
-    digits ending in 9 (no range: equality), and for each scope (the statements are shared between users)."""
+    digits ending in 9 (no range: equality), and for each scope (the statements are shared between users). With
+    broad_at 1, every text the index finds is "broad": a representative's customers are then read by the owner
+    (PostgreSQL), and must be the same."""
     from sqlalchemy import or_, select
+
+    if broad_at is not None:
+        monkeypatch.setattr("plugins.crm.search.BROAD_TEXT_CANDIDATES", broad_at)
 
     from core.db.substring_index import contains_any_case, prefix_match
     from plugins.crm.access import scoped_customers
