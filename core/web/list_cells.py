@@ -87,8 +87,8 @@ def bulk_checkbox_drawer() -> Callable[[Any, Any], str]:
 def filter_control(page: Any, flt: Any) -> Markup:
     """One filter's control of the toolbar: a select for choices (one string join, whatever the number of
     options), a date input for date ranges; the message of a rejected value under it. f-strings with escape()
-    on every value, as the template's {{ }} did (Markup.format costs ten times as much). A select whose options
-    are plain text is drawn once per process for its options, label and chosen value (``_choice_control``)."""
+    on every value, as the template's {{ }} did (Markup.format costs ten times as much). A select's plain-text
+    options are drawn once per process for each list of them (``_plain_option_rows``)."""
     current = page.active_filters.get(flt.key, "")
     error = page.errors.get(flt.key)
     label = str(escape(label_text(flt.label)))
@@ -97,9 +97,10 @@ def filter_control(page: Any, flt: Any) -> Markup:
         lifted = flt.default is not None
         all_word = str(words()["All"])
         error_text = None if error is None else str(escape(error))
-        if all(type(value) is str and type(text) is str for value, text in options):
-            return Markup(_choice_control(str(flt.key), label, lifted, current, options, all_word, error_text))
-        return Markup(_draw_choice_control(str(flt.key), label, lifted, current, options, all_word, error_text))
+        plain = all(type(value) is str and type(text) is str for value, text in options)
+        rows = _plain_option_rows(options) if plain else _option_rows(options)
+        return Markup(_draw_choice_control(str(flt.key), label, lifted, current, options, rows, all_word,
+                                           error_text))
     key = escape(flt.key)
     parts = [f'<div class="filter{" has-error" if error is not None else ""}">\n  <label for="filter-{key}">'
              f'{label}</label>\n',
@@ -110,19 +111,19 @@ def filter_control(page: Any, flt: Any) -> Markup:
     return Markup("".join(parts))
 
 
-def _draw_choice_control(key: str, label: str, lifted: bool, current: str, options: Any, all_word: str,
-                         error: str | None) -> str:
-    """A choice filter's select (``label``, ``all_word`` and ``error`` already HTML): each option's value and label
-    escaped as the template's {{ }} did; "selected" on the current value only."""
+def _draw_choice_control(key: str, label: str, lifted: bool, current: str, options: Any, rows: tuple[str, ...],
+                         all_word: str, error: str | None) -> str:
+    """A choice filter's select (``label``, ``all_word`` and ``error`` already HTML; ``rows`` the options drawn by
+    _option_rows): "selected" on the current value only."""
     key = str(escape(key))
     parts = [f'<div class="filter{" has-error" if error is not None else ""}">\n  <label for="filter-{key}">'
              f'{label}</label>\n',
              f'  <select id="filter-{key}" name="{key}" data-autosubmit>\n    <option value="'
              f'{"all" if lifted else ""}"{" selected" if lifted and current == "all" else ""}>{all_word}</option>'
              f'\n    ']
-    texts = _option_texts(options)
-    parts.extend(f'<option value="{texts[2 * k]}"{" selected" if value == current else ""}>{texts[2 * k + 1]}'
-                 f'</option>' for k, (value, _label) in enumerate(options))
+    # An escaped value holds no '">': the first one closes the value, where "selected" goes.
+    parts.extend(row if value != current else row.replace('">', '" selected>', 1)
+                 for (value, _label), row in zip(options, rows, strict=True))
     parts.append("\n  </select>\n")
     if error is not None:
         parts.append(f'  <p class="field-error">{error}</p>\n')
@@ -130,8 +131,15 @@ def _draw_choice_control(key: str, label: str, lifted: bool, current: str, optio
     return "".join(parts)
 
 
-#: Plain-text options only (their key says exactly what is drawn); bounded, since a key holds a user's choice.
-_choice_control = lru_cache(maxsize=512)(_draw_choice_control)
+def _option_rows(options: Any) -> tuple[str, ...]:
+    """Each option's <option> element, its value and label escaped as the template's {{ }} did, none selected."""
+    texts = _option_texts(options)
+    return tuple(f'<option value="{texts[2 * k]}">{texts[2 * k + 1]}</option>' for k in range(len(options)))
+
+
+#: Plain-text options' elements, kept per process for each list of options (owners, tags: a few hundred, escaped
+#: once): keyed by the options alone, not the chosen value or the message, so that a list's owners are one entry.
+_plain_option_rows = lru_cache(maxsize=128)(_option_rows)
 
 
 def _option_texts(options: Any) -> list[str]:

@@ -111,7 +111,7 @@ def test_filter_options_are_escaped_as_the_template_escaped_them(app):
 
 
 def test_a_filter_drawn_once_for_its_options_still_follows_each_request(app):
-    """A select of plain-text options is kept per process (core.web.list_cells._choice_control): the chosen value,
+    """A select's plain-text options are kept per process (core.web.list_cells._plain_option_rows): the chosen value,
     a rejected value's message, the label's and "All"'s language must still be the request's, and a Markup label
     must not be taken for the plain text it equals."""
     from dataclasses import dataclass
