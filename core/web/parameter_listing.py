@@ -50,7 +50,9 @@ class ParameterListing(ListQuery):
     None for a page built for the request (ListQuery.page). Override the method, or pass ``request_shape=`` a
     callable of the arguments. The default serves the plain page alone (``PLAIN``). For a key other than None,
     ``statements`` is called as ``statements(sort, key)`` (the count and rows of that shape, kept by the caller as
-    the plain ones are) and run with ``parameters`` and the shape's parameters; its q is the request's search text.
+    the plain ones are) and run with ``parameters`` and the shape's parameters, whose names must differ from the
+    list's (ValueError otherwise); its q is the request's search text. A shape serves a request with no filter in
+    force and no grouping (the page it makes has none): for any other, ``request_shape`` returns None.
     ``page_rows`` reads the page's rows from the rows statement (override it to read them another way)."""
 
     def __init__(self, stmt: Any, *, parameters: dict[str, Any], statements: Callable[..., tuple[Any, Any]],
@@ -90,6 +92,9 @@ class ParameterListing(ListQuery):
         key, extra = shape
         sort, per_page = self.sort_key(args), self.per_page_for(args)
         count, rows = self.statements(sort) if key is None else self.statements(sort, key)
+        if extra and not extra.keys().isdisjoint(self.parameters):
+            # A shape's parameter must never replace the list's own (the user's id or team: the record scope).
+            raise ValueError(f"a shape's parameters repeat the list's: {sorted(extra.keys() & self.parameters)}")
         parameters = {**self.parameters, **extra} if extra else self.parameters
         session = session or db.session
         session.flush()  # what the ORM's autoflush does before a query: pending changes count

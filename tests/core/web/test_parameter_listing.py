@@ -159,11 +159,22 @@ def test_a_caller_gives_the_shape_and_a_list_reads_its_rows_its_own_way(app, use
         text = ListQuery.search_text(args)
         return (1, _word_patterns(text)) if len(text.split(" ")) == 1 and set(args) <= {"q", "page"} else None
 
+    BUILT.clear()
+    _searched_statements.cache_clear()
     first = users[2].id
     listing = IdListing(IN_SCOPE, parameters={"first_id": first}, statements=_searched_statements,
                         request_shape=shape, **_options())
     page = listing.page({"q": "person", "page": "2"})
     assert page.items == [row.id for row in inlined_list(first).page({"q": "person", "page": "2"}).items]
-    assert (page.total, len(page.items), page.q) == (12, 5, "person") and BUILT.get(("login", 1))
+    assert (page.total, len(page.items), page.q) == (12, 5, "person") and BUILT == {("login", 1): 1}
     # Not served by the shape (two words): the page is built for the request, as ListQuery builds it.
     assert _shown(listing.page({"q": "person 1"})) == _shown(inlined_list(first).page({"q": "person 1"}))
+
+
+def test_a_shape_may_not_replace_the_lists_own_parameters(app, users):
+    """The list's parameters carry the record scope (the user's id or team): a shape that names one of them is a
+    programming error, not a page that shows someone else's rows."""
+    listing = ParameterListing(IN_SCOPE, parameters={"first_id": users[2].id}, statements=_searched_statements,
+                               request_shape=lambda args: (1, {"first_id": 0, "word0": "%"}), **_options())
+    with pytest.raises(ValueError, match="first_id"):
+        listing.page({"q": "person"})
