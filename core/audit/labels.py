@@ -56,7 +56,8 @@ class ShownChange:
 
 #: The models by table (key None) and each table's (``__tracked__``, tracked fields), kept until a new mapper is
 #: made (a plugin loaded later, the tests' temporary plugins): every audit line of a timeline asks, twice, and
-#: walking a hundred mappers each time was half of a record page's timeline (issue 18).
+#: walking a hundred mappers each time was half of a record page's timeline (issue 18). A model's ``__tracked__`` is
+#: a class constant: one that must change is replaced (a new dict is read again), not edited in place.
 _KEPT: dict[Any, Any] = {}
 
 

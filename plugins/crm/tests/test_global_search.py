@@ -161,6 +161,8 @@ def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text
     from sqlalchemy import or_, select
 
     if broad_at is not None:
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a representative's broad texts are read by the owner on PostgreSQL only")
         monkeypatch.setattr("plugins.crm.search.BROAD_TEXT_CANDIDATES", broad_at)
 
     from core.db.substring_index import contains_any_case, prefix_match
