@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import has_request_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from core.contracts import TimelineEntry
 from core.i18n import FixedWords, gettext_noop
@@ -20,6 +19,8 @@ _KINDS: dict[str, dict[str, str]] = {}
 
 
 def _kinds() -> dict[str, str]:
+    if not has_request_context():  # no request's locale to keep them for
+        return {code: str(label) for code, label in interaction_choices()}
     locale = str(get_locale())
     kinds = _KINDS.get(locale)
     if kinds is None:
@@ -31,12 +32,8 @@ def entries_for(customer: Customer) -> list[TimelineEntry]:
     """The customer's entries, from the history its page has already read in this request (services/customer_file.py)."""
     recent = history(customer.id)
     entries: list[TimelineEntry] = []
-    if has_request_context():
-        kinds = _kinds()
-        words = {word: str(text) for word, text in WORDS().items()}  # plain text, as gettext gives it
-    else:
-        kinds = {code: str(label) for code, label in interaction_choices()}
-        words = {word: _(word) for word in WORDS.words}
+    kinds = _kinds()
+    words = {word: str(text) for word, text in WORDS().items()}  # plain text, as gettext gives it
     # The authors' names come with the history (joined), so the timeline needs no statement for them (issue 18).
     for i, author in recent.interactions:
         entries.append(TimelineEntry(i.occurred_at, f"crm.{i.kind}", f"{kinds.get(i.kind, i.kind)}: {i.summary[:200]}",
