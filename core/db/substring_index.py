@@ -25,6 +25,12 @@ _MAX_CHAR = 0x10FFFF
 _SURROGATES = range(0xD800, 0xE000)
 
 
+def gram_type(window: int) -> Any:
+    """The column type of a substring index's windows: compared by code point ("C" collation on PostgreSQL), so that
+    the windows starting with a text are one range of the index."""
+    return String(window).with_variant(String(window, collation="C"), "postgresql")
+
+
 def successor(prefix: str) -> str | None:
     """The smallest string after every string that starts with ``prefix`` (code point order), None if none."""
     for position in range(len(prefix) - 1, -1, -1):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.db.substring_index import gram_type
 from core.extensions import db
 from core.timeutil import utcnow
 
@@ -164,9 +165,7 @@ class CustomerSearchGram(db.Model):
 
     #: "n" name key, "p" phone, "e" e-mail (SEARCH_FIELDS).
     field: Mapped[str] = mapped_column(String(1), primary_key=True)
-    #: Compared by code point ("C" collation on PostgreSQL), so that a prefix is a range of the index.
-    gram: Mapped[str] = mapped_column(String(SEARCH_WINDOW).with_variant(
-        String(SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    gram: Mapped[str] = mapped_column(gram_type(SEARCH_WINDOW), primary_key=True)
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
@@ -181,8 +180,7 @@ class ContactSearchGram(db.Model):
     __audit__ = False
     __table_args__ = {"sqlite_with_rowid": False}
 
-    gram: Mapped[str] = mapped_column(String(SEARCH_WINDOW).with_variant(
-        String(SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    gram: Mapped[str] = mapped_column(gram_type(SEARCH_WINDOW), primary_key=True)
     contact_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 

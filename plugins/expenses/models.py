@@ -31,6 +31,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
 
+from core.db.substring_index import gram_type
 from core.extensions import db
 from core.identity.models import Department, User
 from core.timeutil import utcnow
@@ -329,9 +330,7 @@ class ClaimSearchGram(db.Model):
     __audit__ = False  # derived from the claim, which the trail records
     __table_args__ = {"sqlite_with_rowid": False}
 
-    #: Compared by code point ("C" collation on PostgreSQL), so that a prefix is a range of the index.
-    gram: Mapped[str] = mapped_column(String(SEARCH_WINDOW).with_variant(
-        String(SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    gram: Mapped[str] = mapped_column(gram_type(SEARCH_WINDOW), primary_key=True)
     claim_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 

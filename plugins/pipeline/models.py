@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.db.substring_index import gram_type
 from core.extensions import db
 from core.timeutil import utcnow
 
@@ -133,9 +134,7 @@ class DealSearchGram(db.Model):
     __audit__ = False
     __table_args__ = {"sqlite_with_rowid": False}
 
-    #: Compared by code point ("C" collation on PostgreSQL), so that a prefix is a range of the index.
-    gram: Mapped[str] = mapped_column(String(DEAL_SEARCH_WINDOW).with_variant(
-        String(DEAL_SEARCH_WINDOW, collation="C"), "postgresql"), primary_key=True)
+    gram: Mapped[str] = mapped_column(gram_type(DEAL_SEARCH_WINDOW), primary_key=True)
     deal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
