@@ -156,13 +156,11 @@ def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text
     what the customer list's search (customer_search) and the helpers of core.db.substring_index find, for texts
     of every shape: short and long (first and last windows, equal or not), "%", "_" and "/", any case, phone
     digits ending in 9 (no range: equality), and for each scope (the statements are shared between users). With
-    broad_at 1, every text the index finds is "broad": a representative's customers are then read by the owner
-    (PostgreSQL), and must be the same."""
+    broad_at 1, every text the index finds is "broad": the scope's customers are then read newest first (on
+    PostgreSQL a representative's only), and must be the same."""
     from sqlalchemy import or_, select
 
     if broad_at is not None:
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("a representative's broad texts are read by the owner on PostgreSQL only")
         monkeypatch.setattr("plugins.crm.search.BROAD_TEXT_CANDIDATES", broad_at)
 
     from core.db.substring_index import contains_any_case, prefix_match
