@@ -17,7 +17,7 @@ from core.security import require, scoped
 from core.web.listing import Filter, ListQuery
 from core.web.params import whole_number
 from plugins.recruitment import forms
-from plugins.recruitment.labels import REASON_LABELS, REQUISITION_STATE_LABELS
+from plugins.recruitment.labels import CHANNEL_LABELS, REASON_LABELS, REQUISITION_STATE_LABELS
 from plugins.recruitment.models import Approval, Posting, Requisition
 from plugins.recruitment.services import RecruitmentError, reports
 from plugins.recruitment.services import requisitions as service
@@ -27,7 +27,9 @@ from plugins.recruitment.views.common import (
     POSTING_MANAGE,
     REQ_CREATE,
     REQ_VIEW,
+    IdLink,
     bp,
+    drawn_labels,
     may,
     requisition_or_404,
 )
@@ -184,7 +186,9 @@ def cancel_requisition(requisition_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/requisitions/<int:requisition_id>/board")
 @require(APP_VIEW)
 def board(requisition_id: int):  # type: ignore[no-untyped-def]
-    requisition = requisition_or_404(requisition_id)
+    requisition = requisition_or_404(requisition_id, bare=True)
+    # Per card only what differs: the link and the channel's label are resolved once for the page (issue 18).
     return render_template("recruitment/board.html", requisition=requisition,
                            board=reports.board(db.session, requisition, current_user),
-                           limit=reports.BOARD_CARDS)
+                           limit=reports.BOARD_CARDS, card_link=IdLink("recruitment.application", "application_id"),
+                           channel_labels=drawn_labels(CHANNEL_LABELS))
