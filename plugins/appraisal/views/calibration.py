@@ -1,30 +1,38 @@
 """Calibration (R4.3.4): the manager sees a cycle's results side by side, the grade distribution, a warning when
 more of the team is graded excellent than the forced distribution allows, and finalises. The page runs a fixed
-number of statements whatever the headcount: one page of rows, one grouped count, one count."""
+number of statements whatever the headcount: the cycles (the one shown among them), one grouped count (the
+distribution, and the number of rows of the page as it opens), one page of rows.
+
+Its statements are built once per process, scope and sort, with the cycle, the reader and their scope as bound
+parameters, and run on the session's connection as plain rows (issue 18: building the select, its count and their
+cache keys, and the ORM's work per statement, cost more Python than the page's SQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scoped
-from core.web.listing import ListQuery
+from core.security import require, scope_condition, scope_for, scope_parameters
+from core.web.listing import Page, plain_args
+from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import record_id
 from plugins.appraisal.labels import grade_labels
-from plugins.appraisal.models import GRADES, Appraisal
+from plugins.appraisal.models import GRADES, Appraisal, Cycle
 from plugins.appraisal.permissions import CALIBRATE
 from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
 from plugins.appraisal.settings import setting
 from plugins.appraisal.views.cells import calibration_rows
-from plugins.appraisal.views.common import bp, cycle_choices, cycle_from, label_text
+from plugins.appraisal.views.common import bp, label_text, period_text
 from plugins.appraisal.views.words import calibration_words
 
 #: What a row of the results shows, read as plain values (the page only displays them): no Appraisal, User and
@@ -32,34 +40,125 @@ from plugins.appraisal.views.words import calibration_words
 _ROW_COLUMNS = (Appraisal.id, Appraisal.state, Appraisal.version, Appraisal.result_score, Appraisal.self_score,
                 Appraisal.superior_score, Appraisal.customer_score, Appraisal.final_score, Appraisal.grade,
                 User.name.label("employee_name"))
+_SORTS = {"name": User.name, "score": Appraisal.final_score}
+_DEFAULT_SORT = "-score"
+#: How many cycles the period picker offers (the latest first).
+CYCLE_CHOICES = 36
 
 
-def _in_cycle(cycle_id: int) -> Any:
-    stmt = select(*_ROW_COLUMNS).join(User, User.id == Appraisal.employee_id) \
-        .where(Appraisal.cycle_id == cycle_id, Appraisal.employee_id != current_user.id)
-    return scoped(stmt, Appraisal, CALIBRATE, current_user)
+def _in_scope(stmt: Any, scope: str | None, postgresql: bool) -> Any:
+    """``stmt`` limited to the cycle (``cycle_id``), without the reader's own appraisal (``reader_id``: nobody
+    calibrates themselves) and within their calibration scope (core.security.scope_condition's parameters)."""
+    stmt = stmt.where(Appraisal.cycle_id == bindparam("cycle_id"), Appraisal.employee_id != bindparam("reader_id"))
+    condition = scope_condition(scope, Appraisal.employee_id, postgresql)
+    return stmt if condition is None else stmt.where(condition)
 
 
-def distribution(cycle_id: int) -> dict[str, int]:
-    """Grades of the cycle's appraisals the reader calibrates (provisional ones included): one grouped count."""
-    base = scoped(select(Appraisal.grade, func.count(Appraisal.id))
-                  .where(Appraisal.cycle_id == cycle_id, Appraisal.grade.is_not(None),
-                         Appraisal.employee_id != current_user.id),
-                  Appraisal, CALIBRATE, current_user).group_by(Appraisal.grade)
-    found = dict(db.session.execute(base).all())
+@cache
+def _rows_in_scope(scope: str | None, postgresql: bool) -> Any:
+    """The results' rows with the person's name, built once per scope and database."""
+    return _in_scope(select(*_ROW_COLUMNS).join(User, User.id == Appraisal.employee_id), scope, postgresql)
+
+
+@cache
+def _row_statements(scope: str | None, sort: str, postgresql: bool) -> tuple[Any, Any]:
+    """The plain page's count and rows for a scope and sort, built once (core.web.parameter_listing); the count is
+    not run (see CalibrationListing)."""
+    return page_statements(_rows_in_scope(scope, postgresql), sort, sorts=_SORTS, default_sort=_DEFAULT_SORT)
+
+
+@cache
+def _grades_in_scope(scope: str | None, postgresql: bool) -> Any:
+    """How many of the results carry each grade, no grade (NULL) included: the distribution, and in all the number
+    of rows of the page as it opens (every appraisal has its employee: the rows' join to the users drops none)."""
+    return _in_scope(select(Appraisal.grade, func.count()), scope, postgresql).group_by(Appraisal.grade)
+
+
+@cache
+def _cycle_rows() -> tuple[Any, Any]:
+    """The latest cycles (the picker's), and one cycle by its id: (id, kind, period_start), built once."""
+    columns = (Cycle.id, Cycle.kind, Cycle.period_start)
+    return (select(*columns).order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(CYCLE_CHOICES),
+            select(*columns).where(Cycle.id == bindparam("cycle_id")))
+
+
+def cycle_and_choices(raw: Any) -> tuple[Any, list[tuple[int, str]]]:
+    """The cycle asked for, else the latest one (as common.cycle_from; a plain row of id, kind and period_start), and
+    the picker's choices (as common.cycle_choices): one statement when the cycle is among the latest."""
+    connection = db.session.connection()
+    latest, by_id = _cycle_rows()
+    rows = connection.execute(latest).all()
+    ident = record_id(raw)
+    cycle = next((row for row in rows if row.id == ident), None) if ident else None
+    if cycle is None and ident:
+        cycle = connection.execute(by_id, {"cycle_id": ident}).first()
+    if cycle is None and rows:
+        cycle = rows[0]
+    return cycle, [(cid, period_text(kind, start)) for cid, kind, start in rows]
+
+
+class CalibrationListing(ParameterListing):
+    """The results list: its page as it opens (any sort, page and size) runs the rows statement built once, and
+    takes its number of rows from the grade counts (``total``) instead of a count of its own; a search builds its
+    statements for the request (ListQuery), with the parameters bound."""
+
+    def __init__(self, stmt: Any, *, total: int, **options: Any) -> None:
+        super().__init__(stmt, **options)
+        self.total = total
+
+    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
+        args = request.args if args is None else args
+        if self.request_shape(args) is None:
+            return super().page(args, session)
+        sort, per_page = self.sort_key(args), self.per_page_for(args)
+        number = self.page_number(args, self.total, per_page)
+        _count, rows = self.statements(sort)
+        items = (self.page_rows((session or db.session).connection(), rows,
+                                {**self.parameters, "page_limit": per_page, "page_offset": (number - 1) * per_page})
+                 if self.total else [])
+        return Page(listing=self, items=items, total=self.total, page=number, per_page=per_page, sort=sort, q="",
+                    active_filters={}, errors={}, args=plain_args(args))
+
+
+def reader_parameters(cycle_id: int) -> tuple[str | None, bool, dict[str, Any]]:
+    """The reader's calibration scope, whether the database is PostgreSQL, and the parameters of the statements
+    built once: the cycle, the reader, their scope's."""
+    scope = scope_for(current_user, CALIBRATE)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    return scope, postgresql, {"cycle_id": cycle_id, "reader_id": current_user.id,
+                               **scope_parameters(current_user, scope)}
+
+
+def grade_counts(cycle_id: int) -> dict[Any, int]:
+    """How many of the cycle's appraisals the reader calibrates carry each grade (None: not graded yet)."""
+    scope, postgresql, parameters = reader_parameters(cycle_id)
+    return dict(db.session.connection().execute(_grades_in_scope(scope, postgresql), parameters).all())
+
+
+def distribution(cycle_id: int, found: Mapping[Any, int] | None = None) -> dict[str, int]:
+    """Grades of the cycle's appraisals the reader calibrates (provisional ones included), from ``found``
+    (grade_counts') or one grouped count."""
+    found = grade_counts(cycle_id) if found is None else found
     return {grade: int(found.get(grade, 0)) for grade in GRADES}
+
+
+def results_listing(cycle_id: int, total: int) -> CalibrationListing:
+    """The cycle's results the reader calibrates, ``total`` of them (grade_counts' sum)."""
+    scope, postgresql, parameters = reader_parameters(cycle_id)
+    return CalibrationListing(_rows_in_scope(scope, postgresql), total=total, parameters=parameters,
+                              statements=lambda sort: _row_statements(scope, sort, postgresql),
+                              sorts=_SORTS, default_sort=_DEFAULT_SORT, search=[User.name], per_page=50)
 
 
 @bp.get("/calibration")
 @require(CALIBRATE)
 def calibration():  # type: ignore[no-untyped-def]
-    cycle = cycle_from(request.args.get("cycle"))
+    cycle, cycles = cycle_and_choices(request.args.get("cycle"))
     if cycle is None:
         return render_template("appraisal/calibration.html", cycle=None, page=None, cycles=[], w=calibration_words())
-    listing = ListQuery(_in_cycle(cycle.id), sorts={"name": User.name, "score": Appraisal.final_score},
-                        default_sort="-score", search=[User.name], per_page=50)
-    page = listing.page()
-    counts = distribution(cycle.id)
+    found = grade_counts(cycle.id)
+    page = results_listing(cycle.id, sum(found.values())).page()
+    counts = distribution(cycle.id, found)
     graded = sum(counts.values())
     share = Decimal(setting("excellent_max_share"))
     warning = bool(share > 0 and graded and Decimal(counts["excellent"]) * 100 / graded > share)
@@ -69,7 +168,7 @@ def calibration():  # type: ignore[no-untyped-def]
              "options": {"animation": False, "plugins": {"legend": {"display": False}},
                          "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}
     return render_template("appraisal/calibration.html", cycle=cycle, page=page, counts=counts, graded=graded,
-                           warning=warning, share=share, chart=chart, cycles=cycle_choices(),
+                           warning=warning, share=share, chart=chart, cycles=cycles,
                            calibration_rows=calibration_rows, w=calibration_words())
 
 

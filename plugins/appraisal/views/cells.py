@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from core.i18n import gettext_noop
@@ -26,13 +26,30 @@ def score_text(value: Any) -> str:
 
 
 class ScoreTexts(dict):
-    """``texts[score]``: ``score_text(score)``, computed once per distinct score in a page: scores repeat (the
-    behaviour ratings are 1-5, so self and superior scores take few values). number() depends on the value alone,
-    so equal scores (87.5 and 87.50) share a text."""
+    """``texts[score]``: ``score_text(score)``, computed once per distinct score: scores repeat (the behaviour
+    ratings are 1-5, so self and superior scores take few values). number() depends on the value and the language
+    alone, so equal scores (87.5 and 87.50) share a text."""
 
     def __missing__(self, value: Any) -> str:
+        if len(self) >= MAX_KEPT_SCORES:  # scores have two decimals and stay near 0-150: rarely reached
+            self.clear()
         text = self[value] = score_text(value)
         return text
+
+
+#: Distinct scores kept per language (a score's text in one language takes some 100 bytes).
+MAX_KEPT_SCORES = 20_000
+_SCORE_TEXTS: dict[str, ScoreTexts] = {}
+
+
+def score_texts() -> ScoreTexts:
+    """The scores' texts of the request's language, kept per process (issue 18: number() for each distinct score
+    of a page cost as much as the rest of the rows together)."""
+    locale = str(get_locale())
+    texts = _SCORE_TEXTS.get(locale)
+    if texts is None:
+        texts = _SCORE_TEXTS[locale] = ScoreTexts()
+    return texts
 
 
 #: The checkbox's label of a row waiting for calibration (calibration.html drew it per row).
@@ -48,7 +65,7 @@ def calibration_rows(items: Iterable[Any], words: Mapping[str, str], states: Map
     # As the template's _("Finalise %(name)s", name=…) under autoescape: the translation trusted, the name escaped
     # (below, once a row, as core.web.list_cells.bulk_checkbox_drawer does).
     finalise = str(gettext(FINALISE))
-    score = ScoreTexts().__getitem__
+    score = score_texts().__getitem__
     href = escape(detail_url)
     state_cells: dict[str, str] = {}
     grade_cells: dict[Any, str] = {}
