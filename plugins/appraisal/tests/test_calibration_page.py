@@ -115,3 +115,23 @@ def test_the_page_reads_the_appraisals_in_three_statements(db, team, crowd, logi
         assert client.get(url).status_code == 200
     ours = [s for s in statements if "appraisal_" in s]
     assert len(ours) == 3, "\n---\n".join(ours)
+
+
+@pytest.mark.parametrize("sort", ["-score", "score", "name", "-name"])
+def test_pages_follow_the_sort_as_the_database_orders(db, team, crowd, login_as, sort):
+    """Page after page, the rows in the order the list's ORDER BY gives on this database (NULL scores included)."""
+    from sqlalchemy import select
+
+    from core.identity.models import User
+    from plugins.appraisal.models import Appraisal
+
+    column = {"score": Appraisal.final_score, "name": User.name}[sort.lstrip("-")]
+    order = [c.desc() if sort.startswith("-") else c.asc() for c in (column, Appraisal.id)]
+    expected = list(db.session.scalars(select(Appraisal.id).join(User, User.id == Appraisal.employee_id)
+                                       .where(Appraisal.cycle_id == crowd["cycle"].id).order_by(*order)))
+    client = login_as(team["manager"])
+    shown: list[int] = []
+    for number in (1, 2, 3):
+        page = client.get(f"/appraisal/calibration?cycle={crowd['cycle'].id}&sort={sort}&per_page=2&page={number}")
+        shown += [int(i) for i in re.findall(r'name="ids" value="(\d+)"', page.get_data(as_text=True))]
+    assert shown == expected and len(expected) == 5
