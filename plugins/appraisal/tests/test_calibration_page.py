@@ -135,3 +135,13 @@ def test_pages_follow_the_sort_as_the_database_orders(db, team, crowd, login_as,
         page = client.get(f"/appraisal/calibration?cycle={crowd['cycle'].id}&sort={sort}&per_page=2&page={number}")
         shown += [int(i) for i in re.findall(r'name="ids" value="(\d+)"', page.get_data(as_text=True))]
     assert shown == expected and len(expected) == 5
+
+
+def test_a_grade_named_in_the_settings_is_escaped(db, team, crowd, login_as):
+    """The grades' names come from the view (the settings' names, else the defaults), escaped when typed in."""
+    from core.settings import set_setting
+
+    set_setting("appraisal.grade_name_excellent", "<b>卓越</b>")
+    db.session.commit()
+    page = login_as(team["manager"]).get(f"/appraisal/calibration?cycle={crowd['cycle'].id}").get_data(as_text=True)
+    assert "<li>&lt;b&gt;卓越&lt;/b&gt;: 1</li>" in page and "<li>良好: 1</li>" in page and "<b>卓越" not in page

@@ -32,7 +32,7 @@ from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
 from plugins.appraisal.settings import setting
 from plugins.appraisal.views.cells import calibration_rows
-from plugins.appraisal.views.common import bp, label_text, period_text
+from plugins.appraisal.views.common import bp, label_text, period_text, trusted_label
 from plugins.appraisal.views.words import calibration_words
 
 #: What a row of the results shows, read as plain values (the page only displays them): no Appraisal, User and
@@ -167,8 +167,10 @@ def calibration():  # type: ignore[no-untyped-def]
                                      "datasets": [{"label": _("People"), "data": [counts[g] for g in GRADES]}]},
              "options": {"animation": False, "plugins": {"legend": {"display": False}},
                          "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}}}
+    # The grades' names as appraisal_labels.grade draws them, from the names read above (not read again per request).
+    grade_names = {code: trusted_label(label) for code, label in names.items()}
     return render_template("appraisal/calibration.html", cycle=cycle, page=page, counts=counts, graded=graded,
-                           warning=warning, share=share, chart=chart, cycles=cycles,
+                           warning=warning, share=share, chart=chart, cycles=cycles, grade_names=grade_names,
                            calibration_rows=calibration_rows, w=calibration_words())
 
 
