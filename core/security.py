@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -243,15 +243,16 @@ def can(user: Any, permission: str, obj: Any = None) -> bool:
     return False not in verdicts
 
 
-def get_scoped_or_404(model: Any, ident: Any, permission: str, user: Any = None) -> Any:
+def get_scoped_or_404(model: Any, ident: Any, permission: str, user: Any = None, options: Sequence[Any] = ()) -> Any:
     """The ``model`` record ``ident`` if ``user`` may reach it through ``permission``; otherwise 404, not 403, so
-    that nobody learns whether another person's record exists (IDOR)."""
+    that nobody learns whether another person's record exists (IDOR). ``options``: loader options for the record
+    (e.g. ``lazyload("*")`` for a page that draws none of its eager relationships)."""
     from core.extensions import db
 
     user = current_user if user is None else user
     key = model.__mapper__.primary_key[0]
     try:
-        query = select(model).where(key == key.type.python_type(ident))
+        query = select(model).options(*options).where(key == key.type.python_type(ident))
     except (TypeError, ValueError):
         abort(404)
     record = db.session.scalar(scoped(query, model, permission, user))

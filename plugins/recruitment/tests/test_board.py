@@ -14,7 +14,6 @@ from core.timeutil import utcnow
 from core.web.locale import date_filter
 from plugins.recruitment.models import Application
 from plugins.recruitment.services import reports
-from plugins.recruitment.views.common import IdLink
 
 HOSTILE = "<script>alert(\"x\")</script> & 'O'Brien' {{ 7*7 }}"
 
@@ -92,11 +91,3 @@ def test_who_may_open_the_board(db, people, requisition, login_as, make_applicat
         assert hr.get(url).status_code == 200
     # the plan is read bare: its requirements and its requester's roles are not drawn on the board
     assert not any("recruitment_requirement" in s or "core_grant" in s for s in statements), statements
-
-
-def test_id_link_is_url_for(app):
-    with app.test_request_context():
-        link = IdLink("recruitment.application", "application_id")
-        for ident in (1, 42, 987654321012, 10**15):
-            assert link(ident) == url_for("recruitment.application", application_id=ident)
-        assert link("7") == url_for("recruitment.application", application_id="7")

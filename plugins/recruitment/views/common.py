@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, send_from_directory, url_for
+from flask import Blueprint, send_from_directory
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from core.extensions import db
-from core.security import can, get_scoped_or_404, public, scoped
+from core.security import can, get_scoped_or_404, public
 from plugins.recruitment import labels
 from plugins.recruitment.models import Application, Requisition
 
@@ -53,34 +51,7 @@ def requisition_or_404(requisition_id: int, permission: str = REQ_VIEW, *, bare:
     """The hiring plan if the user may reach it, else 404. ``bare``: without its eager relationships (the requester
     with their roles and grants, the requirements), for a page that draws none of them: the board read three
     statements and some 70 objects for nothing. Anything that reads one still gets it, lazily."""
-    if not bare:
-        return get_scoped_or_404(Requisition, requisition_id, permission)
-    # What get_scoped_or_404 does, with one loader option: the scope's condition, then can() on the record.
-    record = db.session.scalar(scoped(select(Requisition).options(lazyload("*"))
-                                      .where(Requisition.id == int(requisition_id)),
-                                      Requisition, permission, current_user))
-    if record is None or not can(current_user, permission, record):
-        abort(404)
-    return record
-
-
-class IdLink:
-    """``url_for(endpoint, <field>=id, **values)`` for many ids, routed once: a board's 180 cards each called
-    url_for (about 25 µs each). The URL is built once with a placeholder number and each id is written in its
-    place, as the ``int`` converter writes it (str); anything else (not a plain int) is routed as before."""
-
-    _PLACEHOLDER = 987654321012
-
-    def __init__(self, endpoint: str, field: str, **values: Any) -> None:
-        self.endpoint, self.field, self.values = endpoint, field, values
-        head, found, tail = url_for(endpoint, **{field: self._PLACEHOLDER}, **values).partition(
-            str(self._PLACEHOLDER))
-        self._parts = (head, tail) if found and str(self._PLACEHOLDER) not in tail else None
-
-    def __call__(self, ident: Any) -> str:
-        if self._parts is None or type(ident) is not int or ident < 0:
-            return url_for(self.endpoint, **{self.field: ident}, **self.values)
-        return f"{self._parts[0]}{ident}{self._parts[1]}"
+    return get_scoped_or_404(Requisition, requisition_id, permission, options=(lazyload("*"),) if bare else ())
 
 
 def drawn_labels(labels_of: dict[str, Any]) -> dict[str, Markup]:

@@ -16,6 +16,7 @@ from core.identity.positions import position_choices
 from core.security import require, scoped
 from core.web.listing import Filter, ListQuery
 from core.web.params import whole_number
+from core.web.record_links import record_url_prefix
 from plugins.recruitment import forms
 from plugins.recruitment.labels import CHANNEL_LABELS, REASON_LABELS, REQUISITION_STATE_LABELS
 from plugins.recruitment.models import Approval, Posting, Requisition
@@ -27,7 +28,6 @@ from plugins.recruitment.views.common import (
     POSTING_MANAGE,
     REQ_CREATE,
     REQ_VIEW,
-    IdLink,
     bp,
     drawn_labels,
     may,
@@ -190,5 +190,6 @@ def board(requisition_id: int):  # type: ignore[no-untyped-def]
     # Per card only what differs: the link and the channel's label are resolved once for the page (issue 18).
     return render_template("recruitment/board.html", requisition=requisition,
                            board=reports.board(db.session, requisition, current_user),
-                           limit=reports.BOARD_CARDS, card_link=IdLink("recruitment.application", "application_id"),
+                           limit=reports.BOARD_CARDS,
+                           card_url=record_url_prefix("recruitment.application", "application_id"),
                            channel_labels=drawn_labels(CHANNEL_LABELS))
