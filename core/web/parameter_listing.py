@@ -53,7 +53,8 @@ class ParameterListing(ListQuery):
     the plain ones are) and run with ``parameters`` and the shape's parameters, whose names must differ from the
     list's (ValueError otherwise); its q is the request's search text. A shape serves a request with no filter in
     force and no grouping (the page it makes has none): for any other, ``request_shape`` returns None.
-    ``page_rows`` reads the page's rows from the rows statement (override it to read them another way)."""
+    ``page_rows`` reads the page's rows from the rows statement and ``page_total`` its total from the count
+    statement (override them to read either another way)."""
 
     def __init__(self, stmt: Any, *, parameters: dict[str, Any], statements: Callable[..., tuple[Any, Any]],
                  narrowed: bool = False, request_shape: Callable[[Mapping[str, str]], Shape | None] | None = None,
@@ -79,6 +80,12 @@ class ParameterListing(ListQuery):
         ask for the list as it opens, else None (statements built for the request)."""
         return PLAIN if self.plain(args) else None
 
+    def page_total(self, connection: Any, count: Any, parameters: Mapping[str, Any], key: Hashable) -> int:
+        """How many rows the page of shape ``key`` pages through: its count statement (``statements``' first), run
+        with ``parameters``. Override it for a list that knows its total already (from a figure its page reads
+        anyway, say)."""
+        return connection.scalar(count, parameters) or 0
+
     def page_rows(self, connection: Any, rows: Any, parameters: Mapping[str, Any]) -> list[Any]:
         """The page's items from its rows statement (``statements``' second), run with ``parameters`` (the list's,
         the shape's, the page's limit and offset): plain rows."""
@@ -99,7 +106,7 @@ class ParameterListing(ListQuery):
         session = session or db.session
         session.flush()  # what the ORM's autoflush does before a query: pending changes count
         connection = session.connection()
-        total = connection.scalar(count, parameters) or 0
+        total = self.page_total(connection, count, parameters, key)
         number = self.page_number(args, total, per_page)
         items = (self.page_rows(connection, rows, {**parameters, "page_limit": per_page,
                                                    "page_offset": (number - 1) * per_page}) if total else [])

@@ -9,7 +9,7 @@ cache keys, and the ORM's work per statement, cost more Python than the page's S
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -22,7 +22,6 @@ from sqlalchemy import bindparam, func, select
 from core.extensions import db
 from core.identity.models import User
 from core.security import require, scope_condition, scope_for, scope_parameters
-from core.web.listing import Page, plain_args
 from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import record_id
 from plugins.appraisal.labels import grade_labels
@@ -106,18 +105,8 @@ class CalibrationListing(ParameterListing):
         super().__init__(stmt, **options)
         self.total = total
 
-    def page(self, args: Mapping[str, str] | None = None, session: Any = None) -> Page:
-        args = request.args if args is None else args
-        if self.request_shape(args) is None:
-            return super().page(args, session)
-        sort, per_page = self.sort_key(args), self.per_page_for(args)
-        number = self.page_number(args, self.total, per_page)
-        _count, rows = self.statements(sort)
-        items = (self.page_rows((session or db.session).connection(), rows,
-                                {**self.parameters, "page_limit": per_page, "page_offset": (number - 1) * per_page})
-                 if self.total else [])
-        return Page(listing=self, items=items, total=self.total, page=number, per_page=per_page, sort=sort, q="",
-                    active_filters={}, errors={}, args=plain_args(args))
+    def page_total(self, connection: Any, count: Any, parameters: Mapping[str, Any], key: Hashable) -> int:
+        return self.total
 
 
 def reader_parameters(cycle_id: int) -> tuple[str | None, bool, dict[str, Any]]:

@@ -69,6 +69,20 @@ def test_the_plain_page_runs_its_count_and_rows_and_no_rows_when_none_match(app,
     assert (page.total, page.items) == (0, []) and len(statements) == 1
 
 
+def test_a_list_that_knows_its_total_runs_no_count(app, users, count_queries):
+    """page_total: a list whose page reads its total anyway (the appraisal calibration's grade counts) pages
+    through it without a count statement of its own."""
+
+    class KnownTotal(ParameterListing):
+        def page_total(self, connection, count, parameters, key) -> int:
+            return 12
+
+    listing = KnownTotal(IN_SCOPE, parameters={"first_id": users[0].id}, statements=_statements, **_options())
+    with count_queries() as statements:
+        page = listing.page({"page": "9"})  # the last page of 12 rows at 5 a page is the third
+    assert (page.total, page.page, len(statements)) == (12, 3, 1)
+
+
 def test_a_narrowed_list_is_drawn_as_any_list(app, users):
     listing = parameter_list(users[0].id, narrowed=True)
     assert not listing.plain({})
