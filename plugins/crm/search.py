@@ -49,6 +49,7 @@ from core.web.record_links import record_url_prefix
 from plugins.crm.access import in_scope
 from plugins.crm.models import SEARCH_WINDOW, Contact, ContactSearchGram, Customer
 from plugins.crm.services.search_terms import (
+    BROAD_TEXT_CANDIDATES,
     bound_candidate_ids,
     bound_confirmed,
     bound_customer_search,
@@ -70,16 +71,15 @@ _OTHER_CONTACT_GRAM = ContactSearchGram.__table__.alias().c
 SHAPES_KEPT = 512
 
 
-#: A text the index finds in at least this many customers is "broad": the scope's customers are then read newest
-#: first (a representative's through their owner index) until ``limit`` of them hold it (a text in one customer of
-#: fifty is met within some thousand of them), instead of gathering every candidate: 8,913 for "科技" among
-#: 100,000, each probed for its owner, took 17 ms on PostgreSQL (the owner's walk well under one); SQLite took
-#: 1.4-2.0 ms to gather them, 0.2-0.4 ms to walk. A text in few of the scope's customers but many others' reads
-#: the whole scope that way (a representative's some thousand customers): bounded by the scope, as the lists are.
-#: On PostgreSQL the manager's and a team's "科技" took 4.6-4.7 ms by the index, 0.9-1.0 gated, and "x" (in every
-#: e-mail) 49-67 ms against 1.5-1.7; narrow texts 0.2-0.7 ms either way (the gated ones with their windows written
-#: in, planned for the text).
-BROAD_TEXT_CANDIDATES = 2000
+# Broad texts: a text the index finds in BROAD_TEXT_CANDIDATES customers or more (services/search_terms.py) is read
+# another way, the scope's customers newest first (a representative's through their owner index) until ``limit`` of
+# them hold it (a text in one customer of fifty is met within some thousand of them), instead of gathering every
+# candidate: 8,913 for "科技" among 100,000, each probed for its owner, took 17 ms on PostgreSQL (the owner's walk
+# well under one); SQLite took 1.4-2.0 ms to gather them, 0.2-0.4 ms to walk. A text in few of the scope's customers
+# but many others' reads the whole scope that way (a representative's some thousand customers): bounded by the
+# scope, as the lists are. On PostgreSQL the manager's and a team's "科技" took 4.6-4.7 ms by the index, 0.9-1.0
+# gated, and "x" (in every e-mail) 49-67 ms against 1.5-1.7; narrow texts 0.2-0.7 ms either way (the gated ones with
+# their windows written in, planned for the text).
 
 _COLUMNS = (Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry)
 _LIMIT = bindparam("limit")

@@ -25,9 +25,15 @@ def _ids(page):
     return [row.id for row in page.items]
 
 
+@pytest.mark.parametrize("broad_at", [None, 1], ids=["index", "broad texts"])
 @pytest.mark.parametrize("role", ["rep1", "sup1", "manager"])
-def test_built_once_pages_equal_the_pages_built_for_the_request(app, db, org, customers, role):
+def test_built_once_pages_equal_the_pages_built_for_the_request(app, db, org, customers, role, broad_at,
+                                                                 monkeypatch):
+    """With broad_at 1, every text the index finds is broad: searched as the rows are read, not by the index."""
     from flask_login import login_user
+
+    if broad_at is not None:
+        monkeypatch.setattr("plugins.crm.services.search_terms.BROAD_TEXT_CANDIDATES", broad_at)
 
     from core.web.listing import ListQuery
     from plugins.crm.views.customer_list import customer_listing
@@ -61,10 +67,38 @@ def test_statements_are_built_once_per_scope_and_shape_of_search(app, db, org, c
             login_user(user)
             listing = customer_listing()
             shapes = search_shapes(search_terms(text))
-            built.setdefault(shapes, []).append(listing.page_statements("-updated", shapes))
+            built.setdefault(shapes, []).append(listing.page_statements("-updated", (shapes, False)))
             page = listing.page()
             assert page.total and _ids(page) == _ids(ListQuery.page(listing, {"q": text}))
     assert len(built) == 2 and all(first is second for first, second in built.values())
+
+
+@pytest.mark.parametrize("role", ["rep1", "sup1", "manager"])
+def test_a_broad_text_finds_the_pages_the_index_finds(app, db, org, customers, role, monkeypatch):
+    """A broad text (search_terms.is_broad) is searched without the index, as the rows are read: the same totals
+    and pages, plain and filtered, whatever the text's shape."""
+    from flask_login import login_user
+
+    from plugins.crm.services import search_terms
+    from plugins.crm.views.customer_list import customer_listing
+
+    def pages(broad_at: int) -> list:
+        monkeypatch.setattr(search_terms, "BROAD_TEXT_CANDIDATES", broad_at)
+        found = []
+        for text in SEARCHES:
+            for args in ({"sort": "name", "page": "2", "per_page": "10"}, {"grade": "A", "sort": "-updated"}):
+                with app.test_request_context("/crm/customers", query_string={"q": text, **args}):
+                    login_user(getattr(org, role))
+                    listing = customer_listing()
+                    page = listing.page()
+                    found.append((text, args.get("grade"), listing._broad, page.total, _ids(page)))
+        return found
+
+    by_index, as_read = pages(10**9), pages(1)
+    assert [row[:2] + row[3:] for row in by_index] == [row[:2] + row[3:] for row in as_read]
+    assert not any(row[2] for row in by_index)
+    # the filtered searches took the broad path where the index had candidates (the plain ones: their statements)
+    assert any(row[2] for row in as_read if row[1] == "A")
 
 
 def test_scoped_customers_and_the_lists_statements_reach_the_same_customers(app, db, org, customers, new_customer,

@@ -38,8 +38,10 @@ from plugins.crm.access import VIEW, in_scope, sales_people, scope_of
 from plugins.crm.models import Customer, CustomerTag
 from plugins.crm.services import tally
 from plugins.crm.services.search_terms import (
+    bound_confirmed,
     bound_customer_search,
     customer_search,
+    is_broad,
     owner_not_indexed,
     search_parameters,
     search_shapes,
@@ -146,12 +148,15 @@ class CustomerListing(ParameterListing):
                          else (whole_scope[1], db.session.get_bind().dialect.name == "postgresql"))
         #: The tally's count for the arguments ``filtered`` was last given, when the tally answers them.
         self._tallied: Select | None = None
+        #: Whether the text ``filtered`` was last given is broad (search_terms.is_broad): searched without the index.
+        self._broad = False
 
     def filtered(self, args: Mapping[str, str]) -> tuple[Any, dict[str, str], dict[str, str]]:
         stmt, active, errors = super().filtered(_without_search(args))
         text = self.search_text(args)
+        self._broad = bool(text) and is_broad(db.session.connection(), search_terms(text))
         if text:
-            stmt = stmt.where(customer_search(text))
+            stmt = stmt.where(customer_search(text, indexed=not self._broad))
         self._tallied = None
         if self.whole_scope is not None and tally.answers(active, bool(text)):
             user, scope = self.whole_scope
@@ -186,26 +191,26 @@ class CustomerListing(ParameterListing):
         if self._tallied is not None and not searching:
             return self._tallied
         # A new statement from the select's terms: the scope's parameters (bound to ``stmt`` by ``filtered``) are
-        # bound to it again.
-        return self._counted(stmt, searching, _is_sqlite(session)).params(self.parameters)
+        # bound to it again. A broad text is searched as the rows are read, not by its index.
+        indexed = searching and not self._broad
+        return self._counted(stmt, indexed, _is_sqlite(session)).params(self.parameters)
 
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
                    session: Any) -> list[CustomerRow]:
         """The page's ids first (from an index alone, however deep the page), then those rows only (see
         ``rows_of``)."""
         connection = session.connection()
-        ids = self._page_ids(stmt, sort, searching, _is_sqlite(session))
+        ids = self._page_ids(stmt, sort, searching and not self._broad, _is_sqlite(session))
         return rows_of(connection, list(connection.scalars(ids.limit(limit).offset(offset))))
 
-    def page_statements(self, sort: str,
-                        shapes: tuple[tuple[str, str], ...] | None = None) -> tuple[Select, Select]:
+    def page_statements(self, sort: str, search: SearchKey | None = None) -> tuple[Select, Select]:
         """ParameterListing's ``statements``: the count and the page's ids (``page_limit`` after ``page_offset``)
-        of this list's scope and database for ``sort``, searched for terms of ``shapes`` (search_shapes; None: not
-        searched), built once per process (the same SQL as ``count_for_page`` and ``page_items`` write for the
-        request). Not searched, the count is the tally's for the whole scope (its parameters are the scope's too),
-        as ``filtered`` records it."""
-        built = _page_statements(self, *self.kept_for, sort, shapes)
-        self._tallied = built[0] if shapes is None else None
+        of this list's scope and database for ``sort``, searched for terms of ``search``'s shapes (search_shapes,
+        and whether the text is broad; None: not searched), built once per process (the same SQL as
+        ``count_for_page`` and ``page_items`` write for the request). Not searched, the count is the tally's for the
+        whole scope (its parameters are the scope's too), as ``filtered`` records it."""
+        built = _page_statements(self, *self.kept_for, sort, search)
+        self._tallied = built[0] if search is None else None
         return built
 
     def request_shape(self, args: Mapping[str, str]) -> Shape | None:
@@ -217,7 +222,8 @@ class CustomerListing(ParameterListing):
         if not text:
             return PLAIN
         terms = search_terms(text)
-        return search_shapes(terms), search_parameters(terms) if terms else {}
+        broad = is_broad(db.session.connection(), terms)
+        return (search_shapes(terms), broad), search_parameters(terms) if terms else {}
 
     def page_rows(self, connection: Any, rows: Any, parameters: Mapping[str, Any]) -> list[CustomerRow]:
         """The page's ids (``page_statements``' second), then those customers (``rows_of``)."""
@@ -252,24 +258,31 @@ _PAGE_TAGS = {postgresql: (select(CustomerTag.customer_id, CustomerTag.tag)
               for postgresql in (True, False)}
 
 
-#: {(scope, PostgreSQL or not, sort, search shapes or None): (count, page ids)}, filled by _page_statements.
+#: A search as its statements are kept: the shapes of its terms (search_shapes) and whether the text is broad
+#: (search_terms.is_broad: searched as the rows are read, not through the index).
+SearchKey = tuple[tuple[tuple[str, str], ...], bool]
+
+#: {(scope, PostgreSQL or not, sort, SearchKey or None): (count, page ids)}, filled by _page_statements.
 #: Bounded: 4 scopes x 2 databases x 12 sorts x the shapes a search can take (search_shapes: up to 3 fields
 #: with 4 shapes each), a few dozen in practice.
 _PAGE_STATEMENTS: dict[tuple[Any, ...], tuple[Select, Select]] = {}
 
 
 def _page_statements(listing: CustomerListing, scope: str | None, postgresql: bool, sort: str,
-                     shapes: tuple[tuple[str, str], ...] | None) -> tuple[Select, Select]:
+                     search: SearchKey | None) -> tuple[Select, Select]:
     """CustomerListing.page_statements, built at the first request of each key."""
-    key = (scope, postgresql, sort, shapes)
+    key = (scope, postgresql, sort, search)
     built = _PAGE_STATEMENTS.get(key)
     if built is None:
-        stmt, searching, sqlite = scoped_select(scope, postgresql), shapes is not None, not postgresql
-        if searching:
-            stmt = stmt.where(bound_customer_search(shapes))
-        ids = (listing._page_ids(stmt, sort, searching, sqlite).limit(bindparam("page_limit", type_=Integer))
+        stmt, sqlite = scoped_select(scope, postgresql), not postgresql
+        indexed = False  # whether the search's index finds the rows (SQLite is then kept off the owner's and sort's)
+        if search is not None:
+            shapes, broad = search
+            indexed = not broad
+            stmt = stmt.where(bound_customer_search(shapes) if indexed else bound_confirmed(shapes))
+        ids = (listing._page_ids(stmt, sort, indexed, sqlite).limit(bindparam("page_limit", type_=Integer))
                .offset(bindparam("page_offset", type_=Integer)))
-        count = (listing._counted(stmt, searching, sqlite) if searching
+        count = (listing._counted(stmt, indexed, sqlite) if search is not None
                  else tally.scope_count_statement(scope, postgresql))
         built = _PAGE_STATEMENTS[key] = (count, ids)
     return built
