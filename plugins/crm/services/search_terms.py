@@ -10,7 +10,8 @@ How the index answers, for each of the three values (W = SEARCH_WINDOW character
   the index's key: exactly the customers whose value contains the text;
 - a longer text: the customers with a window equal to its first W characters and one equal to its last W.
 The candidates are then confirmed with LIKE '%text%' on their own row ("%" and "_" typed are literal). All of it
-is one subquery of the list's statements: the list runs as many statements with a search as without.
+is one subquery of the list's statements. A broad text (``is_broad``: the index holds BROAD_TEXT_CANDIDATES
+candidates or more, asked in one statement more) is searched with the LIKEs alone, as the list reads its rows.
 """
 
 from __future__ import annotations
