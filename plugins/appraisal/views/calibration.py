@@ -118,22 +118,22 @@ def reader_parameters(cycle_id: int) -> tuple[str | None, bool, dict[str, Any]]:
                                **scope_parameters(current_user, scope)}
 
 
-def grade_counts(cycle_id: int) -> dict[Any, int]:
-    """How many of the cycle's appraisals the reader calibrates carry each grade (None: not graded yet)."""
-    scope, postgresql, parameters = reader_parameters(cycle_id)
+def grade_counts(reader: tuple[str | None, bool, dict[str, Any]]) -> dict[Any, int]:
+    """How many of the cycle's appraisals the reader calibrates carry each grade (None: not graded yet);
+    ``reader``: reader_parameters'."""
+    scope, postgresql, parameters = reader
     return dict(db.session.connection().execute(_grades_in_scope(scope, postgresql), parameters).all())
 
 
-def distribution(cycle_id: int, found: Mapping[Any, int] | None = None) -> dict[str, int]:
-    """Grades of the cycle's appraisals the reader calibrates (provisional ones included), from ``found``
-    (grade_counts') or one grouped count."""
-    found = grade_counts(cycle_id) if found is None else found
+def distribution(found: Mapping[Any, int]) -> dict[str, int]:
+    """Grades of the cycle's appraisals the reader calibrates (provisional ones included), from grade_counts'."""
     return {grade: int(found.get(grade, 0)) for grade in GRADES}
 
 
-def results_listing(cycle_id: int, total: int) -> CalibrationListing:
-    """The cycle's results the reader calibrates, ``total`` of them (grade_counts' sum)."""
-    scope, postgresql, parameters = reader_parameters(cycle_id)
+def results_listing(reader: tuple[str | None, bool, dict[str, Any]], total: int) -> CalibrationListing:
+    """The cycle's results the reader calibrates (``reader``: reader_parameters'), ``total`` of them (grade_counts'
+    sum)."""
+    scope, postgresql, parameters = reader
     return CalibrationListing(_rows_in_scope(scope, postgresql), total=total, parameters=parameters,
                               statements=lambda sort: _row_statements(scope, sort, postgresql),
                               sorts=_SORTS, default_sort=_DEFAULT_SORT, search=[User.name], per_page=50)
@@ -142,12 +142,14 @@ def results_listing(cycle_id: int, total: int) -> CalibrationListing:
 @bp.get("/calibration")
 @require(CALIBRATE)
 def calibration():  # type: ignore[no-untyped-def]
+    db.session.flush()  # the statements below run on the connection: pending changes count, as with the ORM's
     cycle, cycles = cycle_and_choices(request.args.get("cycle"))
     if cycle is None:
         return render_template("appraisal/calibration.html", cycle=None, page=None, cycles=[], w=calibration_words())
-    found = grade_counts(cycle.id)
-    page = results_listing(cycle.id, sum(found.values())).page()
-    counts = distribution(cycle.id, found)
+    reader = reader_parameters(cycle.id)
+    found = grade_counts(reader)
+    page = results_listing(reader, sum(found.values())).page()
+    counts = distribution(found)
     graded = sum(counts.values())
     share = Decimal(setting("excellent_max_share"))
     warning = bool(share > 0 and graded and Decimal(counts["excellent"]) * 100 / graded > share)

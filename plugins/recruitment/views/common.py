@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, send_from_directory
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy.orm import lazyload
 
 from core.security import can, get_scoped_or_404, public
@@ -52,12 +51,6 @@ def requisition_or_404(requisition_id: int, permission: str = REQ_VIEW, *, bare:
     with their roles and grants, the requirements), for a page that draws none of them: the board read three
     statements and some 70 objects for nothing. Anything that reads one still gets it, lazily."""
     return get_scoped_or_404(Requisition, requisition_id, permission, options=(lazyload("*"),) if bare else ())
-
-
-def drawn_labels(labels_of: dict[str, Any]) -> dict[str, Markup]:
-    """Lazy labels resolved once for the request, as a template draws each one (``{{ label }}`` writes a lazy
-    string's text unescaped, through its ``__html__``): a board draws the channel's label on every card."""
-    return {code: Markup(label.__html__()) for code, label in labels_of.items()}
 
 
 def application_or_404(application_id: int, permission: str = APP_VIEW) -> Application:

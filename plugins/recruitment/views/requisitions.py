@@ -14,6 +14,7 @@ from core.extensions import db
 from core.identity.models import Department
 from core.identity.positions import position_choices
 from core.security import require, scoped
+from core.web.list_cells import label_text
 from core.web.listing import Filter, ListQuery
 from core.web.params import whole_number
 from core.web.record_links import record_url_prefix
@@ -29,7 +30,6 @@ from plugins.recruitment.views.common import (
     REQ_CREATE,
     REQ_VIEW,
     bp,
-    drawn_labels,
     may,
     requisition_or_404,
 )
@@ -192,4 +192,4 @@ def board(requisition_id: int):  # type: ignore[no-untyped-def]
                            board=reports.board(db.session, requisition, current_user),
                            limit=reports.BOARD_CARDS,
                            card_url=record_url_prefix("recruitment.application", "application_id"),
-                           channel_labels=drawn_labels(CHANNEL_LABELS))
+                           channel_labels={code: label_text(label) for code, label in CHANNEL_LABELS.items()})
