@@ -28,7 +28,7 @@ from typing import Any
 
 # pgettext: "Customers" alone is translated "客户数" by analytics, and the catalogues are merged.
 from flask_babel import pgettext
-from sqlalchemy import Integer, Select, bindparam, case, false, func, select, union_all
+from sqlalchemy import Integer, Select, bindparam, case, false, select, union_all
 
 from core.contracts import SearchResult
 from core.db.parameters import one_of
@@ -48,11 +48,11 @@ from core.security import can, scope_for, scope_parameters
 from core.web.record_links import record_url_prefix
 from plugins.crm.access import in_scope
 from plugins.crm.models import SEARCH_WINDOW, Contact, ContactSearchGram, Customer
+from plugins.crm.services import search_terms as term_search
 from plugins.crm.services.search_terms import (
-    BROAD_TEXT_CANDIDATES,
-    bound_candidate_ids,
     bound_confirmed,
     bound_customer_search,
+    candidate_count,
     owner_not_indexed,
     search_parameters,
     search_shapes,
@@ -71,13 +71,13 @@ _OTHER_CONTACT_GRAM = ContactSearchGram.__table__.alias().c
 SHAPES_KEPT = 512
 
 
-# Broad texts: a text the index finds in BROAD_TEXT_CANDIDATES customers or more (services/search_terms.py) is read
+# Broad texts: a text with BROAD_TEXT_CANDIDATES index entries or more (services/search_terms.py) is read
 # another way, the scope's customers newest first (a representative's through their owner index) until ``limit`` of
 # them hold it (a text in one customer of fifty is met within some thousand of them), instead of gathering every
 # candidate: 8,913 for "科技" among 100,000, each probed for its owner, took 17 ms on PostgreSQL (the owner's walk
 # well under one); SQLite took 1.4-2.0 ms to gather them, 0.2-0.4 ms to walk. A text in few of the scope's customers
-# but many others' reads the whole scope that way (a representative's some thousand customers): bounded by the
-# scope, as the lists are. On PostgreSQL the manager's and a team's "科技" took 4.6-4.7 ms by the index, 0.9-1.0
+# but many others' reads the whole scope that way (a representative's some thousand customers by their owner index;
+# on SQLite a team's by the primary key, skipping the rest: every customer, as a team's plain list may). On PostgreSQL the manager's and a team's "科技" took 4.6-4.7 ms by the index, 0.9-1.0
 # gated, and "x" (in every e-mail) 49-67 ms against 1.5-1.7; narrow texts 0.2-0.7 ms either way (the gated ones with
 # their windows written in, planned for the text).
 
@@ -91,13 +91,12 @@ def _customers_statement(scope: str | None, postgresql: bool, terms: tuple[tuple
 
     Newest first, not by name: the index's matches come in id order, so a text that many customers contain stops
     at ``limit`` rows instead of sorting them all (the results page sorts what it shows by name). A text the index
-    finds in BROAD_TEXT_CANDIDATES customers or more (as parameter :broad_at, decided once by a count of at most
-    that many of its candidates) is read another way: the scope's customers newest first, confirmed by their own
+    has BROAD_TEXT_CANDIDATES entries or more in (as parameter :broad_at, decided once by a count of at most
+    that many of its entries) is read another way: the scope's customers newest first, confirmed by their own
     values, until ``limit`` of them hold it. One statement with two branches, of which the database runs one."""
     if not terms:
         return in_scope(select(*_COLUMNS), scope, postgresql).where(false()).limit(_LIMIT)
     return _gated_by_filter(scope, terms) if postgresql else _gated_by_limit(scope, terms)
-
 
 
 def _by_index(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str], ...],
@@ -121,10 +120,9 @@ def _by_owner(scope: str | None, postgresql: bool, terms: tuple[tuple[str, str],
 
 
 def _broad_text(terms: tuple[tuple[str, str], ...], literal: bool) -> Any:
-    """A one-row CTE: whether the index holds at least :broad_at candidates for ``terms`` (counted up to that)."""
-    broad_at = bindparam("broad_at", type_=Integer)
-    counted = select(func.count()).select_from(bound_candidate_ids(terms, literal=literal).limit(broad_at).subquery())
-    return select((counted.scalar_subquery() >= broad_at).label("broad")).cte("broad_text")
+    """A one-row CTE: whether the index holds at least :broad_at entries for ``terms`` (counted up to that)."""
+    counted = candidate_count(terms, literal=literal).scalar_subquery()
+    return select((counted >= bindparam("broad_at", type_=Integer)).label("broad")).cte("broad_text")
 
 
 def _newest_of(branches: list[Select]) -> Select:
@@ -220,7 +218,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     scope_values = scope_parameters(user, scope)
     terms = search_terms(query)
     shapes = search_shapes(terms)
-    parameters = {"limit": limit, "broad_at": BROAD_TEXT_CANDIDATES, **scope_values, **search_parameters(terms)}
+    parameters = {"limit": limit, "broad_at": term_search.BROAD_TEXT_CANDIDATES, **scope_values, **search_parameters(terms)}
     customers = connection.execute(_customers_statement(scope, postgresql, shapes), parameters).all()
     results = []
     if customers:

@@ -11,7 +11,7 @@ How the index answers, for each of the three values (W = SEARCH_WINDOW character
 - a longer text: the customers with a window equal to its first W characters and one equal to its last W.
 The candidates are then confirmed with LIKE '%text%' on their own row ("%" and "_" typed are literal). All of it
 is one subquery of the list's statements. A broad text (``is_broad``: the index holds BROAD_TEXT_CANDIDATES
-candidates or more, asked in one statement more) is searched with the LIKEs alone, as the list reads its rows.
+entries or more, asked in one statement more) is searched with the LIKEs alone, as the list reads its rows.
 """
 
 from __future__ import annotations
@@ -153,27 +153,31 @@ def bound_confirmed(shapes: tuple[tuple[str, str], ...]) -> Any:
                  for field, _ in shapes))
 
 
-#: A text the index finds in at least this many customers is "broad": a list searched for it reads the rows of
+#: A text with at least this many entries in the index (a customer may hold a window more than once) is "broad":
+#: a list searched for it reads the rows of
 #: its scope in the list's order, confirming each with its LIKE, and counts them from those rows, instead of
 #: gathering the index's candidates and probing each one (CRM bench at 100,000, a text in every name: 230 ms a
 #: statement on PostgreSQL, where the count's scan takes some tens and the page's walk stops at its rows).
 BROAD_TEXT_CANDIDATES = 2000
 
 
-@lru_cache(maxsize=256)
-def _broad_text_statement(shapes: tuple[tuple[str, str], ...]) -> Select:
-    """How many of the index's candidates ``shapes``' texts have, counted up to :broad_at."""
-    found = bound_candidate_ids(shapes).limit(bindparam("broad_at", type_=Integer)).subquery()
+def candidate_count(shapes: tuple[tuple[str, str], ...], literal: bool = False) -> Select:
+    """How many index entries ``shapes``' texts have (search_parameters), counted up to :broad_at: whether a text
+    is broad, at the cost of reading at most that many entries (``literal``: bound_candidates')."""
+    found = bound_candidate_ids(shapes, literal=literal).limit(bindparam("broad_at", type_=Integer)).subquery()
     return select(func.count()).select_from(found)
 
 
+_BROAD_TEXT_STATEMENTS = lru_cache(maxsize=256)(candidate_count)
+
+
 def is_broad(connection: Any, terms: dict[str, str]) -> bool:
-    """Whether the index holds BROAD_TEXT_CANDIDATES candidates or more for ``terms`` (search_terms): one
-    statement that reads at most that many index entries."""
+    """Whether the index holds BROAD_TEXT_CANDIDATES entries or more for ``terms`` (search_terms): one statement
+    that reads at most that many (candidate_count)."""
     if not terms:
         return False
     parameters = {**search_parameters(terms), "broad_at": BROAD_TEXT_CANDIDATES}
-    return (connection.scalar(_broad_text_statement(search_shapes(terms)), parameters) or 0) >= BROAD_TEXT_CANDIDATES
+    return (connection.scalar(_BROAD_TEXT_STATEMENTS(search_shapes(terms)), parameters) or 0) >= BROAD_TEXT_CANDIDATES
 
 
 def owner_not_indexed(stmt: Select, searching: bool) -> Select:

@@ -17,7 +17,9 @@ def found(app):
     def search(query, user, limit=20):
         with app.test_request_context("/"):
             results = engine.collect("global_search", SearchResult, only="crm", query=query, user=user, limit=limit)
-        return {(r.kind, r.title, r.snippet) for r in results}
+        answers = [(r.kind, r.title, r.snippet) for r in results]
+        assert len(set(answers)) == len(answers), answers  # no answer twice (one branch of the statement runs)
+        return set(answers)
 
     return search
 
@@ -148,7 +150,7 @@ def test_a_search_makes_the_same_statements_however_many_rows_match(app, db, org
     assert many == {"星河": (1, 20), "张": (2, 20), "1390000": (2, 20)}
 
 
-@pytest.mark.parametrize("broad_at", [None, 1], ids=["index", "broad texts by the owner"])
+@pytest.mark.parametrize("broad_at", [None, 1], ids=["index", "broad texts newest first"])
 def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text(app, db, org, new_customer,
                                                                                 add_contact, found, broad_at,
                                                                                 monkeypatch):
@@ -156,12 +158,12 @@ def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text
     what the customer list's search (customer_search) and the helpers of core.db.substring_index find, for texts
     of every shape: short and long (first and last windows, equal or not), "%", "_" and "/", any case, phone
     digits ending in 9 (no range: equality), and for each scope (the statements are shared between users). With
-    broad_at 1, every text the index finds is "broad": the scope's customers are then read newest first (on
-    PostgreSQL a representative's only), and must be the same."""
+    broad_at 1, every text the index finds is "broad": the scope's customers are then read newest first, on
+    both databases and for every scope, and must be the same."""
     from sqlalchemy import or_, select
 
     if broad_at is not None:
-        monkeypatch.setattr("plugins.crm.search.BROAD_TEXT_CANDIDATES", broad_at)
+        monkeypatch.setattr("plugins.crm.services.search_terms.BROAD_TEXT_CANDIDATES", broad_at)
 
     from core.db.substring_index import contains_any_case, prefix_match
     from plugins.crm.access import scoped_customers
@@ -199,3 +201,24 @@ def test_the_search_finds_what_the_lists_conditions_find_for_every_shape_of_text
             assert {(kind, title) for kind, title, _ in found(query, user)} == expected, (user.login, query)
             answered += bool(expected)
     assert answered >= 50  # the texts find something for most users: the comparison is not of nothing
+
+
+@pytest.mark.parametrize("login", ["rep1", "sup1", "manager"])
+def test_a_broad_text_is_read_from_the_customers_not_the_index(app, db, org, new_customer, found, monkeypatch, login):
+    """Which way the statement goes: a customer missing from the index (its windows deleted) is found only when
+    the text is broad (the customers read newest first), and a narrow text goes through the index."""
+    from sqlalchemy import delete
+
+    from plugins.crm.models import CustomerSearchGram
+    from plugins.crm.services import search_terms
+
+    kept = new_customer(org.rep1, name="北京星河科技有限公司")
+    hidden = new_customer(org.rep1, name="上海星河贸易有限公司")
+    db.session.execute(delete(CustomerSearchGram).where(CustomerSearchGram.customer_id == hidden.id))
+    db.session.commit()
+    user = getattr(org, login)
+    names = {}
+    for broad_at in (10**9, 1):
+        monkeypatch.setattr(search_terms, "BROAD_TEXT_CANDIDATES", broad_at)
+        names[broad_at] = {title for kind, title, _ in found("星河", user) if kind == "customer"}
+    assert names[10**9] == {kept.name} and names[1] == {kept.name, hidden.name}

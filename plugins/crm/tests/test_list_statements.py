@@ -133,3 +133,29 @@ def test_scoped_customers_and_the_lists_statements_reach_the_same_customers(app,
         built_once = set(db.session.scalars(scoped_select(scope, postgresql).with_only_columns(Customer.id),
                                             scope_parameters(user, scope)))
         assert bound == built_once == reached, user.login
+
+
+@pytest.mark.parametrize("role", ["rep1", "sup1", "manager"])
+@pytest.mark.parametrize("state", ["", "customer"], ids=["statements built once", "filtered, built for the request"])
+def test_a_broad_text_is_read_from_the_rows_not_the_index(app, db, org, new_customer, monkeypatch, role, state):
+    """Which way the list goes: a customer missing from the index (its windows deleted) is listed and counted only
+    when the text is broad (its LIKEs on the rows the list reads), on both of the list's paths."""
+    from flask_login import login_user
+    from sqlalchemy import delete
+
+    from plugins.crm.models import CustomerSearchGram
+    from plugins.crm.services import search_terms
+    from plugins.crm.views.customer_list import customer_listing
+
+    kept = new_customer(org.rep1, name="北京星河科技有限公司", state="customer")
+    hidden = new_customer(org.rep1, name="上海星河贸易有限公司", state="customer")
+    db.session.execute(delete(CustomerSearchGram).where(CustomerSearchGram.customer_id == hidden.id))
+    db.session.commit()
+    shown = {}
+    for broad_at in (10**9, 1):
+        monkeypatch.setattr(search_terms, "BROAD_TEXT_CANDIDATES", broad_at)
+        with app.test_request_context("/crm/customers", query_string={"q": "星河", "state": state}):
+            login_user(getattr(org, role))
+            page = customer_listing().page()
+        shown[broad_at] = (page.total, set(_ids(page)))
+    assert shown[10**9] == (1, {kept.id}) and shown[1] == (2, {kept.id, hidden.id})

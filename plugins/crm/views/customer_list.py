@@ -3,7 +3,8 @@ statements whatever the number of customers (issue 5 "Performance").
 
 What keeps it cheap at 100,000 customers, on SQLite and PostgreSQL alike:
 - search finds text anywhere in the normalised name, phone or e-mail through the plugin's substring index
-  (services/search_terms.py): a subquery whose cost follows the matches, not the customers;
+  (services/search_terms.py): a subquery whose cost follows the matches, not the customers; a broad text (in
+  very many of them: search_terms.is_broad, one statement more) is confirmed on the rows the list reads instead;
 - sorts and filters have indexes over live customers that end with the id, the tiebreaker (models.py);
 - the count reads only the customer table with the list's conditions (no joins, no selected columns);
 - a page first picks its ids (an index-only scan, however deep the page), then loads those rows alone;
@@ -127,7 +128,7 @@ class CustomerListing(ParameterListing):
     """ParameterListing with the CRM's search, count and page loading (see the module's docstring).
 
     The list as it opens or searched, with no filter or grouping (the pages that open most), runs statements
-    built once per scope, database, sort and shape of search (``page_statements``): the user's id or team, the
+    built once per scope, database, sort and shape of search, broad or not (``page_statements``): the user's id or team, the
     search's texts and the page's limit and offset are parameters. Building the count and the page's ids at every
     request cost more Python than a supervisor's whole page spends waiting for them (issue 18). ParameterListing
     runs them: this list tells it the search's shape and parameters (``request_shape``) and reads a page from its
@@ -264,7 +265,7 @@ SearchKey = tuple[tuple[tuple[str, str], ...], bool]
 
 #: {(scope, PostgreSQL or not, sort, SearchKey or None): (count, page ids)}, filled by _page_statements.
 #: Bounded: 4 scopes x 2 databases x 12 sorts x the shapes a search can take (search_shapes: up to 3 fields
-#: with 4 shapes each), a few dozen in practice.
+#: with 4 shapes each) x broad or not, a few dozen in practice.
 _PAGE_STATEMENTS: dict[tuple[Any, ...], tuple[Select, Select]] = {}
 
 
