@@ -45,3 +45,21 @@ def test_a_supervisor_reaches_the_team_and_a_manager_everyone(client, login_as, 
 def test_without_the_permission_the_page_is_forbidden(client, login_as, make_user, posted):
     login_as(make_user("outsider", roles=[]))
     assert client.get(f"/hello/{posted['rep1']}").status_code == 403
+
+
+def test_loader_options_leave_the_scope_rule_as_it_is(app, db, org, posted):
+    """get_scoped_or_404's ``options`` change how the record is loaded, not who reaches it."""
+    from netsales_hello.models import Greeting
+    from netsales_hello.services import VIEW
+    from sqlalchemy.orm import defer
+    from werkzeug.exceptions import NotFound
+
+    from core.security import get_scoped_or_404
+
+    db.session.expire_all()  # the greetings as a new request finds them, not as posting left them
+    options = (defer(Greeting.text),)
+    with app.test_request_context("/"):
+        own = get_scoped_or_404(Greeting, posted["rep1"], VIEW, org.rep1, options=options)
+        assert own.id == posted["rep1"] and "text" not in own.__dict__  # the option applied: text not loaded
+        with pytest.raises(NotFound):
+            get_scoped_or_404(Greeting, posted["rep3"], VIEW, org.rep1, options=options)
