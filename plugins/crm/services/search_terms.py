@@ -28,6 +28,7 @@ from core.db.substring_index import (
     bound_window_candidates,
     like_escaped,
     starts_with,
+    where_terms,
     window_parameters,
     window_shape,
     with_where_terms,
@@ -178,6 +179,29 @@ def is_broad(connection: Any, terms: dict[str, str]) -> bool:
         return False
     parameters = {**search_parameters(terms), "broad_at": BROAD_TEXT_CANDIDATES}
     return (connection.scalar(_BROAD_TEXT_STATEMENTS(search_shapes(terms)), parameters) or 0) >= BROAD_TEXT_CANDIDATES
+
+
+def read_by_table_scan(stmt: Select) -> Select:
+    """``stmt`` (a count over the customer table) written so that SQLite reads the table itself, unless one owner's
+    customers are asked for (their owner index reads a few thousand).
+
+    A broad text's count reads a large share of the customers: SQLite chose to walk a partial index of the live
+    customers for it, looking each row up in the table (133 ms at 100,000, where reading the table takes 26). The
+    live-customers condition written as ``merged_into_id + 0 IS NULL`` keeps every partial index out of reach."""
+    owner, merged = Customer.__table__.c.owner_id, Customer.__table__.c.merged_into_id
+    terms = where_terms(stmt)
+    if any(isinstance(term, BinaryExpression) and term.operator is operators.eq
+           and getattr(term.left, "name", None) == owner.name and getattr(term.left, "table", None) is owner.table
+           for term in terms):
+        return stmt
+
+    def unindexed(element: Any) -> Any:
+        if (isinstance(element, BinaryExpression) and element.operator is operators.is_
+                and getattr(element.left, "table", None) is merged.table and element.left.name == merged.name):
+            return (merged + 0).is_(None)
+        return element
+
+    return with_where_terms(stmt, unindexed)
 
 
 def owner_not_indexed(stmt: Select, searching: bool) -> Select:

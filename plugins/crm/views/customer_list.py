@@ -44,6 +44,7 @@ from plugins.crm.services.search_terms import (
     customer_search,
     is_broad,
     owner_not_indexed,
+    read_by_table_scan,
     search_parameters,
     search_shapes,
     search_terms,
@@ -171,12 +172,15 @@ class CustomerListing(ParameterListing):
         keys = [func.coalesce(column, column), Customer.id]
         return stmt.order_by(None).order_by(*(key.desc() if sort.startswith("-") else key.asc() for key in keys))
 
-    def _counted(self, stmt: Select, searching: bool, sqlite: bool) -> Select:
-        """Counted from the customer table alone (its indexes), whatever the list's select joins for display."""
+    def _counted(self, stmt: Select, searching: bool, sqlite: bool, broad: bool = False) -> Select:
+        """Counted from the customer table alone (its indexes), whatever the list's select joins for display;
+        ``broad``: searched for a broad text (its LIKEs on every row in the scope)."""
         # The list's WHERE terms one by one (not ANDed into one), as owner_not_indexed rewrites top-level terms.
         counted = select(func.count()).select_from(Customer).where(*where_terms(stmt))
         if searching and sqlite:
             counted = owner_not_indexed(counted, searching)  # the search's indexes find fewer rows
+        if broad and sqlite:
+            counted = read_by_table_scan(counted)
         return counted
 
     def _page_ids(self, stmt: Select, sort: str, searching: bool, sqlite: bool) -> Select:
@@ -194,7 +198,7 @@ class CustomerListing(ParameterListing):
         # A new statement from the select's terms: the scope's parameters (bound to ``stmt`` by ``filtered``) are
         # bound to it again. A broad text is searched as the rows are read, not by its index.
         indexed = searching and not self._broad
-        return self._counted(stmt, indexed, _is_sqlite(session)).params(self.parameters)
+        return self._counted(stmt, indexed, _is_sqlite(session), searching and self._broad).params(self.parameters)
 
     def page_items(self, stmt: Select, sort: str, searching: bool, limit: int, offset: int,
                    session: Any) -> list[CustomerRow]:
@@ -276,14 +280,16 @@ def _page_statements(listing: CustomerListing, scope: str | None, postgresql: bo
     built = _PAGE_STATEMENTS.get(key)
     if built is None:
         stmt, sqlite = scoped_select(scope, postgresql), not postgresql
-        indexed = False  # whether the search's index finds the rows (SQLite is then kept off the owner's and sort's)
+        # Whether the search's index finds the rows (SQLite is then kept off the owner's and sort's indexes), and
+        # whether the text is broad (its count then reads the table).
+        indexed = broad = False
         if search is not None:
             shapes, broad = search
             indexed = not broad
             stmt = stmt.where(bound_customer_search(shapes) if indexed else bound_confirmed(shapes))
         ids = (listing._page_ids(stmt, sort, indexed, sqlite).limit(bindparam("page_limit", type_=Integer))
                .offset(bindparam("page_offset", type_=Integer)))
-        count = (listing._counted(stmt, indexed, sqlite) if search is not None
+        count = (listing._counted(stmt, indexed, sqlite, broad) if search is not None
                  else tally.scope_count_statement(scope, postgresql))
         built = _PAGE_STATEMENTS[key] = (count, ids)
     return built
