@@ -84,14 +84,13 @@ def customer_search(text: str, indexed: bool = True) -> Any:
     terms = search_terms(text)
     if not terms:
         return false()
+    confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].contains(term, autoescape=True) for field, term in terms.items()]
     if not indexed:
-        return or_(*(_CUSTOMER[SEARCH_FIELDS[field]].contains(term, autoescape=True)
-                     for field, term in terms.items()))
+        return or_(*confirmed)
     found = [candidates(field, term) for field, term in terms.items()]
     # Confirmed even when every text is short, though the index's answer is then exact: without the LIKE,
     # PostgreSQL estimates the matches well and hash-joins a team's every customer (3.8 ms for "0012" among
     # 100,000), where with it, taking them for a handful, it probes the candidates by id (1.7 ms).
-    confirmed = [_CUSTOMER[SEARCH_FIELDS[field]].contains(term, autoescape=True) for field, term in terms.items()]
     return and_(_CUSTOMER.id.in_(found[0] if len(found) == 1 else union_all(*found)), or_(*confirmed))
 
 
@@ -155,10 +154,10 @@ def bound_confirmed(shapes: tuple[tuple[str, str], ...]) -> Any:
 
 
 #: A text with at least this many entries in the index (a customer may hold a window more than once) is "broad":
-#: a list searched for it reads the rows of
-#: its scope in the list's order, confirming each with its LIKE, and counts them from those rows, instead of
-#: gathering the index's candidates and probing each one (CRM bench at 100,000, a text in every name: 230 ms a
-#: statement on PostgreSQL, where the count's scan takes some tens and the page's walk stops at its rows).
+#: a list searched for it reads the rows of its scope in the list's order, confirming each with its LIKE, and
+#: counts them from those rows, instead of gathering the index's candidates and probing each one (CRM bench at
+#: 100,000, a text in every name: 230 ms a statement on PostgreSQL, where the count's scan takes some tens and the
+#: page's walk stops at its rows).
 BROAD_TEXT_CANDIDATES = 2000
 
 
