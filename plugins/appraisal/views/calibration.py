@@ -25,13 +25,13 @@ from core.security import require, scope_condition, scope_for, scope_parameters
 from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import record_id
 from plugins.appraisal.labels import grade_labels
-from plugins.appraisal.models import GRADES, Appraisal, Cycle
+from plugins.appraisal.models import GRADES, Appraisal
 from plugins.appraisal.permissions import CALIBRATE
 from plugins.appraisal.services import AppraisalError, StaleError
 from plugins.appraisal.services import appraisals as flow
 from plugins.appraisal.settings import setting
 from plugins.appraisal.views.cells import calibration_rows
-from plugins.appraisal.views.common import bp, label_text, period_text, trusted_label
+from plugins.appraisal.views.common import bp, cycle_and_choices, label_text, trusted_label
 from plugins.appraisal.views.words import calibration_words
 
 #: What a row of the results shows, read as plain values (the page only displays them): no Appraisal, User and
@@ -41,8 +41,6 @@ _ROW_COLUMNS = (Appraisal.id, Appraisal.state, Appraisal.version, Appraisal.resu
                 User.name.label("employee_name"))
 _SORTS = {"name": User.name, "score": Appraisal.final_score}
 _DEFAULT_SORT = "-score"
-#: How many cycles the period picker offers (the latest first).
-CYCLE_CHOICES = 36
 
 
 def _in_scope(stmt: Any, scope: str | None, postgresql: bool) -> Any:
@@ -71,29 +69,6 @@ def _grades_in_scope(scope: str | None, postgresql: bool) -> Any:
     """How many of the results carry each grade, no grade (NULL) included: the distribution, and in all the number
     of rows of the page as it opens (every appraisal has its employee: the rows' join to the users drops none)."""
     return _in_scope(select(Appraisal.grade, func.count()), scope, postgresql).group_by(Appraisal.grade)
-
-
-@cache
-def _cycle_rows() -> tuple[Any, Any]:
-    """The latest cycles (the picker's), and one cycle by its id: (id, kind, period_start), built once."""
-    columns = (Cycle.id, Cycle.kind, Cycle.period_start)
-    return (select(*columns).order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(CYCLE_CHOICES),
-            select(*columns).where(Cycle.id == bindparam("cycle_id")))
-
-
-def cycle_and_choices(raw: Any) -> tuple[Any, list[tuple[int, str]]]:
-    """The cycle asked for, else the latest one (as common.cycle_from; a plain row of id, kind and period_start), and
-    the picker's choices (as common.cycle_choices): one statement when the cycle is among the latest."""
-    connection = db.session.connection()
-    latest, by_id = _cycle_rows()
-    rows = connection.execute(latest).all()
-    ident = record_id(raw)
-    cycle = next((row for row in rows if row.id == ident), None) if ident else None
-    if cycle is None and ident:
-        cycle = connection.execute(by_id, {"cycle_id": ident}).first()
-    if cycle is None and rows:
-        cycle = rows[0]
-    return cycle, [(cid, period_text(kind, start)) for cid, kind, start in rows]
 
 
 class CalibrationListing(ParameterListing):

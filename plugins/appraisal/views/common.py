@@ -3,7 +3,7 @@ it), period labels, numbers typed into forms, the static files."""
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.extensions import db
 from core.i18n import label_text as core_label_text
@@ -137,6 +137,11 @@ def may_see_person(user: Any, person_id: int) -> bool:
     return scope == "own" and person_id == user.id
 
 
+#: How many cycles the period picker offers, the latest first (LATEST_FIRST).
+CYCLE_CHOICES = 36
+LATEST_FIRST = (Cycle.period_start.desc(), Cycle.kind.desc())
+
+
 def cycle_from(raw: Any) -> Cycle | None:
     """The cycle asked for, else the latest one."""
     ident = record_id(raw)
@@ -144,10 +149,33 @@ def cycle_from(raw: Any) -> Cycle | None:
         cycle = db.session.get(Cycle, ident)
         if cycle is not None:
             return cycle
-    return db.session.scalars(select(Cycle).order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(1)).first()
+    return db.session.scalars(select(Cycle).order_by(*LATEST_FIRST).limit(1)).first()
 
 
-def cycle_choices(limit: int = 36) -> list[tuple[int, str]]:
+def cycle_choices(limit: int = CYCLE_CHOICES) -> list[tuple[int, str]]:
     rows = db.session.execute(select(Cycle.id, Cycle.kind, Cycle.period_start)
-                              .order_by(Cycle.period_start.desc(), Cycle.kind.desc()).limit(limit)).all()
+                              .order_by(*LATEST_FIRST).limit(limit)).all()
     return [(cid, period_text(kind, start)) for cid, kind, start in rows]
+
+
+@cache
+def _cycle_rows() -> tuple[Any, Any]:
+    """The latest cycles (the picker's), and one cycle by its id: (id, kind, period_start), built once."""
+    columns = (Cycle.id, Cycle.kind, Cycle.period_start)
+    return (select(*columns).order_by(*LATEST_FIRST).limit(CYCLE_CHOICES),
+            select(*columns).where(Cycle.id == bindparam("cycle_id")))
+
+
+def cycle_and_choices(raw: Any) -> tuple[Any, list[tuple[int, str]]]:
+    """The cycle asked for, else the latest one (as cycle_from; a plain row of id, kind and period_start), and
+    the picker's choices (as cycle_choices): one statement when the cycle is among the latest."""
+    connection = db.session.connection()
+    latest, by_id = _cycle_rows()
+    rows = connection.execute(latest).all()
+    ident = record_id(raw)
+    cycle = next((row for row in rows if row.id == ident), None) if ident else None
+    if cycle is None and ident:
+        cycle = connection.execute(by_id, {"cycle_id": ident}).first()
+    if cycle is None and rows:
+        cycle = rows[0]
+    return cycle, [(cid, period_text(kind, start)) for cid, kind, start in rows]
