@@ -11,16 +11,30 @@ How the index answers, for each of the three values (W = SEARCH_WINDOW character
 - a longer text: the customers with a window equal to its first W characters and one equal to its last W.
 The candidates are then confirmed with LIKE '%text%' on their own row ("%" and "_" typed are literal). All of it
 is one subquery of the list's statements. A broad text (``is_broad``: the index holds BROAD_TEXT_CANDIDATES
-entries or more, asked in one statement more) is searched with the LIKEs alone, as the list reads its rows.
+entries or more, or more than a share of a large scope's customers; asked in one statement more) is searched with
+the LIKEs alone, as the list reads its rows.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, exists, false, func, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression
 
@@ -168,16 +182,42 @@ def candidate_count(shapes: tuple[tuple[str, str], ...], literal: bool = False) 
     return select(func.count()).select_from(found)
 
 
-_BROAD_TEXT_STATEMENTS = lru_cache(maxsize=256)(candidate_count)
+#: For a large scope, a text is broad only from the scope's customers ÷ this many entries: the broad way's count
+#: reads every customer of the scope, so the text's entries it saves must grow with the scope (PostgreSQL, 100,000
+#: customers, a page by the index's way ÷ the broad way: the manager's two ways cross near 6,000 entries, where a
+#: representative's and a team's cross below 2,000; bench/README.md, tenth session).
+BROAD_SCOPE_SHARE = 16
 
 
-def is_broad(connection: Any, terms: dict[str, str]) -> bool:
-    """Whether the index holds BROAD_TEXT_CANDIDATES entries or more for ``terms`` (search_terms): one statement
-    that reads at most that many (candidate_count)."""
+def broad_threshold(scope_size: Select | None) -> Any:
+    """The entries from which a text is broad: :broad_at (BROAD_TEXT_CANDIDATES), or the scope's customers
+    (``scope_size``, a select of their number) ÷ :broad_share (BROAD_SCOPE_SHARE) when that is more."""
+    least = bindparam("broad_at", type_=Integer)
+    if scope_size is None:
+        return least
+    share = scope_size.scalar_subquery() // bindparam("broad_share", type_=Integer)
+    return case((share > least, share), else_=least)
+
+
+@lru_cache(maxsize=256)
+def _broad_statement(shapes: tuple[tuple[str, str], ...], scope_size: Select | None) -> Select:
+    """(the entries counted up to the threshold, the threshold): candidate_count with broad_threshold as its cap."""
+    threshold = broad_threshold(scope_size)
+    found = bound_candidate_ids(shapes).limit(threshold).subquery()
+    return select(select(func.count()).select_from(found).scalar_subquery(), threshold)
+
+
+def is_broad(connection: Any, terms: dict[str, str], scope_size: Select | None = None,
+             scope_parameters: Mapping[str, Any] | None = None) -> bool:
+    """Whether the index holds enough entries for ``terms`` (search_terms) that a list is searched the broad way
+    (broad_threshold; ``scope_size``: a statement built once, counting the list's scope with
+    ``scope_parameters``): one statement that reads at most the threshold's entries."""
     if not terms:
         return False
-    parameters = {**search_parameters(terms), "broad_at": BROAD_TEXT_CANDIDATES}
-    return (connection.scalar(_BROAD_TEXT_STATEMENTS(search_shapes(terms)), parameters) or 0) >= BROAD_TEXT_CANDIDATES
+    parameters = {**search_parameters(terms), **(scope_parameters or {}), "broad_at": BROAD_TEXT_CANDIDATES,
+                  "broad_share": BROAD_SCOPE_SHARE}
+    found, threshold = connection.execute(_broad_statement(search_shapes(terms), scope_size), parameters).one()
+    return found >= threshold
 
 
 def read_by_table_scan(stmt: Select) -> Select:

@@ -159,3 +159,26 @@ def test_a_broad_text_is_read_from_the_rows_not_the_index(app, db, org, new_cust
             page = customer_listing().page()
         shown[broad_at] = (page.total, set(_ids(page)))
     assert shown[10**9] == (1, {kept.id}) and shown[1] == (2, {kept.id, hidden.id})
+
+
+@pytest.mark.parametrize(("share", "broad_for"), [(1, {"rep1"}), (16, {"rep1", "manager"})])
+def test_a_text_is_broad_from_a_share_of_the_scope(app, db, org, customers, share, broad_for, monkeypatch):
+    """The broad way counts every customer of the scope, so a whole scope's list takes a text for broad only from
+    the scope's customers ÷ BROAD_SCOPE_SHARE entries (or BROAD_TEXT_CANDIDATES, when more): 客户 is in 36 names,
+    the manager sees 37 customers and rep1 10."""
+    from flask_login import login_user
+
+    from plugins.crm.services import search_terms
+    from plugins.crm.views.customer_list import customer_listing
+
+    monkeypatch.setattr(search_terms, "BROAD_TEXT_CANDIDATES", 1)
+    monkeypatch.setattr(search_terms, "BROAD_SCOPE_SHARE", share)
+    broad = set()
+    for role, total in (("rep1", 9), ("manager", 36)):
+        with app.test_request_context("/crm/customers", query_string={"q": "客户"}):
+            login_user(getattr(org, role))
+            listing = customer_listing()
+            if listing._is_broad(search_terms.search_terms("客户")):
+                broad.add(role)
+            assert listing.page().total == total
+    assert broad == broad_for

@@ -156,7 +156,7 @@ class CustomerListing(ParameterListing):
     def filtered(self, args: Mapping[str, str]) -> tuple[Any, dict[str, str], dict[str, str]]:
         stmt, active, errors = super().filtered(_without_search(args))
         text = self.search_text(args)
-        self._broad = bool(text) and is_broad(db.session.connection(), search_terms(text))
+        self._broad = bool(text) and self._is_broad(search_terms(text))
         if text:
             stmt = stmt.where(customer_search(text, indexed=not self._broad))
         self._tallied = None
@@ -164,6 +164,14 @@ class CustomerListing(ParameterListing):
             user, scope = self.whole_scope
             self._tallied = tally.count_statement(user, scope, active, not _is_sqlite(db.session))
         return stmt, active, errors
+
+    def _is_broad(self, terms: dict[str, str]) -> bool:
+        """search_terms.is_broad, its threshold grown with the scope's customers (the tally's count) when the list
+        is a whole scope's."""
+        if self.whole_scope is None or not terms:
+            return is_broad(db.session.connection(), terms)
+        return is_broad(db.session.connection(), terms, tally.scope_count_statement(*self.kept_for),
+                        self.parameters)
 
     def _ordered_after_search(self, stmt: Select, sort: str) -> Select:
         """The sort written so that SQLite cannot walk the sort's index: it would test every customer against the
@@ -227,7 +235,7 @@ class CustomerListing(ParameterListing):
         if not text:
             return PLAIN
         terms = search_terms(text)
-        broad = is_broad(db.session.connection(), terms)
+        broad = self._is_broad(terms)
         return (search_shapes(terms), broad), search_parameters(terms) if terms else {}
 
     def page_rows(self, connection: Any, rows: Any, parameters: Mapping[str, Any]) -> list[CustomerRow]:
