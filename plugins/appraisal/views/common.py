@@ -160,15 +160,17 @@ def cycle_choices(limit: int = CYCLE_CHOICES) -> list[tuple[int, str]]:
 
 @cache
 def _cycle_rows() -> tuple[Any, Any]:
-    """The latest cycles (the picker's), and one cycle by its id: (id, kind, period_start), built once."""
-    columns = (Cycle.id, Cycle.kind, Cycle.period_start)
+    """The latest cycles (the picker's), and one cycle by its id, built once: what a page shows of its cycle (the
+    overview's heading and details, the on-time count's closing moment) read with the picker's rows."""
+    columns = (Cycle.id, Cycle.kind, Cycle.period_start, Cycle.due_on, Cycle.closes_at, Cycle.pulled_at)
     return (select(*columns).order_by(*LATEST_FIRST).limit(CYCLE_CHOICES),
             select(*columns).where(Cycle.id == bindparam("cycle_id")))
 
 
 def cycle_and_choices(raw: Any) -> tuple[Any, list[tuple[int, str]]]:
-    """The cycle asked for, else the latest one (as cycle_from; a plain row of id, kind and period_start), and
-    the picker's choices (as cycle_choices): one statement when the cycle is among the latest."""
+    """The cycle asked for, else the latest one (as cycle_from; a plain row of id, kind, period_start, due_on,
+    closes_at and pulled_at), and the picker's choices (as cycle_choices): one statement when the cycle is among the
+    latest."""
     connection = db.session.connection()
     latest, by_id = _cycle_rows()
     rows = connection.execute(latest).all()
@@ -178,4 +180,4 @@ def cycle_and_choices(raw: Any) -> tuple[Any, list[tuple[int, str]]]:
         cycle = connection.execute(by_id, {"cycle_id": ident}).first()
     if cycle is None and rows:
         cycle = rows[0]
-    return cycle, [(cid, period_text(kind, start)) for cid, kind, start in rows]
+    return cycle, [(row.id, period_text(row.kind, row.period_start)) for row in rows]
