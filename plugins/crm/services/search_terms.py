@@ -182,16 +182,18 @@ def candidate_count(shapes: tuple[tuple[str, str], ...], literal: bool = False) 
     return select(func.count()).select_from(found)
 
 
-#: For a large scope, a text is broad only from the scope's customers ÷ this many entries: the broad way's count
-#: reads every customer of the scope, so the text's entries it saves must grow with the scope (PostgreSQL, 100,000
-#: customers, a page by the index's way ÷ the broad way: the manager's two ways cross near 6,000 entries, where a
-#: representative's and a team's cross below 2,000; bench/README.md, tenth session).
-BROAD_SCOPE_SHARE = 16
+#: For a large scope, a text is broad only from the scope's customers ÷ this many entries, per database: the broad
+#: way's count reads every customer of the scope, so the entries it saves must grow with the scope. Measured at
+#: 100,000 customers (a page by the index's way against the broad way, paired; bench/README.md, tenth session): on
+#: PostgreSQL the manager's two ways cross near 6,000 entries; on SQLite, whose index way probes each candidate
+#: cheaply, the manager's near 15,000 and a team's (25,000 customers) near 10,000; a representative's below 2,000 on
+#: both.
+BROAD_SCOPE_SHARE = {"postgresql": 16, "sqlite": 4}
 
 
 def broad_threshold(scope_size: Select | None) -> Any:
     """The entries from which a text is broad: :broad_at (BROAD_TEXT_CANDIDATES), or the scope's customers
-    (``scope_size``, a select of their number) ÷ :broad_share (BROAD_SCOPE_SHARE) when that is more."""
+    (``scope_size``, a select of their number) ÷ :broad_share (BROAD_SCOPE_SHARE's) when that is more."""
     least = bindparam("broad_at", type_=Integer)
     if scope_size is None:
         return least
@@ -215,7 +217,7 @@ def is_broad(connection: Any, terms: dict[str, str], scope_size: Select | None =
     if not terms:
         return False
     parameters = {**search_parameters(terms), **(scope_parameters or {}), "broad_at": BROAD_TEXT_CANDIDATES,
-                  "broad_share": BROAD_SCOPE_SHARE}
+                  "broad_share": BROAD_SCOPE_SHARE.get(connection.dialect.name, BROAD_SCOPE_SHARE["postgresql"])}
     found, threshold = connection.execute(_broad_statement(search_shapes(terms), scope_size), parameters).one()
     return found >= threshold
 

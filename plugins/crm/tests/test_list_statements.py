@@ -164,7 +164,7 @@ def test_a_broad_text_is_read_from_the_rows_not_the_index(app, db, org, new_cust
 @pytest.mark.parametrize(("share", "broad_for"), [(1, {"rep1"}), (16, {"rep1", "manager"})])
 def test_a_text_is_broad_from_a_share_of_the_scope(app, db, org, customers, share, broad_for, monkeypatch):
     """The broad way counts every customer of the scope, so a whole scope's list takes a text for broad only from
-    the scope's customers ÷ BROAD_SCOPE_SHARE entries (or BROAD_TEXT_CANDIDATES, when more): 客户 is in 36 names,
+    the scope's customers ÷ BROAD_SCOPE_SHARE (per database) entries (or BROAD_TEXT_CANDIDATES, when more): 客户 is in 36 names,
     the manager sees 37 customers and rep1 10."""
     from flask_login import login_user
 
@@ -172,7 +172,7 @@ def test_a_text_is_broad_from_a_share_of_the_scope(app, db, org, customers, shar
     from plugins.crm.views.customer_list import customer_listing
 
     monkeypatch.setattr(search_terms, "BROAD_TEXT_CANDIDATES", 1)
-    monkeypatch.setattr(search_terms, "BROAD_SCOPE_SHARE", share)
+    monkeypatch.setattr(search_terms, "BROAD_SCOPE_SHARE", {"postgresql": share, "sqlite": share})
     broad = set()
     for role, total in (("rep1", 9), ("manager", 36)):
         with app.test_request_context("/crm/customers", query_string={"q": "客户"}):
