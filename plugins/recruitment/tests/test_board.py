@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import url_for
 from flask_babel import force_locale
 from markupsafe import escape
@@ -91,3 +92,142 @@ def test_who_may_open_the_board(db, people, requisition, login_as, make_applicat
         assert hr.get(url).status_code == 200
     # the plan is read bare: its requirements and its requester's roles are not drawn on the board
     assert not any("recruitment_requirement" in s or "core_grant" in s for s in statements), statements
+
+
+def previous_board(db, requisition, user):
+    """The cards as the window drew them before issue 18 made them a read per (stage, status): row_number() over
+    every active and hired application of the plan, per stage, newest in the stage first and the id breaking ties."""
+    from sqlalchemy import func, select
+
+    from core.security import scoped
+    from plugins.recruitment.models import Candidate
+
+    rank = func.row_number().over(partition_by=Application.stage,
+                                  order_by=(Application.stage_entered_at.desc(), Application.id.desc())).label("rank")
+    inner = scoped(select(Application.id, Application.stage, Application.on_hold, Application.channel,
+                          Application.stage_entered_at, Application.referrer_id, Candidate.name, rank)
+                   .join(Candidate, Candidate.id == Application.candidate_id), Application,
+                   "recruitment.application.view", user).where(
+        Application.requisition_id == requisition.id, Application.status.in_(("active", "hired"))).subquery()
+    cards = {}
+    for row in db.session.execute(select(inner).where(inner.c.rank <= reports.BOARD_CARDS)
+                                  .order_by(inner.c.stage, inner.c.rank)):
+        cards.setdefault(row.stage, []).append(tuple(row)[:-1])
+    return cards
+
+
+@pytest.fixture
+def crowded_board(db, people, requisition, make_application, monkeypatch):
+    """Three cards a column, and in every stage more active and hired applications than that, on few distinct
+    moments (ties across the statuses), with rejected and withdrawn ones, owned inside and outside the head's
+    team, and another plan's applications."""
+    from plugins.recruitment.models import Requisition
+
+    monkeypatch.setattr(reports, "BOARD_CARDS", 3)
+    other = Requisition(title="直播运营", position="sales_rep", headcount=3, reason="growth", state="approved",
+                        requested_by_id=people["head"].id, approved_at=utcnow())
+    db.session.add(other)
+    db.session.commit()
+    now = utcnow().replace(microsecond=0)
+    owners = (people["head"].id, people["supervisor"].id, people["hr"].id, people["rep"].id)
+    statuses = ("active", "hired", "active", "rejected", "hired", "withdrawn", "active")
+    for n in range(84):
+        application = make_application(name=f"候选{n}", req=other if n % 11 == 0 else requisition)
+        db.session.execute(update(Application).where(Application.id == application.id).values(
+            stage=reports.STAGES[n % 6], status=statuses[n % 7], owner_id=owners[n % 4],
+            stage_entered_at=now - timedelta(hours=(n * 7) % 3), on_hold=n % 5 == 0))
+    db.session.commit()
+    return requisition
+
+
+def test_each_column_is_the_newest_cards_of_both_statuses_in_order(db, people, crowded_board):
+    """Per stage the newest BOARD_CARDS active or hired applications, newest in the stage first, the higher id
+    first on the same moment, whichever status each has: what the window gave, for every scope."""
+    from sqlalchemy import select
+
+    rows = db.session.execute(select(Application.id, Application.stage, Application.status,
+                                     Application.stage_entered_at)
+                              .where(Application.requisition_id == crowded_board.id)).all()
+    drawn = reports.board(db.session, crowded_board, people["hr"])
+    for stage in reports.STAGES:
+        mine = [r for r in rows if r.stage == stage and r.status in ("active", "hired")]
+        newest = sorted(mine, key=lambda r: (r.stage_entered_at, r.id), reverse=True)[:3]
+        assert [card.id for card in drawn.cards[stage]] == [r.id for r in newest], stage
+        assert drawn.counts[stage] == len(mine)
+        assert len(mine) > 3 and len({r.stage_entered_at for r in mine}) < len(mine)  # more than fit; ties
+    assert any({r.status for r in rows if r.id in {c.id for c in drawn.cards[s]}} == {"active", "hired"}
+               for s in reports.STAGES)  # a column mixing both statuses
+    for who in ("hr", "head", "supervisor", "rep"):
+        board = reports.board(db.session, crowded_board, people[who])
+        cards = {stage: [tuple(card) for card in column] for stage, column in board.cards.items() if column}
+        assert cards == previous_board(db, crowded_board, people[who]), who
+
+
+def test_a_scoped_reader_sees_only_the_cards_and_counts_of_their_scope(db, people, crowded_board):
+    """Own scope: their applications only; team scope: their team's (not HR's); no grant: nothing. The counts
+    follow the same scope."""
+    from sqlalchemy import select
+
+    owners = dict(db.session.execute(select(Application.id, Application.owner_id)
+                                     .where(Application.requisition_id == crowded_board.id)).all())
+    team = {people["head"].id, people["supervisor"].id, people["rep"].id}
+    for who, reach in (("supervisor", {people["supervisor"].id}), ("head", team), ("rep", set())):
+        board = reports.board(db.session, crowded_board, people[who])
+        shown = [card.id for column in board.cards.values() for card in column]
+        assert {owners[i] for i in shown} <= reach, who
+        assert bool(shown) == bool(reach), who
+        everyone = reports.board(db.session, crowded_board, people["hr"])
+        assert sum(board.counts.values()) < sum(everyone.counts.values()), who
+
+
+def test_the_board_runs_the_same_statements_as_the_plan_grows(db, people, requisition, login_as, count_queries,
+                                                              make_application, monkeypatch):
+    """The counts and the cards are one statement each for a team reader and for HR, with one application or with
+    more than a column holds in every stage and status."""
+    monkeypatch.setattr(reports, "BOARD_CARDS", 2)
+    make_application()
+    url = f"/recruitment/requisitions/{requisition.id}/board"
+    readers = {who: login_as(people[who]) for who in ("hr", "head")}
+    few = {}
+    for who, browser in readers.items():
+        browser.get(url)  # per-process caches (menu, grants) warm up
+        with count_queries() as statements:
+            assert browser.get(url).status_code == 200
+        few[who] = statements
+    for n in range(36):
+        application = make_application(name=f"候选{n}")
+        db.session.execute(update(Application).where(Application.id == application.id).values(
+            stage=reports.STAGES[n % 6], status=("active", "hired", "rejected")[n % 3]))
+    db.session.commit()
+    for who, browser in readers.items():
+        with count_queries() as statements:
+            page = browser.get(url).get_data(as_text=True)
+        assert len(statements) == len(few[who]), who
+        assert len([s for s in statements if "recruitment_application" in s]) == 2, statements
+        assert page.count('class="board-card"') > 6, who
+
+
+def test_sqlite_reads_each_column_backwards_through_the_board_index(db, people, requisition, make_application):
+    """Without statistics SQLite reads each (stage, status) through ix_recruitment_application_board in the cards'
+    order (no sort), and the candidates by their key."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics")
+    make_application()
+    ran = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        ran.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        reports.board(db.session, requisition, people["head"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    ((cards, parameters),) = [(s, p) for s, p in ran if "recruitment_candidate" in s]
+    plan = [row[-1] for row in db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {cards}", parameters)]
+    searches = [step for step in plan if "recruitment_application" in step]
+    assert len(searches) == 12 and all("INDEX ix_recruitment_application_board (requisition_id=? AND status=? AND "
+                                       "stage=?)" in step for step in searches), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
