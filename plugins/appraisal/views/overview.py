@@ -35,8 +35,9 @@ APPEALS_SHOWN = 50
 _IN_CYCLE = Appraisal.cycle_id == bindparam("cycle_id")
 #: How many of the cycle's appraisals are in each state, and of them how many were made final before the cycle
 #: closed (R4.2: this cycle's figure; the regulation page shows the whole history's): one read of the cycle's rows.
-_STATE_COUNTS = (select(Appraisal.state, func.count(), func.count().filter(Appraisal.finalized_at < bindparam(
-    "closes_at", type_=Appraisal.finalized_at.type))).where(_IN_CYCLE).group_by(Appraisal.state))
+_ON_TIME = Appraisal.finalized_at < bindparam("closes_at", type_=Appraisal.finalized_at.type)
+_STATE_COUNTS = (select(Appraisal.state, func.count(), func.count().filter(_ON_TIME))
+                 .where(_IN_CYCLE).group_by(Appraisal.state))
 _REVIEWER = aliased(User)
 #: The cycle's appraisals past their due day still waiting for someone, per reviewer (None: HR), most first; equal
 #: counts in the reviewers' order, HR first (as SQLite gave them when the order was the count's alone).
