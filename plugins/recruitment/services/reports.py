@@ -38,8 +38,9 @@ class Board:
 
 @dataclass(frozen=True)
 class _CardParts:
-    """What the board's card statement is made of, built once per process: building it at every request cost more
-    than running it (issue 18; SQLite, 20 applications: 1.6 against 1.0 ms for the window's board)."""
+    """What the board's card statement is made of, built once per process: built at every request, the twelve
+    branches cost more than running them (issue 18; SQLite, 20 applications: 1.6 ms a board, 1.15 so, 1.0 for the
+    window's)."""
 
     with_candidate: Any  # a card's columns for the requisition ``board_requisition``, and the candidate's id
     with_name: Any  # ... and the candidate's name (joined)
@@ -66,9 +67,10 @@ def _card_parts() -> _CardParts:
 
 
 def _newest_cards(session: Any, user: Any) -> Any:
-    """The newest ``BOARD_CARDS`` cards ``user`` may see of each (stage, status), each read backwards through
-    ix_recruitment_application_board (requisition, status, stage, stage_entered_at): at most 12 x ``BOARD_CARDS``
-    rows whatever the plan's size, and the candidate's name looked up for those only.
+    """The newest ``BOARD_CARDS`` cards ``user`` may see of each (stage, status), each through
+    ix_recruitment_application_board (requisition, status, stage, stage_entered_at), read backwards: at most 12 x
+    ``BOARD_CARDS`` rows whatever the plan's size, and the candidate's name looked up for those only. (PostgreSQL
+    sorts a pair's rows itself while it expects fewer than ``BOARD_CARDS`` of them.)
 
     PostgreSQL: a LATERAL subquery over the twelve pairs, planned once (a UNION ALL of twelve branches took 1.2 ms
     to plan, more than the window ran for at 10,000 applications). SQLite has no LATERAL: a UNION ALL of twelve
@@ -92,7 +94,7 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
 
     The cards are read per (stage, status) (_newest_cards), where a window over all the plan's applications grew
     with them (issue 18); each stage's two statuses are merged here, in the window's order (stage_entered_at, then
-    id, newest first). The counts read the board index alone."""
+    id, newest first). The counts of an "all" scope read the board index alone."""
     counted = scoped(select(Application.stage, func.count()), Application, "recruitment.application.view",
                      user).where(Application.requisition_id == requisition.id, Application.status.in_(ON_BOARD))
     result = Board(counts=dict.fromkeys(STAGES, 0), cards={stage: [] for stage in STAGES})
