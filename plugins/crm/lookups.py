@@ -18,16 +18,17 @@ from core.contracts import LookupDef
 from core.db.substring_index import contains_any_case, is_sqlite, prefix_match
 from core.extensions import db
 from core.web.params import record_id
-from plugins.crm.access import VIEW, scoped_customers
+from plugins.crm.access import VIEW, scope_of, scoped_customers
 from plugins.crm.models import Contact, Customer
 from plugins.crm.services.links import customer_path
-from plugins.crm.services.search_terms import customer_search, owner_not_indexed, search_terms
+from plugins.crm.services.search_terms import customer_search, is_broad, owner_not_indexed, search_terms
 
 
-def _customer_match(query: str) -> Any:
-    """Name, phone or e-mail containing ``query``; or, for a number, the customer of that number (forms and pages
-    call a customer by its number: "Give a customer number")."""
-    condition = customer_search(query)
+def _customer_match(query: str, broad: bool) -> Any:
+    """Name, phone or e-mail containing ``query`` (``broad``: by its LIKEs alone, see search_terms.is_broad); or,
+    for a number, the customer of that number (forms and pages call a customer by its number: "Give a customer
+    number")."""
+    condition = customer_search(query, indexed=not broad)
     number = record_id(query) if query.isdigit() else None
     return or_(condition, Customer.id == number) if number else condition
 
@@ -36,8 +37,10 @@ def search_customers(query: str, user: Any, limit: int, offset: int) -> list[tup
     """(id, name) of the customers ``user`` sees that match ``query`` (all of them for ``""``), by name then id."""
     stmt = scoped_customers(user, VIEW, select(Customer.id, Customer.name))
     if query:
-        stmt = stmt.where(_customer_match(query))
-        if is_sqlite():
+        sqlite = is_sqlite()
+        broad = _read_as_broad(query, user, sqlite)
+        stmt = stmt.where(_customer_match(query, broad))
+        if sqlite and not broad:
             # Without statistics SQLite would walk the name index (or a representative's every customer) testing
             # each row against the search, where the search's own index finds the few matches to sort.
             stmt = owner_not_indexed(stmt, searching=True)
@@ -45,6 +48,19 @@ def search_customers(query: str, user: Any, limit: int, offset: int) -> list[tup
             return [(r.id, r.name) for r in db.session.execute(stmt.order_by(*order).limit(limit).offset(offset))]
     rows = db.session.execute(stmt.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
     return [(r.id, r.name) for r in rows]
+
+
+def _read_as_broad(query: str, user: Any, sqlite: bool) -> bool:
+    """Whether a broad text (search_terms.is_broad: thousands of customers hold it) is tested on the rows read,
+    in the name's order until a page is found, instead of gathering and sorting every match the index holds.
+
+    PostgreSQL: for every scope (100,000 customers, 科技 in one name of ten: 15-36 → 2-7 ms). SQLite: for a
+    representative's own customers only (科技: 8 → 1.6 ms). A team's it reads by the owners' index and sorts them
+    all (11 → 30 ms), and the whole company's by the name's index, where a word that starts many names (北京)
+    lies far along it (bench/README.md, tenth session)."""
+    if sqlite and scope_of(user, VIEW) != "own":
+        return False
+    return is_broad(db.session.connection(), search_terms(query))
 
 
 def customer_labels(ids: list[int], user: Any) -> dict[int, str]:
