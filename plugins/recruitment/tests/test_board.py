@@ -231,3 +231,31 @@ def test_sqlite_reads_each_column_backwards_through_the_board_index(db, people, 
     assert len(searches) == 12 and all("INDEX ix_recruitment_application_board (requisition_id=? AND status=? AND "
                                        "stage=?)" in step for step in searches), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def test_readers_of_one_scope_each_see_their_own(db, people, crowded_board, make_user):
+    """The statements are built once per scope (their user's id or team bound at each call): two readers of the
+    same scope, one after the other, each get what core.security.scoped gives them; an administrator reads as HR,
+    and a reader without the grant, or signed out, reads nothing (both statements still run)."""
+    from flask_login import AnonymousUserMixin
+    from sqlalchemy import select
+
+    head2 = make_user("head2", roles=["department_head"], position="department_head")
+    sup2 = make_user("sup2", roles=["sales_supervisor"], position="sales_supervisor", superior_id=head2.id)
+    admin = make_user("root", roles=["admin"])
+    ids = list(db.session.scalars(select(Application.id).where(Application.requisition_id == crowded_board.id)
+                                  .order_by(Application.id)))
+    for application_id in ids[::3]:
+        db.session.execute(update(Application).where(Application.id == application_id).values(
+            owner_id=(head2.id, sup2.id)[application_id % 2]))
+    db.session.commit()
+    readers = ("supervisor", sup2, "head", head2, "hr", admin, "supervisor", head2, "rep")
+    for who in readers:
+        user = people[who] if isinstance(who, str) else who
+        board = reports.board(db.session, crowded_board, user)
+        cards = {stage: [tuple(card) for card in column] for stage, column in board.cards.items() if column}
+        assert cards == previous_board(db, crowded_board, user), user.login
+        assert bool(cards) == (who != "rep"), user.login
+    for user in (people["rep"], AnonymousUserMixin()):
+        board = reports.board(db.session, crowded_board, user)
+        assert not any(board.cards.values()) and not any(board.counts.values())
