@@ -4,7 +4,6 @@ offer acceptance."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -12,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, column, func, select, text, true, union_all
 
-from core.security import scope_condition, scope_for, scope_parameters, scoped
+from core.security import scope_condition, scope_for, scope_parameters
 from plugins.recruitment.models import (
     CHANNELS,
     STAGES,
@@ -29,6 +28,24 @@ BOARD_CARDS = 30
 ON_BOARD = ("active", "hired")
 #: The funnel's steps: applications, then those that reached each later stage.
 FUNNEL = ("applied", "test", "interview", "background", "offer", "hired")
+#: The permission the applications' figures are scoped by.
+_VIEW = "recruitment.application.view"
+
+
+def _in_scope(stmt: Select, scope: str | None, postgresql: bool, column: Any = Application.owner_id) -> Select:
+    """``stmt`` within ``scope`` on an owner ``column`` (core.security.scope_condition, R2.2), the user's id or
+    team left as parameters (given at each call: scope_parameters). Every statement here is built once per scope
+    and database: core.security.scoped built them at every request, which cost more than running them (issue 18)."""
+    condition = scope_condition(scope, column, postgresql)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def _scope(session: Any, user: Any, permission: str = _VIEW) -> tuple[str | None, bool, dict[str, Any]]:
+    """``user``'s scope on ``permission``, whether it is written for PostgreSQL (only a team's is: one array
+    parameter) and its parameters (core.security.scope_parameters)."""
+    scope = scope_for(user, permission)
+    postgresql = scope == "team" and session.get_bind().dialect.name == "postgresql"
+    return scope, postgresql, scope_parameters(user, scope)
 
 
 @dataclass
@@ -51,22 +68,16 @@ def _board_statements(scope: str | None, postgresql: bool) -> _BoardStatements:
     or team left as parameters (scope_parameters), the plan and the cards a column too: built at every request
     (core.security.scoped), the twelve branches cost more than running them (issue 18; board() CPU at 1,000
     applications, HR: SQLite 1.15 -> 0.23 ms, PostgreSQL 1.26 -> 0.34 ms)."""
-    condition = scope_condition(scope, Application.owner_id, postgresql)
-
-    def in_scope(stmt: Select) -> Select:
-        return stmt if condition is None else stmt.where(condition)
-
-    counts = (in_scope(select(Application.stage, func.count()))
+    counts = (_in_scope(select(Application.stage, func.count()), scope, postgresql)
               .where(Application.requisition_id == bindparam("board_requisition"),
                      Application.status.in_(ON_BOARD)).group_by(Application.stage))
-    return _BoardStatements(counts=counts, cards=_newest_cards(in_scope, postgresql))
+    return _BoardStatements(counts=counts, cards=_newest_cards(scope, postgresql))
 
 
-def _newest_cards(in_scope: Callable[[Select], Select], postgresql: bool) -> Any:
-    """The newest ``BOARD_CARDS`` cards of each (stage, status) the scope reaches (``in_scope`` adds its
-    condition), each through ix_recruitment_application_board (requisition, status, stage, stage_entered_at), read
-    backwards: at most 12 x ``BOARD_CARDS`` rows whatever the plan's size, and the candidate's name looked up for
-    those only. (PostgreSQL sorts a pair's rows itself while it expects fewer than ``BOARD_CARDS`` of them.)
+def _newest_cards(scope: str | None, postgresql: bool) -> Any:
+    """The newest ``BOARD_CARDS`` cards of each (stage, status) ``scope`` reaches, each through
+    ix_recruitment_application_board (requisition, status, stage, stage_entered_at), read backwards: at most 12 x
+    ``BOARD_CARDS`` rows whatever the plan's size, and the candidate's name looked up for those only. (PostgreSQL sorts a pair's rows itself while it expects fewer than ``BOARD_CARDS`` of them.)
 
     PostgreSQL: a LATERAL subquery over the twelve pairs, planned once (a UNION ALL of twelve branches took 1.2 ms
     to plan, more than the window ran for at 10,000 applications). SQLite has no LATERAL: a UNION ALL of twelve
@@ -82,13 +93,14 @@ def _newest_cards(in_scope: Callable[[Select], Select], postgresql: bool) -> Any
         rows = ", ".join(f"('{stage}', '{status}')" for stage, status in drawn)
         pairs = (text(f"SELECT * FROM (VALUES {rows}) AS pair (stage, status)")
                  .columns(column("stage", String), column("status", String)).subquery("board_pair"))
-        kept = (in_scope(columns.add_columns(Application.candidate_id))
+        kept = (_in_scope(columns.add_columns(Application.candidate_id), scope, postgresql)
                 .where(Application.stage == pairs.c.stage, Application.status == pairs.c.status)
                 .order_by(*newest).limit(limit).lateral("board_kept"))
         name = select(Candidate.name).where(Candidate.id == kept.c.candidate_id).scalar_subquery()
         return (select(kept.c.id, kept.c.stage, kept.c.on_hold, kept.c.channel, kept.c.stage_entered_at,
                        kept.c.referrer_id, name.label("name")).select_from(pairs).join(kept, true()))
-    cards = in_scope(columns.add_columns(Candidate.name).join(Candidate, Candidate.id == Application.candidate_id))
+    cards = _in_scope(columns.add_columns(Candidate.name).join(Candidate, Candidate.id == Application.candidate_id),
+                      scope, postgresql)
     return union_all(*(select(cards.where(Application.stage == stage, Application.status == status)
                               .order_by(*newest).limit(limit).subquery())
                        for stage, status in drawn))
@@ -102,7 +114,7 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
     with them (issue 18); each stage's two statuses are merged here, in the window's order (stage_entered_at, then
     id, newest first). The counts of an "all" scope read the board index alone. No grant: the scope's condition is
     false, both statements still run and find nothing (as core.security.scoped)."""
-    scope = scope_for(user, "recruitment.application.view")
+    scope = scope_for(user, _VIEW)
     statements = _board_statements(scope, session.get_bind().dialect.name == "postgresql")
     values = {"board_requisition": requisition.id, **scope_parameters(user, scope)}
     result = Board(counts=dict.fromkeys(STAGES, 0), cards={stage: [] for stage in STAGES})
@@ -116,6 +128,15 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
     return result
 
 
+@cache
+def _funnel_statement(scope: str | None, postgresql: bool, by_requisition: bool) -> Select:
+    stmt = _in_scope(select(Application.channel, Application.furthest, func.count(Application.id)), scope,
+                     postgresql)
+    if by_requisition:
+        stmt = stmt.where(Application.requisition_id == bindparam("report_requisition"))
+    return stmt.group_by(Application.channel, Application.furthest)
+
+
 def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[str, dict[str, int]]:
     """{channel: {step: applications that reached it}} plus a "total" row: one statement.
 
@@ -123,13 +144,13 @@ def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[s
     counting them is the work that grows with the applications, and a plain count per group through the (channel,
     furthest) index reads no row of the table, where a sum of five CASE expressions per application took five times
     as long (SQLite, 10,000 applications: 4.5 -> 0.8 ms of CPU)."""
-    stmt = scoped(select(Application.channel, Application.furthest, func.count(Application.id)), Application,
-                  "recruitment.application.view", user)
+    scope, postgresql, parameters = _scope(session, user)
     if requisition_id:
-        stmt = stmt.where(Application.requisition_id == requisition_id)
+        parameters["report_requisition"] = requisition_id
     steps = [(step, STAGES.index(step)) for step in FUNNEL[1:]]
     table: dict[str, dict[str, int]] = {}
-    for channel, furthest, count in session.execute(stmt.group_by(Application.channel, Application.furthest)):
+    for channel, furthest, count in session.execute(_funnel_statement(scope, postgresql, bool(requisition_id)),
+                                                    parameters):
         values = table.get(channel)
         if values is None:
             values = table[channel] = dict.fromkeys(FUNNEL, 0)
@@ -143,36 +164,54 @@ def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[s
     return ordered
 
 
+@cache
+def _time_in_stage_statement(scope: str | None, postgresql: bool) -> Select:
+    stmt = select(StageChange.from_stage, func.avg(StageChange.seconds_in_stage)).where(
+        StageChange.from_stage.is_not(None), StageChange.from_stage != StageChange.to_stage)
+    if scope != "all":
+        stmt = _in_scope(stmt.join(Application, Application.id == StageChange.application_id), scope, postgresql)
+    return stmt.group_by(StageChange.from_stage)
+
+
 def time_in_stage(session: Any, user: Any) -> dict[str, Decimal]:
     """Average days spent in each stage by applications that left it: one statement. The applications are joined
     only for a scope's condition: every stage change has its application (a foreign key), so for the "all" scope
     the join filtered nothing and cost as much as the average (10,000 applications: PostgreSQL hashed them all)."""
-    stmt = select(StageChange.from_stage, func.avg(StageChange.seconds_in_stage)).where(
-        StageChange.from_stage.is_not(None), StageChange.from_stage != StageChange.to_stage)
-    if scope_for(user, "recruitment.application.view") != "all":
-        stmt = scoped(stmt.join(Application, Application.id == StageChange.application_id), Application,
-                      "recruitment.application.view", user)
+    scope, postgresql, values = _scope(session, user)
     return {stage: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1"))
-            for stage, avg in session.execute(stmt.group_by(StageChange.from_stage))}
+            for stage, avg in session.execute(_time_in_stage_statement(scope, postgresql), values)}
+
+
+@cache
+def _time_to_fill_statement(scope: str | None, postgresql: bool) -> Select:
+    return _in_scope(select(Requisition.approved_at, Requisition.filled_at), scope, postgresql,
+                     Requisition.requested_by_id).where(
+        Requisition.state == "filled", Requisition.approved_at.is_not(None), Requisition.filled_at.is_not(None))
 
 
 def time_to_fill(session: Any, user: Any) -> Decimal | None:
     """Average days from approval to the last place filled, over filled requisitions (one statement; requisitions
     are few, so the difference is taken here, the same on every database)."""
-    stmt = scoped(select(Requisition.approved_at, Requisition.filled_at), Requisition,
-                  "recruitment.requisition.view", user).where(
-        Requisition.state == "filled", Requisition.approved_at.is_not(None), Requisition.filled_at.is_not(None))
-    days = [(filled - approved).total_seconds() / 86400 for approved, filled in session.execute(stmt)]
+    scope, postgresql, values = _scope(session, user, "recruitment.requisition.view")
+    days = [(filled - approved).total_seconds() / 86400
+            for approved, filled in session.execute(_time_to_fill_statement(scope, postgresql), values)]
     return (Decimal(str(sum(days) / len(days))).quantize(Decimal("0.1"))) if days else None
+
+
+_COSTS = select(ChannelCost.channel, func.sum(ChannelCost.amount)).group_by(ChannelCost.channel)
+
+
+@cache
+def _hires_statement(scope: str | None, postgresql: bool) -> Select:
+    return (_in_scope(select(Application.channel, func.count(Application.id)), scope, postgresql)
+            .where(Application.status == "hired").group_by(Application.channel))
 
 
 def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
     """{channel: {cost, hires, per_hire}}: two statements."""
-    costs = dict(session.execute(select(ChannelCost.channel, func.sum(ChannelCost.amount))
-                                 .group_by(ChannelCost.channel)).all())
-    hires = dict(session.execute(scoped(select(Application.channel, func.count(Application.id)), Application,
-                                        "recruitment.application.view", user)
-                                 .where(Application.status == "hired").group_by(Application.channel)).all())
+    scope, postgresql, values = _scope(session, user)
+    costs = dict(session.execute(_COSTS).all())
+    hires = dict(session.execute(_hires_statement(scope, postgresql), values).all())
     result = {}
     for channel in CHANNELS:
         cost, hired = Decimal(costs.get(channel) or 0), int(hires.get(channel) or 0)
@@ -182,11 +221,16 @@ def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
     return result
 
 
+@cache
+def _acceptance_statement(scope: str | None, postgresql: bool) -> Select:
+    return _in_scope(select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0),
+                            func.count(Offer.id)).join(Application, Application.id == Offer.application_id),
+                     scope, postgresql).where(Offer.state.in_(("accepted", "declined")))
+
+
 def offer_acceptance(session: Any, user: Any) -> tuple[int, int, Decimal | None]:
     """(accepted, answered, rate): one statement."""
-    stmt = scoped(select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0),
-                         func.count(Offer.id)).join(Application, Application.id == Offer.application_id),
-                  Application, "recruitment.application.view", user).where(Offer.state.in_(("accepted", "declined")))
-    accepted, answered = session.execute(stmt).one()
+    scope, postgresql, values = _scope(session, user)
+    accepted, answered = session.execute(_acceptance_statement(scope, postgresql), values).one()
     accepted, answered = int(accepted or 0), int(answered or 0)
     return accepted, answered, (Decimal(accepted) / answered).quantize(Decimal("0.0001")) if answered else None
