@@ -175,3 +175,70 @@ def test_time_in_stage_is_what_the_join_with_the_applications_gave(db, people, r
                     for stage, avg in db.session.execute(joined.group_by(StageChange.from_stage))}
         assert reports.time_in_stage(db.session, people[who]) == expected, who
     assert reports.time_in_stage(db.session, people["hr"]) != reports.time_in_stage(db.session, people["supervisor"])
+
+
+def previous_figures(db, user):
+    """Time in stage, time to fill, hires per channel and offer acceptance as they were read before issue 18 built
+    their statements once per scope: core.security.scoped at every call."""
+    from sqlalchemy import case, func, select
+
+    from core.security import scope_for, scoped
+    from plugins.recruitment.models import Application, Offer, Requisition, StageChange
+
+    view = "recruitment.application.view"
+    stage = select(StageChange.from_stage, func.avg(StageChange.seconds_in_stage)).where(
+        StageChange.from_stage.is_not(None), StageChange.from_stage != StageChange.to_stage)
+    if scope_for(user, view) != "all":
+        stage = scoped(stage.join(Application, Application.id == StageChange.application_id), Application, view, user)
+    fill = scoped(select(Requisition.approved_at, Requisition.filled_at), Requisition, "recruitment.requisition.view",
+                  user).where(Requisition.state == "filled")
+    hires = scoped(select(Application.channel, func.count(Application.id)), Application, view, user).where(
+        Application.status == "hired").group_by(Application.channel)
+    offers = scoped(select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0),
+                           func.count(Offer.id)).join(Application, Application.id == Offer.application_id),
+                    Application, view, user).where(Offer.state.in_(("accepted", "declined")))
+    return (sorted(db.session.execute(stage.group_by(StageChange.from_stage)).all()),
+            sorted(db.session.execute(fill).all()), dict(db.session.execute(hires).all()),
+            tuple(db.session.execute(offers).one()))
+
+
+def test_each_figure_keeps_to_its_readers_scope(db, people, requisition, make_application, make_user):
+    """The figures' statements are built once per scope, the reader's id or team bound at each call: each reader
+    (HR, two teams, two own scopes, no grant), one after another, gets what core.security.scoped gave them."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from core.timeutil import utcnow
+    from plugins.recruitment.models import Application, Offer, Requisition, StageChange
+
+    head2 = make_user("head2", roles=["department_head"], position="department_head")
+    sup2 = make_user("sup2", roles=["sales_supervisor"], position="sales_supervisor", superior_id=head2.id)
+    now = utcnow().replace(microsecond=0)
+    theirs = Requisition(title="直播运营", position="sales_rep", headcount=3, reason="growth", state="filled",
+                         requested_by_id=head2.id, approved_at=now - timedelta(days=30), filled_at=now)
+    db.session.add(theirs)
+    db.session.execute(update(Requisition).where(Requisition.id == requisition.id).values(
+        state="filled", filled_at=requisition.approved_at + timedelta(days=9)))
+    owners = (people["head"].id, people["supervisor"].id, people["hr"].id, head2.id, sup2.id)
+    for n in range(20):
+        application = make_application(channel=("campus", "job_site", "referral")[n % 3])
+        db.session.execute(update(Application).where(Application.id == application.id).values(
+            owner_id=owners[n % 5], status="hired" if n % 4 == 0 else "active"))
+        db.session.add(StageChange(application_id=application.id, from_stage=("screening", "test")[n % 2],
+                                   to_stage="interview", seconds_in_stage=3600 * (n + 1)))
+        db.session.add(Offer(application_id=application.id, position="sales_rep", salary=8000,
+                             start_date=now.date(), created_by_id=people["hr"].id,
+                             state=("accepted", "declined", "sent")[n % 3]))
+    db.session.commit()
+    for who in ("hr", "head", head2, "supervisor", sup2, "rep", "supervisor"):
+        user = people[who] if isinstance(who, str) else who
+        stage, fill, hires, (accepted, answered) = previous_figures(db, user)
+        assert reports.time_in_stage(db.session, user) == {
+            code: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1")) for code, avg in stage}, user.login
+        days = [(filled - approved).total_seconds() / 86400 for approved, filled in fill]
+        assert reports.time_to_fill(db.session, user) == (
+            Decimal(str(sum(days) / len(days))).quantize(Decimal("0.1")) if days else None), user.login
+        assert {c: row["hires"] for c, row in reports.cost_per_hire(db.session, user).items()} == hires, user.login
+        assert reports.offer_acceptance(db.session, user)[:2] == (accepted, answered), user.login
+        assert bool(hires) == (who != "rep"), user.login
