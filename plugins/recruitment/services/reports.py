@@ -48,6 +48,14 @@ def _scope(session: Any, user: Any, permission: str = _VIEW) -> tuple[str | None
     return scope, postgresql, scope_parameters(user, scope)
 
 
+def _rows(session: Any, stmt: Any, parameters: dict[str, Any] | None = None) -> Any:
+    """``stmt``'s rows, run on the session's connection as plain rows: the ORM's work for a statement of columns
+    cost more than some of these statements took to run (issue 18). Pending changes are flushed first, as the
+    session's own execute would."""
+    session.flush()
+    return session.connection().execute(stmt, parameters)
+
+
 @dataclass
 class Board:
     counts: dict[str, int] = field(default_factory=dict)
@@ -77,7 +85,8 @@ def _board_statements(scope: str | None, postgresql: bool) -> _BoardStatements:
 def _newest_cards(scope: str | None, postgresql: bool) -> Any:
     """The newest ``BOARD_CARDS`` cards of each (stage, status) ``scope`` reaches, each through
     ix_recruitment_application_board (requisition, status, stage, stage_entered_at), read backwards: at most 12 x
-    ``BOARD_CARDS`` rows whatever the plan's size, and the candidate's name looked up for those only. (PostgreSQL sorts a pair's rows itself while it expects fewer than ``BOARD_CARDS`` of them.)
+    ``BOARD_CARDS`` rows whatever the plan's size, and the candidate's name looked up for those only. (PostgreSQL
+    sorts a pair's rows itself while it expects fewer than ``BOARD_CARDS`` of them.)
 
     PostgreSQL: a LATERAL subquery over the twelve pairs, planned once (a UNION ALL of twelve branches took 1.2 ms
     to plan, more than the window ran for at 10,000 applications). SQLite has no LATERAL: a UNION ALL of twelve
@@ -118,9 +127,9 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
     statements = _board_statements(scope, session.get_bind().dialect.name == "postgresql")
     values = {"board_requisition": requisition.id, **scope_parameters(user, scope)}
     result = Board(counts=dict.fromkeys(STAGES, 0), cards={stage: [] for stage in STAGES})
-    for stage, n in session.execute(statements.counts, values):
+    for stage, n in _rows(session, statements.counts, values):
         result.counts[stage] = n
-    for row in session.execute(statements.cards, {**values, "board_cards": BOARD_CARDS}):
+    for row in _rows(session, statements.cards, {**values, "board_cards": BOARD_CARDS}):
         result.cards[row.stage].append(row)
     for cards in result.cards.values():
         cards.sort(key=lambda card: (card.stage_entered_at, card.id), reverse=True)
@@ -149,7 +158,7 @@ def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[s
         parameters["report_requisition"] = requisition_id
     steps = [(step, STAGES.index(step)) for step in FUNNEL[1:]]
     table: dict[str, dict[str, int]] = {}
-    for channel, furthest, count in session.execute(_funnel_statement(scope, postgresql, bool(requisition_id)),
+    for channel, furthest, count in _rows(session, _funnel_statement(scope, postgresql, bool(requisition_id)),
                                                     parameters):
         values = table.get(channel)
         if values is None:
@@ -179,7 +188,7 @@ def time_in_stage(session: Any, user: Any) -> dict[str, Decimal]:
     the join filtered nothing and cost as much as the average (10,000 applications: PostgreSQL hashed them all)."""
     scope, postgresql, values = _scope(session, user)
     return {stage: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1"))
-            for stage, avg in session.execute(_time_in_stage_statement(scope, postgresql), values)}
+            for stage, avg in _rows(session, _time_in_stage_statement(scope, postgresql), values)}
 
 
 @cache
@@ -194,7 +203,7 @@ def time_to_fill(session: Any, user: Any) -> Decimal | None:
     are few, so the difference is taken here, the same on every database)."""
     scope, postgresql, values = _scope(session, user, "recruitment.requisition.view")
     days = [(filled - approved).total_seconds() / 86400
-            for approved, filled in session.execute(_time_to_fill_statement(scope, postgresql), values)]
+            for approved, filled in _rows(session, _time_to_fill_statement(scope, postgresql), values)]
     return (Decimal(str(sum(days) / len(days))).quantize(Decimal("0.1"))) if days else None
 
 
@@ -210,8 +219,8 @@ def _hires_statement(scope: str | None, postgresql: bool) -> Select:
 def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
     """{channel: {cost, hires, per_hire}}: two statements."""
     scope, postgresql, values = _scope(session, user)
-    costs = dict(session.execute(_COSTS).all())
-    hires = dict(session.execute(_hires_statement(scope, postgresql), values).all())
+    costs = dict(_rows(session, _COSTS).all())
+    hires = dict(_rows(session, _hires_statement(scope, postgresql), values).all())
     result = {}
     for channel in CHANNELS:
         cost, hired = Decimal(costs.get(channel) or 0), int(hires.get(channel) or 0)
@@ -231,6 +240,6 @@ def _acceptance_statement(scope: str | None, postgresql: bool) -> Select:
 def offer_acceptance(session: Any, user: Any) -> tuple[int, int, Decimal | None]:
     """(accepted, answered, rate): one statement."""
     scope, postgresql, values = _scope(session, user)
-    accepted, answered = session.execute(_acceptance_statement(scope, postgresql), values).one()
+    accepted, answered = _rows(session, _acceptance_statement(scope, postgresql), values).one()
     accepted, answered = int(accepted or 0), int(answered or 0)
     return accepted, answered, (Decimal(accepted) / answered).quantize(Decimal("0.0001")) if answered else None
