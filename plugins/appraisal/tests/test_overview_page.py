@@ -42,7 +42,8 @@ def add_people(db, superior_id: int | None, n: int, prefix: str) -> list[int]:
         {"login": f"{prefix}{i}", "name": f"{prefix}员工{i}", "session_token": f"{prefix}{i}", "active": True,
          "position": "sales_rep", "superior_id": superior_id} for i in range(n)])
     db.session.commit()
-    return list(db.session.scalars(select(User.id).where(User.login.like(f"{prefix}%")).order_by(User.id)))
+    logins = [f"{prefix}{i}" for i in range(n)]
+    return list(db.session.scalars(select(User.id).where(User.login.in_(logins)).order_by(User.id)))
 
 
 def page_of(login_as, team, url: str) -> str:
@@ -149,11 +150,11 @@ def test_an_empty_cycle_shows_zeros(db, team, template, login_as):
 
 
 def test_no_cycle_at_all(db, team, login_as, count_queries):
-    """Before any cycle: the form to open one, no picker and no figures; one statement of the appraisal's (two when
-    a cycle is asked for by its id)."""
+    """Before any cycle: the form to open one, no picker and no figures; one statement of the appraisal's, a cycle
+    asked for by its id included (no cycle is older than the picker's)."""
     client = login_as(team["hr"])
     client.get("/appraisal/overview")
-    for url, expected in (("/appraisal/overview", 1), ("/appraisal/overview?cycle=7", 2)):
+    for url, expected in (("/appraisal/overview", 1), ("/appraisal/overview?cycle=7", 1)):
         with count_queries() as statements:
             response = client.get(url)
         page = response.get_data(as_text=True)

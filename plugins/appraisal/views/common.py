@@ -169,14 +169,14 @@ def _cycle_rows() -> tuple[Any, Any]:
 
 def cycle_and_choices(raw: Any) -> tuple[Any, list[tuple[int, str]]]:
     """The cycle asked for, else the latest one (as cycle_from; a plain row of id, kind, period_start, due_on,
-    closes_at and pulled_at), and the picker's choices (as cycle_choices): one statement when the cycle is among the
-    latest."""
+    closes_at and pulled_at), and the picker's choices (as cycle_choices): one statement, two for a cycle older than
+    the picker's CYCLE_CHOICES latest."""
     connection = db.session.connection()
     latest, by_id = _cycle_rows()
     rows = connection.execute(latest).all()
     ident = record_id(raw)
     cycle = next((row for row in rows if row.id == ident), None) if ident else None
-    if cycle is None and ident:
+    if cycle is None and ident and len(rows) == CYCLE_CHOICES:  # fewer: every cycle is among them
         cycle = connection.execute(by_id, {"cycle_id": ident}).first()
     if cycle is None and rows:
         cycle = rows[0]

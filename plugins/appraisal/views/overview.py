@@ -2,7 +2,8 @@
 statements; opening a cycle by hand; the overdue list (R4.2).
 
 The overview runs four statements whatever the headcount and the number of cycles: the cycles (the shown one among
-them, common.cycle_and_choices), the counts by state with the on-time count, the overdue per reviewer, the appeals.
+them, common.cycle_and_choices; one more for a cycle older than the picker's), the counts by state with the on-time
+count, the overdue per reviewer, the appeals.
 They are built once per process with the cycle, its closing moment and today as bound parameters, and run on the
 session's connection as plain rows (issue 18: building them and the ORM's work cost more than their SQL)."""
 
