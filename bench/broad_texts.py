@@ -28,7 +28,7 @@ from bench.harness import bench_app, sign_in
 from bench.search_bench import build
 
 #: Texts by how many customers hold them: one name in ten, one in sixteen (at the start of names), about one in
-#: forty (twice), one in 1,600, none.
+#: forty (twice), one in about 1,500, none.
 TEXTS = ("科技", "北京", "星", "宏", "星河", "有限公司")
 LOGINS = ("manager", "sup0", "rep0")
 

@@ -11,8 +11,8 @@ How the index answers, for each of the three values (W = SEARCH_WINDOW character
 - a longer text: the customers with a window equal to its first W characters and one equal to its last W.
 The candidates are then confirmed with LIKE '%text%' on their own row ("%" and "_" typed are literal). All of it
 is one subquery of the list's statements. A broad text (``is_broad``: the index holds BROAD_TEXT_CANDIDATES
-entries or more, or more than a share of a large scope's customers; asked in one statement more) is searched with
-the LIKEs alone, as the list reads its rows.
+entries or more and, for a whole scope's list, at least its customers ÷ BROAD_SCOPE_SHARE; asked in one statement
+more) is searched with the LIKEs alone, as the list reads its rows.
 """
 
 from __future__ import annotations
@@ -167,27 +167,31 @@ def bound_confirmed(shapes: tuple[tuple[str, str], ...]) -> Any:
                  for field, _ in shapes))
 
 
-#: A text with at least this many entries in the index (a customer may hold a window more than once) is "broad":
-#: a list searched for it reads the rows of its scope in the list's order, confirming each with its LIKE, and
+#: A text with at least this many entries in the index (a customer may hold a window more than once) is "broad"
+#: (for a whole scope's customer list: and at least BROAD_SCOPE_SHARE's share of the scope): a list searched for it
+#: reads the rows of its scope in the list's order, confirming each with its LIKE, and
 #: counts them from those rows, instead of gathering the index's candidates and probing each one (CRM bench at
 #: 100,000, a text in every name: 230 ms a statement on PostgreSQL, where the count's scan takes some tens and the
 #: page's walk stops at its rows).
 BROAD_TEXT_CANDIDATES = 2000
 
 
-def candidate_count(shapes: tuple[tuple[str, str], ...], literal: bool = False) -> Select:
-    """How many index entries ``shapes``' texts have (search_parameters), counted up to :broad_at: whether a text
-    is broad, at the cost of reading at most that many entries (``literal``: bound_candidates')."""
-    found = bound_candidate_ids(shapes, literal=literal).limit(bindparam("broad_at", type_=Integer)).subquery()
-    return select(func.count()).select_from(found)
+def candidate_count(shapes: tuple[tuple[str, str], ...], literal: bool = False, cap: Any = None) -> Select:
+    """How many index entries ``shapes``' texts have (search_parameters), counted up to ``cap`` (default
+    :broad_at): whether a text is broad, at the cost of reading at most that many entries (``literal``:
+    bound_candidates')."""
+    cap = bindparam("broad_at", type_=Integer) if cap is None else cap
+    return select(func.count()).select_from(bound_candidate_ids(shapes, literal=literal).limit(cap).subquery())
 
 
 #: For a large scope, a text is broad only from the scope's customers ÷ this many entries, per database: the broad
 #: way's count reads every customer of the scope, so the entries it saves must grow with the scope. Measured at
-#: 100,000 customers (a page by the index's way against the broad way, paired; bench/README.md, tenth session): on
-#: PostgreSQL the manager's two ways cross near 6,000 entries; on SQLite, whose index way probes each candidate
-#: cheaply, the manager's near 15,000 and a team's (25,000 customers) near 10,000; a representative's below 2,000 on
-#: both.
+#: 100,000 customers (a page by the index's way against the broad way, paired: bench/broad_texts.py, figures in
+#: bench/README.md, tenth session): on PostgreSQL the manager's two ways cross between 6,200 and 9,900 entries; on
+#: SQLite, whose index way probes each candidate cheaply, the manager's near 15,000 and a team's (25,000 customers)
+#: near 11,000, so one share is a compromise: a quarter keeps the manager's texts to 25,000 entries on the index and
+#: sends a team's from 6,250 the broad way (科技, 9,938 entries: 21.7 ms against the index's 20.1). A
+#: representative's cross below 2,000 on both.
 BROAD_SCOPE_SHARE = {"postgresql": 16, "sqlite": 4}
 
 
@@ -205,8 +209,7 @@ def broad_threshold(scope_size: Select | None) -> Any:
 def _broad_statement(shapes: tuple[tuple[str, str], ...], scope_size: Select | None) -> Select:
     """(the entries counted up to the threshold, the threshold): candidate_count with broad_threshold as its cap."""
     threshold = broad_threshold(scope_size)
-    found = bound_candidate_ids(shapes).limit(threshold).subquery()
-    return select(select(func.count()).select_from(found).scalar_subquery(), threshold)
+    return select(candidate_count(shapes, cap=threshold).scalar_subquery(), threshold)
 
 
 def is_broad(connection: Any, terms: dict[str, str], scope_size: Select | None = None,
