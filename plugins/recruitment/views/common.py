@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, current_app, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import lazyload
 
 from core.security import can, get_scoped_or_404, public
@@ -32,7 +36,7 @@ PRIVACY = "recruitment.privacy"
 def recruitment_template_helpers() -> dict[str, Any]:
     from core.identity.positions import position_label
 
-    return {"rlabels": labels.ALL, "rcan": may, "position_label": position_label}
+    return {"rlabels": labels.ALL, "rcan": may, "rtabs": tabs, "position_label": position_label}
 
 
 @bp.get("/assets/<path:filename>")
@@ -40,6 +44,36 @@ def recruitment_template_helpers() -> dict[str, Any]:
 def asset(filename: str):  # type: ignore[no-untyped-def]
     """The plugin's static files (no inline scripts or styles under the CSP)."""
     return send_from_directory(PLUGIN_DIR / "static" / "recruitment", filename, max_age=3600)
+
+
+#: The recruitment pages' tabs (recruitment/_macros.html nav): endpoint, label, the permission that shows it.
+TABS = (
+    ("recruitment.requisitions", _l("Hiring plans"), REQ_VIEW), ("recruitment.candidates", _l("Candidates"), APP_VIEW),
+    ("recruitment.my_interviews", _l("My interviews"), INTERVIEW), ("recruitment.papers", _l("Written tests"), APP_MANAGE),
+    ("recruitment.postings", _l("Postings and costs"), POSTING_MANAGE), ("recruitment.reports", _l("Reports"), REPORTS),
+)
+TABS_LABEL = _l("Recruitment")
+
+
+@dataclass(frozen=True)
+class Tabs:
+    """The tabs in one locale and under one script root: their list's label and (endpoint, URL, label,
+    permission) each, labels as Jinja's ``_()`` drew them (the translation, not escaped again)."""
+
+    label: Markup
+    items: tuple[tuple[str, str, Markup, str], ...]
+
+
+def tabs() -> Tabs:
+    """The request's Tabs, built once per locale, script root and process (issue 18: a catalogue look-up and a
+    ``url_for`` per tab on every recruitment page). Whether a tab is drawn is asked at each request (``may``)."""
+    known: dict[tuple[str, str], Tabs] = current_app.extensions["netsales"].memo("recruitment.tabs", None, dict)
+    key = (str(get_locale()), request.script_root)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = Tabs(Markup(str(TABS_LABEL)), tuple(
+            (endpoint, url_for(endpoint), Markup(str(label)), permission) for endpoint, label, permission in TABS))
+    return found
 
 
 def may(permission: str, obj: Any = None) -> bool:
