@@ -10,12 +10,13 @@ session's connection as plain rows (issue 18: building them and the ORM's work c
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from core.extensions import db
@@ -33,42 +34,53 @@ from plugins.appraisal.views.common import bp, cycle_and_choices
 
 APPEALS_SHOWN = 50
 
-_IN_CYCLE = Appraisal.cycle_id == bindparam("cycle_id")
-#: How many of the cycle's appraisals are in each state, and of them how many were made final before the cycle
-#: closed (R4.2: this cycle's figure; the regulation page shows the whole history's): one read of the cycle's rows.
-_ON_TIME = Appraisal.finalized_at < bindparam("closes_at", type_=Appraisal.finalized_at.type)
-_STATE_COUNTS = (select(Appraisal.state, func.count(), func.count().filter(_ON_TIME))
-                 .where(_IN_CYCLE).group_by(Appraisal.state))
-_REVIEWER = aliased(User)
-#: The cycle's appraisals past their due day still waiting for someone, per reviewer (None: HR), most first; equal
-#: counts in the reviewers' order, HR first (as SQLite gave them when the order was the count's alone).
-_OVERDUE = (select(_REVIEWER.id, _REVIEWER.name, func.count().label("overdue"))
-            .select_from(Appraisal).outerjoin(_REVIEWER, _REVIEWER.id == Appraisal.reviewer_id)
-            .where(_IN_CYCLE, Appraisal.state.in_(("self_assessment", "superior_review")),
-                   Appraisal.due_on < bindparam("today", type_=Appraisal.due_on.type))
-            .group_by(_REVIEWER.id, _REVIEWER.name)
-            .order_by(func.count().desc(), _REVIEWER.id.asc().nulls_first()))
-_PERSON = aliased(User)
-#: The appeals waiting for a decision, the oldest first (at the same moment, the first opened).
-_APPEALS = (select(Appraisal.id, _PERSON.name, Appraisal.final_score, Appraisal.appealed_at)
-            .join(_PERSON, _PERSON.id == Appraisal.employee_id)
-            .where(_IN_CYCLE, Appraisal.state == "appealed")
-            .order_by(Appraisal.appealed_at, Appraisal.id).limit(APPEALS_SHOWN))
+class _Statements(NamedTuple):
+    """The overview's statements, built once per process (at first use: built at import, they configured every
+    model's mappers before other plugins' models were imported)."""
+
+    #: How many of the cycle's appraisals are in each state, and of them how many were made final before the cycle
+    #: closed (R4.2: this cycle's figure; the regulation page shows the whole history's): one read of the cycle's rows.
+    state_counts: Select
+    #: The cycle's appraisals past their due day still waiting for someone, per reviewer (None: HR), most first;
+    #: equal counts in the reviewers' order, HR first (as SQLite gave them when the order was the count's alone).
+    overdue: Select
+    #: The appeals waiting for a decision, the oldest first (at the same moment, the first opened).
+    appeals: Select
+
+
+@cache
+def _statements() -> _Statements:
+    in_cycle = Appraisal.cycle_id == bindparam("cycle_id")
+    on_time = Appraisal.finalized_at < bindparam("closes_at", type_=Appraisal.finalized_at.type)
+    reviewer, person = aliased(User), aliased(User)
+    return _Statements(
+        state_counts=(select(Appraisal.state, func.count(), func.count().filter(on_time))
+                      .where(in_cycle).group_by(Appraisal.state)),
+        overdue=(select(reviewer.id, reviewer.name, func.count().label("overdue"))
+                 .select_from(Appraisal).outerjoin(reviewer, reviewer.id == Appraisal.reviewer_id)
+                 .where(in_cycle, Appraisal.state.in_(("self_assessment", "superior_review")),
+                        Appraisal.due_on < bindparam("today", type_=Appraisal.due_on.type))
+                 .group_by(reviewer.id, reviewer.name)
+                 .order_by(func.count().desc(), reviewer.id.asc().nulls_first())),
+        appeals=(select(Appraisal.id, person.name, Appraisal.final_score, Appraisal.appealed_at)
+                 .join(person, person.id == Appraisal.employee_id)
+                 .where(in_cycle, Appraisal.state == "appealed")
+                 .order_by(Appraisal.appealed_at, Appraisal.id).limit(APPEALS_SHOWN)))
 
 
 def cycle_figures(cycle: Any, today: date) -> tuple[dict[str, int], int, list[Any], list[Any]]:
     """The cycle's counts by state (every state, 0 included), how many were made final on time, the overdue per
     reviewer as (id, name, count) and the appeals waiting as (id, name, final score, appealed at)."""
-    connection = db.session.connection()
+    connection, statements = db.session.connection(), _statements()
     found: dict[str, int] = {}
     on_time = 0
-    for state, count, timely in connection.execute(_STATE_COUNTS, {"cycle_id": cycle.id,
+    for state, count, timely in connection.execute(statements.state_counts, {"cycle_id": cycle.id,
                                                                     "closes_at": cycle.closes_at}):
         found[state] = count
         on_time += timely
     counts = {state: int(found.get(state, 0)) for state in STATES}
-    overdue = connection.execute(_OVERDUE, {"cycle_id": cycle.id, "today": today}).all()
-    appeals = connection.execute(_APPEALS, {"cycle_id": cycle.id}).all()
+    overdue = connection.execute(statements.overdue, {"cycle_id": cycle.id, "today": today}).all()
+    appeals = connection.execute(statements.appeals, {"cycle_id": cycle.id}).all()
     return counts, on_time, overdue, appeals
 
 
