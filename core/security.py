@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from flask import abort, current_app, g
 from flask_login import current_user
@@ -162,14 +162,28 @@ def owner_column(model: Any) -> InstrumentedAttribute:
     return getattr(model, name)
 
 
+class StatementScope(NamedTuple):
+    """A user's scope on a permission as a statement built once per scope needs it: the scope, whether its
+    condition is written for PostgreSQL (only a team's differs: one array parameter) and its parameters."""
+
+    scope: str | None
+    postgresql: bool
+    parameters: dict[str, Any]
+
+
+def statement_scope(user: Any, permission: str) -> StatementScope:
+    """``user``'s scope on ``permission`` for ``scope_condition(scope, column, postgresql)`` in a statement built
+    once per (scope, postgresql), run with ``parameters`` (scope_parameters)."""
+    scope = scope_for(user, permission)
+    return StatementScope(scope, scope == "team" and _postgresql(), scope_parameters(user, scope))
+
+
 def scoped(query: Q, model: Any, permission: str, user: Any = None) -> Q:
     """Restrict ``query`` (a select over ``model``) to the rows ``user`` may reach through ``permission``:
     own → rows they own, team → rows their team owns, all → every row, no grant → no row (scope_condition's
     rule, the user's id or team bound)."""
-    user = current_user if user is None else user
-    scope = scope_for(user, permission)
-    condition = scope_condition(scope, owner_column(model), scope == "team" and _postgresql(),
-                                scope_parameters(user, scope))
+    scope, postgresql, parameters = statement_scope(current_user if user is None else user, permission)
+    condition = scope_condition(scope, owner_column(model), postgresql, parameters)
     return query if condition is None else query.where(condition)
 
 

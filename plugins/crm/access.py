@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import can, scope_condition, scope_for, scope_parameters, team_condition
+from core.security import can, scope_condition, scope_for, scope_parameters, statement_scope, team_condition
 from plugins.crm.models import Customer
 
 #: Load a customer's owner with its name only: a whole user would bring its roles and their grants (two more
@@ -58,10 +58,8 @@ def in_scope(stmt: Select, scope: str | None, postgresql: bool, parameters: dict
 def scoped_customers(user: Any, permission: str = VIEW, stmt: Select | None = None) -> Select:
     """``stmt`` (default: every live customer) limited to ``user``'s scope on ``permission`` (``in_scope``, the
     user's id or team bound)."""
-    scope = scope_for(user, permission)
-    # Only a team is written differently on PostgreSQL (one array parameter): asking the session costs time.
-    postgresql = scope == "team" and db.session.get_bind().dialect.name == "postgresql"
-    return in_scope(select(Customer) if stmt is None else stmt, scope, postgresql, scope_parameters(user, scope))
+    scope, postgresql, parameters = statement_scope(user, permission)
+    return in_scope(select(Customer) if stmt is None else stmt, scope, postgresql, parameters)
 
 
 def pool_customers(user: Any, stmt: Select | None = None) -> Select:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, column, func, select, text, true, union_all
 
-from core.security import scope_condition, scope_for, scope_parameters
+from core.security import scope_condition, statement_scope
 from plugins.recruitment.models import (
     CHANNELS,
     STAGES,
@@ -38,14 +38,6 @@ def _in_scope(stmt: Select, scope: str | None, postgresql: bool, column: Any = A
     and database: core.security.scoped built them at every request, which cost more than running them (issue 18)."""
     condition = scope_condition(scope, column, postgresql)
     return stmt if condition is None else stmt.where(condition)
-
-
-def _scope(session: Any, user: Any, permission: str = _VIEW) -> tuple[str | None, bool, dict[str, Any]]:
-    """``user``'s scope on ``permission``, whether it is written for PostgreSQL (only a team's is: one array
-    parameter) and its parameters (core.security.scope_parameters)."""
-    scope = scope_for(user, permission)
-    postgresql = scope == "team" and session.get_bind().dialect.name == "postgresql"
-    return scope, postgresql, scope_parameters(user, scope)
 
 
 def _rows(session: Any, stmt: Any, parameters: dict[str, Any] | None = None) -> Any:
@@ -123,9 +115,10 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
     with them (issue 18); each stage's two statuses are merged here, in the window's order (stage_entered_at, then
     id, newest first). The counts of an "all" scope read the board index alone. No grant: the scope's condition is
     false, both statements still run and find nothing (as core.security.scoped)."""
-    scope = scope_for(user, _VIEW)
+    scope, _team_on_postgresql, parameters = statement_scope(user, _VIEW)
+    # Built per database for every scope (PostgreSQL's LATERAL, SQLite's UNION ALL), not only a team's.
     statements = _board_statements(scope, session.get_bind().dialect.name == "postgresql")
-    values = {"board_requisition": requisition.id, **scope_parameters(user, scope)}
+    values = {"board_requisition": requisition.id, **parameters}
     result = Board(counts=dict.fromkeys(STAGES, 0), cards={stage: [] for stage in STAGES})
     for stage, n in _rows(session, statements.counts, values):
         result.counts[stage] = n
@@ -153,7 +146,7 @@ def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[s
     counting them is the work that grows with the applications, and a plain count per group through the (channel,
     furthest) index reads no row of the table, where a sum of five CASE expressions per application took five times
     as long (SQLite, 10,000 applications: 4.5 -> 0.8 ms of CPU)."""
-    scope, postgresql, parameters = _scope(session, user)
+    scope, postgresql, parameters = statement_scope(user, _VIEW)
     if requisition_id:
         parameters["report_requisition"] = requisition_id
     steps = [(step, STAGES.index(step)) for step in FUNNEL[1:]]
@@ -186,7 +179,7 @@ def time_in_stage(session: Any, user: Any) -> dict[str, Decimal]:
     """Average days spent in each stage by applications that left it: one statement. The applications are joined
     only for a scope's condition: every stage change has its application (a foreign key), so for the "all" scope
     the join filtered nothing and cost as much as the average (10,000 applications: PostgreSQL hashed them all)."""
-    scope, postgresql, values = _scope(session, user)
+    scope, postgresql, values = statement_scope(user, _VIEW)
     return {stage: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1"))
             for stage, avg in _rows(session, _time_in_stage_statement(scope, postgresql), values)}
 
@@ -201,7 +194,7 @@ def _time_to_fill_statement(scope: str | None, postgresql: bool) -> Select:
 def time_to_fill(session: Any, user: Any) -> Decimal | None:
     """Average days from approval to the last place filled, over filled requisitions (one statement; requisitions
     are few, so the difference is taken here, the same on every database)."""
-    scope, postgresql, values = _scope(session, user, "recruitment.requisition.view")
+    scope, postgresql, values = statement_scope(user, "recruitment.requisition.view")
     days = [(filled - approved).total_seconds() / 86400
             for approved, filled in _rows(session, _time_to_fill_statement(scope, postgresql), values)]
     return (Decimal(str(sum(days) / len(days))).quantize(Decimal("0.1"))) if days else None
@@ -218,7 +211,7 @@ def _hires_statement(scope: str | None, postgresql: bool) -> Select:
 
 def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
     """{channel: {cost, hires, per_hire}}: two statements."""
-    scope, postgresql, values = _scope(session, user)
+    scope, postgresql, values = statement_scope(user, _VIEW)
     costs = dict(_rows(session, _COSTS).all())
     hires = dict(_rows(session, _hires_statement(scope, postgresql), values).all())
     result = {}
@@ -239,7 +232,7 @@ def _acceptance_statement(scope: str | None, postgresql: bool) -> Select:
 
 def offer_acceptance(session: Any, user: Any) -> tuple[int, int, Decimal | None]:
     """(accepted, answered, rate): one statement."""
-    scope, postgresql, values = _scope(session, user)
+    scope, postgresql, values = statement_scope(user, _VIEW)
     accepted, answered = _rows(session, _acceptance_statement(scope, postgresql), values).one()
     accepted, answered = int(accepted or 0), int(answered or 0)
     return accepted, answered, (Decimal(accepted) / answered).quantize(Decimal("0.0001")) if answered else None
