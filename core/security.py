@@ -178,13 +178,20 @@ def statement_scope(user: Any, permission: str) -> StatementScope:
     return StatementScope(scope, scope == "team" and _postgresql(), scope_parameters(user, scope))
 
 
+def within_scope(query: Q, scope: str | None, column: Any, postgresql: bool = False,
+                 values: Mapping[str, Any] | None = None) -> Q:
+    """``query`` where the owner ``column`` is within ``scope`` (scope_condition; unchanged for "all"): for a
+    statement built once per scope, or with ``values`` bound for one request."""
+    condition = scope_condition(scope, column, postgresql, values)
+    return query if condition is None else query.where(condition)
+
+
 def scoped(query: Q, model: Any, permission: str, user: Any = None) -> Q:
     """Restrict ``query`` (a select over ``model``) to the rows ``user`` may reach through ``permission``:
     own → rows they own, team → rows their team owns, all → every row, no grant → no row (scope_condition's
     rule, the user's id or team bound)."""
     scope, postgresql, parameters = statement_scope(current_user if user is None else user, permission)
-    condition = scope_condition(scope, owner_column(model), postgresql, parameters)
-    return query if condition is None else query.where(condition)
+    return within_scope(query, scope, owner_column(model), postgresql, parameters)
 
 
 def _postgresql() -> bool:

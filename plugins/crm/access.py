@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import can, scope_condition, scope_for, scope_parameters, statement_scope, team_condition
+from core.security import can, scope_for, scope_parameters, statement_scope, team_condition, within_scope
 from plugins.crm.models import Customer
 
 #: Load a customer's owner with its name only: a whole user would bring its roles and their grants (two more
@@ -50,9 +50,7 @@ def in_scope(stmt: Select, scope: str | None, postgresql: bool, parameters: dict
     scope_condition) and the CRM's twist, merged-away files hidden. The one place that states the rule: the
     customer list's statements built once per scope (its user's id or team left as parameters, given at each
     request) and ``scoped_customers`` (``parameters`` bound: core.security.scope_parameters) both come from it."""
-    condition = scope_condition(scope, Customer.owner_id, postgresql, parameters)
-    stmt = stmt if condition is None else stmt.where(condition)
-    return stmt.where(Customer.merged_into_id.is_(None))
+    return within_scope(stmt, scope, Customer.owner_id, postgresql, parameters).where(Customer.merged_into_id.is_(None))
 
 
 def scoped_customers(user: Any, permission: str = VIEW, stmt: Select | None = None) -> Select:
@@ -105,9 +103,8 @@ def assignable_users(user: Any) -> list[User]:
 
 def _sales_people_statement(scope: str, postgresql: bool) -> Select:
     stmt = select(User.id, User.name, User.active).where(User.position.in_(SALES_POSITIONS))
-    condition = scope_condition(scope, User.id, postgresql)
     # The id after the name: the owner filter and the assignment form list the same people in the same order.
-    return (stmt if condition is None else stmt.where(condition)).order_by(User.name, User.id)
+    return within_scope(stmt, scope, User.id, postgresql).order_by(User.name, User.id)
 
 
 #: Built once per scope and database (PostgreSQL or not); a team is one array parameter on PostgreSQL.

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, select
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scope_condition, scope_for, scope_parameters
+from core.security import require, scope_for, scope_parameters, within_scope
 from core.web.parameter_listing import ParameterListing, page_statements
 from core.web.params import record_id
 from plugins.appraisal.labels import grade_labels
@@ -47,8 +47,7 @@ def _in_scope(stmt: Any, scope: str | None, postgresql: bool) -> Any:
     """``stmt`` limited to the cycle (``cycle_id``), without the reader's own appraisal (``reader_id``: nobody
     calibrates themselves) and within their calibration scope (core.security.scope_condition's parameters)."""
     stmt = stmt.where(Appraisal.cycle_id == bindparam("cycle_id"), Appraisal.employee_id != bindparam("reader_id"))
-    condition = scope_condition(scope, Appraisal.employee_id, postgresql)
-    return stmt if condition is None else stmt.where(condition)
+    return within_scope(stmt, scope, Appraisal.employee_id, postgresql)
 
 
 @cache

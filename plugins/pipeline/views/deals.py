@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from core.auth.redirects import safe_next
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scope_condition, scope_for, scope_parameters, team_ids
+from core.security import require, scope_condition, scope_for, scope_parameters, team_ids, within_scope
 from core.web.listing import (
     ExportColumn,
     Filter,
@@ -140,8 +140,7 @@ class DealListing(FilteredOnce, ParameterListing):
 def deal_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
     """deal_rows within a scope, the user or team as parameters (core.security.scope_parameters): built once per
     scope and database."""
-    condition = scope_condition(scope, Deal.owner_id, postgresql)
-    return deal_rows() if condition is None else deal_rows().where(condition)
+    return within_scope(deal_rows(), scope, Deal.owner_id, postgresql)
 
 
 DEAL_SORTS = {"title": Deal.title, "value": Deal.expected_value, "close": Deal.expected_close,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from core.identity.models import User
-from core.security import require, scope_condition, scope_for, scope_parameters
+from core.security import require, scope_for, scope_parameters, within_scope
 from core.timeutil import local_today
 from core.web.listing import (
     ExportColumn,
@@ -160,8 +160,7 @@ def order_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
     """order_rows within a scope, the user or team as parameters (core.security.scope_parameters): built once per
     scope and database."""
     rows, _customer_name = order_rows()
-    condition = scope_condition(scope, Order.owner_id, postgresql)
-    return rows if condition is None else rows.where(condition)
+    return within_scope(rows, scope, Order.owner_id, postgresql)
 
 
 ORDER_SORTS = {"number": Order.number, "ordered": Order.ordered_at, "total": Order.total}

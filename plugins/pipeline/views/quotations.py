@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from core.extensions import db
 from core.i18n import label_text
 from core.identity.models import User
-from core.security import public, require, scope_condition, scope_for, scope_parameters, scoped
+from core.security import public, require, scope_for, scope_parameters, scoped, within_scope
 from core.timeutil import local_today
 from core.web.listing import Filter, ListQuery
 from core.web.parameter_listing import ParameterListing, page_statements
@@ -398,8 +398,7 @@ def approval_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
 
     stmt = approval_rows().where(Quotation.state == "pending_approval",
                                  Quotation.owner_id != bindparam("approver_id"))
-    condition = scope_condition(scope, Deal.owner_id, postgresql)
-    return stmt if condition is None else stmt.where(condition)
+    return within_scope(stmt, scope, Deal.owner_id, postgresql)
 
 
 @cache
@@ -449,8 +448,7 @@ def quotation_rows_in_scope(scope: str | None, postgresql: bool) -> Any:
     parameters (core.security.scope_parameters): built once per scope and database."""
     from plugins.pipeline.models import Deal
 
-    condition = scope_condition(scope, Deal.owner_id, postgresql)
-    return quotation_rows() if condition is None else quotation_rows().where(condition)
+    return within_scope(quotation_rows(), scope, Deal.owner_id, postgresql)
 
 
 QUOTATION_SORTS = {"created": Quotation.created_at, "total": Quotation.total, "valid": Quotation.valid_until,

@@ -146,27 +146,30 @@ def test_a_statement_built_once_per_scope_sees_what_scoped_sees(db, org, greetin
         assert rows == visible(db, user), person
 
 
-def test_statement_scope_gives_a_statement_built_once_per_scope_what_scoped_sees(app, db, org, greetings):
-    # statement_scope: the scope, whether its condition is written for PostgreSQL (a team's only) and its
-    # parameters, for a statement cached per (scope, postgresql) and run with the parameters.
+def test_statement_scope_gives_a_statement_built_once_per_scope_what_scoped_sees(app, db, org, greetings,
+                                                                                  make_user):
+    # statement_scope: the scope, whether its condition is written for PostgreSQL (a team's only: one array
+    # parameter) and its parameters, for a statement kept per (scope, postgresql) by within_scope and run with the
+    # parameters; a user without the grant and a signed-out visitor reach nothing.
+    from flask_login import AnonymousUserMixin
     from netsales_hello.models import Greeting
 
-    from core.security import scope_condition, statement_scope
+    from core.security import statement_scope, within_scope
 
     built = {}
     on_postgresql = db.engine.dialect.name == "postgresql"
-    for person in ("rep1", "sup1", "manager", "hr"):
-        user = getattr(org, person)
+    readers = {name: getattr(org, name) for name in ("rep1", "sup1", "manager", "hr")}
+    readers.update(clerk=make_user("clerk"), visitor=AnonymousUserMixin())
+    for name, user in readers.items():
         clear_access_cache()
         with app.test_request_context():
             scope, postgresql, parameters = statement_scope(user, "hello.greeting.view")
-        assert scope == scope_for(user, "hello.greeting.view")
-        assert postgresql == (scope == "team" and on_postgresql)
+        assert (scope, postgresql) == (scope_for(user, "hello.greeting.view"), scope == "team" and on_postgresql)
         if (scope, postgresql) not in built:
-            condition = scope_condition(scope, Greeting.author_id, postgresql)
-            built[scope, postgresql] = select(Greeting.author_id).where(*(() if condition is None else (condition,)))
-        assert set(db.session.scalars(built[scope, postgresql], parameters)) == visible(db, user), person
-    assert {scope for scope, _ in built} == {"own", "team", "all"}
+            built[scope, postgresql] = within_scope(select(Greeting.author_id), scope, Greeting.author_id, postgresql)
+        found = set(db.session.scalars(built[scope, postgresql], parameters))
+        assert found == (set() if name in ("clerk", "visitor") else visible(db, user)), name
+    assert {scope for scope, _ in built} == {"own", "team", "all", None}
 
 
 def test_a_scope_condition_with_the_users_values_bound_sees_what_scoped_sees(db, org, greetings):
