@@ -35,6 +35,7 @@ from core.web.record_links import record_url_prefix
 from plugins.recruitment.labels import STAGE_LABELS, STATUS_LABELS
 from plugins.recruitment.models import Application, Candidate, Requisition
 from plugins.recruitment.services.candidates import phone_key
+from plugins.recruitment.services.plain_rows import flushed_connection
 
 PERMISSION = "recruitment.application.view"
 _PHONE = re.compile(r"^[+\d][\d\s-]*$")
@@ -72,10 +73,8 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     text = (query or "").strip()
     if len(text) < 2 or not can(user, PERMISSION):
         return []
-    # Plain rows on the session's connection (nothing for the ORM to do); pending changes are flushed first, as
-    # the ORM's autoflush did.
-    db.session.flush()
-    connection = db.session.connection()
+    # Plain rows on the session's connection (nothing for the ORM to do), pending changes flushed first.
+    connection = flushed_connection(db.session)
     postgresql = connection.dialect.name == "postgresql"
     if _PHONE.match(text) and (key := phone_key(text)) and len(key) >= 3:
         field, shape, parameters = "phone", prefix_upper(key) is not None, prefix_parameters("text", key)

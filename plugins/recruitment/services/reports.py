@@ -1,9 +1,15 @@
 """Recruitment figures, each a fixed number of set-based statements whatever the number of applications: the
 board of a requisition, the funnel per stage and channel, time to fill, time in stage, cost per hire per channel,
-offer acceptance."""
+offer acceptance.
+
+The reports' statements are built once per (scope, whether a team's condition is written for PostgreSQL)
+(core.security.statement_scope), the board's once per (scope, database), ``_COSTS``, which no scope restricts, once
+for everyone; the reader's id or team is bound at each call (scope_parameters). core.security.scoped built them at
+every request, which cost more than running them (issue 18)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -11,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, column, func, select, text, true, union_all
 
-from core.security import scope_condition, statement_scope
+from core.security import scope_condition, scope_for, scope_parameters, statement_scope
 from plugins.recruitment.models import (
     CHANNELS,
     STAGES,
@@ -22,6 +28,7 @@ from plugins.recruitment.models import (
     Requisition,
     StageChange,
 )
+from plugins.recruitment.services.plain_rows import plain_rows
 
 BOARD_CARDS = 30
 #: The statuses drawn on the board (closed applications are not).
@@ -30,22 +37,15 @@ ON_BOARD = ("active", "hired")
 FUNNEL = ("applied", "test", "interview", "background", "offer", "hired")
 #: The permission the applications' figures are scoped by.
 _VIEW = "recruitment.application.view"
+#: What a stage or status code written into the board's VALUES list may be (_newest_cards).
+_CODE = re.compile(r"[a-z_]+")
 
 
 def _in_scope(stmt: Select, scope: str | None, postgresql: bool, column: Any = Application.owner_id) -> Select:
     """``stmt`` within ``scope`` on an owner ``column`` (core.security.scope_condition, R2.2), the user's id or
-    team left as parameters (given at each call: scope_parameters). Every statement here is built once per scope
-    and database: core.security.scoped built them at every request, which cost more than running them (issue 18)."""
+    team left as parameters (given at each call: scope_parameters)."""
     condition = scope_condition(scope, column, postgresql)
     return stmt if condition is None else stmt.where(condition)
-
-
-def _rows(session: Any, stmt: Any, parameters: dict[str, Any] | None = None) -> Any:
-    """``stmt``'s rows, run on the session's connection as plain rows: the ORM's work for a statement of columns
-    cost more than some of these statements took to run (issue 18). Pending changes are flushed first, as the
-    session's own execute would."""
-    session.flush()
-    return session.connection().execute(stmt, parameters)
 
 
 @dataclass
@@ -67,7 +67,7 @@ def _board_statements(scope: str | None, postgresql: bool) -> _BoardStatements:
     """Built once per scope and database, the scope's rule (core.security.scope_condition, R2.2) with the user's id
     or team left as parameters (scope_parameters), the plan and the cards a column too: built at every request
     (core.security.scoped), the twelve branches cost more than running them (issue 18; board() CPU at 1,000
-    applications, HR: SQLite 1.15 -> 0.23 ms, PostgreSQL 1.26 -> 0.34 ms)."""
+    applications, HR: SQLite 1.15 -> 0.19 ms, PostgreSQL 1.34 -> 0.28 ms, docs/plugins/recruitment.md)."""
     counts = (_in_scope(select(Application.stage, func.count()), scope, postgresql)
               .where(Application.requisition_id == bindparam("board_requisition"),
                      Application.status.in_(ON_BOARD)).group_by(Application.stage))
@@ -91,6 +91,11 @@ def _newest_cards(scope: str | None, postgresql: bool) -> Any:
     limit = bindparam("board_cards")
     if postgresql:
         # A textual VALUES list of constants: SQLAlchemy's values() is not cached and was compiled at every request.
+        # The codes go into the SQL as literals, neither bound nor escaped, so each must be a plain code: raised, not
+        # asserted (python -O drops asserts), should a stage or status ever hold a quote or anything else.
+        unsafe = [code for pair in drawn for code in pair if not _CODE.fullmatch(code)]
+        if unsafe:
+            raise ValueError(f"board stage or status codes outside [a-z_]+: {unsafe!r}")
         rows = ", ".join(f"('{stage}', '{status}')" for stage, status in drawn)
         pairs = (text(f"SELECT * FROM (VALUES {rows}) AS pair (stage, status)")
                  .columns(column("stage", String), column("status", String)).subquery("board_pair"))
@@ -115,14 +120,14 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
     with them (issue 18); each stage's two statuses are merged here, in the window's order (stage_entered_at, then
     id, newest first). The counts of an "all" scope read the board index alone. No grant: the scope's condition is
     false, both statements still run and find nothing (as core.security.scoped)."""
-    scope, _team_on_postgresql, parameters = statement_scope(user, _VIEW)
+    scope = scope_for(user, _VIEW)
     # Built per database for every scope (PostgreSQL's LATERAL, SQLite's UNION ALL), not only a team's.
     statements = _board_statements(scope, session.get_bind().dialect.name == "postgresql")
-    values = {"board_requisition": requisition.id, **parameters}
+    values = {"board_requisition": requisition.id, **scope_parameters(user, scope)}
     result = Board(counts=dict.fromkeys(STAGES, 0), cards={stage: [] for stage in STAGES})
-    for stage, n in _rows(session, statements.counts, values):
+    for stage, n in plain_rows(session, statements.counts, values):
         result.counts[stage] = n
-    for row in _rows(session, statements.cards, {**values, "board_cards": BOARD_CARDS}):
+    for row in plain_rows(session, statements.cards, {**values, "board_cards": BOARD_CARDS}):
         result.cards[row.stage].append(row)
     for cards in result.cards.values():
         cards.sort(key=lambda card: (card.stage_entered_at, card.id), reverse=True)
@@ -151,8 +156,8 @@ def funnel(session: Any, user: Any, requisition_id: int | None = None) -> dict[s
         parameters["report_requisition"] = requisition_id
     steps = [(step, STAGES.index(step)) for step in FUNNEL[1:]]
     table: dict[str, dict[str, int]] = {}
-    for channel, furthest, count in _rows(session, _funnel_statement(scope, postgresql, bool(requisition_id)),
-                                                    parameters):
+    statement = _funnel_statement(scope, postgresql, bool(requisition_id))
+    for channel, furthest, count in plain_rows(session, statement, parameters):
         values = table.get(channel)
         if values is None:
             values = table[channel] = dict.fromkeys(FUNNEL, 0)
@@ -181,7 +186,7 @@ def time_in_stage(session: Any, user: Any) -> dict[str, Decimal]:
     the join filtered nothing and cost as much as the average (10,000 applications: PostgreSQL hashed them all)."""
     scope, postgresql, values = statement_scope(user, _VIEW)
     return {stage: (Decimal(str(avg or 0)) / 86400).quantize(Decimal("0.1"))
-            for stage, avg in _rows(session, _time_in_stage_statement(scope, postgresql), values)}
+            for stage, avg in plain_rows(session, _time_in_stage_statement(scope, postgresql), values)}
 
 
 @cache
@@ -196,7 +201,7 @@ def time_to_fill(session: Any, user: Any) -> Decimal | None:
     are few, so the difference is taken here, the same on every database)."""
     scope, postgresql, values = statement_scope(user, "recruitment.requisition.view")
     days = [(filled - approved).total_seconds() / 86400
-            for approved, filled in _rows(session, _time_to_fill_statement(scope, postgresql), values)]
+            for approved, filled in plain_rows(session, _time_to_fill_statement(scope, postgresql), values)]
     return (Decimal(str(sum(days) / len(days))).quantize(Decimal("0.1"))) if days else None
 
 
@@ -212,8 +217,8 @@ def _hires_statement(scope: str | None, postgresql: bool) -> Select:
 def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
     """{channel: {cost, hires, per_hire}}: two statements."""
     scope, postgresql, values = statement_scope(user, _VIEW)
-    costs = dict(_rows(session, _COSTS).all())
-    hires = dict(_rows(session, _hires_statement(scope, postgresql), values).all())
+    costs = dict(plain_rows(session, _COSTS).all())
+    hires = dict(plain_rows(session, _hires_statement(scope, postgresql), values).all())
     result = {}
     for channel in CHANNELS:
         cost, hired = Decimal(costs.get(channel) or 0), int(hires.get(channel) or 0)
@@ -233,6 +238,6 @@ def _acceptance_statement(scope: str | None, postgresql: bool) -> Select:
 def offer_acceptance(session: Any, user: Any) -> tuple[int, int, Decimal | None]:
     """(accepted, answered, rate): one statement."""
     scope, postgresql, values = statement_scope(user, _VIEW)
-    accepted, answered = _rows(session, _acceptance_statement(scope, postgresql), values).one()
+    accepted, answered = plain_rows(session, _acceptance_statement(scope, postgresql), values).one()
     accepted, answered = int(accepted or 0), int(answered or 0)
     return accepted, answered, (Decimal(accepted) / answered).quantize(Decimal("0.0001")) if answered else None

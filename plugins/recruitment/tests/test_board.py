@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from core.timeutil import utcnow
 from core.web.locale import date_filter
-from plugins.recruitment.models import Application
+from plugins.recruitment.models import STAGES, Application
 from plugins.recruitment.services import reports
 
 HOSTILE = "<script>alert(\"x\")</script> & 'O'Brien' {{ 7*7 }}"
@@ -114,6 +114,18 @@ def previous_board(db, requisition, user):
                                   .order_by(inner.c.stage, inner.c.rank)):
         cards.setdefault(row.stage, []).append(tuple(row)[:-1])
     return cards
+
+
+def previous_counts(db, requisition, user):
+    """Active and hired applications per stage as core.security.scoped counted them at every request."""
+    from sqlalchemy import func, select
+
+    from core.security import scoped
+
+    counted = scoped(select(Application.stage, func.count()), Application, "recruitment.application.view",
+                     user).where(Application.requisition_id == requisition.id,
+                                 Application.status.in_(reports.ON_BOARD)).group_by(Application.stage)
+    return {**dict.fromkeys(STAGES, 0), **dict(db.session.execute(counted).all())}
 
 
 @pytest.fixture
@@ -255,7 +267,9 @@ def test_readers_of_one_scope_each_see_their_own(db, people, crowded_board, make
         board = reports.board(db.session, crowded_board, user)
         cards = {stage: [tuple(card) for card in column] for stage, column in board.cards.items() if column}
         assert cards == previous_board(db, crowded_board, user), user.login
+        assert board.counts == previous_counts(db, crowded_board, user), user.login
         assert bool(cards) == (who != "rep"), user.login
     for user in (people["rep"], AnonymousUserMixin()):
         board = reports.board(db.session, crowded_board, user)
         assert not any(board.cards.values()) and not any(board.counts.values())
+        assert board.counts == previous_counts(db, crowded_board, user)

@@ -191,7 +191,8 @@ def previous_figures(db, user):
     if scope_for(user, view) != "all":
         stage = scoped(stage.join(Application, Application.id == StageChange.application_id), Application, view, user)
     fill = scoped(select(Requisition.approved_at, Requisition.filled_at), Requisition, "recruitment.requisition.view",
-                  user).where(Requisition.state == "filled")
+                  user).where(Requisition.state == "filled", Requisition.approved_at.is_not(None),
+                              Requisition.filled_at.is_not(None))
     hires = scoped(select(Application.channel, func.count(Application.id)), Application, view, user).where(
         Application.status == "hired").group_by(Application.channel)
     offers = scoped(select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0),
@@ -242,3 +243,22 @@ def test_each_figure_keeps_to_its_readers_scope(db, people, requisition, make_ap
         assert {c: row["hires"] for c, row in reports.cost_per_hire(db.session, user).items()} == hires, user.login
         assert reports.offer_acceptance(db.session, user)[:2] == (accepted, answered), user.login
         assert bool(hires) == (who != "rep"), user.login
+
+
+def test_reports_page_speaks_each_readers_language_in_turn(db, people, login_as, make_application):
+    """The page's words and the tabs are kept per locale in the process (core.i18n.FixedWords): one reader
+    switching from English to Chinese and back, in one process, gets each language's words every time, the tabs'
+    labels, the page's title and the funnel's steps and channels included."""
+    make_application(channel="campus")
+    hr = login_as(people["hr"])
+    words = {"en": ("Hiring plans", "Reports", "Recruitment reports", "Funnel per channel", "Applications",
+                    "Screened", "Campus recruiting"),
+             "zh_Hans": ("招聘计划", "报表", "招聘报表", "各渠道招聘漏斗", "申请数", "筛选通过", "校园招聘")}
+    for locale, other in (("en", "zh_Hans"), ("zh_Hans", "en"), ("en", "zh_Hans")):
+        people["hr"].locale = locale
+        db.session.commit()
+        page = hr.get("/recruitment/reports").get_data(as_text=True)
+        for word in words[locale]:
+            assert f">{word}<" in page or f'"{word}"' in page, (locale, word)
+        for word in words[other]:
+            assert f">{word}<" not in page, (locale, word)

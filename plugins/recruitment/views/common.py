@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, request, send_from_directory, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import lazyload
 
+from core.i18n import FixedWords, source_text
 from core.security import can, get_scoped_or_404, public
 from plugins.recruitment import labels
 from plugins.recruitment.models import Application, Requisition
@@ -55,6 +55,11 @@ TABS = (
 TABS_LABEL = _l("Recruitment")
 
 
+#: The tabs' msgids (their list's label first) and words, translated once per locale and process (FixedWords).
+_TAB_IDS = (source_text(TABS_LABEL), *(source_text(label) for _endpoint, label, _permission in TABS))
+_TAB_WORDS = FixedWords(*_TAB_IDS)
+
+
 @dataclass(frozen=True)
 class Tabs:
     """The tabs in one locale and under one script root: their list's label and (endpoint, URL, label,
@@ -65,15 +70,22 @@ class Tabs:
 
 
 def tabs() -> Tabs:
-    """The request's Tabs, built once per locale, script root and process (issue 18: a catalogue look-up and a
-    ``url_for`` per tab on every recruitment page). Whether a tab is drawn is asked at each request (``may``)."""
-    known: dict[tuple[str, str], Tabs] = current_app.extensions["netsales"].memo("recruitment.tabs", None, dict)
-    key = (str(get_locale()), request.script_root)
-    found = known.get(key)
-    if found is None:
-        found = known[key] = Tabs(Markup(str(TABS_LABEL)), tuple(
-            (endpoint, url_for(endpoint), Markup(str(label)), permission) for endpoint, label, permission in TABS))
-    return found
+    """The request's Tabs (issue 18: a catalogue look-up and a ``url_for`` per tab on every recruitment page): the
+    labels kept per locale (FixedWords), the URLs per script root (_tab_urls). Whether a tab is drawn is asked at
+    each request (``may``)."""
+    words, urls = _TAB_WORDS(), _tab_urls()
+    return Tabs(words[_TAB_IDS[0]], tuple((endpoint, urls[endpoint], words[msgid], permission) for
+                                          (endpoint, _label, permission), msgid in zip(TABS, _TAB_IDS[1:], strict=True)))
+
+
+def _tab_urls() -> dict[str, str]:
+    """{endpoint: URL} of the tabs, built once per script root and process: their URLs only change with where the
+    app is mounted (core.web.shell_text.shell_urls keeps the layout's own links only)."""
+    per_root: dict[str, dict[str, str]] = current_app.extensions["netsales"].memo("recruitment.tab_urls", None, dict)
+    known = per_root.get(request.script_root)
+    if known is None:
+        known = per_root[request.script_root] = {endpoint: url_for(endpoint) for endpoint, _label, _perm in TABS}
+    return known
 
 
 def may(permission: str, obj: Any = None) -> bool:

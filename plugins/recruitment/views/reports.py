@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, render_template, request
-from flask_babel import get_locale
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from core.extensions import db
+from core.i18n import FixedWords, source_text
 from core.security import require
 from core.web.params import record_id
 from plugins.recruitment.labels import CHANNEL_LABELS, STAGE_LABELS
@@ -29,31 +29,32 @@ STEP_WORDS = {"applied": _l("Applications"), "test": _l("Screened"), "interview"
               "background": _l("Interviewed"), "offer": _l("Offered"), "hired": _l("Hired")}
 
 
+#: The labels' msgids by code, for the funnel's steps, the channels and the stages (in the stages' order).
+_LABEL_IDS = {name: {code: source_text(label) for code, label in labels.items()}
+              for name, labels in (("steps", STEP_WORDS), ("channels", CHANNEL_LABELS), ("stages", STAGE_LABELS))}
+#: Every word of the page, by msgid, translated once per locale and process in the recruitment catalogue (issue 18:
+#: some thirty catalogue look-ups a page otherwise).
+_PAGE_WORDS = FixedWords(*dict.fromkeys([*map(source_text, WORDS), *(
+    msgid for ids in _LABEL_IDS.values() for msgid in ids.values())]))
+
+
 @dataclass(frozen=True)
 class PageWords:
     """The page's words in one locale, each as Jinja's ``_()`` or a lazy label drew it (its translation, not
     escaped again)."""
 
-    words: dict[str, Markup]
+    words: dict[str, Markup]  # by msgid
     steps: dict[str, Markup]
     channels: dict[str, Markup]
     stages: dict[str, Markup]  # in the stages' order
 
 
 def page_words() -> PageWords:
-    """The request's locale's PageWords, translated once per locale and process (issue 18: some thirty catalogue
-    look-ups a page otherwise). The catalogues are loaded once per process and never change while it runs."""
-    known: dict[str, PageWords] = current_app.extensions["netsales"].memo("recruitment.report_words", None, dict)
-    locale = str(get_locale())
-    found = known.get(locale)
-    if found is None:
-        def drawn(labels: dict[str, object]) -> dict[str, Markup]:
-            return {code: Markup(str(label)) for code, label in labels.items()}
-
-        found = known[locale] = PageWords(words={label._args[0]: Markup(str(label)) for label in WORDS},
-                                          steps=drawn(STEP_WORDS), channels=drawn(CHANNEL_LABELS),
-                                          stages=drawn(STAGE_LABELS))
-    return found
+    """The request's locale's PageWords: the translations core.i18n.FixedWords keeps, by code for the labels."""
+    words = _PAGE_WORDS()
+    steps, channels, stages = ({code: words[msgid] for code, msgid in _LABEL_IDS[name].items()}
+                               for name in ("steps", "channels", "stages"))
+    return PageWords(words=words, steps=steps, channels=channels, stages=stages)
 
 
 @bp.get("/reports")
