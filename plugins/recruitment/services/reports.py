@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, column, func, select, text, true, union_all
 
-from core.security import scope_condition, scope_for, scope_parameters, statement_scope
+from core.security import scope_for, scope_parameters, statement_scope, within_scope
 from plugins.recruitment.models import (
     CHANNELS,
     STAGES,
@@ -35,17 +35,12 @@ BOARD_CARDS = 30
 ON_BOARD = ("active", "hired")
 #: The funnel's steps: applications, then those that reached each later stage.
 FUNNEL = ("applied", "test", "interview", "background", "offer", "hired")
+#: An application's owner, whose scope its figures are read in (R2.2).
+_OWNER = Application.owner_id
 #: The permission the applications' figures are scoped by.
 _VIEW = "recruitment.application.view"
 #: What a stage or status code written into the board's VALUES list may be (_newest_cards).
 _CODE = re.compile(r"[a-z_]+")
-
-
-def _in_scope(stmt: Select, scope: str | None, postgresql: bool, column: Any = Application.owner_id) -> Select:
-    """``stmt`` within ``scope`` on an owner ``column`` (core.security.scope_condition, R2.2), the user's id or
-    team left as parameters (given at each call: scope_parameters)."""
-    condition = scope_condition(scope, column, postgresql)
-    return stmt if condition is None else stmt.where(condition)
 
 
 @dataclass
@@ -68,7 +63,7 @@ def _board_statements(scope: str | None, postgresql: bool) -> _BoardStatements:
     or team left as parameters (scope_parameters), the plan and the cards a column too: built at every request
     (core.security.scoped), the twelve branches cost more than running them (issue 18; board() CPU at 1,000
     applications, HR: SQLite 1.15 -> 0.19 ms, PostgreSQL 1.34 -> 0.28 ms, docs/plugins/recruitment.md)."""
-    counts = (_in_scope(select(Application.stage, func.count()), scope, postgresql)
+    counts = (within_scope(select(Application.stage, func.count()), scope, _OWNER, postgresql)
               .where(Application.requisition_id == bindparam("board_requisition"),
                      Application.status.in_(ON_BOARD)).group_by(Application.stage))
     return _BoardStatements(counts=counts, cards=_newest_cards(scope, postgresql))
@@ -99,14 +94,14 @@ def _newest_cards(scope: str | None, postgresql: bool) -> Any:
         rows = ", ".join(f"('{stage}', '{status}')" for stage, status in drawn)
         pairs = (text(f"SELECT * FROM (VALUES {rows}) AS pair (stage, status)")
                  .columns(column("stage", String), column("status", String)).subquery("board_pair"))
-        kept = (_in_scope(columns.add_columns(Application.candidate_id), scope, postgresql)
+        kept = (within_scope(columns.add_columns(Application.candidate_id), scope, _OWNER, postgresql)
                 .where(Application.stage == pairs.c.stage, Application.status == pairs.c.status)
                 .order_by(*newest).limit(limit).lateral("board_kept"))
         name = select(Candidate.name).where(Candidate.id == kept.c.candidate_id).scalar_subquery()
         return (select(kept.c.id, kept.c.stage, kept.c.on_hold, kept.c.channel, kept.c.stage_entered_at,
                        kept.c.referrer_id, name.label("name")).select_from(pairs).join(kept, true()))
-    cards = _in_scope(columns.add_columns(Candidate.name).join(Candidate, Candidate.id == Application.candidate_id),
-                      scope, postgresql)
+    named = columns.add_columns(Candidate.name).join(Candidate, Candidate.id == Application.candidate_id)
+    cards = within_scope(named, scope, _OWNER, postgresql)
     return union_all(*(select(cards.where(Application.stage == stage, Application.status == status)
                               .order_by(*newest).limit(limit).subquery())
                        for stage, status in drawn))
@@ -137,8 +132,8 @@ def board(session: Any, requisition: Requisition, user: Any) -> Board:
 
 @cache
 def _funnel_statement(scope: str | None, postgresql: bool, by_requisition: bool) -> Select:
-    stmt = _in_scope(select(Application.channel, Application.furthest, func.count(Application.id)), scope,
-                     postgresql)
+    stmt = within_scope(select(Application.channel, Application.furthest, func.count(Application.id)), scope, _OWNER,
+                        postgresql)
     if by_requisition:
         stmt = stmt.where(Application.requisition_id == bindparam("report_requisition"))
     return stmt.group_by(Application.channel, Application.furthest)
@@ -176,7 +171,8 @@ def _time_in_stage_statement(scope: str | None, postgresql: bool) -> Select:
     stmt = select(StageChange.from_stage, func.avg(StageChange.seconds_in_stage)).where(
         StageChange.from_stage.is_not(None), StageChange.from_stage != StageChange.to_stage)
     if scope != "all":
-        stmt = _in_scope(stmt.join(Application, Application.id == StageChange.application_id), scope, postgresql)
+        stmt = within_scope(stmt.join(Application, Application.id == StageChange.application_id), scope, _OWNER,
+                            postgresql)
     return stmt.group_by(StageChange.from_stage)
 
 
@@ -191,8 +187,8 @@ def time_in_stage(session: Any, user: Any) -> dict[str, Decimal]:
 
 @cache
 def _time_to_fill_statement(scope: str | None, postgresql: bool) -> Select:
-    return _in_scope(select(Requisition.approved_at, Requisition.filled_at), scope, postgresql,
-                     Requisition.requested_by_id).where(
+    return within_scope(select(Requisition.approved_at, Requisition.filled_at), scope, Requisition.requested_by_id,
+                        postgresql).where(
         Requisition.state == "filled", Requisition.approved_at.is_not(None), Requisition.filled_at.is_not(None))
 
 
@@ -210,7 +206,7 @@ _COSTS = select(ChannelCost.channel, func.sum(ChannelCost.amount)).group_by(Chan
 
 @cache
 def _hires_statement(scope: str | None, postgresql: bool) -> Select:
-    return (_in_scope(select(Application.channel, func.count(Application.id)), scope, postgresql)
+    return (within_scope(select(Application.channel, func.count(Application.id)), scope, _OWNER, postgresql)
             .where(Application.status == "hired").group_by(Application.channel))
 
 
@@ -230,9 +226,9 @@ def cost_per_hire(session: Any, user: Any) -> dict[str, dict[str, Any]]:
 
 @cache
 def _acceptance_statement(scope: str | None, postgresql: bool) -> Select:
-    return _in_scope(select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0),
-                            func.count(Offer.id)).join(Application, Application.id == Offer.application_id),
-                     scope, postgresql).where(Offer.state.in_(("accepted", "declined")))
+    offers = (select(func.coalesce(func.sum(case((Offer.state == "accepted", 1), else_=0)), 0), func.count(Offer.id))
+              .join(Application, Application.id == Offer.application_id))
+    return within_scope(offers, scope, _OWNER, postgresql).where(Offer.state.in_(("accepted", "declined")))
 
 
 def offer_acceptance(session: Any, user: Any) -> tuple[int, int, Decimal | None]:
