@@ -54,10 +54,10 @@ def _read_as_broad(query: str, user: Any, sqlite: bool) -> bool:
     """Whether a broad text (search_terms.is_broad: thousands of customers hold it) is tested on the rows read,
     in the name's order until a page is found, instead of gathering and sorting every match the index holds.
 
-    PostgreSQL: for every scope (100,000 customers, 科技 in one name of ten: 15-36 → 2-7 ms). SQLite: for a
-    representative's own customers only (科技: 8 → 1.6 ms). A team's it reads by the owners' index and sorts them
-    all (11 → 30 ms), and the whole company's by the name's index, where a word that starts many names (北京)
-    lies far along it (bench/README.md, tenth session)."""
+    PostgreSQL: for every scope (100,000 customers, 科技 in one name of ten: 15-16 → 2-3 ms). SQLite: for a
+    representative's own customers only (科技: 8 → 1.7 ms). A team's it reads by the owners' index and sorts them
+    all (9 → 23 ms), and the whole company's by the name's index, where a word that starts many names (北京)
+    lies far along it (bench/broad_texts.py; bench/README.md, tenth session)."""
     scope = scope_of(user, VIEW)
     if scope is None or sqlite and scope != "own":
         return False
