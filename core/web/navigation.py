@@ -37,13 +37,7 @@ def menu_for(user: Any) -> list[dict[str, Any]]:
     for item in sorted(items, key=lambda i: (i.order, i.key)):
         if item.permission and not can(user, item.permission):
             continue
-        url = urls.get(item.endpoint, _UNKNOWN)
-        if url is _UNKNOWN:
-            try:
-                url = url_for(item.endpoint)
-            except BuildError:
-                url = None
-            urls[item.endpoint] = url
+        url = _known_url(urls, item.endpoint)
         if url is None:
             continue
         visible.append({"key": item.key, "label": label_text(item.label), "url": url, "icon": item.icon,
@@ -52,6 +46,23 @@ def menu_for(user: Any) -> list[dict[str, Any]]:
 
 
 _UNKNOWN = object()
+
+
+def endpoint_url(endpoint: str) -> str | None:
+    """The URL of ``endpoint`` (one that takes no arguments), or None if it cannot be built: built once per process
+    and script root, as the menu's (a plugin's tabs, say)."""
+    return _known_url(_endpoint_urls(current_app.extensions["netsales"]), endpoint)
+
+
+def _known_url(urls: dict[str, str | None], endpoint: str) -> str | None:
+    url = urls.get(endpoint, _UNKNOWN)
+    if url is _UNKNOWN:
+        try:
+            url = url_for(endpoint)
+        except BuildError:
+            url = None
+        urls[endpoint] = url
+    return url  # type: ignore[return-value]
 
 
 def _endpoint_urls(engine: Any) -> dict[str, str | None]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, request, send_from_directory, url_for
+from flask import Blueprint, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -14,6 +14,7 @@ from sqlalchemy.orm import lazyload
 
 from core.i18n import FixedWords, source_text
 from core.security import can, get_scoped_or_404, public
+from core.web.navigation import endpoint_url
 from plugins.recruitment import labels
 from plugins.recruitment.models import Application, Requisition
 
@@ -71,21 +72,11 @@ class Tabs:
 
 def tabs() -> Tabs:
     """The request's Tabs (issue 18: a catalogue look-up and a ``url_for`` per tab on every recruitment page): the
-    labels kept per locale (FixedWords), the URLs per script root (_tab_urls). Whether a tab is drawn is asked at
-    each request (``may``)."""
-    words, urls = _TAB_WORDS(), _tab_urls()
-    return Tabs(words[_TAB_IDS[0]], tuple((endpoint, urls[endpoint], words[msgid], permission) for
+    labels kept per locale (FixedWords), the URLs per script root (core.web.navigation.endpoint_url, as the menu's).
+    Whether a tab is drawn is asked at each request (``may``)."""
+    words = _TAB_WORDS()
+    return Tabs(words[_TAB_IDS[0]], tuple((endpoint, endpoint_url(endpoint) or "", words[msgid], permission) for
                                           (endpoint, _label, permission), msgid in zip(TABS, _TAB_IDS[1:], strict=True)))
-
-
-def _tab_urls() -> dict[str, str]:
-    """{endpoint: URL} of the tabs, built once per script root and process: their URLs only change with where the
-    app is mounted (core.web.shell_text.shell_urls keeps the layout's own links only)."""
-    per_root: dict[str, dict[str, str]] = current_app.extensions["netsales"].memo("recruitment.tab_urls", None, dict)
-    known = per_root.get(request.script_root)
-    if known is None:
-        known = per_root[request.script_root] = {endpoint: url_for(endpoint) for endpoint, _label, _perm in TABS}
-    return known
 
 
 def may(permission: str, obj: Any = None) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from flask import render_template, render_template_string
 from flask_login import login_user
 
-from core.web.navigation import is_active, nav_items, nav_tree
+from core.web.navigation import endpoint_url, is_active, nav_items, nav_tree
 
 
 def item(key, url, parent=None):
@@ -79,6 +79,15 @@ def test_the_sidebar_kept_per_menu_draws_what_layout_nav_draws_for_every_path(ap
             assert [(e["url"], e["current"]) for e in kept["account"]] == \
                 [(e["url"], e["current"]) for e in expected["account"]], path
         assert drawn.for_path("/crm/tags")["main_html"].count('aria-current="page"') == 1
+
+
+def test_an_endpoints_url_is_kept_per_script_root(app):
+    """endpoint_url, the menu's URLs for a plugin's own links (tabs): the URL where the app is mounted, None for
+    an endpoint that does not exist."""
+    for root in ("", "/app", ""):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            assert endpoint_url("core.dashboard") == f"{root}/"
+            assert endpoint_url("core.no_such_page") is None
 
 
 def test_menu_shows_only_what_the_user_may_open(client, make_user, login_as):
