@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Select, String, bindparam, case, column, func, select, text, true, union_all
 
+from core.db.parameters import one_of
+from core.identity.models import User
 from core.security import scope_for, scope_parameters, statement_scope, within_scope
 from plugins.recruitment.models import (
     CHANNELS,
@@ -101,7 +103,13 @@ def _newest_cards(scope: str | None, postgresql: bool) -> Any:
         return (select(kept.c.id, kept.c.stage, kept.c.on_hold, kept.c.channel, kept.c.stage_entered_at,
                        kept.c.referrer_id, name.label("name")).select_from(pairs).join(kept, true()))
     named = columns.add_columns(Candidate.name).join(Candidate, Candidate.id == Application.candidate_id)
-    cards = within_scope(named, scope, _OWNER, postgresql)
+    if scope == "team":
+        # The team's ids bound once, in a CTE the twelve branches read: in each branch's own condition they were
+        # twelve copies of the list, and a team of some 2,700 people passed SQLite's 32,766 parameters.
+        team = select(User.id).where(one_of(User.id, "scope_team_ids", False)).cte("board_team")
+        cards = named.where(_OWNER.in_(select(team.c.id)))
+    else:
+        cards = within_scope(named, scope, _OWNER, postgresql)
     return union_all(*(select(cards.where(Application.stage == stage, Application.status == status)
                               .order_by(*newest).limit(limit).subquery())
                        for stage, status in drawn))

@@ -273,3 +273,30 @@ def test_readers_of_one_scope_each_see_their_own(db, people, crowded_board, make
         board = reports.board(db.session, crowded_board, user)
         assert not any(board.cards.values()) and not any(board.counts.values())
         assert board.counts == previous_counts(db, crowded_board, user)
+
+
+def test_a_large_teams_board(db, people, crowded_board):
+    """A reader whose team is thousands strong: the team's ids are bound once for the twelve (stage, status)
+    branches, not once per branch (12 x 3,000 would pass SQLite's 32,766 parameters), and the board is the
+    team's."""
+    import sqlite3
+
+    from sqlalchemy import insert
+
+    from core.identity.models import User
+
+    db.session.execute(insert(User), [
+        {"login": f"team{n}", "name": f"组员{n}", "session_token": f"team{n}", "active": True,
+         "position": "sales_rep", "superior_id": people["head"].id} for n in range(3000)])
+    db.session.commit()
+    raw = db.session.connection().connection.dbapi_connection
+    if db.engine.dialect.name == "sqlite":  # SQLite's own default (Debian builds it with 250,000)
+        kept_limit = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)
+    try:
+        board = reports.board(db.session, crowded_board, people["head"])
+    finally:
+        if db.engine.dialect.name == "sqlite":
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, kept_limit)
+    cards = {stage: [tuple(card) for card in column] for stage, column in board.cards.items() if column}
+    assert cards and cards == previous_board(db, crowded_board, people["head"])
+    assert board.counts == previous_counts(db, crowded_board, people["head"])
