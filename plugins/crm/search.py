@@ -77,9 +77,10 @@ SHAPES_KEPT = 512
 # candidate: 8,913 for "科技" among 100,000, each probed for its owner, took 17 ms on PostgreSQL (the owner's walk
 # well under one); SQLite took 1.4-2.0 ms to gather them, 0.2-0.4 ms to walk. A text in few of the scope's customers
 # but many others' reads the whole scope that way (a representative's some thousand customers by their owner index;
-# on SQLite a team's by the primary key, skipping the rest: every customer, as a team's plain list may). On PostgreSQL the manager's and a team's "科技" took 4.6-4.7 ms by the index, 0.9-1.0
-# gated, and "x" (in every e-mail) 49-67 ms against 1.5-1.7; narrow texts 0.2-0.7 ms either way (the gated ones with
-# their windows written in, planned for the text).
+# on SQLite a team's by the primary key, skipping the rest: every customer, as a team's plain list may). On
+# PostgreSQL the manager's and a team's "科技" took 4.6-4.7 ms by the index, 0.9-1.0 gated, and "x" (in every
+# e-mail) 49-67 ms against 1.5-1.7; narrow texts 0.2-0.7 ms either way (the gated ones with their windows written
+# in, planned for the text).
 
 _COLUMNS = (Customer.id, Customer.name, Customer.grade, Customer.region, Customer.industry)
 _LIMIT = bindparam("limit")
@@ -218,7 +219,8 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     scope_values = scope_parameters(user, scope)
     terms = search_terms(query)
     shapes = search_shapes(terms)
-    parameters = {"limit": limit, "broad_at": term_search.BROAD_TEXT_CANDIDATES, **scope_values, **search_parameters(terms)}
+    parameters = {"limit": limit, "broad_at": term_search.BROAD_TEXT_CANDIDATES, **scope_values,
+                  **search_parameters(terms)}
     customers = connection.execute(_customers_statement(scope, postgresql, shapes), parameters).all()
     results = []
     if customers:

@@ -130,11 +130,11 @@ class CustomerListing(ParameterListing):
 
     The list as it opens or searched, with no filter or grouping (the pages that open most), runs statements
     built once per scope, database, sort and shape of search, broad or not (``page_statements``): the user's id
-    or team, the search's texts and the page's limit and offset are parameters. Building the count and the page's ids at every
-    request cost more Python than a supervisor's whole page spends waiting for them (issue 18). ParameterListing
-    runs them: this list tells it the search's shape and parameters (``request_shape``) and reads a page from its
-    ids (``page_rows``). Filters and groupings build their statements for the request, over the same select with
-    the parameters bound.
+    or team, the search's texts and the page's limit and offset are parameters. Building the count and the page's
+    ids at every request cost more Python than a supervisor's whole page spends waiting for them (issue 18).
+    ParameterListing runs them: this list tells it the search's shape and parameters (``request_shape``) and reads
+    a page from its ids (``page_rows``). Filters and groupings build their statements for the request, over the
+    same select with the parameters bound.
 
     ``whole_scope`` (user, scope): the list's select is every customer in that user's scope, so that its count,
     when only the grade or owner filter narrows it, comes from the tally (services/tally.py)."""

@@ -49,9 +49,12 @@ def asset(filename: str):  # type: ignore[no-untyped-def]
 
 #: The recruitment pages' tabs (recruitment/_macros.html nav): endpoint, label, the permission that shows it.
 TABS = (
-    ("recruitment.requisitions", _l("Hiring plans"), REQ_VIEW), ("recruitment.candidates", _l("Candidates"), APP_VIEW),
-    ("recruitment.my_interviews", _l("My interviews"), INTERVIEW), ("recruitment.papers", _l("Written tests"), APP_MANAGE),
-    ("recruitment.postings", _l("Postings and costs"), POSTING_MANAGE), ("recruitment.reports", _l("Reports"), REPORTS),
+    ("recruitment.requisitions", _l("Hiring plans"), REQ_VIEW),
+    ("recruitment.candidates", _l("Candidates"), APP_VIEW),
+    ("recruitment.my_interviews", _l("My interviews"), INTERVIEW),
+    ("recruitment.papers", _l("Written tests"), APP_MANAGE),
+    ("recruitment.postings", _l("Postings and costs"), POSTING_MANAGE),
+    ("recruitment.reports", _l("Reports"), REPORTS),
 )
 TABS_LABEL = _l("Recruitment")
 
@@ -75,8 +78,9 @@ def tabs() -> Tabs:
     labels kept per locale (FixedWords), the URLs per script root (core.web.navigation.endpoint_url, as the menu's).
     Whether a tab is drawn is asked at each request (``may``)."""
     words = _TAB_WORDS()
-    return Tabs(words[_TAB_IDS[0]], tuple((endpoint, endpoint_url(endpoint) or "", words[msgid], permission) for
-                                          (endpoint, _label, permission), msgid in zip(TABS, _TAB_IDS[1:], strict=True)))
+    drawn = zip(TABS, _TAB_IDS[1:], strict=True)
+    return Tabs(words[_TAB_IDS[0]], tuple((endpoint, endpoint_url(endpoint) or "", words[msgid], permission)
+                                          for (endpoint, _label, permission), msgid in drawn))
 
 
 def may(permission: str, obj: Any = None) -> bool:
